@@ -1,0 +1,37 @@
+# The README's two commands: `make demo` (the main job on the bundled samples) and
+# `make test` (the whole test suite, with lint and type checks). Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint office bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/consolidate demo samples/demo --out out/demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check consolidate tests benchmarks samples
+	$(BIN)/mypy
+
+# LibreOffice (headless) for the tests that recalculate a workbook in a real office suite.
+office:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libreoffice-calc-nogui fonts-noto-cjk; \
+	  else echo "LibreOffice is missing and we are not root: the office tests will be skipped"; fi; }
+
+test: $(STAMP) office lint
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) out build .pytest_cache .mypy_cache .ruff_cache

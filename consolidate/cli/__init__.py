@@ -1,0 +1,27 @@
+"""The command line: each command parses, calls one library function, renders, exits.
+
+Exit codes: 0 success, 1 the data has errors (or a file could not be read), 2 usage.
+Commands import the library inside their function, so ``--help`` and ``template`` stay
+quick (pandas and pandera are not imported for them).
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="consolidate",
+    help="政府信息公开工作年度报告统计表：下发模板、审核报表、汇总报表。"
+    " Collect, check and total the statistical tables of the annual disclosure report.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode="rich",
+)
+
+# The command modules register themselves on `app`.
+from . import commands  # noqa: E402,F401
+
+
+def main() -> None:
+    app()

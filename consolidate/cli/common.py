@@ -1,0 +1,33 @@
+"""What every command shares: turning a library exception into a message and an exit code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+
+from ..errors import ConsolidateError
+from ..spec import SpecError
+
+err_console = Console(stderr=True, highlight=False)
+out_console = Console(highlight=False)
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    err_console.print(f"[bold red]错误[/]：{message}" if code else message)
+    return typer.Exit(code)
+
+
+@contextmanager
+def cannot_proceed(lang: str = "zh") -> Iterator[None]:
+    """Library exceptions become one clear line on stderr and exit code 2, never a traceback."""
+    try:
+        yield
+    except ConsolidateError as exc:
+        raise fail(exc.message(lang)) from None
+    except SpecError as exc:
+        raise fail(f"模板规格文件有误 / the spec is malformed:\n{exc}") from None

@@ -1,0 +1,15 @@
+"""Exceptions mean “cannot proceed”; data problems are findings, never exceptions."""
+
+from __future__ import annotations
+
+
+class ConsolidateError(Exception):
+    """A problem that stops a command, with a message for the clerk (Chinese first)."""
+
+    def __init__(self, zh: str, en: str | None = None) -> None:
+        super().__init__(zh)
+        self.zh = zh
+        self.en = en or zh
+
+    def message(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en

@@ -1,0 +1,137 @@
+"""Findings: data problems are values, never exceptions.
+
+A finding is made once, with its message rendered in both languages, so that a report
+can be written in Chinese for the clerk or in English without going back to the spec.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .spec import Cell, FormatSpec, load_common
+from .spec.model import Lang, Severity
+
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+Value = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str  # a rule id of the spec (T3-BALANCE) or a code of common.yaml (CELL-BLANK)
+    severity: Severity
+    message_zh: str
+    message_en: str
+    sheet: str | None = None
+    cell: str | None = None  # "D12"
+    key: str | None = None  # the spec's cell key, "t3.new.natural"
+    row_label: str | None = None
+    column_label: str | None = None
+    found: Value = None
+    expected: Value = None
+
+    def message(self, lang: Lang = "zh") -> str:
+        return self.message_zh if lang == "zh" else self.message_en
+
+    def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "key": self.key,
+            "row_label": self.row_label,
+            "column_label": self.column_label,
+            "found": self.found,
+            "expected": self.expected,
+            "message": self.message(lang),
+        }
+
+
+def fmt_number(value: Value) -> str:
+    """12.0 -> "12", 2811.22 -> "2811.22": numbers as a clerk writes them."""
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return f"{value:.6f}".rstrip("0").rstrip(".")
+    return "" if value is None else str(value)
+
+
+def where_text(lang: Lang, sheet: str | None = None, cell: str | None = None, label: str | None = None,
+               file: str | None = None) -> str:
+    """“表三 D12（一、本年新收政府信息公开申请数量 / 自然人）”: the place a message leads with."""
+    head = " ".join(p for p in (sheet, cell) if p) or (file or "")
+    if not label:
+        return head
+    return f"{head}（{label}）" if lang == "zh" else f"{head} ({label})"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a finding points: a statistical cell, a label, a sheet, or the whole file."""
+
+    sheet: str | None = None
+    cell: str | None = None
+    key: str | None = None
+    row_label: str | None = None
+    column_label: str | None = None
+    label: str | None = None  # the text in brackets after the address
+    file: str | None = None
+
+    @classmethod
+    def of_cell(cls, spec_cell: Cell, sheet: str, address: str) -> Place:
+        return cls(sheet, address, spec_cell.key, spec_cell.row_label, spec_cell.column_text, spec_cell.label())
+
+
+def _render(template: str, place: Place, lang: Lang, params: Mapping[str, Any]) -> str:
+    values = {k: fmt_number(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+              for k, v in params.items()}
+    return template.format(where=where_text(lang, place.sheet, place.cell, place.label, place.file), **values)
+
+
+@dataclass(frozen=True)
+class FindingFactory:
+    """Makes findings for one format: rule findings from the spec, the others from common.yaml."""
+
+    spec: FormatSpec | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def rule(self, rule_id: str, place: Place, variant: str = "", found: Value = None, expected: Value = None,
+             **params: Any) -> Finding:
+        assert self.spec is not None, "rule findings need a format spec"
+        rule = self.spec.rule(rule_id)
+        return self._make(rule_id, rule.severity, rule.template("zh", variant), rule.template("en", variant),
+                          place, found, expected, params)
+
+    def common(self, code: str, place: Place, found: Value = None, expected: Value = None,
+               severity: Severity | None = None, **params: Any) -> Finding:
+        text = load_common().findings[code]
+        return self._make(code, severity or text.severity, text.zh, text.en, place, found, expected, params)
+
+    def _make(self, code: str, severity: Severity, zh: str, en: str, place: Place, found: Value,
+              expected: Value, params: Mapping[str, Any]) -> Finding:
+        merged = {"found": found, "expected": expected, **self.extra, **params}
+        return Finding(
+            code=code,
+            severity=severity,
+            message_zh=_render(zh, place, "zh", merged),
+            message_en=_render(en, place, "en", merged),
+            sheet=place.sheet,
+            cell=place.cell,
+            key=place.key,
+            row_label=place.row_label,
+            column_label=place.column_label,
+            found=found,
+            expected=expected,
+        )
+
+
+def count_by_severity(findings: list[Finding] | tuple[Finding, ...]) -> dict[str, int]:
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for f in findings:
+        counts[f.severity] += 1
+    return counts
+
+
+Status = Literal["valid", "invalid", "unreadable"]

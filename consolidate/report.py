@@ -1,0 +1,88 @@
+"""What validating a batch of files produces: one FileResult per input file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .findings import Finding, Status, count_by_severity
+from .spec.model import Lang
+
+Kind = Literal["template", "rollup", "foreign"]  # ours, a summary of ours, or retyped by a unit
+
+
+@dataclass
+class FileResult:
+    """One input file: where it came from, what it says, and what is wrong with it."""
+
+    path: str  # as given (or found under a given folder)
+    sha256: str | None
+    size: int | None
+    mtime: float | None  # the file's modification time (supersession falls back on it)
+    status: Status
+    format: str | None = None  # "v2021" / "v2019"
+    kind: Kind | None = None
+    units: int = 1  # a roll-up counts for the units it totals
+    identity: dict[str, str] = field(default_factory=dict)  # field id of common.yaml -> text
+    year: int | None = None
+    values: dict[str, float] | None = None  # spec cell key -> value (amounts in 万元)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return count_by_severity(self.findings)
+
+    @property
+    def unit_name(self) -> str:
+        return self.identity.get("unit_name", "")
+
+    @property
+    def unit_code(self) -> str:
+        return self.identity.get("unit_code", "")
+
+    def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "size": self.size,
+            "status": self.status,
+            "format": self.format,
+            "kind": self.kind,
+            "units": self.units,
+            "unit": {"name": self.unit_name, "code": self.unit_code, **self.identity},
+            "year": self.year,
+            "values": self.values,
+            "counts": self.counts,
+            "findings": [f.to_dict(lang) for f in self.findings],
+        }
+
+
+@dataclass
+class Report:
+    files: list[FileResult]
+    tool_version: str
+    format: str | None = None  # asked for with --format, else detected per file
+    year: int | None = None  # asked for with --year
+
+    @property
+    def ok(self) -> bool:
+        """No file has an error and every file could be read: the exit code is ``int(not ok)``."""
+        return all(f.status == "valid" for f in self.files)
+
+    def totals(self) -> dict[str, int]:
+        out = {"files": len(self.files), "valid": 0, "invalid": 0, "unreadable": 0, "error": 0, "warning": 0, "info": 0}
+        for f in self.files:
+            out[f.status] += 1
+            for sev, n in f.counts.items():
+                out[sev] += n
+        return out
+
+    def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
+        return {
+            "tool": "consolidate",
+            "tool_version": self.tool_version,
+            "format": self.format,
+            "year": self.year,
+            "totals": self.totals(),
+            "files": [f.to_dict(lang) for f in self.files],
+        }
