@@ -128,7 +128,7 @@ class FindingFactory:
 
 
 def count_by_severity(findings: list[Finding] | tuple[Finding, ...]) -> dict[str, int]:
-    counts = dict.fromkeys(SEVERITIES, 0)
+    counts: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
     for f in findings:
         counts[f.severity] += 1
     return counts

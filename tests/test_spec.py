@@ -118,7 +118,7 @@ def _copy_specs(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize(("old", "new", "message"), [
     ("{id: regulation, label: 规章}", "{id: Regulation, label: 规章}", "v2021.yaml: tables.0.blocks.0.rows.0.id"),
-    ("rule: T3-ROWTOTAL}", "rule: T3-NOPE}", "names rule T3-NOPE"),
+    ("rule: T3-ROWTOTAL}", "rule: T3-NOPE}", "names rule T3-NOPE, not defined"),
     ("    lhs: [new, carried]", "    lhs: [new, carryd]", "rules.T3-BALANCE: lhs: table t3 has no row 'carryd'"),
     ("format: v2021", "format: [v2021", "v2021.yaml: line"),
     ("    severity: error\n    table: t3\n    lhs", "    severity: fatal\n    table: t3\n    lhs", "rules.0.severity"),
@@ -137,9 +137,9 @@ def test_malformed_spec_is_refused_with_place(tmp_path: Path, old: str, new: str
 def test_edit_must_match_one_label(tmp_path: Path) -> None:
     folder = _copy_specs(tmp_path)
     path = folder / "v2019.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("label: （六）其他处理, set", "label: （六）其它处理, set"),
-                    encoding="utf-8")
-    with pytest.raises(SpecError, match="v2019.yaml: edits.0: the label '（六）其它处理' matches 0"):
+    text = path.read_text(encoding="utf-8").replace("label: （六）其他处理, set", "label: （六）其它处理, set")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError, match=r"v2019\.yaml: edits\.0: the label '（六）其它处理' matches 0"):
         load_spec.__wrapped__("v2019", folder)
 
 

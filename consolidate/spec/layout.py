@@ -158,7 +158,9 @@ def template_layout(spec: FormatSpec) -> dict[str, TableLayout]:
     return {t.id: layout_table(t, t.sheet, 0) for t in spec.tables}
 
 
-def summary_layout(spec: FormatSpec, sheet: str = SUMMARY_SHEET, start: int = 3, gap: int = 2) -> dict[str, TableLayout]:
+def summary_layout(
+    spec: FormatSpec, sheet: str = SUMMARY_SHEET, start: int = 3, gap: int = 2
+) -> dict[str, TableLayout]:
     """The summary's layout: all tables on one sheet, stacked from row ``start``."""
     out: dict[str, TableLayout] = {}
     top = start

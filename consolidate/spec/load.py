@@ -198,10 +198,10 @@ def _build_format(path: Path, data: FormatIn, digest: str) -> FormatSpec:
         tables.append(Table(id=t.id, sheet=t.sheet, title=t.title, blocks=tuple(blocks)))
     rules = tuple(_build_rule(path, r, tables) for r in data.rules)
     rule_ids = {r.id for r in rules}
-    for c in cells:
-        for rule_id, _ in c.sums:
+    for cell in cells:
+        for rule_id, _ in cell.sums:
             if rule_id not in rule_ids:
-                raise SpecError(f"{path.name}: {c.key}: the total names rule {rule_id}, which the spec does not define")
+                raise SpecError(f"{path.name}: {cell.key}: the total names rule {rule_id}, not defined")
     return FormatSpec(
         id=data.format,
         name=data.name,
