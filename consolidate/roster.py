@@ -1,0 +1,159 @@
+"""The roster (报送名单): which units must report. CSV (UTF-8 with or without BOM, or GBK
+as saved by Chinese Excel) or XLSX, with the columns 单位代码, 单位名称, 单位类型 and
+optionally 上级单位. A bad roster is refused with a message that names the row."""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConsolidateError
+from .uscc import looks_like_uscc, uscc_problem
+
+REQUIRED = ("单位代码", "单位名称", "单位类型")
+OPTIONAL = ("上级单位",)
+ALIASES = {"所属上级": "上级单位", "上级": "上级单位", "统一社会信用代码": "单位代码", "单位": "单位名称"}
+
+
+class RosterError(ConsolidateError):
+    """The roster cannot be used; the message names the file and the row."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    type: str
+    parent: str = ""
+    row: int = 0  # the row in the roster file (the header is row 1)
+
+
+@dataclass(frozen=True)
+class Roster:
+    units: tuple[Unit, ...]
+    source: str = ""
+
+    def by_code(self, code: str) -> Unit | None:
+        code = normalise_code(code)
+        return next((u for u in self.units if u.code == code), None)
+
+    def by_name(self, name: str) -> Unit | None:
+        name = normalise_text(name)
+        return next((u for u in self.units if u.name == name), None)
+
+    def find(self, code: str = "", name: str = "") -> Unit | None:
+        """The roster unit a submission belongs to: by code first, then by name."""
+        return (self.by_code(code) if code else None) or (self.by_name(name) if name else None)
+
+    def position(self, unit: Unit) -> int:
+        return self.units.index(unit)
+
+
+def normalise_text(text: object) -> str:
+    """Full-width to half-width letters and digits, collapsed spaces: how names are compared."""
+    if text is None:
+        return ""
+    value = str(text)
+    if isinstance(text, float) and text.is_integer():
+        value = str(int(text))
+    return " ".join(unicodedata.normalize("NFKC", value).split())
+
+
+def normalise_code(code: object) -> str:
+    return normalise_text(code).replace(" ", "").upper()
+
+
+def _decode(path: Path, data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise RosterError(
+        f"名单文件 {path.name} 的编码无法识别（既不是 UTF-8 也不是 GBK）。请在 Excel 中另存为“CSV UTF-8”或 .xlsx 后重试。",
+        f"roster {path.name}: unknown text encoding (neither UTF-8 nor GBK). Save it as CSV UTF-8 or .xlsx.",
+    )
+
+
+def _rows_from_file(path: Path) -> list[list[str]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RosterError(f"无法读取名单文件 {path}（{exc.strerror}）。", f"cannot read roster {path} ({exc.strerror})") from exc
+    if data[:4] == b"PK\x03\x04":
+        return _rows_from_xlsx(path)
+    if data[:4] == b"\xd0\xcf\x11\xe0":
+        raise RosterError(f"名单文件 {path.name} 是旧版 .xls 格式。请另存为 .xlsx 或 CSV 后重试。",
+                          f"roster {path.name} is an old .xls file; save it as .xlsx or CSV.")
+    text = _decode(path, data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;，")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    return [[normalise_text(v) for v in row] for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _rows_from_xlsx(path: Path) -> list[list[str]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        sheet = book.get_sheet_by_index(0)
+        return [[normalise_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        raise RosterError(f"名单文件 {path.name} 无法作为 Excel 工作簿读取（{exc}）。请检查文件后重试。",
+                          f"roster {path.name} cannot be read as a workbook ({exc}).") from exc
+
+
+def read_roster(path: Path | str) -> Roster:
+    """Read and check a roster file; a problem raises RosterError naming the row."""
+    path = Path(path)
+    rows = _rows_from_file(path)
+    while rows and not any(rows[0]):
+        rows.pop(0)
+    if not rows:
+        raise RosterError(f"名单文件 {path.name} 是空的。第一行应为表头：单位代码、单位名称、单位类型。",
+                          f"roster {path.name} is empty; the first row must be the header.")
+    header = [ALIASES.get(h, h) for h in rows[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise RosterError(
+            f"名单文件 {path.name} 第 1 行（表头）缺少列：{'、'.join(missing)}。表头应包含：单位代码、单位名称、单位类型（可选：上级单位）。",
+            f"roster {path.name}, row 1 (header): missing column(s) {', '.join(missing)}.",
+        )
+    col = {name: header.index(name) for name in (*REQUIRED, *OPTIONAL) if name in header}
+    units: list[Unit] = []
+    seen_codes: dict[str, int] = {}
+    seen_names: dict[str, int] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(row):
+            continue
+
+        def get(name: str, row: list[str] = row) -> str:
+            i = col.get(name)
+            return row[i] if i is not None and i < len(row) else ""
+
+        code, name = normalise_code(get("单位代码")), get("单位名称")
+        where = f"名单文件 {path.name} 第 {number} 行"
+        if not name:
+            raise RosterError(f"{where}：单位名称为空。请补上单位名称或删除这一行。", f"roster {path.name}, row {number}: empty unit name.")
+        if not code:
+            raise RosterError(f"{where}（{name}）：单位代码为空。请填写统一社会信用代码或本级编定的单位代码。",
+                              f"roster {path.name}, row {number}: empty unit code.")
+        if looks_like_uscc(code) and (problem := uscc_problem(code)):
+            raise RosterError(f"{where}（{name}）：统一社会信用代码 {code} {problem}。请核对。",
+                              f"roster {path.name}, row {number}: invalid unified social credit code {code}.")
+        if code in seen_codes:
+            raise RosterError(f"{where}（{name}）：单位代码 {code} 与第 {seen_codes[code]} 行重复。每个单位的代码必须唯一。",
+                              f"roster {path.name}, row {number}: code {code} repeats row {seen_codes[code]}.")
+        if name in seen_names:
+            raise RosterError(f"{where}：单位名称“{name}”与第 {seen_names[name]} 行重复。请核对。",
+                              f"roster {path.name}, row {number}: name {name} repeats row {seen_names[name]}.")
+        seen_codes[code], seen_names[name] = number, number
+        units.append(Unit(code=code, name=name, type=get("单位类型"), parent=get("上级单位"), row=number))
+    if not units:
+        raise RosterError(f"名单文件 {path.name} 只有表头，没有单位。", f"roster {path.name} lists no units.")
+    return Roster(tuple(units), str(path))
