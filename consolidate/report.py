@@ -27,6 +27,10 @@ class FileResult:
     year: int | None = None
     values: dict[str, float] | None = None  # spec cell key -> value (amounts in 万元)
     findings: list[Finding] = field(default_factory=list)
+    # spec cell key -> (sheet, "D12") where the reader found it: the template's address,
+    # or where a shifted or retyped table really has it. Findings point there.
+    addresses: dict[str, tuple[str, str]] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)  # the _meta sheet as read (empty when absent)
 
     @property
     def counts(self) -> dict[str, int]:

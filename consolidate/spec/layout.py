@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from .model import Block, FormatSpec, Node, Table
+from .model import Block, Common, FormatSpec, Node, Table
 
 Role = Literal["title", "caption", "corner", "col_header", "col_group", "row_label", "row_group", "cell"]
 
@@ -168,3 +168,16 @@ def summary_layout(
         out[t.id] = layout_table(t, sheet, top)
         top = out[t.id].bottom + 1 + gap
     return out
+
+
+IDENTITY_FIRST_ROW = 2  # 填报信息: title in row 1, then one field a row from row 3
+
+
+def identity_cells(common: Common) -> dict[str, tuple[int, int]]:
+    """填报信息: field id -> (row, col) of its value; the label stands one column to the left."""
+    return {f.id: (IDENTITY_FIRST_ROW + i, 1) for i, f in enumerate(common.fields)}
+
+
+def meta_cells(common: Common) -> dict[str, tuple[int, int]]:
+    """_meta: key -> (row, col) of its value; the key itself stands in column A."""
+    return {k: (i, 1) for i, k in enumerate(common.meta_keys)}
