@@ -1,0 +1,191 @@
+"""The pure part of a roll-up: from validated files to everything the summary shows.
+
+No file is read or written here: ``build`` takes the FileResults of this year's files
+(and of last year's, for 同比), and returns a RollupData that the workbook writer and
+the command line render.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ConsolidateError
+from ..findings import Finding, FindingFactory, Place
+from ..report import FileResult
+from ..roster import Roster
+from ..spec import FormatSpec, a1, format_for_year, identity_cells, load_common, load_spec, summary_layout
+from .select import Selection, select
+from .totals import total_values
+from .yoy import Yoy, compare
+
+TOTALS_PATH = "（汇总数）"
+
+# Runs the balance rules on one FileResult's values (the rules engine of validate).
+TotalsCheck = Callable[[FormatSpec, FileResult], list[Finding]]
+
+
+def engine_check(spec: FormatSpec, totals: FileResult) -> list[Finding]:
+    """The rules engine of ``validate`` on the totals, as one more file (imports pandera)."""
+    from ..rules import check_batch
+
+    return check_batch([totals])[0]
+
+
+@dataclass(frozen=True)
+class RollupData:
+    spec: FormatSpec
+    year: int
+    district_name: str
+    district_code: str
+    selection: Selection
+    totals: dict[str, float]
+    totals_findings: tuple[Finding, ...]  # the rules re-run on the totals
+    yoy: Yoy | None = None
+    roster_source: str = ""
+
+    @property
+    def units(self) -> int:
+        """Reporting units the totals cover (a district summary counts for its units)."""
+        return sum(f.units for f in self.selection.counted)
+
+    @property
+    def counted(self) -> int:
+        return len(self.selection.counted)
+
+    @property
+    def submission_rate(self) -> float | None:
+        """已报送且通过 / 名单单位数 (None without a roster)."""
+        size = self.selection.roster_size
+        if not size:
+            return None
+        return sum(1 for r in self.selection.units if r.listed and r.fate == "accepted") / size
+
+    def counts(self) -> dict[str, int | None]:
+        units = self.selection.unit_counts()
+        files = self.selection.file_counts()
+        return {
+            "roster_units": self.selection.roster_size,
+            "units_accepted": units["accepted"],
+            "units_invalid": units["invalid"],
+            "units_missing": units["missing"],
+            "files": len(self.selection.files),
+            **{f"files_{k}": v for k, v in files.items()},
+            "counted": self.counted,
+            "units": self.units,
+        }
+
+    def totals_file(self) -> FileResult:
+        return totals_as_file(self.spec, self.year, self.totals, self.district_name, self.district_code, self.units)
+
+
+def totals_as_file(spec: FormatSpec, year: int, totals: dict[str, float], name: str, code: str,
+                   units: int) -> FileResult:
+    """The totals as one more "file", so the rules engine can check them at the 汇总 addresses."""
+    layout = summary_layout(spec)
+    addresses = {k: (lay.sheet, box.address) for lay in layout.values() for k, box in lay.cells.items()}
+    return FileResult(path=TOTALS_PATH, sha256=None, size=None, mtime=None, status="valid", format=spec.id,
+                      kind="rollup", units=units, identity={"unit_name": name, "unit_code": code, "year": str(year)},
+                      year=year, values=dict(totals), addresses=addresses)
+
+
+def round_year(files: Sequence[FileResult], year: int | None) -> int:
+    """The year asked for, else the year most readable files state (the later one on a tie)."""
+    if year is not None:
+        return year
+    years = Counter(f.year for f in files if f.status != "unreadable" and f.year is not None)
+    if not years:
+        raise ConsolidateError(
+            "无法确定报告年度：没有一个文件写明了年度。请用 --year 指定，例如 --year 2025。",
+            "cannot tell the report year: no file states one. Give it with --year.",
+        )
+    return max(years, key=lambda y: (years[y], y))
+
+
+def _year_place() -> Place:
+    common = load_common()
+    row, col = identity_cells(common)["year"]
+    return Place(sheet=common.identity_sheet, cell=a1(row, col), label=common.field("year").label)
+
+
+def conform(files: Sequence[FileResult], spec: FormatSpec, year: int) -> list[FileResult]:
+    """A readable file of another year or format cannot be totalled: it gets the finding that
+    says so (unless validate already gave it) and becomes invalid. The input is not changed."""
+    out: list[FileResult] = []
+    factory = FindingFactory(spec)
+    for f in files:
+        extra: list[Finding] = []
+        codes = {x.code for x in f.findings}
+        if f.status != "unreadable":
+            if f.year is not None and f.year != year and "YEAR-MISMATCH" not in codes:
+                extra.append(factory.common("YEAR-MISMATCH", _year_place(), found=f.year, expected=year))
+            if f.format and f.format != spec.id and not codes & {"VERSION", "YEAR-MISMATCH"}:
+                theirs = load_spec(f.format)
+                extra.append(factory.rule("VERSION", Place(file=Path(f.path).name), found=theirs.name,
+                                          expected=spec.name, year=year, expected_notice=spec.notice,
+                                          found_notice=theirs.notice))
+        if extra:
+            f = dataclasses.replace(f, findings=[*f.findings, *extra], status="invalid")
+        out.append(f)
+    return out
+
+
+def default_district_name(roster: Roster | None) -> str:
+    """The roster's 上级单位 when every unit names the same one."""
+    if roster is None:
+        return ""
+    parents = {u.parent for u in roster.units}
+    return parents.pop() if len(parents) == 1 else ""
+
+
+def build(
+    files: Sequence[FileResult],
+    *,
+    roster: Roster | None = None,
+    year: int | None = None,
+    format_id: str | None = None,
+    previous: Sequence[FileResult] = (),
+    include_unlisted: bool = False,
+    name: str | None = None,
+    code: str | None = None,
+    check: TotalsCheck | None = engine_check,
+) -> RollupData:
+    """Select one submission per unit, total the accepted ones, check the totals, compare with last year."""
+    the_year = round_year(files, year)
+    spec = load_spec(format_id or format_for_year(the_year))
+    conformed = conform(files, spec, the_year)
+    selection = select(conformed, roster, include_unlisted=include_unlisted)
+    totals = total_values(spec, selection.counted)
+    district_name = name if name is not None else default_district_name(roster)
+    district_code = code or ""
+    units = sum(f.units for f in selection.counted)
+    findings: tuple[Finding, ...] = ()
+    if check is not None:
+        findings = tuple(check(spec, totals_as_file(spec, the_year, totals, district_name, district_code, units)))
+    yoy = None
+    if previous:
+        last_year = the_year - 1
+        last_spec = load_spec(format_for_year(last_year))
+        last = select(conform(previous, last_spec, last_year), roster, include_unlisted=True)
+        layout = summary_layout(spec)
+        where = {k: (lay.sheet, box.address) for lay in layout.values() for k, box in lay.cells.items()}
+
+        def district_place(key: str) -> Place:
+            return Place.of_cell(spec.cell(key), *where[key])
+
+        yoy = compare(spec, last_spec, last_year, selection.units, totals, last, district_place,
+                      district_name=district_name, district_code=district_code)
+    return RollupData(
+        spec=spec,
+        year=the_year,
+        district_name=district_name,
+        district_code=district_code,
+        selection=selection,
+        totals=totals,
+        totals_findings=findings,
+        yoy=yoy,
+        roster_source=roster.source if roster is not None else "",
+    )

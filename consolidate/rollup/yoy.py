@@ -1,0 +1,175 @@
+"""This year against last year: the values side by side, and the year-over-year rules.
+
+Last year may have used the other national format (2020 reports are v2019, 2021 ones
+v2021). By the spec's convention the same cell key means the same quantity in both, so
+only the keys the two formats share are compared. The rules come from the spec
+(``kind: yoy_carry`` and ``kind: yoy_stock``) with their row and column ids as params;
+a rule whose cells last year's format lacks (v2019 has no 现行有效件数) is skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..findings import Finding, FindingFactory, Place
+from ..report import FileResult
+from ..roster import normalise_code, normalise_text
+from ..spec import FormatSpec, template_layout
+from .select import Selection, UnitRow
+from .totals import AMOUNT_PLACES, total_values
+
+TOLERANCE = 0.5 * 10**-AMOUNT_PLACES
+
+
+@dataclass(frozen=True)
+class YoyLine:
+    key: str
+    this: float | None
+    last: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.this is None or self.last is None:
+            return None
+        return round(self.this - self.last, AMOUNT_PLACES)
+
+
+@dataclass(frozen=True)
+class UnitYoy:
+    name: str
+    code: str
+    lines: tuple[YoyLine, ...]
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class Yoy:
+    previous_year: int
+    previous_format: str
+    keys: tuple[str, ...]  # the comparable keys, in this year's order
+    district: tuple[YoyLine, ...]
+    district_findings: tuple[Finding, ...]
+    district_source: str  # "rollup": last year's summary; "units": the sum of last year's submissions
+    units: tuple[UnitYoy, ...]
+    previous: Selection  # last year's files and what happened to them
+
+
+def common_keys(spec: FormatSpec, previous: FormatSpec) -> tuple[str, ...]:
+    theirs = set(previous.keys)
+    return tuple(k for k in spec.keys if k in theirs)
+
+
+def yoy_findings(spec: FormatSpec, this: Mapping[str, float], last: Mapping[str, float],
+                 place_of: Callable[[str], Place]) -> list[Finding]:
+    """The spec's year-over-year rules for one unit (or the district)."""
+    factory = FindingFactory(spec)
+    by_pos = {(c.table, c.row, c.column): c.key for c in spec.cells}
+    out: list[Finding] = []
+    for rule in spec.rules:
+        p = rule.params
+        if rule.kind == "yoy_carry" and rule.table:
+            for c in spec.cells:
+                if c.table != rule.table or c.row != p.get("this_year"):
+                    continue
+                last_key = by_pos.get((c.table, str(p.get("last_year")), c.column))
+                if last_key is None or last_key not in last or c.key not in this:
+                    continue
+                if abs(this[c.key] - last[last_key]) > TOLERANCE:
+                    out.append(factory.rule(rule.id, place_of(c.key), found=this[c.key], expected=last[last_key]))
+        elif rule.kind == "yoy_stock" and rule.table:
+            for c in spec.cells:
+                if c.table != rule.table or c.column != p.get("stock"):
+                    continue
+                plus = by_pos.get((c.table, c.row, str(p.get("plus"))))
+                minus = by_pos.get((c.table, c.row, str(p.get("minus"))))
+                if plus is None or minus is None or c.key not in last or c.key not in this:
+                    continue
+                expected = last[c.key] + this.get(plus, 0.0) - this.get(minus, 0.0)
+                if abs(this[c.key] - expected) > TOLERANCE:
+                    out.append(factory.rule(rule.id, place_of(c.key), found=this[c.key], expected=expected,
+                                            previous=last[c.key], plus=this.get(plus, 0.0),
+                                            minus=this.get(minus, 0.0)))
+    return out
+
+
+def _lines(keys: Sequence[str], this: Mapping[str, float] | None, last: Mapping[str, float] | None
+           ) -> tuple[YoyLine, ...]:
+    return tuple(YoyLine(k, this.get(k) if this else None, last.get(k) if last else None) for k in keys)
+
+
+def _match_key(code: str, name: str) -> tuple[str, str]:
+    return (normalise_code(code), normalise_text(name))
+
+
+def _file_place(spec: FormatSpec, layout: Mapping[str, tuple[str, str]], f: FileResult | None
+                ) -> Callable[[str], Place]:
+    def place(key: str) -> Place:
+        sheet, address = (f.addresses.get(key) if f is not None else None) or layout[key]
+        return Place.of_cell(spec.cell(key), sheet, address)
+
+    return place
+
+
+def compare(spec: FormatSpec, previous_spec: FormatSpec, previous_year: int, units: Sequence[UnitRow],
+            totals: Mapping[str, float], previous: Selection, district_place: Callable[[str], Place], *,
+            district_name: str = "", district_code: str = "") -> Yoy:
+    """Side by side for the district and for every unit counted in both years.
+
+    Last year's district figures are last year's summary when one was given (a roll-up
+    that is not one of this year's units), else the sum of last year's counted files.
+    """
+    keys = common_keys(spec, previous_spec)
+    layout = {k: (lay.sheet, box.address) for lay in template_layout(spec).values() for k, box in lay.cells.items()}
+    last_by_code: dict[str, FileResult] = {}
+    last_by_name: dict[str, FileResult] = {}
+    own: FileResult | None = None
+    unit_files: list[FileResult] = []
+    this_codes = {normalise_code(r.code) for r in units if r.code}
+    this_names = {normalise_text(r.name) for r in units}
+    district = _match_key(district_code, district_name)
+    for row in previous.units:
+        f = row.file
+        if f is None or not row.counted:
+            continue
+        code, name = _match_key(row.code, row.name)
+        is_unit = bool(code and code in this_codes) or name in this_names
+        is_district = f.kind == "rollup" and (bool(district[0] and code == district[0]) or
+                                              bool(district[1] and name == district[1]) or not row.listed)
+        if is_district and not is_unit:
+            own = own or f
+            continue
+        unit_files.append(f)
+        if code:
+            last_by_code.setdefault(code, f)
+        last_by_name.setdefault(name, f)
+
+    unit_out: list[UnitYoy] = []
+    for row in units:
+        if not row.counted or row.file is None or row.file.values is None:
+            continue
+        code, name = _match_key(row.code, row.name)
+        last_file = (last_by_code.get(code) if code else None) or last_by_name.get(name)
+        if last_file is None:
+            continue
+        last_values = last_file.values or {}
+        unit_out.append(UnitYoy(
+            name=row.name, code=row.code, lines=_lines(keys, row.file.values, last_values),
+            findings=tuple(yoy_findings(spec, row.file.values, last_values, _file_place(spec, layout, row.file))),
+        ))
+    if own is not None:
+        last_district: Mapping[str, float] = own.values or {}
+        source = "rollup"
+    else:
+        last_district = total_values(previous_spec, unit_files)
+        source = "units"
+    return Yoy(
+        previous_year=previous_year,
+        previous_format=previous_spec.id,
+        keys=keys,
+        district=_lines(keys, totals, last_district),
+        district_findings=tuple(yoy_findings(spec, totals, last_district, district_place)),
+        district_source=source,
+        units=tuple(unit_out),
+        previous=previous,
+    )
