@@ -67,23 +67,31 @@ def edit_cells(data: bytes, spec: FormatSpec, edits: Mapping[str, object],
         book[sheet].cell(row=row + 1, column=col + 1).value = value
     for (row, col), value in (identity or {}).items():
         book[identity_sheet].cell(row=row + 1, column=col + 1).value = value
-    book.properties.created = FIXED_DOC_TIME
-    book.properties.modified = FIXED_DOC_TIME
     out = io.BytesIO()
-    book.save(out)
-    return stable_zip(out.getvalue())
+    book.save(out)  # openpyxl stamps the time of saving as the modified date: pinned below
+    return stable_zip(out.getvalue(), modified_as_created=True)
 
 
-def stable_zip(data: bytes) -> bytes:
-    """The same zip with every entry's time fixed: the same content gives the same bytes."""
+_CREATED = re.compile(rb"<dcterms:created[^>]*>([^<]*)</dcterms:created>")
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def stable_zip(data: bytes, *, modified_as_created: bool = False) -> bytes:
+    """The same zip with every entry's time fixed: the same content gives the same bytes.
+    ``modified_as_created``: the document's modified date becomes its created date."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
+            content = source.read(info.filename)
+            if modified_as_created and info.filename == "docProps/core.xml":
+                created = _CREATED.search(content)
+                stamp = created.group(1) if created else FIXED_DOC_TIME.isoformat().encode() + b"Z"
+                content = _MODIFIED.sub(lambda m, s=stamp: m.group(1) + s + m.group(2), content)
             entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
+            target.writestr(entry, content)
     return out.getvalue()
 
 
