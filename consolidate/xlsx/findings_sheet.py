@@ -1,0 +1,240 @@
+"""The findings table: one row per finding, filterable, written with xlsxwriter.
+
+Shared by the validation report (its 问题 sheet) and the roll-up summary (its 问题清单
+sheet): ``write_findings_sheet(workbook, worksheet_name, rows, lang)`` adds the sheet,
+writes an optional heading, then the table (frozen header, autofilter, widths that show
+Chinese text, severity colours). Every text is written with ``write_string``, so a unit
+name or a value that begins with ``=`` stays text; numbers found or expected are written
+as numbers (they sort and filter as numbers).
+
+The column words and severity labels are the tool's own text (not official labels); the
+annotated copy (``consolidate.output.annotate``) uses the same ones.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
+
+from ..findings import Finding, Value
+from ..spec.model import Lang, Severity
+from .styles import CHARSET, FAIL_FILL, FAIL_FONT, FONT, FONT_SIZE, HEADER_FILL, text_width
+
+if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
+
+    from ..report import FileResult
+
+SEVERITY_LABEL: dict[Lang, dict[Severity, str]] = {
+    "zh": {"error": "错误", "warning": "警告", "info": "提示"},
+    "en": {"error": "error", "warning": "warning", "info": "info"},
+}
+SEVERITY_ORDER: dict[Severity, int] = {"error": 0, "warning": 1, "info": 2}
+# (fill, font) per severity: Excel's light red / light yellow presets, and a quiet blue
+SEVERITY_COLOURS: dict[Severity, tuple[str, str]] = {
+    "error": (FAIL_FILL, FAIL_FONT),
+    "warning": ("#FFEB9C", "#9C5700"),
+    "info": ("#DDEBF7", "#1F4E78"),
+}
+NO_FINDINGS: dict[Lang, str] = {"zh": "没有发现问题。", "en": "No findings."}
+UNNAMED_UNIT: dict[Lang, str] = {"zh": "（未填单位名称）", "en": "(no unit name)"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the findings table: its id, heading per language and width bounds."""
+
+    id: str
+    zh: str
+    en: str
+    min_width: float
+    max_width: float
+    wrap: bool = False
+
+    def heading(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("no", "序号", "No.", 6, 7),
+    Column("unit", "单位名称", "Unit", 12, 30, wrap=True),
+    Column("file", "文件", "File", 12, 40, wrap=True),
+    Column("severity", "级别", "Severity", 6, 9),
+    Column("code", "规则", "Rule", 10, 22),
+    Column("sheet", "工作表", "Sheet", 8, 14),
+    Column("cell", "单元格", "Cell", 8, 10),
+    Column("row", "行", "Row", 10, 36, wrap=True),
+    Column("column", "列", "Column", 8, 24, wrap=True),
+    Column("found", "填写值", "Found", 8, 20, wrap=True),
+    Column("expected", "应为", "Expected", 8, 16),
+    Column("message", "说明", "Message", 30, 70, wrap=True),
+)
+COLUMN_IDS: tuple[str, ...] = tuple(c.id for c in COLUMNS)
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """One finding with the file and unit it belongs to (what a findings table lists)."""
+
+    finding: Finding
+    unit: str = ""  # the unit's name as the row should show it
+    file: str = ""  # the file as the row should show it (a path or a name)
+
+
+def finding_rows(files: Iterable[FileResult], *, lang: Lang = "zh", names_only: bool = False) -> list[FindingRow]:
+    """Every finding of every file, in file order then finding order.
+
+    ``names_only`` shows the file's name instead of the path as given.
+    """
+    out: list[FindingRow] = []
+    for f in files:
+        unit = f.unit_name or UNNAMED_UNIT[lang]
+        file = PurePath(f.path).name if names_only else f.path
+        out.extend(FindingRow(finding, unit, file) for finding in f.findings)
+    return out
+
+
+def severity_label(severity: Severity, lang: Lang = "zh") -> str:
+    return SEVERITY_LABEL[lang][severity]
+
+
+def cell_values(row: FindingRow, number: int, lang: Lang) -> dict[str, Value]:
+    """The row's value per column id (found and expected keep their type)."""
+    f = row.finding
+    return {
+        "no": number,
+        "unit": row.unit,
+        "file": row.file,
+        "severity": severity_label(f.severity, lang),
+        "code": f.code,
+        "sheet": f.sheet,
+        "cell": f.cell,
+        "row": f.row_label,
+        "column": f.column_label,
+        "found": f.found,
+        "expected": f.expected,
+        "message": f.message(lang),
+    }
+
+
+def write_value(ws: Worksheet, row: int, col: int, value: Value, fmt: Format | None = None) -> None:
+    """A number as a number, anything else as text (never as a formula or a URL)."""
+    if isinstance(value, bool):
+        ws.write_string(row, col, str(value), fmt)
+    elif isinstance(value, int | float) and math.isfinite(value):
+        ws.write_number(row, col, value, fmt)
+    elif value is None or value == "":
+        if fmt is not None:
+            ws.write_blank(row, col, None, fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
+def shown_width(value: Value) -> float:
+    """Column-width units ``value`` needs on one line (numbers as a clerk reads them)."""
+    if value is None:
+        return 0.0
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return max((text_width(line) for line in str(value).splitlines()), default=0.0)
+
+
+def fit_width(values: Iterable[float], lo: float, hi: float, pad: float = 2.0) -> float:
+    """The width of a column that shows its widest value, between ``lo`` and ``hi``."""
+    return round(min(hi, max(lo, max(values, default=0.0) + pad)), 1)
+
+
+@dataclass(frozen=True)
+class TableFormats:
+    """The formats of one findings table (made per workbook)."""
+
+    heading: Format
+    line: Format
+    header: Format
+    text: Format
+    wrap: Format
+    number: Format
+    severity: dict[Severity, Format]
+
+    @classmethod
+    def make(cls, workbook: Workbook) -> TableFormats:
+        base: dict[str, Any] = {"font_name": FONT, "font_size": FONT_SIZE, "font_charset": CHARSET}
+        boxed: dict[str, Any] = {**base, "border": 1, "valign": "top"}
+
+        def fmt(**props: Any) -> Format:
+            return workbook.add_format(props)
+
+        return cls(
+            heading=fmt(**base, bold=True, font_size=14),
+            line=fmt(**base),
+            header=fmt(**boxed, bold=True, bg_color=HEADER_FILL, align="center", valign="vcenter", text_wrap=True),
+            text=fmt(**boxed),
+            wrap=fmt(**boxed, text_wrap=True),
+            number=fmt(**boxed, align="right"),
+            severity={sev: fmt(**boxed, align="center", bg_color=fill, font_color=font)
+                      for sev, (fill, font) in SEVERITY_COLOURS.items()},
+        )
+
+
+def write_findings_sheet(
+    workbook: Workbook,
+    worksheet_name: str,
+    rows: Sequence[FindingRow],
+    lang: Lang = "zh",
+    *,
+    heading: Sequence[str] = (),
+    columns: Sequence[str] = COLUMN_IDS,
+) -> Worksheet:
+    """Add ``worksheet_name`` to ``workbook`` and write ``rows`` as a filterable table.
+
+    ``heading``: lines written above the table (the first one bold); ``columns``: ids of
+    :data:`COLUMNS` to show, in that order (default: all). Rows are written in the order
+    given, numbered from 1. Returns the worksheet (the header row is ``len(heading) + 1``
+    when there is a heading, else 0).
+    """
+    unknown = [c for c in columns if c not in COLUMN_IDS]
+    if unknown:
+        raise ValueError(f"unknown findings columns: {unknown}")
+    cols = [next(c for c in COLUMNS if c.id == cid) for cid in columns]
+    formats = TableFormats.make(workbook)
+    ws = workbook.add_worksheet(worksheet_name)
+
+    top = 0
+    for i, line in enumerate(heading):
+        ws.write_string(i, 0, line, formats.heading if i == 0 else formats.line)
+        top = i + 2  # one spare row between the heading and the table
+    header_row = top
+    for j, col in enumerate(cols):
+        ws.write_string(header_row, j, col.heading(lang), formats.header)
+
+    widths: list[list[float]] = [[text_width(c.heading(lang))] for c in cols]
+    for i, row in enumerate(rows):
+        r = header_row + 1 + i
+        values = cell_values(row, i + 1, lang)
+        for j, col in enumerate(cols):
+            value = values[col.id]
+            if col.id == "severity":
+                fmt = formats.severity[row.finding.severity]
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                fmt = formats.number
+            else:
+                fmt = formats.wrap if col.wrap else formats.text
+            write_value(ws, r, j, value, fmt)
+            widths[j].append(shown_width(value))
+    if not rows:
+        ws.write_string(header_row + 1, 0, NO_FINDINGS[lang], formats.line)
+
+    for j, col in enumerate(cols):
+        ws.set_column(j, j, fit_width(widths[j], col.min_width, col.max_width))
+    ws.freeze_panes(header_row + 1, 0)
+    ws.autofilter(header_row, 0, header_row + max(len(rows), 1), len(cols) - 1)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    return ws
