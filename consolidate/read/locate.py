@@ -1,0 +1,308 @@
+"""Find a table on a sheet by its labels, and verify the labels where a table should be.
+
+Real reports retype labels: ``1、`` for ``1.``, half-width parentheses, spaces and line
+breaks inside a label, full-width letters. ``normalise`` folds all that away before two
+labels are compared; what is reported is always the canonical label of the spec.
+
+A table is placed block by block (表二 has four or five blocks): each label of the block
+votes for the offset (rows, columns) at which its text occurs, the offset with the most
+votes wins (the template's own position on a tie), and the labels are then verified at that
+offset. Verification is tolerant of how a retyped table merges cells: a label may stand in
+any cell its box covers, a row label in any label column of its row.
+
+Row and column labels (and their groups) are structural: one that does not match means the
+numbers cannot be placed reliably. Titles, captions and the corner note are not: a typo
+there (seed 001 writes 第二十六条) is worth a warning, not the table.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from ..spec.layout import Box, TableLayout, a1
+from .sheets import Grid
+
+STRUCTURAL = frozenset({"row_label", "row_group", "col_header", "col_group"})
+Status = Literal["ok", "alias", "mismatch", "typo"]
+
+_SPACE = re.compile(r"\s+")
+_NUMBERING = re.compile(r"^(\d{1,2})[、,.．，]")
+_FOLD = str.maketrans({"、": ",", "“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "—": "-", "–": "-",
+                       "―": "-", "－": "-", "：": ":", "〔": "[", "〕": "]", "【": "[", "】": "]"})
+
+
+def squash(text: str) -> str:
+    """The text without any whitespace (a label wrapped in its cell is the same label)."""
+    return _SPACE.sub("", text)
+
+
+@cache
+def normalise(text: str) -> str:
+    """The form two labels are compared in: NFKC, no spaces, ``1、``/``1．`` as ``1.``, one kind of comma."""
+    folded = _SPACE.sub("", unicodedata.normalize("NFKC", text))
+    folded = _NUMBERING.sub(r"\1.", folded)
+    return folded.translate(_FOLD)
+
+
+def cell_text(value: object) -> str:
+    """A cell value as label text ("" for an empty cell)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# --- the plan of a table: its blocks, their labels and cells -------------------------------------------
+
+
+# A statistical cell to read: key, row, col, last row, last col (of its box), its A1 address.
+CellRead = tuple[str, int, int, int, int, str]
+
+
+@dataclass(frozen=True)
+class BlockPlan:
+    index: int
+    labels: tuple[Box, ...]  # every box with official text, the title with block 0
+    cells: tuple[Box, ...]
+
+    @property
+    def reads(self) -> tuple[CellRead, ...]:
+        cached = self.__dict__.get("_reads")
+        if cached is None:
+            cached = tuple((b.key or "", b.row, b.col, b.last_row, b.last_col, b.address) for b in self.cells)
+            object.__setattr__(self, "_reads", cached)
+        return cached
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    layout: TableLayout
+    blocks: tuple[BlockPlan, ...]
+
+    @property
+    def table_id(self) -> str:
+        return self.layout.table.id
+
+
+_plans: dict[int, TablePlan] = {}
+
+
+def plan_of(layout: TableLayout) -> TablePlan:
+    """The layout split into blocks (cached: layouts are made once per spec)."""
+    plan = _plans.get(id(layout))
+    if plan is not None and plan.layout is layout:
+        return plan
+    last_rows: list[int] = []
+    for block_index in range(len(layout.table.blocks)):
+        rows = [b.row for b in layout.boxes if b.key and _block_of_key(layout, b.key) == block_index]
+        last_rows.append(max(rows))
+    labels: list[list[Box]] = [[] for _ in last_rows]
+    cells: list[list[Box]] = [[] for _ in last_rows]
+    for box in layout.boxes:
+        index = next((i for i, last in enumerate(last_rows) if box.row <= last), len(last_rows) - 1)
+        if box.key:
+            cells[index].append(box)
+        elif box.text:
+            labels[index].append(box)
+    blocks = tuple(BlockPlan(i, tuple(labels[i]), tuple(cells[i])) for i in range(len(last_rows)))
+    plan = TablePlan(layout, blocks)
+    _plans[id(layout)] = plan
+    return plan
+
+
+def _block_of_key(layout: TableLayout, key: str) -> int:
+    row_id = key.split(".")[1]
+    for i, block in enumerate(layout.table.blocks):
+        if any(r.id == row_id for r in block.leaf_rows):
+            return i
+    raise KeyError(key)
+
+
+# --- verifying labels ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LabelCheck:
+    box: Box
+    status: Status
+    found: str  # the text found ("" when the cell is empty)
+    row: int  # where it was looked for / found, on the sheet
+    col: int
+
+    @property
+    def address(self) -> str:
+        return a1(self.row, self.col)
+
+    @property
+    def structural(self) -> bool:
+        return self.box.role in STRUCTURAL
+
+
+def _candidates(box: Box, layout: TableLayout, dr: int, dc: int) -> Iterator[tuple[int, int]]:
+    for r in range(box.row, box.last_row + 1):
+        for c in range(box.col, box.last_col + 1):
+            yield r + dr, c + dc
+    if box.role == "row_label":
+        for c in range(0, layout.label_cols):
+            if not box.col <= c <= box.last_col:
+                yield box.row + dr, c + dc
+
+
+def matches(found: str, box: Box) -> Status | None:
+    if found == box.text or squash(found) == box.text:
+        return "ok"
+    key = normalise(found)
+    if key == normalise(box.text):
+        return "alias"
+    if any(key == normalise(alias) for alias in box.aliases):
+        return "alias"
+    return None
+
+
+def check_label(box: Box, layout: TableLayout, grid: Grid, dr: int, dc: int,
+                lenient_blank: bool) -> LabelCheck | None:
+    """Is the box's label where it should be (at offset dr, dc)? None when it is, exactly;
+    else what was found (an alias, a mismatch, a typo). ``lenient_blank``: an empty title,
+    caption or corner is fine (a retyped table often has none)."""
+    if grid.value(box.row + dr, box.col + dc) == box.text:  # the common case, at once
+        return None
+    first: tuple[str, int, int] | None = None
+    for r, c in _candidates(box, layout, dr, dc):
+        found = cell_text(grid.value(r, c))
+        if not found:
+            continue
+        status = matches(found, box)
+        if status == "ok":
+            return None
+        if status is not None:
+            return LabelCheck(box, status, found, r, c)
+        if first is None:
+            first = (found, r, c)
+    if first is None:
+        if lenient_blank and box.role not in STRUCTURAL:
+            return None
+        first = ("", box.row + dr, box.col + dc)
+    status = "mismatch" if box.role in STRUCTURAL else "typo"
+    return LabelCheck(box, status, first[0], first[1], first[2])
+
+
+# --- locating a table by voting ------------------------------------------------------------------------
+
+
+class TextIndex:
+    """Where each normalised text stands on a sheet."""
+
+    def __init__(self, grid: Grid) -> None:
+        self.where: dict[str, list[tuple[int, int]]] = {}
+        for r, line in enumerate(grid.rows):
+            for c, value in enumerate(line):
+                if isinstance(value, str) and value:
+                    self.where.setdefault(normalise(value), []).append((r, c))
+
+    def find(self, texts: Iterable[str]) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        for t in texts:
+            out.extend(self.where.get(normalise(t), ()))
+        return out
+
+
+@dataclass(frozen=True)
+class BlockPlace:
+    block: BlockPlan
+    dr: int
+    dc: int
+    votes: int  # labels of the block found at this offset (0: the block was not found)
+
+
+def vote(block: BlockPlan, layout: TableLayout, index: TextIndex) -> BlockPlace:
+    counts: Counter[tuple[int, int]] = Counter()
+    for box in block.labels:
+        offsets: set[tuple[int, int]] = set()
+        spots = list(_candidates(box, layout, 0, 0))
+        for r, c in index.find((box.text, *box.aliases)):
+            offsets.update((r - br, c - bc) for br, bc in spots)
+        counts.update(offsets)
+    if not counts:
+        return BlockPlace(block, 0, 0, 0)
+    (dr, dc), votes = max(counts.items(), key=lambda kv: (kv[1], kv[0] == (0, 0), -abs(kv[0][0]) - abs(kv[0][1])))
+    return BlockPlace(block, dr, dc, votes)
+
+
+def enough(place: BlockPlace) -> bool:
+    """A block counts as found when enough of its labels agree on where it is."""
+    return place.votes >= max(2, (len(place.block.labels) * 2 + 4) // 5)
+
+
+@dataclass(frozen=True)
+class Located:
+    """A table placed on a sheet: the offset of each block, and what its labels say there."""
+
+    plan: TablePlan
+    sheet: str
+    places: tuple[BlockPlace, ...]
+    problems: tuple[LabelCheck, ...]  # every label that is not exactly as the spec has it
+    structural: int  # structural labels checked
+    anchor: tuple[int, int]  # where the table's first structural label is expected on the sheet
+
+    @property
+    def readable(self) -> bool:
+        return not any(c.status == "mismatch" for c in self.problems)
+
+    @property
+    def matched(self) -> int:
+        return self.structural - sum(1 for c in self.problems if c.status == "mismatch")
+
+    @property
+    def shift(self) -> tuple[int, int]:
+        """The first block's offset that is not (0, 0), else (0, 0)."""
+        for p in self.places:
+            if (p.dr, p.dc) != (0, 0):
+                return p.dr, p.dc
+        return 0, 0
+
+    @property
+    def anchor_address(self) -> str:
+        return a1(*self.anchor)
+
+
+def check_at(plan: TablePlan, grid: Grid, offsets: Iterable[tuple[int, int]], lenient_blank: bool,
+             votes: Iterable[int] | None = None) -> Located:
+    places: list[BlockPlace] = []
+    problems: list[LabelCheck] = []
+    structural = 0
+    anchor: tuple[int, int] | None = None
+    layout = plan.layout
+    for block, (dr, dc), n in zip(plan.blocks, offsets, votes or [len(b.labels) for b in plan.blocks], strict=True):
+        places.append(BlockPlace(block, dr, dc, n))
+        for box in block.labels:
+            if box.role in STRUCTURAL:
+                structural += 1
+                if anchor is None:
+                    anchor = (box.row + dr, box.col + dc)
+            check = check_label(box, layout, grid, dr, dc, lenient_blank)
+            if check is not None:
+                problems.append(check)
+    return Located(plan, grid.name, tuple(places), tuple(problems), structural, anchor or (0, 0))
+
+
+def locate(plan: TablePlan, grid: Grid, index: TextIndex, lenient_blank: bool = True) -> Located | None:
+    """The table on this sheet, placed by its labels; None when too few of them are there."""
+    places = [vote(block, plan.layout, index) for block in plan.blocks]
+    found = [p for p in places if enough(p)]
+    if len(found) * 2 < len(places) or not found:
+        return None
+    offsets = []
+    for i, p in enumerate(places):
+        if enough(p):
+            offsets.append((p.dr, p.dc))
+        else:  # an unfound block: where the nearest found block says it is
+            nearest = min(found, key=lambda f: abs(f.block.index - i))
+            offsets.append((nearest.dr, nearest.dc))
+    return check_at(plan, grid, offsets, lenient_blank, [p.votes for p in places])

@@ -1,0 +1,423 @@
+"""From a path on disk to a ``FileResult``: the reader's one entry point, ``read_submission``.
+
+It never raises for anything a file contains (only for programming errors): a file that
+cannot be read becomes ``status="unreadable"`` with a FILE-* finding; everything else it
+finds (labels, cells, structure) becomes findings too, each with its sheet and cell.
+
+The order of work, cheapest refusal first: stat and read the bytes (bounded), hash them,
+sniff them, open the zip under limits, open the workbook with python-calamine, read
+``_meta``; then either read our own template or summary by position (verifying every
+label, falling back to locating a table that moved) or recognise a unit's own workbook by
+its labels; then 填报信息, and the numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..findings import Finding, FindingFactory, Place, Status
+from ..report import FileResult, Kind
+from ..spec import DEFAULT_FORMAT, FORMATS, Common, FormatSpec, format_for_year, load_common, load_spec
+from ..spec.layout import a1, summary_layout, template_layout
+from .archive import MAX_FILE_BYTES, Unreadable, open_package
+from .locate import STRUCTURAL, Located, TablePlan, TextIndex, check_at, locate, plan_of
+from .meta import KINDS, check_meta, layout_name, parse_units, parse_year, read_identity, read_meta
+from .sheets import Book, Grid, formula_text
+from .sniff import sniff
+from .values import NAN, parse_cell
+
+MAX_SHEETS = 64  # sheets of a foreign workbook searched for the tables
+
+
+def status_of(findings: list[Finding]) -> Status:
+    """unreadable (a FILE-* error), invalid (any other error) or valid."""
+    if any(f.severity == "error" and f.code.startswith("FILE-") for f in findings):
+        return "unreadable"
+    if any(f.severity == "error" for f in findings):
+        return "invalid"
+    return "valid"
+
+
+_plans: dict[tuple[str, str, int], tuple[FormatSpec, dict[str, TablePlan]]] = {}
+
+
+def plans_for(spec: FormatSpec, layout: str) -> dict[str, TablePlan]:
+    """Each table's plan in the template or the summary layout (made once per spec)."""
+    key = (spec.id, layout, id(spec))
+    cached = _plans.get(key)
+    if cached is None or cached[0] is not spec:
+        layouts = summary_layout(spec) if layout == "summary" else template_layout(spec)
+        cached = (spec, {tid: plan_of(lay) for tid, lay in layouts.items()})
+        _plans[key] = cached
+    return cached[1]
+
+
+def read_submission(path: Path | str, *, format_hint: str | None = None) -> FileResult:
+    """Read one submitted file. ``format_hint`` (v2021/v2019) is used for a workbook without
+    our ``_meta``, instead of recognising the format from the labels."""
+    return _Reading(Path(path), format_hint).run()
+
+
+@dataclass
+class _Reading:
+    path: Path
+    format_hint: str | None
+    common: Common = field(default_factory=load_common)
+    findings: list[Finding] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)  # totals holding their formula: recompute
+    indexes: dict[str, TextIndex] = field(default_factory=dict)
+    spec: FormatSpec | None = None
+    kind: Kind = "foreign"
+
+    def run(self) -> FileResult:
+        self.result = FileResult(path=str(self.path), sha256=None, size=None, mtime=None, status="unreadable")
+        self.factory = FindingFactory()
+        try:
+            data = self._read_bytes()
+            self.result.sha256 = hashlib.sha256(data).hexdigest()
+            code = sniff(data)
+            if code != "zip":
+                raise Unreadable(code)
+            package = open_package(data)
+            try:
+                if package.macros:
+                    self._file_finding("FILE-MACROS")
+                book = Book(data, package)
+                try:
+                    self._read_book(book)
+                finally:
+                    book.close()
+            finally:
+                package.close()
+        except Unreadable as exc:
+            self.findings = [f for f in self.findings if f.code == "FILE-MACROS"]
+            self._file_finding(exc.code, detail=exc.detail)
+            self.result.values = None
+            self.result.addresses = {}
+        self.result.findings = self.findings
+        self.result.status = status_of(self.findings)
+        return self.result
+
+    # --- the file ------------------------------------------------------------------------------------
+
+    def _read_bytes(self) -> bytes:
+        try:
+            st = os.stat(self.path)
+        except OSError as exc:
+            raise Unreadable("FILE-IO", exc.strerror or type(exc).__name__) from exc
+        if not stat.S_ISREG(st.st_mode):
+            raise Unreadable("FILE-IO", "not a regular file")
+        self.result.size, self.result.mtime = st.st_size, st.st_mtime
+        if st.st_size > MAX_FILE_BYTES:
+            raise Unreadable("FILE-TOO-LARGE", f"{st.st_size // (1024 * 1024)} MB")
+        try:
+            with open(self.path, "rb") as fh:
+                data = fh.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise Unreadable("FILE-IO", exc.strerror or type(exc).__name__) from exc
+        if len(data) > MAX_FILE_BYTES:
+            raise Unreadable("FILE-TOO-LARGE", f"{len(data) // (1024 * 1024)} MB")
+        return data
+
+    def _file_finding(self, code: str, **params: Any) -> None:
+        self.findings.append(self.factory.common(code, Place(file=self.path.name), **params))
+
+    # --- the workbook --------------------------------------------------------------------------------
+
+    def _read_book(self, book: Book) -> None:
+        common = self.common
+        meta: dict[str, str] = {}
+        if book.has(common.meta_sheet):
+            meta = read_meta(book.grid(common.meta_sheet, formulas=False), common)
+        self.result.meta = meta
+        problem = check_meta(meta) if meta else None
+        if meta and problem is None:
+            spec = load_spec(meta["format"])
+            kind: Kind = KINDS[meta["kind"]]  # type: ignore[assignment]
+            self._start(spec, kind)
+            if kind == "rollup":
+                self.result.units = parse_units(meta.get("units", "1"))
+            self._read_identity(book, meta)
+            self._read_by_position(book, plans_for(spec, layout_name(meta)))
+        else:
+            self._read_identity(book, meta)
+            self._read_foreign(book, problem)
+
+    def _start(self, spec: FormatSpec, kind: Kind) -> None:
+        self.spec = spec
+        self.kind = kind
+        self.factory = FindingFactory(spec)
+        self.result.format, self.result.kind = spec.id, kind
+        self.result.values = {}
+
+    def _read_identity(self, book: Book, meta: dict[str, str]) -> None:
+        common = self.common
+        if book.has(common.identity_sheet):
+            identity = read_identity([book.grid(common.identity_sheet, formulas=False)], common)
+        elif meta and meta.get("kind") in KINDS:
+            identity = {f.id: "" for f in common.fields}
+            if meta.get("kind") == "template":
+                self.findings.append(self.factory.common(
+                    "SHEET-MISSING", Place(file=self.path.name), sheet=common.identity_sheet, hint=""))
+        else:
+            identity = {f.id: "" for f in common.fields}  # searched for with the tables, below
+        for key in ("unit_name", "unit_code", "year"):
+            if not identity.get(key) and meta.get(key):
+                identity[key] = meta[key]
+        self.result.identity = identity
+        self.result.year = parse_year(identity.get("year")) or parse_year(meta.get("year"))
+
+    def _read_by_position(self, book: Book, plans: dict[str, TablePlan]) -> None:
+        """Our template or summary: every table where the layout puts it, its labels verified."""
+        for plan in plans.values():
+            sheet = plan.layout.sheet
+            located: Located | None = None
+            if book.has(sheet):
+                located = check_at(plan, book.grid(sheet), [(0, 0)] * len(plan.blocks), lenient_blank=False)
+                if not located.readable:
+                    moved = self._search(book, plan, prefer=sheet, lenient_blank=False)
+                    if moved is not None and moved.readable:
+                        located = moved
+            else:
+                located = self._search(book, plan, prefer=None, lenient_blank=False)
+                if located is None:
+                    self.findings.append(self.factory.common(
+                        "SHEET-MISSING", Place(file=self.path.name), sheet=sheet, hint=""))
+                    continue
+            self._take(book, located)
+        self._recompute()
+
+    def _search(self, book: Book, plan: TablePlan, prefer: str | None, lenient_blank: bool) -> Located | None:
+        best: Located | None = None
+        for grid in self._grids(book):
+            found = locate(plan, grid, self._index(grid), lenient_blank)
+            if found is None:
+                continue
+            rank = (found.readable, found.matched, grid.name == prefer)
+            if best is None or rank > (best.readable, best.matched, best.sheet == prefer):
+                best = found
+        return best
+
+    def _grids(self, book: Book) -> list[Grid]:
+        names = [n for n in book.sheet_names if n != self.common.meta_sheet and book.has(n)]
+        return [book.grid(n) for n in names[:MAX_SHEETS]]
+
+    def _index(self, grid: Grid) -> TextIndex:
+        if grid.name not in self.indexes:
+            self.indexes[grid.name] = TextIndex(grid)
+        return self.indexes[grid.name]
+
+    def _read_foreign(self, book: Book, problem: str | None) -> None:
+        """A workbook without our ``_meta``: recognise the format by the labels, find every table."""
+        grids = self._grids(book)
+        if not self.result.identity.get("unit_name"):
+            found = read_identity(grids, self.common, at_cells=False)
+            self.result.identity = {k: v or found.get(k, "") for k, v in self.result.identity.items()}
+            self.result.year = self.result.year or parse_year(self.result.identity.get("year"))
+        candidates = [self.format_hint] if self.format_hint in FORMATS else list(FORMATS)
+        best: tuple[float, bool, FormatSpec, dict[str, Located]] | None = None
+        preferred = self.format_hint or (format_for_year(self.result.year) if self.result.year else DEFAULT_FORMAT)
+        for fid in candidates:
+            spec = load_spec(fid)
+            placed: dict[str, Located] = {}
+            for tid, plan in plans_for(spec, "template").items():
+                located = self._search(book, plan, prefer=plan.layout.sheet, lenient_blank=True)
+                if located is not None:
+                    placed[tid] = located
+            total = sum(len([b for blk in p.blocks for b in blk.labels if b.role in STRUCTURAL])
+                        for p in plans_for(spec, "template").values())
+            score = sum(p.matched for p in placed.values()) / max(total, 1)
+            rank = (score, fid == preferred, spec, placed)
+            if placed and (best is None or rank[:2] > best[:2]):
+                best = rank
+        if best is None:
+            self.findings.append(self.factory.common("FORMAT-UNKNOWN", Place(file=self.path.name)))
+            return
+        _, _, spec, placed = best
+        self._start(spec, "foreign")
+        if problem is None:
+            self._file_finding("META-MISSING", format_name=spec.name)
+        else:
+            self._file_finding("META-BAD", format_name=spec.name, detail=problem)
+        for tid, plan in plans_for(spec, "template").items():
+            located = placed.get(tid)
+            if located is None:
+                self._not_found(book, plan)
+            else:
+                self._take(book, located)
+        self._recompute()
+
+    def _not_found(self, book: Book, plan: TablePlan) -> None:
+        sheet = plan.layout.sheet
+        table = plan.layout.table
+        if not book.has(sheet):
+            self.findings.append(self.factory.common("SHEET-MISSING", Place(file=self.path.name), sheet=sheet,
+                                                     hint=""))
+            return
+        first = next(b for blk in plan.blocks for b in blk.labels if b.role in STRUCTURAL)
+        self.findings.append(self.factory.common("TABLE-NOT-FOUND", Place(sheet=sheet), table=table.short_name,
+                                                 label=first.text))
+
+    # --- one table ---------------------------------------------------------------------------------------
+
+    def _take(self, book: Book, located: Located) -> None:
+        """Report what the labels say about the table, and read its numbers if they can be trusted."""
+        plan, sheet = located.plan, located.sheet
+        table = plan.layout.table
+        expected_sheet = plan.layout.sheet
+        if sheet != expected_sheet:
+            self.findings.append(self.factory.common(
+                "TABLE-MOVED", Place(sheet, located.anchor_address), table=table.short_name, expected=expected_sheet,
+                found=sheet))
+        elif located.shift != (0, 0):
+            rows, cols = located.shift
+            self.findings.append(self.factory.common(
+                "TABLE-SHIFTED", Place(sheet, located.anchor_address), table=table.short_name, rows=rows, cols=cols))
+        mismatch = next((c for c in located.problems if c.status == "mismatch"), None)
+        if mismatch is not None:
+            self.findings.append(self.factory.common(
+                "LABEL-MISMATCH", Place(sheet, mismatch.address), expected=mismatch.box.text, found=mismatch.found))
+        for check in located.problems:
+            if check.status == "alias":
+                self.findings.append(self.factory.common(
+                    "LABEL-ALIAS", Place(sheet, check.address), expected=check.box.text, found=check.found))
+            elif check.status == "typo":
+                self.findings.append(self.factory.common(
+                    "LABEL-TYPO", Place(sheet, check.address), expected=check.box.text, found=check.found))
+        if mismatch is None:
+            self._read_cells(book.grid(sheet), located)
+
+    def _read_cells(self, grid: Grid, located: Located) -> None:
+        spec, kind, values = self.spec, self.kind, self.result.values
+        assert spec is not None and values is not None
+        totals, ambiguous = _cell_sets(spec)
+        check_totals = kind == "template"
+        check_units = kind == "foreign"
+        rows, formulas, sheet = grid.rows, grid.formulas, grid.name
+        addresses = self.result.addresses
+        for place in located.places:
+            dr, dc = place.dr, place.dc
+            for key, row, col, last_row, last_col, address in place.block.reads:
+                r, c = row + dr, col + dc
+                try:
+                    raw = rows[r][c] if r >= 0 and c >= 0 else ""
+                except IndexError:
+                    raw = ""
+                if raw == "" and (last_row, last_col) != (row, col):
+                    r, c = _first_filled(grid, r, c, last_row + dr, last_col + dc)
+                    raw = grid.value(r, c)
+                if (r, c) != (row, col):
+                    address = a1(r, c)
+                addresses[key] = (sheet, address)
+                if formulas and (r, c) in formulas:
+                    self._formula_cell(key, raw, formulas[(r, c)], sheet, address)
+                elif type(raw) is float and raw == raw:  # the common case: a number (not NaN)
+                    values[key] = raw
+                    if check_totals and key in totals:
+                        self._cell_finding("TOTAL-OVERWRITTEN", key, address, sheet, found=raw)
+                    elif check_units and key in ambiguous and raw != 0:
+                        self._cell_finding("CELL-UNIT-AMBIGUOUS", key, address, sheet, found=raw)
+                else:
+                    self._other_cell(key, raw, sheet, address, check_totals and key in totals,
+                                     check_units and key in ambiguous)
+
+    def _formula_cell(self, key: str, raw: object, formula: bytes, sheet: str, address: str) -> None:
+        """A total holding its formula is recomputed (a foreign total keeps its cached number);
+        an input holding a formula counts with its cached number, if it has one."""
+        values = self.result.values
+        assert values is not None and self.spec is not None
+        if self.spec.cell(key).is_total and not (self.kind == "foreign" and _is_number(raw)):
+            values[key] = NAN
+            self.pending.append(key)
+        elif _is_number(raw):
+            values[key] = float(raw)  # type: ignore[arg-type]
+        else:
+            values[key] = NAN
+            self._cell_finding("CELL-TEXT", key, address, sheet, found=f"={formula_text(formula)}" if formula else "=…")
+
+    def _other_cell(self, key: str, raw: object, sheet: str, address: str, overwritten: bool,
+                    ambiguous: bool) -> None:
+        """Anything but a plain number: text, blank, a date, a bool, an int."""
+        values = self.result.values
+        assert values is not None and self.spec is not None
+        parsed = parse_cell(raw, self.spec.cell(key).kind)
+        values[key] = parsed.value
+        if parsed.code is not None:
+            extra = {"value": parsed.value} if parsed.ok else {}
+            self._cell_finding(parsed.code, key, address, sheet, found=parsed.found, **extra)
+        if not parsed.ok:
+            return
+        if overwritten:
+            self._cell_finding("TOTAL-OVERWRITTEN", key, address, sheet, found=parsed.value)
+        elif ambiguous and parsed.unit is None and parsed.value != 0:
+            self._cell_finding("CELL-UNIT-AMBIGUOUS", key, address, sheet, found=parsed.value)
+
+    def _cell_finding(self, code: str, key: str, address: str, sheet: str, **params: Any) -> None:
+        assert self.spec is not None
+        place = Place.of_cell(self.spec.cell(key), sheet, address)
+        self.findings.append(self.factory.common(code, place, hint="", **params))
+
+    def _recompute(self) -> None:
+        """Totals that hold their formula: the sum of their parts, as Excel's SUM (blanks count 0)."""
+        spec, values, pending = self.spec, self.result.values, self.pending
+        assert spec is not None and values is not None
+        if not pending:
+            return
+        todo = set(pending)
+        for key, parts in _total_order(spec):  # totals of totals after their parts
+            if key in todo:
+                total = 0.0
+                for part in parts:
+                    v = values.get(part, NAN)
+                    if v == v:
+                        total += v
+                values[key] = total
+        pending.clear()
+
+
+_orders: dict[int, tuple[FormatSpec, tuple[tuple[str, tuple[str, ...]], ...]]] = {}
+
+
+def _total_order(spec: FormatSpec) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Every total with its parts, a total that adds up totals after them."""
+    cached = _orders.get(id(spec))
+    if cached is None or cached[0] is not spec:
+        def depth(key: str) -> int:
+            cell = spec.cell(key)
+            return 1 + max((depth(p) for p in cell.sum_of), default=0) if cell.is_total else 0
+
+        order = sorted((c for c in spec.cells if c.is_total), key=lambda c: depth(c.key))
+        cached = (spec, tuple((c.key, c.sum_of) for c in order))
+        _orders[id(spec)] = cached
+    return cached[1]
+
+
+_sets: dict[int, tuple[FormatSpec, frozenset[str], frozenset[str]]] = {}
+
+
+def _cell_sets(spec: FormatSpec) -> tuple[frozenset[str], frozenset[str]]:
+    """The keys of the totals, and of the amounts whose official header states no unit."""
+    cached = _sets.get(id(spec))
+    if cached is None or cached[0] is not spec:
+        totals = frozenset(c.key for c in spec.cells if c.is_total)
+        ambiguous = frozenset(c.key for c in spec.cells if c.kind == "amount" and c.unit_note)
+        cached = (spec, totals, ambiguous)
+        _sets[id(spec)] = cached
+    return cached[1], cached[2]
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _first_filled(grid: Grid, row: int, col: int, last_row: int, last_col: int) -> tuple[int, int]:
+    for r in range(row, last_row + 1):
+        for c in range(col, last_col + 1):
+            if grid.value(r, c) != "":
+                return r, c
+    return row, col
