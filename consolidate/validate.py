@@ -1,0 +1,118 @@
+"""Validate returned workbooks: the library behind ``consolidate validate``.
+
+``validate(paths, ...)`` expands folders, reads every file (``consolidate.read``), runs the
+rules of the spec over all of them at once (``consolidate.rules``: one pandera validation
+per format for the whole batch) plus the identity checks, and returns a ``Report`` with
+one ``FileResult`` per file, its findings in a fixed order and its final status. It never
+prints and never exits; data problems are findings, and a ``ConsolidateError`` means the
+run cannot start (a path that does not exist, nothing to check, an unknown format).
+
+Folders are searched recursively and every file in them counts, whatever its extension
+(a ``.docx`` renamed ``.xlsx``, a ``.csv`` or a ``.pdf`` sent by mistake is reported as
+unreadable with its reason), except hidden files and folders (``.*``), Office lock files
+(``~$*``) and the folder files Windows and macOS make (``Thumbs.db``, ``desktop.ini``).
+A file named on the command line always counts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import ConsolidateError
+from .report import FileResult, Report
+from .roster import Roster
+from .spec import FORMATS
+
+SKIPPED_NAMES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db"})
+
+Progress = Callable[[int, int], None]
+
+
+def skipped(name: str) -> bool:
+    """A file or folder inside a given folder that is not a submission."""
+    return name.startswith((".", "~$")) or name.lower() in SKIPPED_NAMES
+
+
+def _walk(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not skipped(d))
+        found += [Path(root, name) for name in sorted(files) if not skipped(name)]
+    return found
+
+
+def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
+    """Files and folders -> the files to check, in a stable order, each once."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            candidates = _walk(path)
+        elif path.exists() or path.is_symlink():
+            candidates = [path]
+        else:
+            raise ConsolidateError(f"找不到文件或文件夹：{path}。请检查路径。",
+                                   f"no such file or folder: {path}. Check the path.")
+        for candidate in candidates:
+            try:
+                identity = candidate.resolve()
+            except OSError:
+                identity = candidate.absolute()
+            if identity not in seen:
+                seen.add(identity)
+                out.append(candidate)
+    return out
+
+
+def check_results(results: Sequence[FileResult], *, format_id: str | None = None, year: int | None = None,
+                  roster: Roster | None = None, per_file: bool = False) -> list[FileResult]:
+    """The read ``results`` with the rule and identity findings added, sorted, and their status.
+
+    ``per_file=True`` validates each file on its own (the straightforward way, for the
+    benchmark's baseline and the test that both ways agree); the default stacks them.
+    The inputs are not changed: new ``FileResult`` objects are returned.
+    """
+    from .read import status_of
+    from .rules import check_batch, check_each, check_identity
+    from .rules.order import sort_findings
+
+    rule_findings = check_each(results) if per_file else check_batch(results)
+    out = []
+    for result, found in zip(results, rule_findings, strict=True):
+        identity = check_identity(result, year=year, roster=roster, format_id=format_id)
+        findings = sort_findings([*result.findings, *identity, *found])
+        out.append(dataclasses.replace(result, findings=findings, status=status_of(findings)))
+    return out
+
+
+def validate(paths: Sequence[Path | str], *, format_id: str | None = None, year: int | None = None,
+             roster: Roster | None = None, workers: int | None = None, on_progress: Progress | None = None,
+             per_file: bool = False) -> Report:
+    """Check every file under ``paths`` and return the report.
+
+    ``format_id`` (v2021/v2019): read workbooks without our template marker as this format,
+    and flag files of the other one; ``year``: the report year being collected; ``roster``:
+    the units expected; ``workers``: processes for reading (default: the cores; 1 = none);
+    ``on_progress(done, total)`` is called as files are read.
+    """
+    from .read.many import iter_many
+
+    if format_id is not None and format_id not in FORMATS:
+        raise ConsolidateError(f"未知的格式“{format_id}”，应为 {' 或 '.join(FORMATS)}。",
+                               f"unknown format {format_id!r}; use {' or '.join(FORMATS)}.")
+    files = expand_paths(paths)
+    if not files:
+        where = "、".join(str(p) for p in paths)
+        raise ConsolidateError(f"在 {where} 中没有找到要审核的文件。", f"no files to check in {', '.join(map(str, paths))}.")
+    results: list[FileResult] = []
+    for result in iter_many(files, format_hint=format_id, workers=workers):
+        results.append(result)
+        if on_progress is not None:
+            on_progress(len(results), len(files))
+    checked = check_results(results, format_id=format_id, year=year, roster=roster, per_file=per_file)
+    return Report(checked, tool_version=__version__, format=format_id, year=year)
