@@ -149,6 +149,26 @@ def fit_width(values: Iterable[float], lo: float, hi: float, pad: float = 2.0) -
     return round(min(hi, max(lo, max(values, default=0.0) + pad)), 1)
 
 
+LINE_HEIGHT, ROW_PAD, ROW_MIN = 14.5, 3.0, 15.0  # points, for 11-point 宋体
+
+
+def lines_needed(value: Value, width: float) -> int:
+    """How many lines ``value`` wraps to in a column ``width`` units wide."""
+    if value is None or value == "":
+        return 1
+    usable = max(width - 1.5, 1.0)
+    return sum(max(1, math.ceil(text_width(line) / usable)) for line in str(value).splitlines() or [""])
+
+
+def row_height(cells: Iterable[tuple[Value, float]]) -> float | None:
+    """The height of a row whose wrapped cells are ``(value, column width)``; None: one line.
+
+    Set explicitly because LibreOffice does not grow a row for wrapped text on opening.
+    """
+    lines = max((lines_needed(v, w) for v, w in cells), default=1)
+    return None if lines <= 1 else max(ROW_MIN, LINE_HEIGHT * lines + ROW_PAD)
+
+
 @dataclass(frozen=True)
 class TableFormats:
     """The formats of one findings table (made per workbook)."""
@@ -166,17 +186,17 @@ class TableFormats:
         base: dict[str, Any] = {"font_name": FONT, "font_size": FONT_SIZE, "font_charset": CHARSET}
         boxed: dict[str, Any] = {**base, "border": 1, "valign": "top"}
 
-        def fmt(**props: Any) -> Format:
-            return workbook.add_format(props)
+        def fmt(start: dict[str, Any], **props: Any) -> Format:
+            return workbook.add_format({**start, **props})
 
         return cls(
-            heading=fmt(**base, bold=True, font_size=14),
-            line=fmt(**base),
-            header=fmt(**boxed, bold=True, bg_color=HEADER_FILL, align="center", valign="vcenter", text_wrap=True),
-            text=fmt(**boxed),
-            wrap=fmt(**boxed, text_wrap=True),
-            number=fmt(**boxed, align="right"),
-            severity={sev: fmt(**boxed, align="center", bg_color=fill, font_color=font)
+            heading=fmt(base, bold=True, font_size=14),
+            line=fmt(base),
+            header=fmt(boxed, bold=True, bg_color=HEADER_FILL, align="center", valign="vcenter", text_wrap=True),
+            text=fmt(boxed),
+            wrap=fmt(boxed, text_wrap=True),
+            number=fmt(boxed, align="right"),
+            severity={sev: fmt(boxed, align="center", bg_color=fill, font_color=font)
                       for sev, (fill, font) in SEVERITY_COLOURS.items()},
         )
 
@@ -213,9 +233,13 @@ def write_findings_sheet(
         ws.write_string(header_row, j, col.heading(lang), formats.header)
 
     widths: list[list[float]] = [[text_width(c.heading(lang))] for c in cols]
-    for i, row in enumerate(rows):
+    table = [cell_values(row, i + 1, lang) for i, row in enumerate(rows)]
+    for values in table:
+        for j, col in enumerate(cols):
+            widths[j].append(shown_width(values[col.id]))
+    final = [fit_width(widths[j], col.min_width, col.max_width) for j, col in enumerate(cols)]
+    for i, (row, values) in enumerate(zip(rows, table, strict=True)):
         r = header_row + 1 + i
-        values = cell_values(row, i + 1, lang)
         for j, col in enumerate(cols):
             value = values[col.id]
             if col.id == "severity":
@@ -225,12 +249,14 @@ def write_findings_sheet(
             else:
                 fmt = formats.wrap if col.wrap else formats.text
             write_value(ws, r, j, value, fmt)
-            widths[j].append(shown_width(value))
+        height = row_height((values[c.id], final[j]) for j, c in enumerate(cols) if c.wrap)
+        if height is not None:
+            ws.set_row(r, height)
     if not rows:
         ws.write_string(header_row + 1, 0, NO_FINDINGS[lang], formats.line)
 
-    for j, col in enumerate(cols):
-        ws.set_column(j, j, fit_width(widths[j], col.min_width, col.max_width))
+    for j, width in enumerate(final):
+        ws.set_column(j, j, width)
     ws.freeze_panes(header_row + 1, 0)
     ws.autofilter(header_row, 0, header_row + max(len(rows), 1), len(cols) - 1)
     ws.set_landscape()

@@ -1,0 +1,509 @@
+"""The annotated copy (``consolidate validate --annotate DIR``): the unit's own workbook,
+marked up so the office can send it straight back for correction (退改).
+
+For a readable file with findings, :func:`annotate_file` writes a COPY of the workbook
+(the input is never touched) in which
+
+- every finding that names a cell has that cell filled light red (its value, number
+  format and protection are kept) and a comment by “政务公开办审核” listing the findings
+  on it (several findings on one cell make one comment);
+- a first sheet 问题清单 lists every finding (also those whose sheet or cell is not in
+  the workbook, such as a retyped file's), with a heading naming the unit, the file and
+  the counts, a line on what to do, and the cell as a link that jumps to it.
+
+Everything else stays as the unit sent it: sheet protection (and its password hash),
+locked and unlocked cells, data validation, merged cells, formulas, conditional formats,
+print settings, the hidden ``_meta`` sheet, so the copy remains a usable template. The
+copy is saved by openpyxl, which keeps formulas but not their cached values; the copy
+asks Excel, WPS and LibreOffice to recalculate on opening. An ``.xlsm`` becomes a
+``.xlsx`` without its macros. What openpyxl cannot keep (pictures, shapes, form controls,
+some Excel extensions) is dropped; none of it is in our template.
+
+The copy is named ``<stem>_问题标注.xlsx`` (the unit's name goes in front when the file
+name lacks it). A name already taken in the output folder by another file gets ``(2)``,
+``(3)`` ...; a copy made earlier from the same input is replaced, so running again gives
+the same names. The copy records which input it came from (a hash of the path, in a
+custom document property), never the office's path itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import re
+import warnings
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
+from openpyxl.comments import Comment
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils.cell import get_column_letter, quote_sheetname, range_boundaries
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..errors import ConsolidateError
+from ..findings import Finding, Value, count_by_severity
+from ..report import FileResult, Report
+from ..spec.model import Lang
+from ..xlsx.findings_sheet import (
+    COLUMNS,
+    SEVERITY_COLOURS,
+    SEVERITY_ORDER,
+    UNNAMED_UNIT,
+    fit_width,
+    row_height,
+    severity_label,
+    shown_width,
+)
+from ..xlsx.styles import FONT, HEADER_FILL, text_width
+from .paths import same_file, write_atomically
+
+SUFFIX: dict[Lang, str] = {"zh": "_问题标注", "en": "_annotated"}
+SHEET: dict[Lang, str] = {"zh": "问题清单", "en": "Findings"}
+AUTHOR: dict[Lang, str] = {"zh": "政务公开办审核", "en": "政务公开办审核 (disclosure office review)"}
+MARK_FILL = "FFC7CE"  # light red: Excel's own “light red fill”
+TAG_PROPERTY = "consolidate_annotated_from"
+SHEET_COLUMNS = ("no", "severity", "sheet", "cell", "row", "column", "found", "expected", "message")
+MAX_SOURCE_BYTES = 50 * 1024 * 1024  # larger files were refused as unreadable by validation anyway
+MAX_TEXT = 32_767  # Excel's limit for one cell's text
+PINNED = datetime(2000, 1, 1)  # the copy's dates when the source has none (deterministic bytes)
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+TEXT: dict[Lang, dict[str, str]] = {
+    "zh": {
+        "title": "问题清单：{unit}",
+        "about": "单位：{unit}{code}；文件：{file}；年度：{year}",
+        "code": "（单位代码 {code}）",
+        "counts": "共 {n} 个问题：错误 {error} 个，警告 {warning} 个，提示 {info} 个。",
+        "todo_errors": "请按下表逐项修改后重新报送。“错误”必须改正；“警告”请核对，确有错误的请改正；“提示”只是说明，无需修改。",
+        "todo_clean": "本文件没有错误，已通过审核。请核对下表的警告；如需修改，改正后重新报送。",
+        "how": "标红的格子就是问题所在，鼠标移到格子上可看批注；点“单元格”一列的链接可跳到该格。"
+               "改好后直接保存本文件（.xlsx）报送即可，本表和红色标记不影响审核，不必删除。",
+        "comment_head": "政务公开办审核：",
+        "comment_line": "第 {no} 项（{severity}）{message}",
+        "unknown": "（未填）",
+    },
+    "en": {
+        "title": "Findings: {unit}",
+        "about": "Unit: {unit}{code}; file: {file}; year: {year}",
+        "code": " (code {code})",
+        "counts": "{n} findings: {error} errors, {warning} warnings, {info} notes.",
+        "todo_errors": "Correct every error below and send the workbook again; check the warnings; notes need no change.",
+        "todo_clean": "No errors: the file passed. Check the warnings below and send it again only if you change it.",
+        "how": "Red cells carry a comment; the links in the Cell column jump to them. Save this file (.xlsx) "
+               "and send it back; this sheet and the red marks do not need to be removed.",
+        "comment_head": "Disclosure office review:",
+        "comment_line": "#{no} ({severity}) {message}",
+        "unknown": "(blank)",
+    },
+}
+
+
+class AnnotateError(ConsolidateError):
+    """One file could not be annotated (the others can still be)."""
+
+
+@dataclass(frozen=True)
+class Annotated:
+    """What :func:`annotate_report` did with one input file."""
+
+    source: str  # FileResult.path
+    copy: Path | None  # None: unreadable, no findings, or could not be annotated
+    problem: AnnotateError | None = None
+
+
+def annotate_report(report: Report, out_dir: Path, *, lang: Lang = "zh") -> list[Annotated]:
+    """Annotate every file of ``report`` into ``out_dir`` (created when missing).
+
+    A file that cannot be annotated is returned with its ``problem``; the others go on.
+    Raises :class:`ConsolidateError` only when ``out_dir`` cannot be made.
+    """
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConsolidateError(
+            f"无法创建问题标注文件夹 {out_dir}（{exc.strerror or exc}）。请换一个文件夹。",
+            f"cannot create the folder {out_dir} for annotated copies ({exc.strerror or exc}).",
+        ) from exc
+    inputs = [Path(f.path) for f in report.files]
+    done: list[Annotated] = []
+    for result in report.files:
+        try:
+            done.append(Annotated(result.path, annotate_file(result, out_dir, lang=lang, inputs=inputs)))
+        except AnnotateError as exc:
+            done.append(Annotated(result.path, None, exc))
+    return done
+
+
+def annotate_file(result: FileResult, out_dir: Path, *, lang: Lang = "zh",
+                  inputs: Iterable[Path] = ()) -> Path | None:
+    """Write the annotated copy of ``result``'s workbook into ``out_dir``; return its path.
+
+    Returns None for an unreadable file and for a file without findings. ``inputs``: other
+    input files of the run, never written over (the source itself never is). Raises
+    :class:`AnnotateError` when this file cannot be copied (changed since it was checked,
+    or openpyxl cannot open it) or the copy cannot be written.
+    """
+    if result.status == "unreadable" or not result.findings:
+        return None
+    source = Path(result.path)
+    data = _read_source(source, result)
+    workbook = _load(data, source)
+    numbered = list(enumerate(ordered(result.findings), start=1))
+    _forget_previous_round(workbook, lang)
+    mark_cells(workbook, numbered, lang)
+    add_findings_sheet(workbook, result, numbered, lang)
+    tag = source_tag(source)
+    _finish(workbook, data, result, tag, lang)
+    out = _save_bytes(workbook, source)
+    target = copy_path(result, Path(out_dir), tag, lang, [source, *inputs])
+    try:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        write_atomically(target, out)
+    except OSError as exc:
+        raise AnnotateError(
+            f"{source.name}：无法写入问题标注副本 {target}（{exc.strerror or exc}）。",
+            f"{source.name}: cannot write the annotated copy {target} ({exc.strerror or exc}).",
+        ) from exc
+    return target
+
+
+def ordered(findings: Sequence[Finding]) -> list[Finding]:
+    """Errors first, then warnings, then notes; the validator's order within each."""
+    return sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity])
+
+
+# --- reading -----------------------------------------------------------------------------
+
+def _read_source(source: Path, result: FileResult) -> bytes:
+    try:
+        if source.stat().st_size > MAX_SOURCE_BYTES:
+            raise AnnotateError(
+                f"{source.name}：文件过大，不生成问题标注副本。请按审核结果中的问题清单退改。",
+                f"{source.name}: too large for an annotated copy; send the findings list instead.",
+            )
+        data = source.read_bytes()
+    except OSError as exc:
+        raise AnnotateError(
+            f"{source.name}：无法读取文件（{exc.strerror or exc}），未生成问题标注副本。",
+            f"{source.name}: cannot read the file ({exc.strerror or exc}); no annotated copy.",
+        ) from exc
+    if result.sha256 and hashlib.sha256(data).hexdigest() != result.sha256:
+        raise AnnotateError(
+            f"{source.name}：文件在审核之后被修改过，问题标注可能对不上格子，未生成副本。请重新审核。",
+            f"{source.name}: the file changed after it was checked; no annotated copy. Validate it again.",
+        )
+    return data
+
+
+def _load(data: bytes, source: Path) -> Workbook:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about the extensions it drops
+            return load_workbook(io.BytesIO(data), keep_vba=False, rich_text=True, keep_links=True)
+    except Exception as exc:  # any failure of a third-party parser on a unit's file
+        raise AnnotateError(
+            f"{source.name}：无法生成问题标注副本（openpyxl 打不开此文件：{type(exc).__name__}）。请按审核结果中的问题清单退改。",
+            f"{source.name}: no annotated copy (openpyxl cannot open it: {type(exc).__name__}).",
+        ) from exc
+
+
+def _forget_previous_round(workbook: Workbook, lang: Lang) -> None:
+    """A returned annotated copy: drop its old findings sheet and our old comments."""
+    for name in SHEET.values():
+        if name in workbook.sheetnames:
+            del workbook[name]
+    authors = set(AUTHOR.values())
+    for ws in workbook.worksheets:
+        for cell in list(ws._cells.values()):
+            if cell.comment is not None and cell.comment.author in authors:
+                cell.comment = None
+
+
+# --- marking cells ----------------------------------------------------------------------
+
+def marked_cell(workbook: Workbook, sheet: str | None, address: str | None) -> Cell | None:
+    """The cell a finding marks: the top-left of its address (of the merged range it is in)."""
+    if not sheet or not address or sheet not in workbook.sheetnames:
+        return None
+    ws = workbook[sheet]
+    if not isinstance(ws, Worksheet):
+        return None
+    try:
+        col, row, _, _ = range_boundaries(address.replace("$", ""))
+    except (ValueError, TypeError):
+        return None
+    if not (col and row and 1 <= row <= 1_048_576 and 1 <= col <= 16_384):
+        return None
+    for merged in ws.merged_cells.ranges:
+        if merged.min_row <= row <= merged.max_row and merged.min_col <= col <= merged.max_col:
+            row, col = merged.min_row, merged.min_col
+            break
+    cell = ws.cell(row=row, column=col)
+    return None if isinstance(cell, MergedCell) else cell
+
+
+def mark_cells(workbook: Workbook, numbered: Sequence[tuple[int, Finding]], lang: Lang) -> int:
+    """Fill each finding's cell red and comment on it; return how many cells were marked."""
+    text = TEXT[lang]
+    on_cell: dict[tuple[str, int, int], tuple[Cell, list[tuple[int, Finding]]]] = {}
+    for no, finding in numbered:
+        cell = marked_cell(workbook, finding.sheet, finding.cell)
+        if cell is None:
+            continue
+        key = (cell.parent.title, cell.row, cell.column)
+        on_cell.setdefault(key, (cell, []))[1].append((no, finding))
+    fill = PatternFill(fill_type="solid", fgColor=MARK_FILL, bgColor=MARK_FILL)
+    for cell, items in on_cell.values():
+        cell.fill = fill
+        lines = [text["comment_head"]]
+        lines += [text["comment_line"].format(no=no, severity=severity_label(f.severity, lang), message=f.message(lang))
+                  for no, f in items]
+        if cell.comment is not None:  # the unit's own note stays, below ours
+            lines += ["", cell.comment.text]
+        body = clean_text("\n".join(lines))
+        width = 360
+        height = 16 * sum(max(1, math.ceil(text_width(line) / 56)) for line in body.splitlines()) + 12
+        cell.comment = Comment(body, AUTHOR[lang], height=min(height, 600), width=width)
+    return len(on_cell)
+
+
+# --- the findings sheet -----------------------------------------------------------------
+
+def clean_text(value: str) -> str:
+    """Text a cell can hold: no control characters, at most Excel's 32,767 characters."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
+
+
+def put(ws: Worksheet, row: int, col: int, value: Value) -> Cell:
+    """Write ``value`` (1-based place): a number as a number, anything else as text, never a formula."""
+    cell = ws.cell(row=row, column=col)
+    if value is None or value == "":
+        return cell
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        cell.value = value
+    else:
+        cell.value = clean_text(str(value))
+        cell.data_type = "s"  # openpyxl would take “=...” for a formula
+    return cell
+
+
+def _colour(hex_colour: str) -> str:
+    return hex_colour.lstrip("#").upper()
+
+
+def add_findings_sheet(workbook: Workbook, result: FileResult, numbered: Sequence[tuple[int, Finding]],
+                       lang: Lang) -> Worksheet:
+    """Insert the 问题清单 sheet first and make it the sheet the workbook opens on."""
+    text = TEXT[lang]
+    ws = workbook.create_sheet(SHEET[lang], 0)
+    counts = count_by_severity([f for _, f in numbered])
+    unit = result.unit_name or UNNAMED_UNIT[lang]
+    code = text["code"].format(code=result.unit_code) if result.unit_code else ""
+    heading = (
+        text["title"].format(unit=unit),
+        text["about"].format(unit=unit, code=code, file=Path(result.path).name,
+                             year=result.year if result.year is not None else text["unknown"]),
+        text["counts"].format(n=len(numbered), **counts),
+        text["todo_errors"] if counts["error"] else text["todo_clean"],
+        text["how"],
+    )
+    font = Font(name=FONT, size=11)
+    for i, line in enumerate(heading, start=1):
+        cell = put(ws, i, 1, line)
+        cell.font = Font(name=FONT, size=14, bold=True) if i == 1 else font
+    todo_colour = SEVERITY_COLOURS["error" if counts["error"] else "warning"][1]
+    ws.cell(row=4, column=1).font = Font(name=FONT, size=11, bold=True, color=_colour(todo_colour))
+
+    columns = [next(c for c in COLUMNS if c.id == cid) for cid in SHEET_COLUMNS]
+    header_row = len(heading) + 2
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for j, col in enumerate(columns, start=1):
+        cell = put(ws, header_row, j, col.heading(lang))
+        cell.font = Font(name=FONT, size=11, bold=True)
+        cell.fill = PatternFill(fill_type="solid", fgColor=_colour(HEADER_FILL))
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+    table: list[dict[str, Value]] = [{
+        "no": no, "severity": severity_label(finding.severity, lang), "sheet": finding.sheet,
+        "cell": finding.cell, "row": finding.row_label, "column": finding.column_label,
+        "found": finding.found, "expected": finding.expected, "message": finding.message(lang),
+    } for no, finding in numbered]
+    widths = [fit_width([text_width(col.heading(lang)), *(shown_width(v[col.id]) for v in table)],
+                        col.min_width, col.max_width) for col in columns]
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+    link_font = Font(name=FONT, size=11, color="0563C1", underline="single")
+    for i, ((_, finding), values) in enumerate(zip(numbered, table, strict=True)):
+        row = header_row + 1 + i
+        for j, col in enumerate(columns, start=1):
+            cell = put(ws, row, j, values[col.id])
+            cell.font = font
+            cell.border = border
+            cell.alignment = Alignment(vertical="top", wrap_text=col.wrap)
+            if col.id == "severity":
+                fill, colour = SEVERITY_COLOURS[finding.severity]
+                cell.fill = PatternFill(fill_type="solid", fgColor=_colour(fill))
+                cell.font = Font(name=FONT, size=11, color=_colour(colour))
+                cell.alignment = Alignment(horizontal="center", vertical="top")
+            elif col.id == "cell":
+                target = marked_cell(workbook, finding.sheet, finding.cell)
+                if target is not None and target.parent.sheet_state == "visible":
+                    location = f"{quote_sheetname(target.parent.title)}!{target.coordinate}"
+                    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=location, display=finding.cell)
+                    cell.font = link_font
+        height = row_height((values[c.id], widths[j]) for j, c in enumerate(columns) if c.wrap)
+        if height is not None:
+            ws.row_dimensions[row].height = height
+    last_row = header_row + max(len(numbered), 1)
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{last_row}"
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+    for other in workbook.worksheets:  # one selected tab, or Excel groups the sheets
+        other.sheet_view.tabSelected = other is ws
+    workbook.active = 0
+    return ws
+
+
+# --- saving -----------------------------------------------------------------------------
+
+def source_tag(source: Path) -> str:
+    """A hash of the input's absolute path: which input a copy came from, without the path."""
+    return hashlib.sha256(str(source.resolve()).encode("utf-8")).hexdigest()[:24]
+
+
+def _core_dates(data: bytes) -> tuple[bool, bool]:
+    """Whether the source's core properties have a created and a modified date."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            core = z.read("docProps/core.xml")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return False, False
+    return b"dcterms:created" in core, b"dcterms:modified" in core
+
+
+def _finish(workbook: Workbook, data: bytes, result: FileResult, tag: str, lang: Lang) -> None:
+    workbook.template = False  # an .xltx source becomes a workbook
+    workbook.calculation.fullCalcOnLoad = True  # openpyxl keeps no cached formula values
+    has_created, has_modified = _core_dates(data)
+    props = workbook.properties
+    if not has_created:
+        props.created = PINNED
+    if not has_modified:
+        props.modified = props.created
+    props.lastModifiedBy = AUTHOR[lang]
+    custom = workbook.custom_doc_props
+    custom.props = [p for p in custom.props if p.name != TAG_PROPERTY]
+    custom.append(StringProperty(name=TAG_PROPERTY, value=tag))
+
+
+def _save_bytes(workbook: Workbook, source: Path) -> bytes:
+    raw = io.BytesIO()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook.save(raw)
+    except Exception as exc:  # openpyxl could read it but not write it back
+        raise AnnotateError(
+            f"{source.name}：无法生成问题标注副本（保存失败：{type(exc).__name__}）。请按审核结果中的问题清单退改。",
+            f"{source.name}: no annotated copy (saving failed: {type(exc).__name__}).",
+        ) from exc
+    return _pin_zip(raw.getvalue())
+
+
+def _pin_zip(data: bytes) -> bytes:
+    """The same archive with fixed entry times, so the same input gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info))
+    return out.getvalue()
+
+
+# --- naming -----------------------------------------------------------------------------
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+_OUR_SUFFIX = re.compile(r"(?:_问题标注|_annotated)(?:\(\d+\))?$")
+
+
+def _safe(name: str, limit: int) -> str:
+    """``name`` usable in a file name, cut to ``limit`` bytes of UTF-8."""
+    name = _UNSAFE.sub("_", name).strip(" .")
+    while len(name.encode("utf-8")) > limit:
+        name = name[:-1]
+    return name
+
+
+def copy_stem(result: FileResult) -> str:
+    """“<单位名称>_<stem>” without an earlier round's suffix (the unit's name when the stem lacks it)."""
+    stem = Path(result.path).stem
+    while _OUR_SUFFIX.search(stem):
+        stem = _OUR_SUFFIX.sub("", stem)
+    unit = _safe(result.unit_name, 60)
+    if unit and unit not in stem:
+        stem = f"{unit}_{stem}" if stem else unit
+    return _safe(stem, 180) or "workbook"
+
+
+def _tag_of(path: Path) -> str | None:
+    """The source tag recorded in an existing copy (None: not one of ours)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("docProps/custom.xml")
+            if info.file_size > 1 << 20:
+                return None
+            xml = z.read(info).decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+    match = re.search(TAG_PROPERTY + r'".*?<vt:lpwstr>([0-9a-f]+)</vt:lpwstr>', xml, re.S)
+    return match.group(1) if match else None
+
+
+def copy_path(result: FileResult, out_dir: Path, tag: str, lang: Lang, keep: Sequence[Path]) -> Path:
+    """The first free name: ``<stem>_问题标注.xlsx``, then ``(2)``, ``(3)`` ...
+
+    A name is free when no file has it, or when it holds our earlier copy of the same
+    input (that copy is replaced); a file in ``keep`` (the inputs) is never free.
+    """
+    stem = copy_stem(result)
+    for n in range(1, 10_000):
+        name = f"{stem}{SUFFIX[lang]}{'' if n == 1 else f'({n})'}.xlsx"
+        candidate = out_dir / name
+        if any(same_file(candidate, k) for k in keep):
+            continue
+        if not candidate.exists() or (candidate.is_file() and _tag_of(candidate) == tag):
+            return candidate
+    raise AnnotateError(f"{out_dir}：同名的问题标注副本太多。请换一个文件夹。",
+                        f"{out_dir}: too many annotated copies with the same name; choose another folder.")
+
+
+__all__ = [
+    "AUTHOR",
+    "SHEET",
+    "AnnotateError",
+    "Annotated",
+    "annotate_file",
+    "annotate_report",
+    "copy_path",
+    "mark_cells",
+    "ordered",
+]

@@ -1,0 +1,250 @@
+"""The office's validation report workbook (``consolidate validate --report FILE.xlsx``).
+
+Two sheets: 文件 (one row per input file: unit, file, status, format, year, counts, the
+first problem, sha256; the run's totals on top) and 问题 (every finding of every file,
+written by the shared findings-table writer). Both have a frozen, filterable header.
+
+The workbook is byte-for-byte reproducible: the created date is pinned, nothing in it
+depends on the clock, and every text (unit names, paths, messages) is written as text,
+so a unit name beginning with ``=`` never becomes a formula.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from ..errors import ConsolidateError
+from ..findings import Status, Value
+from ..report import FileResult, Report
+from ..spec import FORMATS, load_spec
+from ..spec.model import Lang
+from ..xlsx.findings_sheet import (
+    SEVERITY_COLOURS,
+    fit_width,
+    row_height,
+    shown_width,
+    write_findings_sheet,
+    write_value,
+)
+from ..xlsx.findings_sheet import (
+    finding_rows as _finding_rows,
+)
+from ..xlsx.styles import CHARSET, FAIL_FILL, FAIL_FONT, FONT, FONT_SIZE, HEADER_FILL, PASS_FILL, PASS_FONT
+from .paths import same_file, write_atomically
+
+CREATED = datetime(2000, 1, 1)  # pinned: the same report gives the same bytes
+
+STATUS_LABEL: dict[Lang, dict[Status, str]] = {
+    "zh": {"valid": "通过", "invalid": "有错误", "unreadable": "无法读取"},
+    "en": {"valid": "passed", "invalid": "has errors", "unreadable": "unreadable"},
+}
+STATUS_COLOURS: dict[Status, tuple[str, str]] = {
+    "valid": (PASS_FILL, PASS_FONT),
+    "invalid": (FAIL_FILL, FAIL_FONT),
+    "unreadable": ("#BFBFBF", "#7F0000"),
+}
+
+TEXT: dict[Lang, dict[str, str]] = {
+    "zh": {
+        "files_sheet": "文件",
+        "findings_sheet": "问题",
+        "title": "政府信息公开工作年度报告统计表 审核结果",
+        "totals": "共 {files} 个文件：通过 {valid} 个，有错误 {invalid} 个，无法读取 {unreadable} 个；"
+                  "共发现错误 {error} 条、警告 {warning} 条、提示 {info} 条。",
+        "run": "格式：{format}；年度：{year}；审核程序：consolidate {version}",
+        "per_file": "按文件识别",
+        "how": "“问题”表逐条列出每个文件的问题（可按单位、级别、规则筛选）；有错误或无法读取的文件请退回单位修改后重新报送。",
+        "findings_heading": "全部问题（共 {n} 条）",
+        "findings_how": "每行一个问题；可用表头的筛选按单位、文件、级别或规则查看。",
+        "rollup": "汇总表（{units} 个单位）",
+        "foreign": "非下发模板",
+    },
+    "en": {
+        "files_sheet": "Files",
+        "findings_sheet": "Findings",
+        "title": "Annual disclosure report tables: validation results",
+        "totals": "{files} files: {valid} passed, {invalid} with errors, {unreadable} unreadable; "
+                  "{error} errors, {warning} warnings, {info} notes.",
+        "run": "Format: {format}; year: {year}; checked by consolidate {version}",
+        "per_file": "detected per file",
+        "how": "The Findings sheet lists every finding of every file (filter by unit, severity or rule); "
+               "send files with errors or that could not be read back to their unit.",
+        "findings_heading": "All findings ({n})",
+        "findings_how": "One finding a row; use the header's filters to pick a unit, file, severity or rule.",
+        "rollup": "summary of {units} units",
+        "foreign": "not our template",
+    },
+}
+
+
+@dataclass(frozen=True)
+class FileColumn:
+    key: str
+    zh: str
+    en: str
+    min_width: float
+    max_width: float
+    value: Callable[[FileResult, Lang], Value]
+    wrap: bool = False
+
+
+def format_label(result: FileResult, lang: Lang) -> str:
+    """“2021年格式” (the spec's name), with what kind of file it is when not a template."""
+    name = result.format or ""
+    if result.format in FORMATS and lang == "zh":
+        name = load_spec(result.format).name
+    extra = ""
+    if result.kind == "rollup":
+        extra = TEXT[lang]["rollup"].format(units=result.units)
+    elif result.kind == "foreign":
+        extra = TEXT[lang]["foreign"]
+    return ("，" if lang == "zh" else ", ").join(p for p in (name, extra) if p)
+
+
+def first_problem(result: FileResult, lang: Lang) -> str:
+    """The message of the first error (else the first warning): what the row is about."""
+    for severity in ("error", "warning"):
+        for f in result.findings:
+            if f.severity == severity:
+                return f.message(lang)
+    return ""
+
+
+FILE_COLUMNS: tuple[FileColumn, ...] = (
+    FileColumn("unit", "单位名称", "Unit", 12, 30, lambda f, _: f.unit_name, wrap=True),
+    FileColumn("code", "单位代码", "Unit code", 10, 22, lambda f, _: f.unit_code),
+    FileColumn("file", "文件", "File", 12, 50, lambda f, _: f.path, wrap=True),
+    FileColumn("status", "状态", "Status", 8, 12, lambda f, lang: STATUS_LABEL[lang][f.status]),
+    FileColumn("format", "格式", "Format", 10, 26, format_label, wrap=True),
+    FileColumn("year", "年度", "Year", 6, 8, lambda f, _: f.year),
+    FileColumn("errors", "错误数", "Errors", 7, 8, lambda f, _: f.counts["error"]),
+    FileColumn("warnings", "警告数", "Warnings", 7, 9, lambda f, _: f.counts["warning"]),
+    FileColumn("infos", "提示数", "Notes", 7, 8, lambda f, _: f.counts["info"]),
+    FileColumn("problem", "主要问题", "First problem", 30, 60, first_problem, wrap=True),
+    FileColumn("sha256", "sha256", "sha256", 20, 66, lambda f, _: f.sha256),
+)
+
+
+def _formats(workbook: Workbook) -> dict[str, Any]:
+    base: dict[str, Any] = {"font_name": FONT, "font_size": FONT_SIZE, "font_charset": CHARSET}
+    boxed: dict[str, Any] = {**base, "border": 1, "valign": "top"}
+
+    def fmt(start: dict[str, Any], **props: Any) -> Format:
+        return workbook.add_format({**start, **props})
+
+    return {
+        "title": fmt(base, bold=True, font_size=14),
+        "line": fmt(base),
+        "header": fmt(boxed, bold=True, bg_color=HEADER_FILL, align="center", valign="vcenter", text_wrap=True),
+        "text": fmt(boxed),
+        "wrap": fmt(boxed, text_wrap=True),
+        "number": fmt(boxed, align="right"),
+        "errors": fmt(boxed, align="right", bold=True, font_color=SEVERITY_COLOURS["error"][1]),
+        "mono": fmt(boxed, font_name="Consolas", font_size=9),
+        **{f"status_{s}": fmt(boxed, align="center", bold=True, bg_color=fill, font_color=font)
+           for s, (fill, font) in STATUS_COLOURS.items()},
+    }
+
+
+def _write_files_sheet(workbook: Workbook, report: Report, lang: Lang) -> Worksheet:
+    text = TEXT[lang]
+    fmts = _formats(workbook)
+    ws = workbook.add_worksheet(text["files_sheet"])
+    totals = report.totals()
+    heading = (
+        text["title"],
+        text["totals"].format(**totals),
+        text["run"].format(format=report.format or text["per_file"], year=report.year or text["per_file"],
+                           version=report.tool_version),
+        text["how"],
+    )
+    for i, line in enumerate(heading):
+        ws.write_string(i, 0, line, fmts["title"] if i == 0 else fmts["line"])
+    header = len(heading) + 1
+    table = [[col.value(result, lang) for col in FILE_COLUMNS] for result in report.files]
+    titles = [col.zh if lang == "zh" else col.en for col in FILE_COLUMNS]
+    widths = [fit_width([shown_width(titles[j]), *(shown_width(row[j]) for row in table)], col.min_width,
+                        col.max_width) for j, col in enumerate(FILE_COLUMNS)]
+    for j, title in enumerate(titles):
+        ws.write_string(header, j, title, fmts["header"])
+        ws.set_column(j, j, widths[j])
+    for i, (result, values) in enumerate(zip(report.files, table, strict=True)):
+        r = header + 1 + i
+        for j, (col, value) in enumerate(zip(FILE_COLUMNS, values, strict=True)):
+            if col.key == "status":
+                fmt = fmts[f"status_{result.status}"]
+            elif col.key == "errors" and value:
+                fmt = fmts["errors"]
+            elif col.key == "sha256":
+                fmt = fmts["mono"]
+            elif isinstance(value, int | float):
+                fmt = fmts["number"]
+            else:
+                fmt = fmts["wrap"] if col.wrap else fmts["text"]
+            write_value(ws, r, j, value, fmt)
+        height = row_height((v, widths[j]) for j, (c, v) in enumerate(zip(FILE_COLUMNS, values, strict=True))
+                            if c.wrap)
+        if height is not None:
+            ws.set_row(r, height)
+    ws.freeze_panes(header + 1, 0)
+    ws.autofilter(header, 0, header + max(len(report.files), 1), len(FILE_COLUMNS) - 1)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header)
+    return ws
+
+
+def report_bytes(report: Report, *, lang: Lang = "zh") -> bytes:
+    """The report workbook as bytes (what :func:`write_report` writes)."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {
+        "in_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+    })
+    text = TEXT[lang]
+    workbook.set_properties({"title": text["title"], "author": "consolidate", "created": CREATED})
+    files = _write_files_sheet(workbook, report, lang)
+    rows = _finding_rows(report.files, lang=lang)
+    write_findings_sheet(workbook, text["findings_sheet"], rows, lang,
+                         heading=(text["findings_heading"].format(n=len(rows)), text["findings_how"]))
+    files.activate()
+    workbook.close()
+    return buffer.getvalue()
+
+
+def write_report(report: Report, path: Path, *, lang: Lang = "zh") -> None:
+    """Write the validation report workbook to ``path`` (replaced atomically).
+
+    Raises :class:`ConsolidateError` when ``path`` is one of the report's input files or
+    cannot be written (no such folder, no permission, open in Excel on Windows).
+    """
+    path = Path(path)
+    if any(same_file(path, Path(f.path)) for f in report.files):
+        raise ConsolidateError(
+            f"审核结果工作簿 {path} 与一个被审核的文件同名，不能覆盖报送的文件。请换一个文件名。",
+            f"the report workbook {path} is one of the files being checked; inputs are never overwritten. "
+            "Choose another name.",
+        )
+    data = report_bytes(report, lang=lang)
+    try:
+        write_atomically(path, data)
+    except OSError as exc:
+        raise ConsolidateError(
+            f"无法写入审核结果工作簿 {path}（{exc.strerror or exc}）。请检查文件夹是否存在、文件是否正在被 Excel 打开。",
+            f"cannot write the report workbook {path} ({exc.strerror or exc}). Check the folder exists and the file "
+            "is not open in Excel.",
+        ) from exc
+
