@@ -67,14 +67,25 @@ def normalise_code(code: object) -> str:
 
 
 def _decode(path: Path, data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's “Unicode 文本”), or GBK/GB18030
+    as saved by Chinese Excel. Undecodable bytes are refused naming their row."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    failures: list[int] = []
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+        except UnicodeDecodeError as exc:
+            failures.append(exc.start)
+    # the encoding that read furthest is most likely the file's: name the row it stopped at
+    row = data[: max(failures)].count(b"\n") + 1
     raise RosterError(
-        f"名单文件 {path.name} 的编码无法识别（既不是 UTF-8 也不是 GBK）。请在 Excel 中另存为“CSV UTF-8”或 .xlsx 后重试。",
-        f"roster {path.name}: unknown text encoding (neither UTF-8 nor GBK). Save it as CSV UTF-8 or .xlsx.",
+        f"名单文件 {path.name} 第 {row} 行含有无法识别的字符（文件既不是 UTF-8 也不是 GBK 编码）。"
+        f"请在 Excel 中打开名单，另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后重试。",
+        f"roster {path.name}, row {row}: bytes that are neither UTF-8 nor GBK. Save it as CSV UTF-8 or .xlsx.",
     )
 
 

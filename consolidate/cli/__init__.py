@@ -19,6 +19,14 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
+
+
+@app.callback()
+def _root() -> None:
+    # A callback keeps `consolidate <command>` a group even while one command is registered.
+    pass
+
+
 # The command modules register themselves on `app`.
 from . import commands  # noqa: E402,F401
 

@@ -21,7 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..spec import Cell, FormatSpec, TableLayout, a1
 from . import texts
 from .styles import Styles
-from .tables import CellValue, TableArea, compact_ranges, sum_expression
+from .tables import CellValue, TableArea, boxes_by_key, compact_ranges, sum_expression
 
 LABEL_WIDTH, RESULT_WIDTH = 48.0, 10.0
 MAX_LINES_PER_TOTAL = 3
@@ -105,7 +105,7 @@ def _types_checks(spec: FormatSpec, layout: TableLayout, values: Mapping[str, Ce
     rule = next((r for r in spec.rules if r.kind == "types" and r.table in (None, layout.table.id)), None)
     if rule is None:
         return []
-    boxes = layout.cells
+    boxes = boxes_by_key(layout)
     inputs = [spec.cell(k) for k in boxes if not spec.cell(k).is_total]
     if not inputs:
         return []
