@@ -131,7 +131,7 @@ FILE_COLUMNS: tuple[FileColumn, ...] = (
     FileColumn("warnings", "警告数", "Warnings", 7, 9, lambda f, _: f.counts["warning"]),
     FileColumn("infos", "提示数", "Notes", 7, 8, lambda f, _: f.counts["info"]),
     FileColumn("problem", "主要问题", "First problem", 30, 60, first_problem, wrap=True),
-    FileColumn("sha256", "sha256", "sha256", 20, 66, lambda f, _: f.sha256),
+    FileColumn("sha256", "sha256", "sha256", 16, 20, lambda f, _: f.sha256),  # the whole hash is in the cell
 )
 
 
