@@ -1,0 +1,113 @@
+"""The summary's own cell formats (beyond the shared ones of ``consolidate.xlsx.styles``)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from ..spec.model import CellKind
+from ..xlsx.styles import (
+    CHARSET,
+    FAIL_FILL,
+    FAIL_FONT,
+    FONT,
+    FONT_SIZE,
+    HEADER_FILL,
+    NUMBER_FORMAT,
+    PASS_FILL,
+    PASS_FONT,
+    text_width,
+)
+from .texts import Fate
+
+# (fill, font) per fate: green passed, red errors, grey missing, amber the rest
+FATE_COLOURS: dict[Fate, tuple[str, str]] = {
+    "accepted": (PASS_FILL, PASS_FONT),
+    "invalid": (FAIL_FILL, FAIL_FONT),
+    "unreadable": (FAIL_FILL, FAIL_FONT),
+    "missing": ("#D9D9D9", "#404040"),
+    "superseded": ("#FFEB9C", "#9C5700"),
+    "unlisted": ("#FFEB9C", "#9C5700"),
+}
+
+
+LINE_POINTS = 15.0
+
+
+def lines_needed(text: str, width: float) -> int:
+    """How many lines ``text`` wraps into in a column ``width`` units wide."""
+    usable = max(width - 1.5, 1.0)
+    return max(1, sum(max(1, math.ceil(text_width(part) / usable)) for part in text.split("\n")))
+
+
+def fit_row(ws: Worksheet, row: int, cells: Iterable[tuple[str, float]]) -> None:
+    """Make ``row`` tall enough for its wrapped texts ((text, column width) pairs)."""
+    lines = max((lines_needed(t, w) for t, w in cells), default=1)
+    if lines > 1:
+        ws.set_row(row, LINE_POINTS * lines + 3)
+
+
+CHANGE_FORMAT: dict[CellKind, str] = {"count": "#,##0", "signed": "#,##0", "amount": "#,##0.00##"}
+
+
+@dataclass(frozen=True)
+class SummaryFormats:
+    title: Format
+    subtitle: Format
+    heading: Format
+    header: Format
+    header_wrap: Format
+    text: Format
+    wrap: Format
+    integer: Format
+    percent: Format
+    percent_big: Format
+    label: Format
+    value: Format
+    number: dict[CellKind, Format]
+    total_label: Format
+    total: dict[CellKind, Format]
+    change: dict[CellKind, Format]
+    fate: dict[Fate, Format]
+    line: Format
+
+    @classmethod
+    def make(cls, workbook: Workbook) -> SummaryFormats:
+        base: dict[str, Any] = {"font_name": FONT, "font_size": FONT_SIZE, "font_charset": CHARSET,
+                                "font_scheme": "none", "valign": "vcenter"}
+        boxed: dict[str, Any] = {**base, "border": 1}
+
+        def fmt(**props: Any) -> Format:
+            return workbook.add_format(props)
+
+        def big(size: int, **props: Any) -> Format:
+            return workbook.add_format({**base, **props, "font_size": size})
+
+        return cls(
+            title=big(16, bold=True),
+            subtitle=fmt(**base, font_color="#404040"),
+            heading=big(12, bold=True),
+            header=fmt(**boxed, bold=True, bg_color=HEADER_FILL, align="center"),
+            header_wrap=fmt(**boxed, bold=True, bg_color=HEADER_FILL, align="center", text_wrap=True),
+            text=fmt(**boxed),
+            wrap=fmt(**boxed, text_wrap=True),
+            integer=fmt(**boxed, num_format="#,##0", align="right"),
+            percent=fmt(**boxed, num_format="0.0%", align="right"),
+            percent_big=big(14, num_format="0.0%", bold=True, align="left"),
+            label=fmt(**boxed, bold=True, bg_color=HEADER_FILL),
+            value=fmt(**boxed, text_wrap=True, align="left"),
+            number={k: fmt(**boxed, num_format=n, align="right") for k, n in NUMBER_FORMAT.items()},
+            total_label=fmt(**boxed, bold=True, bg_color="#D9D9D9"),
+            total={k: fmt(**boxed, num_format=n, align="right", bold=True, bg_color="#D9D9D9")
+                   for k, n in NUMBER_FORMAT.items()},
+            change={k: fmt(**boxed, num_format=f"+{n};-{n};0", align="right") for k, n in CHANGE_FORMAT.items()},
+            fate={f: fmt(**boxed, align="center", bg_color=fill, font_color=font)
+                  for f, (fill, font) in FATE_COLOURS.items()},
+            line=workbook.add_format({**base, "text_wrap": True, "valign": "top"}),
+        )

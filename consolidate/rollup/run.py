@@ -1,0 +1,190 @@
+"""``rollup()``: validate the files, choose one per unit, total, write the summary workbook.
+
+The library behind ``consolidate rollup``. It validates with the same engine as
+``validate`` (this year's files, and last year's for 同比), builds a RollupData (the pure
+part, ``data.build``), writes the workbook (``summary.summary_bytes``) and returns a
+RollupResult: the counts, every file's fate, the totals and the findings, for the command
+line to render and to decide its exit code. It never prints and never exits.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePath
+from typing import Any
+
+from .. import __version__
+from ..errors import ConsolidateError
+from ..findings import Finding
+from ..report import Report
+from ..roster import Roster
+from ..spec.model import Lang
+from . import texts
+from .data import RollupData, build, round_year
+from .summary import summary_bytes
+
+
+@dataclass(frozen=True)
+class RollupResult:
+    data: RollupData
+    out: Path
+    report: Report  # this year's files as validated
+    previous_report: Report | None
+    tool_version: str
+    ran_at: datetime
+    skipped: tuple[str, ...] = ()  # inputs left out: the output workbook itself, found in an input folder
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self.data.selection.units if r.fate == "missing")
+
+    @property
+    def with_errors(self) -> tuple[str, ...]:
+        """Submissions that speak for a unit but have errors, and files that could not be read."""
+        sel = self.data.selection
+        chosen = {id(r.file) for r in sel.units if r.file is not None}
+        out = [f.file.path for f in sel.files
+               if f.fate == "unreadable" or (not f.counted and f.file.status == "invalid"
+                                              and (id(f.file) in chosen or f.fate == "unlisted"))]
+        return tuple(out)
+
+    @property
+    def complete(self) -> bool:
+        """Every roster unit sent a submission without errors and every file could be read (--strict)."""
+        return not self.missing and not self.with_errors
+
+    def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
+        data = self.data
+        sel = data.selection
+        label = texts.FATE_LABEL if lang == "zh" else texts.FATE_EN
+
+        def finding(f: Finding) -> dict[str, Any]:
+            return f.to_dict(lang)
+
+        return {
+            "tool": "consolidate",
+            "tool_version": self.tool_version,
+            "ran_at": self.ran_at.isoformat(timespec="seconds"),
+            "out": str(self.out),
+            "format": data.spec.id,
+            "year": data.year,
+            "district": {"name": data.district_name, "code": data.district_code},
+            "counts": data.counts(),
+            "submission_rate": data.submission_rate,
+            "complete": self.complete,
+            "skipped": list(self.skipped),
+            "units": [
+                {"name": r.name, "code": r.code, "type": r.type, "listed": r.listed, "status": r.fate,
+                 "status_label": label[r.fate], "counted": r.counted, "units": r.units,
+                 "file": r.file.path if r.file is not None else None}
+                for r in sel.units
+            ],
+            "files": [
+                {"path": f.file.path, "sha256": f.file.sha256, "status": f.file.status, "fate": f.fate,
+                 "fate_label": label[f.fate], "counted": f.counted, "kind": f.file.kind, "units": f.file.units,
+                 "unit": {"name": f.unit.name if f.unit else f.file.unit_name,
+                          "code": f.unit.code if f.unit else f.file.unit_code},
+                 "note": f.note, "filled_on": f.filled_on.isoformat() if f.filled_on else None,
+                 "replaced_by": f.replaced_by, "identical_to": f.identical_to,
+                 "counts": f.file.counts, "findings": [finding(x) for x in f.file.findings]}
+                for f in sel.files
+            ],
+            "totals": data.totals,
+            "totals_findings": [finding(x) for x in data.totals_findings],
+            "yoy": None if data.yoy is None else {
+                "previous_year": data.yoy.previous_year,
+                "previous_format": data.yoy.previous_format,
+                "district_source": data.yoy.district_source,
+                "district": [{"key": x.key, "this": x.this, "last": x.last, "change": x.change}
+                             for x in data.yoy.district],
+                "findings": [{"unit": data.district_name, **finding(x)} for x in data.yoy.district_findings]
+                + [{"unit": u.name, **finding(x)} for u in data.yoy.units for x in u.findings],
+                "previous_files": [{"path": f.file.path, "fate": f.fate, "counted": f.counted}
+                                   for f in data.yoy.previous.files],
+            },
+        }
+
+
+def _inputs(paths: Sequence[Path | str], out: Path) -> tuple[list[Path], tuple[str, ...]]:
+    """The files to read. The output workbook is left out when a folder holds it from an
+    earlier run (it is a summary of ours); any other input it would overwrite is refused."""
+    from ..read import read_submission
+    from ..validate import expand_paths
+
+    target = out.resolve()
+    named = {Path(p).resolve() for p in paths if not Path(p).is_dir()}
+    files, skipped = [], []
+    for p in expand_paths(paths):
+        if p.resolve() != target:
+            files.append(p)
+        elif target not in named and read_submission(p).kind == "rollup":
+            skipped.append(str(p))
+        else:
+            raise ConsolidateError(
+                f"汇总表 {out} 是要汇总的文件之一，写入会覆盖它（输入文件不得改动）。请用 --out 写到别的位置。",
+                f"the summary {out} is one of the inputs and would overwrite it. Write it elsewhere with --out.",
+            )
+    return files, tuple(skipped)
+
+
+def _write(out: Path, data: bytes) -> None:
+    """Write through a temporary file beside ``out`` so a failed run leaves no half workbook."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=out.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise ConsolidateError(f"无法写入汇总表 {out}（{exc.strerror}）。请检查文件夹是否存在、文件是否正在 Excel 中打开。",
+                               f"cannot write the summary {out} ({exc.strerror}). Is it open in Excel?") from exc
+
+
+def rollup(
+    paths: Sequence[Path | str],
+    *,
+    out: Path,
+    roster: Roster | None = None,
+    year: int | None = None,
+    format_id: str | None = None,
+    previous: Sequence[Path | str] = (),
+    include_unlisted: bool = False,
+    name: str | None = None,
+    code: str | None = None,
+    workers: int | None = None,
+    on_progress: Any = None,
+    now: datetime | None = None,
+) -> RollupResult:
+    """Validate ``paths`` (files and folders), roll the accepted submissions up, write ``out``.
+
+    ``roster``: the units expected (the order of 分单位明细 and 报送情况); ``year``/``format_id``:
+    the round (default: the year most files state, its national format); ``previous``: last
+    year's summary or submissions (for 同比); ``include_unlisted``: count units off the
+    roster; ``name``/``code``: this level's own name and code (default: the roster's common
+    上级单位); ``now``: the time the 说明 sheet reports (default: the clock).
+    """
+    from ..validate import validate
+
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise ConsolidateError(f"汇总表的文件名应以 .xlsx 结尾：{out}", f"the summary must be an .xlsx file: {out}")
+    files, skipped = _inputs(paths, out)
+    if not files:
+        raise ConsolidateError("没有要汇总的文件。", "no files to roll up.")
+    report = validate(files, format_id=format_id, year=year, roster=roster, workers=workers, on_progress=on_progress)
+    the_year = round_year(report.files, year)
+    previous_report = None
+    if previous:
+        previous_files, _ = _inputs(previous, out)
+        previous_report = validate(previous_files, year=the_year - 1, roster=roster, workers=workers)
+    data = build(report.files, roster=roster, year=the_year, format_id=format_id,
+                 previous=previous_report.files if previous_report else (), include_unlisted=include_unlisted,
+                 name=name, code=code)
+    ran_at = now or datetime.now().replace(microsecond=0)
+    _write(out, summary_bytes(data, now=ran_at, tool_version=__version__))
+    return RollupResult(data=data, out=out, report=report, previous_report=previous_report,
+                        tool_version=__version__, ran_at=ran_at, skipped=tuple(str(PurePath(s)) for s in skipped))
