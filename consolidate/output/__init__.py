@@ -5,6 +5,7 @@
   ``annotate_report(report, out_dir, *, lang)`` does it for every file of a run.
 - ``consolidate.output.report_xlsx.write_report(report, path, *, lang)``: one workbook for the
   office listing every file and every finding.
+- ``consolidate.output.json_report``: the JSON report (``--json``).
 
 Nothing is imported here, so importing the package costs nothing (openpyxl and xlsxwriter
 load with the module that needs them).
