@@ -20,9 +20,8 @@ Requirements covered (both formats where it matters):
 from __future__ import annotations
 
 import io
-import random
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -31,6 +30,7 @@ import xlsxwriter
 from conftest import RosterWriter, roster_rows
 from openpyxl.utils import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
+from template_helpers import balanced_inputs, check_values, expected_total
 
 from consolidate import __version__
 from consolidate.errors import ConsolidateError
@@ -38,7 +38,7 @@ from consolidate.roster import Unit, read_roster
 from consolidate.spec import FormatSpec, identity_cells, load_common, load_spec, meta_cells, template_layout
 from consolidate.spec.layout import Box, TableLayout
 from consolidate.template import build_workbook, make_templates, safe_name, template_file_name
-from consolidate.xlsx import make_styles, table_checks, workbook_options, write_table
+from consolidate.xlsx import make_styles, workbook_options, write_table
 from consolidate.xlsx.styles import INPUT_FILL
 
 YEARS = {"v2021": 2025, "v2019": 2020}
@@ -61,42 +61,6 @@ def coords(box: Box) -> Iterator[tuple[int, int]]:
     for r in range(box.row, box.last_row + 1):
         for c in range(box.col, box.last_col + 1):
             yield r, c
-
-
-def balanced_inputs(spec: FormatSpec, seed: int = 1) -> dict[str, float]:
-    """Random inputs (no totals) that satisfy every rule of the format."""
-    rng = random.Random(seed)
-    values: dict[str, float] = {}
-    for cell in spec.cells:
-        if cell.is_total:
-            continue
-        if cell.kind == "amount":
-            values[cell.key] = round(rng.uniform(0, 500), 4)
-        elif cell.kind == "signed":
-            values[cell.key] = rng.randint(-20, 20)
-        else:
-            values[cell.key] = rng.randint(0, 30)
-    balance = spec.rule("T3-BALANCE").params
-    for col in {c.column for c in spec.cells if c.table == "t3" and not c.is_total}:
-        outcome_keys = spec.cell(f"t3.{balance['rhs'][0]}.{col}").sum_of
-        if not outcome_keys:  # the 总计 column is a formula
-            continue
-        received = sum(values[f"t3.{r}.{col}"] for r in balance["lhs"])
-        for key in outcome_keys:
-            values[key] = 0
-        for _ in range(rng.randint(0, int(received))):
-            values[rng.choice(outcome_keys)] += 1
-        done = sum(values[k] for k in outcome_keys)
-        values[f"t3.{balance['fix']}.{col}"] = received - done
-    return values
-
-
-def expected_total(spec: FormatSpec, key: str, values: Mapping[str, float]) -> float:
-    """Independent of the writer: a total is the sum of the inputs under it."""
-    cell = spec.cell(key)
-    if not cell.is_total:
-        return values.get(key, 0)
-    return sum(expected_total(spec, p, values) for p in cell.sum_of)
 
 
 def formula_cells(formula: str) -> set[tuple[int, int]]:
@@ -262,18 +226,9 @@ def test_overwritten_total_and_text_are_written_as_given() -> None:
 # --- R4 checks ----------------------------------------------------------------------------
 
 
-def check_results(data: bytes, spec: FormatSpec, table: str) -> dict[str, str]:
-    """label -> the cached result beside it, for the check lines the spec gives."""
+def check_results(data: bytes, spec: FormatSpec, table: str) -> dict[str, object]:
     layout = template_layout(spec)[table]
-    ws = load(data, values=True)[layout.sheet]
-    labels = {c.label for c in table_checks(spec, layout, {k: 0 for k in layout.cells})}
-    out = {}
-    for row in ws.iter_rows():
-        for c in row:
-            if c.value in labels:
-                out[str(c.value)] = ws.cell(c.row, c.column + 1).value
-    assert set(out) == labels
-    return out
+    return check_values(load(data, values=True)[layout.sheet], spec, table)
 
 
 def test_checks_pass_for_a_balanced_fill(fmt: str) -> None:
