@@ -10,8 +10,8 @@ a negative count or a decimal in a count is kept as it is, for the rules to judg
   ``+`` are dealt with: CELL-NORMALISED (info);
 - amounts with a unit (``28112200元``, ``8.0056 万元``): converted to 万元; CELL-UNIT-CONVERTED
   (warning) when the unit was not 万元, CELL-NORMALISED when it was;
-- blank: CELL-BLANK; ``/ - — 无``: CELL-DASH; any other text, a date or a bool: CELL-TEXT
-  (errors; the value is NaN).
+- blank: CELL-BLANK; ``/ - — 无``: CELL-DASH; any other text (``12件`` too: a count is
+  a number only), a date or a bool: CELL-TEXT (errors; the value is NaN).
 """
 
 from __future__ import annotations
@@ -32,8 +32,6 @@ _NONE_WORDS = frozenset({"无", "空", "没有", "暂无", "N/A", "n/a", "NA"})
 # Amount units, as a factor to 万元.
 _AMOUNT_UNITS = {"万元": Decimal(1), "万": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"),
                  "亿元": Decimal(10000), "百万元": Decimal(100)}
-# A count with its counter word (``12件``) is the count.
-_COUNT_UNITS = frozenset({"件", "个", "项", "次", "人", "起", "宗", "条", "家", "份"})
 
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d*)?|\.\d+)(\D*)$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?\D*$")
@@ -101,8 +99,6 @@ def _parse_text(text: str, kind: str) -> Parsed:
         factor = _AMOUNT_UNITS[unit]
         code = "CELL-NORMALISED" if factor == 1 else "CELL-UNIT-CONVERTED"
         return Parsed(_to_float(number * factor), code, original, unit)
-    if kind != "amount" and unit in _COUNT_UNITS:
-        return Parsed(_to_float(number), "CELL-NORMALISED", original, unit)
     return Parsed(NAN, "CELL-TEXT", original)
 
 

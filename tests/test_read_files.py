@@ -1,0 +1,178 @@
+"""Files that are not workbooks we can read (issue 3, item 5): each is unreadable with its
+FILE-* code and a clear reason, in bounded time and memory, with no traceback; the input is
+never modified.
+
+Covers: empty; old .xls (an OLE2 header; a real one from LibreOffice when installed);
+password-protected .xlsx (OLE2 with EncryptionInfo); CSV and other text; HTML saved as
+.xls; PDF; a .docx renamed; a truncated zip; a damaged part (bad CRC); a zip bomb (ratio);
+a zip that lies about a part's size; a sheet declared huge; a sheet a million rows long;
+XML with a DTD/entities; a path that cannot be read (missing, a folder); an .xlsm (read,
+warned, never run); read_submission never raises; the bytes of every input unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from factories import (
+    far_cell_sheet,
+    huge_sheet,
+    lying_zip,
+    ole2,
+    sheet_part,
+    submission,
+    with_parts,
+    xml_with_dtd,
+    zip_bomb,
+    zip_of,
+)
+
+from consolidate.read import read_submission
+from consolidate.read.sniff import sniff
+
+DOCX_PARTS = {
+    "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+    "_rels/.rels": b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                   b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+    "word/document.xml": "<w:document>2020年政府信息公开工作年度报告</w:document>".encode(),
+}
+
+BAD_FILES: dict[str, tuple[str, bytes]] = {
+    "empty": ("FILE-EMPTY", b""),
+    "xls": ("FILE-XLS", ole2(["Workbook", "\x05SummaryInformation"])),
+    "encrypted": ("FILE-ENCRYPTED", ole2(["EncryptionInfo", "EncryptedPackage", "\x06DataSpaces"])),
+    "csv": ("FILE-CSV", "单位名称,自然人,商业企业\n花园镇,1,0\n".encode()),
+    "csv-gbk": ("FILE-CSV", "单位名称,自然人,商业企业\r\n花园镇,1,0\r\n".encode("gbk")),
+    "html": ("FILE-HTML", b"<html xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><body><table><tr><td>1</td></tr></table></body></html>"),
+    "html-bom": ("FILE-HTML", "\ufeff<!DOCTYPE html><html><table></table></html>".encode()),
+    "pdf": ("FILE-PDF", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"),
+    "docx": ("FILE-DOCX", zip_of(DOCX_PARTS)),
+    "binary": ("FILE-UNKNOWN", bytes(range(256)) * 8),
+    "other-zip": ("FILE-UNKNOWN", zip_of({"readme.txt": b"hello"})),
+}
+
+
+def _read(tmp_path: Path, name: str, data: bytes) -> tuple[Path, object]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path, read_submission(path)
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_a_file_that_is_not_a_workbook_is_unreadable_with_its_reason(tmp_path: Path, case: str) -> None:
+    code, data = BAD_FILES[case]
+    path = tmp_path / f"{case}.xlsx"
+    path.write_bytes(data)
+    result = read_submission(path)
+    assert result.status == "unreadable"
+    assert [f.code for f in result.findings] == [code]
+    assert result.findings[0].message_zh.startswith(f"{case}.xlsx：")
+    assert result.values is None
+    assert result.size == len(data)
+    assert result.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_sniff_looks_at_bytes_not_names() -> None:
+    assert sniff(submission()) == "zip"
+    assert sniff(ole2(["Workbook"])) == "FILE-XLS"
+    # an .xls whose cell text spells EncryptionInfo is still an .xls
+    assert sniff(ole2(["Workbook"], payload="EncryptionInfo\0".encode("utf-16-le"))) == "FILE-XLS"
+
+
+def test_truncated_workbook_is_corrupt(tmp_path: Path) -> None:
+    data = submission()
+    _, result = _read(tmp_path, "cut.xlsx", data[: len(data) // 2])
+    assert result.status == "unreadable"
+    assert [f.code for f in result.findings] == ["FILE-CORRUPT"]
+
+
+def test_damaged_part_is_corrupt(tmp_path: Path) -> None:
+    original = submission()
+    with zipfile.ZipFile(io.BytesIO(original)) as zf:
+        at = zf.getinfo(sheet_part(original, "表三")).header_offset
+    data = bytearray(original)
+    # zero bytes inside 表三's compressed data (after its 30-byte local header and name)
+    start = at + 30 + int.from_bytes(data[at + 26:at + 28], "little") + int.from_bytes(data[at + 28:at + 30], "little")
+    data[start + 5:start + 25] = bytes(20)
+    _, result = _read(tmp_path, "damaged.xlsx", bytes(data))
+    assert [f.code for f in result.findings] == ["FILE-CORRUPT"]
+
+
+@pytest.mark.parametrize(("make", "code"), [
+    (zip_bomb, "FILE-TOO-LARGE"),
+    (huge_sheet, "FILE-TOO-LARGE"),
+    (far_cell_sheet, "FILE-TOO-LARGE"),
+    (lambda: lying_zip(megabytes=4), "FILE-CORRUPT"),
+    (xml_with_dtd, "FILE-UNSAFE-XML"),
+])
+def test_hostile_workbooks_are_refused_before_they_cost_anything(tmp_path: Path, make: object, code: str) -> None:
+    data = make()  # type: ignore[operator]
+    _, result = _read(tmp_path, "hostile.xlsx", data)
+    assert result.status == "unreadable"
+    assert [f.code for f in result.findings] == [code]
+    assert result.findings[0].severity == "error"
+
+
+def test_dtd_in_a_sheet_is_refused(tmp_path: Path) -> None:
+    _, result = _read(tmp_path, "dtd.xlsx", xml_with_dtd(part="xl/worksheets/sheet3.xml"))
+    assert [f.code for f in result.findings] == ["FILE-UNSAFE-XML"]
+
+
+def test_a_path_that_cannot_be_read(tmp_path: Path) -> None:
+    missing = read_submission(tmp_path / "nope.xlsx")
+    folder = read_submission(tmp_path)
+    for result in (missing, folder):
+        assert result.status == "unreadable"
+        assert [f.code for f in result.findings] == ["FILE-IO"]
+    assert missing.size is None and missing.sha256 is None
+
+
+def test_macros_are_read_but_never_run(tmp_path: Path) -> None:
+    _, result = _read(tmp_path, "with-macros.xlsm", submission(macros=True))
+    assert result.status == "valid"
+    assert [f.code for f in result.findings] == ["FILE-MACROS"]
+    assert result.findings[0].severity == "warning"
+    assert result.values and len(result.values) == 200
+
+
+@pytest.mark.office
+def test_a_real_xls_from_libreoffice(tmp_path: Path) -> None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    source = tmp_path / "in.xlsx"
+    source.write_bytes(submission())
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={profile}", "--convert-to", "xls",
+                    "--outdir", str(tmp_path / "out"), str(source)], check=True, capture_output=True, timeout=120)
+    result = read_submission(tmp_path / "out" / "in.xls")
+    assert [f.code for f in result.findings] == ["FILE-XLS"]
+
+
+def test_inputs_are_never_modified(tmp_path: Path) -> None:
+    cases = {**{k: v for _, (_, v) in BAD_FILES.items() for k in [_]}, "ok.xlsx": submission(),
+             "bomb.xlsx": zip_bomb(megabytes=8), "dtd.xlsx": xml_with_dtd(), "macros.xlsm": submission(macros=True),
+             "foreign.xlsx": submission(kind="foreign", shift={"t3": (2, 1)})}
+    paths = []
+    for i, data in enumerate(cases.values()):
+        path = tmp_path / f"{i}.xlsx"
+        path.write_bytes(data)
+        path.chmod(0o444)
+        paths.append((path, data, path.stat().st_mtime_ns))
+    for path, data, mtime in paths:
+        read_submission(path)
+        assert path.read_bytes() == data
+        assert path.stat().st_mtime_ns == mtime
+
+
+def test_part_of_a_template_replaced_by_garbage_is_not_a_traceback(tmp_path: Path) -> None:
+    data = with_parts(submission(), replace={"xl/worksheets/sheet3.xml": b"\x00\xff garbage <c r=\"A1\"><v>1"})
+    _, result = _read(tmp_path, "garbage.xlsx", data)
+    assert result.status in ("unreadable", "invalid")
+    assert result.findings
