@@ -91,3 +91,40 @@ def write_roster(path: Path, roster: Roster) -> Path:
     lines += [f"{u.code},{u.name},{u.type},{u.parent}" for u in roster.units]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+# --- workbooks on disk (end-to-end tests: the real template writer and reader) ---------
+
+
+def write_submission(folder: Path, spec: FormatSpec, unit: Unit, values: dict[str, float] | dict[str, object], *,
+                     year: int = 2025, filled_on: str = "2026-01-20", name: str | None = None) -> Path:
+    from consolidate.template import build_workbook
+
+    path = folder / (name or f"{unit.name}.xlsx")
+    inputs = {k: v for k, v in values.items() if not spec.cell(k).is_total}  # totals stay formulas
+    data = build_workbook(spec, year, unit, values=inputs,  # type: ignore[arg-type]
+                          identity={"filled_on": filled_on, "filler": "张三", "phone": "0571-88886666"})
+    path.write_bytes(data)
+    return path
+
+
+def write_district(folder: Path, n: int, *, seed: int = 1, fmt: str = "v2021", year: int = 2025,
+                   prefix: str = "单位", parent: str = "") -> tuple[Roster, list[Path], dict[str, dict[str, float]]]:
+    """``n`` balanced submissions of a roster's units (random values, amounts with decimals),
+    in ``folder``; the roster is written beside it (``folder.with_suffix(".csv")``)."""
+    spec = load_spec(fmt)
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    units = tuple(Unit(code=make_uscc(f"11{seed:04d}00{i:09d}"), name=f"{prefix}{i:02d}", type="部门", parent=parent,
+                       row=i + 2) for i in range(n))
+    roster = Roster(units, str(folder.with_suffix(".csv")))
+    values = {u.name: balanced_values(spec, rng) for u in units}
+    paths = [write_submission(folder, spec, u, values[u.name], year=year) for u in units]
+    write_roster(folder.with_suffix(".csv"), roster)
+    return roster, paths, values
+
+
+def sheet_rows(path: Path, sheet: str) -> list[list[object]]:
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
