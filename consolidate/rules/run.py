@@ -111,7 +111,24 @@ def findings_from_failures(spec: FormatSpec, compiled: RuleSchema, frame: pd.Dat
             base, change = (number(array[pos, check.position[k]]) for k in check.lhs)
             finding = factory.rule(check.rule, place, found=number(target), base=base, change=change)
         out[pos].append(finding)
-    return [sort_findings(found) for found in out]
+    return [sort_findings(without_consequences(spec, found)) for found in out]
+
+
+def without_consequences(spec: FormatSpec, findings: list[Finding]) -> list[Finding]:
+    """Drop a finding on a total when the same rule already fails on one of its parts.
+
+    A part that is not whole makes its total not whole; a column of 表三 that does not
+    balance makes the 总计 column fail too, at a cell that holds a formula. The clerk
+    must fix the part, so only the part is reported.
+    """
+    failed = {(f.code, f.key) for f in findings}
+    keep = []
+    for finding in findings:
+        cell = spec.cell(finding.key) if finding.key else None
+        if cell is not None and any((finding.code, part) in failed for _, parts in cell.sums for part in parts):
+            continue
+        keep.append(finding)
+    return keep
 
 
 def _by_format(files: Sequence[FileResult]) -> dict[str, list[int]]:
