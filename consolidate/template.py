@@ -43,7 +43,7 @@ KIND = "template"
 LAYOUT = "template"
 FIRST_YEAR = 2019  # the first year a national format covers
 UNIT_LINE_HEIGHT = 20.0
-DOC_WIDTH = 84.0
+DOC_WIDTH = 70.0  # fits a portrait A4 page unscaled, also where 宋体 is replaced by a wider face
 
 
 # --- one workbook --------------------------------------------------------------------
@@ -99,6 +99,7 @@ def _write_instructions(wb: Workbook, styles: Styles, spec: FormatSpec, year: in
         line(texts.RULE_LINE.format(title=rule.title, severity=texts.SEVERITY_LABEL[rule.severity]))
     ws.protect("", {"format_columns": True, "format_rows": True})
     ws.set_paper(9)
+    ws.print_area(0, 0, row, 0)
     ws.fit_to_pages(1, 0)
     return ws
 

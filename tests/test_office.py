@@ -93,6 +93,9 @@ def test_checks_fail_where_the_fill_is_wrong(recalculated: dict[str, tuple[Path,
     t3 = check_values(wb["表三"], spec, "t3")
     assert {label for label, v in t3.items() if v != "通过"} == {"法律服务机构：一+二=（七）+四", "总计：一+二=（七）+四"}
     assert set(t3.values()) == {"通过", "不通过"}
+    ws = wb["表三"]
+    differences = {c.value: ws.cell(c.row, c.column + 2).value for row in ws.iter_rows() for c in row if c.value in t3}
+    assert differences["法律服务机构：一+二=（七）+四"] == -2 and differences["自然人：一+二=（七）+四"] == 0
     t4 = check_values(wb["表四"], spec, "t4")
     assert {label for label, v in t4.items() if v != "通过"} == {spec.rule("TYPES").title}
     common = load_common()

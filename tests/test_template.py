@@ -250,6 +250,12 @@ def test_checks_fail_where_the_fill_is_wrong() -> None:
     t3 = check_results(data, spec, "t3")
     failed = {label for label, result in t3.items() if result == "不通过"}
     assert failed == {"科研机构：一+二=（七）+四", "总计：一+二=（七）+四"}
+    layout = template_layout(spec)["t3"]
+    ws = load(data, values=True)[layout.sheet]
+    differences = {c.value: ws.cell(c.row, c.column + 2).value for row in ws.iter_rows() for c in row
+                   if c.value in t3}
+    assert differences["科研机构：一+二=（七）+四"] == -1 and differences["总计：一+二=（七）+四"] == -1
+    assert differences["自然人：一+二=（七）+四"] == 0
     t4 = check_results(data, spec, "t4")
     assert [r for label, r in t4.items() if label.startswith("数量")] == ["不通过"]
     assert {r for label, r in t4.items() if not label.startswith("数量")} == {"通过"}

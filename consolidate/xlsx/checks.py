@@ -8,7 +8,9 @@ input cell a number, and whole / not negative as its kind requires: a pasted val
 escapes data validation, this line does not).
 
 Each result is a formula giving 通过 or 不通过, written with its cached value, and
-coloured by conditional formatting (green / red).
+coloured by conditional formatting (green / red). Beside it, for a line comparing two
+sums, the difference (left side minus right side; blank when 0), so the clerk sees how
+far off the numbers are.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Check:
     label: str
     condition: str  # an Excel boolean expression
     passed: bool  # the same condition evaluated on the values written
+    difference: tuple[str, float] | None = None  # left minus right: Excel expression, value
 
 
 @dataclass(frozen=True)
@@ -44,15 +47,23 @@ class CheckLine:
     address: str  # the cell holding 通过 / 不通过
     formula: str
     passed: bool
+    difference_address: str | None = None  # the cell showing left minus right (blank when 0)
 
 
 def _sum(values: Mapping[str, CellValue], keys: Sequence[str]) -> float:
     return sum(0.0 if isinstance(values[k], str) else float(values[k]) for k in keys)
 
 
+def _difference(layout: TableLayout, values: Mapping[str, CellValue], lhs: Sequence[str],
+                rhs: Sequence[str]) -> tuple[str, float]:
+    expression = f"ROUND({sum_expression(layout, lhs)}-{sum_expression(layout, rhs)},6)"
+    value = round(_sum(values, lhs) - _sum(values, rhs), 6)
+    return expression, int(value) if value.is_integer() else value
+
+
 def _equal(layout: TableLayout, values: Mapping[str, CellValue], lhs: Sequence[str], rhs: Sequence[str]) -> tuple[str, bool]:
-    condition = f"ROUND({sum_expression(layout, lhs)}-{sum_expression(layout, rhs)},6)=0"
-    return condition, round(_sum(values, lhs) - _sum(values, rhs), 6) == 0
+    expression, value = _difference(layout, values, lhs, rhs)
+    return f"{expression}=0", value == 0
 
 
 def _group_label(cell: Cell) -> str:
@@ -75,7 +86,8 @@ def _balance_checks(spec: FormatSpec, layout: TableLayout, values: Mapping[str, 
                     continue
                 condition, passed = _equal(layout, values, lhs, rhs)
                 text = spec.cell(lhs[0]).column_text
-                out.append(Check(rule.id, f"{text}：{rule.check or rule.title}", condition, passed))
+                out.append(Check(rule.id, f"{text}：{rule.check or rule.title}", condition, passed,
+                                 _difference(layout, values, lhs, rhs)))
     return out
 
 
@@ -91,8 +103,9 @@ def _sum_checks(spec: FormatSpec, layout: TableLayout, values: Mapping[str, Cell
         pairs = [_equal(layout, values, [c.key], parts) for c, parts in totals]
         check = rule.check or rule.title
         if len(totals) <= MAX_LINES_PER_TOTAL:
-            for (cell, _), (condition, passed) in zip(totals, pairs, strict=True):
-                out.append(Check(rule.id, f"{_group_label(cell)}：{check}", condition, passed))
+            for (cell, parts), (condition, passed) in zip(totals, pairs, strict=True):
+                out.append(Check(rule.id, f"{_group_label(cell)}：{check}", condition, passed,
+                                 _difference(layout, values, [cell.key], parts)))
         else:
             same_column = len({c.column for c, _ in totals}) == 1
             scope = texts.ALL_ROWS if same_column else texts.ALL_COLUMNS
@@ -148,9 +161,10 @@ def write_checks(ws: Worksheet, spec: FormatSpec, area: TableArea, styles: Style
     col = area.side_col if col is None else col
     ws.set_column(col, col, LABEL_WIDTH)
     ws.set_column(col + 1, col + 1, RESULT_WIDTH)
-    ws.merge_range(row, col, row, col + 1, texts.CHECK_HEADING, styles.check_heading)
-    ws.write_string(row + 1, col, texts.CHECK_COLUMNS[0], styles.check_header)
-    ws.write_string(row + 1, col + 1, texts.CHECK_COLUMNS[1], styles.check_header)
+    ws.set_column(col + 2, col + 2, RESULT_WIDTH)
+    ws.merge_range(row, col, row, col + 2, texts.CHECK_HEADING, styles.check_heading)
+    for i, header in enumerate(texts.CHECK_COLUMNS):
+        ws.write_string(row + 1, col + i, header, styles.check_header)
     lines: list[CheckLine] = []
     for i, check in enumerate(checks):
         r = row + 2 + i
@@ -158,10 +172,17 @@ def write_checks(ws: Worksheet, spec: FormatSpec, area: TableArea, styles: Style
         result = texts.PASSED if check.passed else texts.FAILED
         ws.write_string(r, col, check.label, styles.check_label)
         ws.write_formula(r, col + 1, formula, styles.check_result, result)
-        lines.append(CheckLine(check.rule, check.label, a1(r, col + 1), formula, check.passed))
+        difference = None
+        if check.difference is not None:
+            expression, value = check.difference
+            ws.write_formula(r, col + 2, f'=IFERROR({expression},"")', styles.check_difference, value)
+            difference = a1(r, col + 2)
+        else:
+            ws.write_blank(r, col + 2, None, styles.check_difference)
+        lines.append(CheckLine(check.rule, check.label, a1(r, col + 1), formula, check.passed, difference))
     first, last = row + 2, row + 1 + len(checks)
-    for value, fmt in ((texts.PASSED, styles.passed), (texts.FAILED, styles.failed)):
+    for shown, fmt in ((texts.PASSED, styles.passed), (texts.FAILED, styles.failed)):
         ws.conditional_format(first, col + 1, last, col + 1,
-                              {"type": "cell", "criteria": "==", "value": f'"{value}"', "format": fmt})
-    ws.merge_range(last + 1, col, last + 2, col + 1, texts.CHECK_NOTE, styles.check_note)
+                              {"type": "cell", "criteria": "==", "value": f'"{shown}"', "format": fmt})
+    ws.merge_range(last + 1, col, last + 2, col + 2, texts.CHECK_NOTE, styles.check_note)
     return tuple(lines)

@@ -77,6 +77,7 @@ class Styles:
     check_header: Format
     check_label: Format
     check_result: Format
+    check_difference: Format  # a number, blank when 0
     check_note: Format
     passed: Format  # conditional formats (dxf)
     failed: Format
@@ -117,6 +118,7 @@ def make_styles(workbook: Workbook) -> Styles:
         check_header=fmt(_BOXED, bold=True, align="center", bg_color=HEADER_FILL),
         check_label=fmt(_BOXED, align="left"),
         check_result=fmt(_BOXED, align="center", bold=True),
+        check_difference=fmt(_BOXED, align="right", num_format="+General;-General;;@"),
         check_note=fmt(align="left", font_size=9, font_color="#595959", text_wrap=True, valign="top"),
         passed=fmt({}, bg_color=PASS_FILL, font_color=PASS_FONT),
         failed=fmt({}, bg_color=FAIL_FILL, font_color=FAIL_FONT),

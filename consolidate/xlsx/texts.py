@@ -29,9 +29,9 @@ UNIT_BLANK = "（请在“填报信息”表中填写）"
 
 # the live check area beside a table
 CHECK_HEADING = "自动检查"
-CHECK_COLUMNS = ("检查项", "结果")
+CHECK_COLUMNS = ("检查项", "结果", "差额")
 PASSED, FAILED = "通过", "不通过"
-CHECK_NOTE = "结果随填写即时更新；全部“通过”后再报送。"
+CHECK_NOTE = "结果随填写即时更新；全部“通过”后再报送。差额为等式左边减右边，为 0 时不显示。"
 TYPES_LINE = "各格均为数字，且{what}"
 TYPES_WHAT_COUNT = "数量为不小于 0 的整数"
 TYPES_WHAT_AMOUNT = "金额不小于 0"
