@@ -27,6 +27,7 @@ from consolidate.errors import ConsolidateError
 from consolidate.read import read_submission
 from consolidate.rollup import rollup
 from consolidate.rollup import texts as T
+from consolidate.rollup.detail_sheet import HEADER_TOP
 from consolidate.roster import Roster, Unit
 from consolidate.spec import load_spec
 from consolidate.uscc import make_uscc
@@ -55,9 +56,10 @@ def test_totals_read_back_equal_an_independent_sum(tmp_path: Path) -> None:
 
     detail = sheet_rows(tmp_path / "汇总.xlsx", T.SHEET_DETAIL)
     first = len(T.DETAIL_COLS)
-    names = [row[1] for row in detail[5:11]]
+    top = HEADER_TOP + 3
+    names = [row[1] for row in detail[top:top + 6]]
     assert names == [u.name for u in roster.units]
-    total_row = detail[11]
+    total_row = detail[top + 6]
     assert total_row[0] == T.DETAIL_TOTAL
     assert all(_close(float(total_row[first + i]), _sum(list(values.values()), c.key))  # type: ignore[arg-type]
                for i, c in enumerate(SPEC.cells))
@@ -148,7 +150,7 @@ def test_text_starting_with_equals_stays_text(tmp_path: Path) -> None:
     assert "HYPERLINK" not in formulas and "1+2" not in formulas
     assert "=HYPERLINK(&quot;http://x&quot;,&quot;点我&quot;)" in strings or '=HYPERLINK("http://x","点我")' in strings
     assert "=1+2" in strings
-    assert sheet_rows(out, T.SHEET_DETAIL)[5][1].startswith("=HYPERLINK")  # type: ignore[union-attr]
+    assert sheet_rows(out, T.SHEET_DETAIL)[HEADER_TOP + 3][1].startswith("=HYPERLINK")  # type: ignore[union-attr]
 
 
 def test_same_inputs_same_bytes(tmp_path: Path) -> None:
@@ -176,6 +178,10 @@ def test_previous_summary_gives_the_yoy_sheet(tmp_path: Path) -> None:
     yoy = result.data.yoy
     assert yoy is not None and yoy.district_source == "rollup" and yoy.previous_year == 2024
     assert any(f.code == "YOY-CARRY" for f in yoy.district_findings)  # random carries do not follow on
+    # the units' figures come back from last year's 分单位明细: per-unit warnings at each unit's cells
+    assert [u.name for u in yoy.units] == [u.name for u in this_units]
+    assert all(any(f.code == "YOY-CARRY" and f.sheet == "表三" for f in u.findings) for u in yoy.units)
+    assert sum(1 for f in yoy.previous.files if f.counted) == 1 + len(this_units)
     rows = sheet_rows(tmp_path / "2025汇总.xlsx", T.SHEET_YOY)
     assert rows[0][0] == T.YOY_TITLE.format(year=2025, previous=2024)
     assert any(r[2] == "表三" for r in rows)

@@ -3,6 +3,8 @@
 A three-row header names each column by its table, its row and its column (labels from
 the spec; runs of the same table or row are merged). Only counted submissions show
 numbers, so the total row (formulas, with their values cached) equals the 汇总 sheet.
+A hidden row above the header holds each column's id (the spec's cell keys), so next
+year's roll-up can read the units' figures back for 同比 (``previous.py``).
 The header row carries an autofilter; headers and the unit name stay in view.
 """
 
@@ -16,7 +18,9 @@ from . import texts
 from .data import RollupData
 from .formats import SummaryFormats
 
-HEADER_TOP = 2  # title, note, then the three header rows
+KEY_ROW = 2  # hidden: the column ids
+HEADER_TOP = 3  # title, note, the key row, then the three header rows
+FIXED_IDS = ("no", "unit_name", "unit_code", "unit_type", "status", "units")
 FIXED_WIDTHS = (6.0, 30.0, 21.0, 10.0, 16.0, 9.0)
 DATA_WIDTH = 11.0
 
@@ -70,6 +74,9 @@ def write_detail_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> 
                     if data.district_name else texts.SHEET_DETAIL, fmt.title)
     ws.write_string(1, 0, texts.DETAIL_NOTE, fmt.subtitle)
     _header(ws, spec, fmt, first_col)
+    for col, ident in enumerate((*FIXED_IDS, *spec.keys)):
+        ws.write_string(KEY_ROW, col, ident)
+    ws.set_row(KEY_ROW, None, None, {"hidden": True})
     for col, width in enumerate(FIXED_WIDTHS):
         ws.set_column(col, col, width)
     ws.set_column(first_col, first_col + len(spec.cells) - 1, DATA_WIDTH)

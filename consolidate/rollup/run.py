@@ -25,6 +25,7 @@ from ..roster import Roster
 from ..spec.model import Lang
 from . import texts
 from .data import RollupData, build, round_year
+from .previous import with_units
 from .summary import summary_bytes
 
 
@@ -182,7 +183,8 @@ def rollup(
         previous_files, _ = _inputs(previous, out)
         previous_report = validate(previous_files, year=the_year - 1, roster=roster, workers=workers)
     data = build(report.files, roster=roster, year=the_year, format_id=format_id,
-                 previous=previous_report.files if previous_report else (), include_unlisted=include_unlisted,
+                 previous=with_units(previous_report.files) if previous_report else (),
+                 include_unlisted=include_unlisted,
                  name=name, code=code)
     ran_at = now or datetime.now().replace(microsecond=0)
     _write(out, summary_bytes(data, now=ran_at, tool_version=__version__))
