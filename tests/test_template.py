@@ -19,6 +19,7 @@ Requirements covered (both formats where it matters):
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -45,8 +46,14 @@ YEARS = {"v2021": 2025, "v2019": 2020}
 UNIT = Unit(code=roster_rows(1)[0][0], name="示例县花园镇人民政府", type="乡镇", parent="示例县", row=2)
 
 
-def load(data: bytes, *, values: bool = False) -> openpyxl.Workbook:
+@functools.lru_cache(maxsize=16)
+def _load(data: bytes, values: bool) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(data), data_only=values)
+
+
+def load(data: bytes, *, values: bool = False) -> openpyxl.Workbook:
+    """The workbook as openpyxl reads it (cached: the tests only read it)."""
+    return _load(data, values)
 
 
 def spec_of(fmt: str) -> FormatSpec:
@@ -289,6 +296,21 @@ def test_instructions_name_every_rule_the_deadline_and_the_year(fmt: str, unit_t
         assert rule.title in text
     assert common.deadline in text and f"{YEARS[fmt]}年1月1日" in text and spec.notice in text
     assert UNIT.name in text and "{" not in text
+
+
+def test_text_that_looks_like_a_formula_stays_text() -> None:
+    unit = Unit(UNIT.code, '=HYPERLINK("http://x","点我")', UNIT.type, "+示例县")
+    data = build_workbook(spec_of("v2021"), 2025, unit, identity={"filler": "=1+1", "phone": "0551-1234567"})
+    common = load_common()
+    ws = load(data)[common.identity_sheet]
+    for field, expected in (("unit_name", unit.name), ("parent", unit.parent), ("filler", "=1+1"),
+                            ("phone", "0551-1234567")):
+        row, col = identity_cells(common)[field]
+        c = ws.cell(row + 1, col + 1)
+        assert (c.value, c.data_type) == (expected, "s"), field
+    meta = load(data)[common.meta_sheet]
+    row, col = meta_cells(common)["unit_name"]
+    assert meta.cell(row + 1, col + 1).data_type == "s"
 
 
 def test_meta_sheet(fmt: str, unit_template: bytes) -> None:
