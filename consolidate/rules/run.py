@@ -11,6 +11,7 @@ Two ways, with the same findings:
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
 from functools import cache
 
@@ -55,9 +56,16 @@ def checkable(file: FileResult) -> bool:
 def wide_frame(spec: FormatSpec, files: Sequence[FileResult]) -> pd.DataFrame:
     """One row per file (index 0..n-1 in the order given), one float column per spec cell."""
     keys = spec.keys
+    every = operator.itemgetter(*keys)
     nan = float("nan")
-    data = np.array([[(file.values or {}).get(k, nan) for k in keys] for file in files], dtype=np.float64)
-    data = data.reshape(len(files), len(keys))
+    rows = []
+    for file in files:
+        values = file.values or {}
+        try:
+            rows.append(every(values))  # the usual case: every cell was read
+        except KeyError:
+            rows.append(tuple(values.get(k, nan) for k in keys))
+    data = np.array(rows, dtype=np.float64).reshape(len(files), len(keys))
     return pd.DataFrame(data, columns=pd.Index(keys), index=pd.RangeIndex(len(files)))
 
 
