@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePath
@@ -157,7 +157,7 @@ def rollup(
     name: str | None = None,
     code: str | None = None,
     workers: int | None = None,
-    on_progress: Any = None,
+    on_progress: Callable[[int, int], None] | None = None,
     now: datetime | None = None,
 ) -> RollupResult:
     """Validate ``paths`` (files and folders), roll the accepted submissions up, write ``out``.
