@@ -116,3 +116,13 @@ def test_rollup_counts_as_one_unit_for_its_units() -> None:
     sel = select([east, west], roster)
     assert [r.units for r in sel.units] == [12, 30]
     assert "12 个单位" in sel.files[0].note
+
+
+def test_file_without_unit_is_never_counted() -> None:
+    roster = roster_of(["甲"])
+    anonymous = _sub("", 1, code="", path="anon.xlsx")
+    for r in (roster, None):
+        sel = select([anonymous], r)  # type: ignore[list-item]
+        (fate,) = sel.files
+        assert (fate.fate, fate.counted) == ("invalid", False) and "无法对应到单位" in fate.note
+        assert sel.counted == ()

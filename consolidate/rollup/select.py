@@ -115,18 +115,18 @@ def _name(path: str) -> str:
     return Path(path).name
 
 
-def _group_key(f: FileResult, index: int, roster: Roster | None, name_to_code: dict[str, str]) -> tuple[str, str]:
+def _group_key(f: FileResult, roster: Roster | None, name_to_code: dict[str, str]) -> tuple[str, str]:
     code, name = normalise_code(f.unit_code), normalise_text(f.unit_name)
     if roster is not None:
         unit = roster.find(code, name)
         if unit is not None:
             return ("roster", unit.code)
-        return ("unlisted", code or name or f"#{index}")
+        return ("unlisted", code or name)
     if code:
         return ("code", code)
     if name in name_to_code:
         return ("code", name_to_code[name])
-    return ("name", name) if name else ("file", f"#{index}")
+    return ("name", name)
 
 
 def select(files: Sequence[FileResult], roster: Roster | None = None, *, include_unlisted: bool = False) -> Selection:
@@ -146,6 +146,10 @@ def select(files: Sequence[FileResult], roster: Roster | None = None, *, include
             continue
         if f.sha256:
             first_of_sha[f.sha256] = i
+        if not normalise_code(f.unit_code) and not normalise_text(f.unit_name):
+            fates[i] = FileFate(f, "invalid", False, note=texts.NOTE_NO_UNIT,
+                                filled_on=parse_date(f.identity.get("filled_on")))
+            continue
         candidates.append(i)
 
     name_to_code: dict[str, str] = {}
@@ -155,7 +159,7 @@ def select(files: Sequence[FileResult], roster: Roster | None = None, *, include
             name_to_code.setdefault(name, code)
     groups: dict[tuple[str, str], list[int]] = {}
     for i in candidates:
-        groups.setdefault(_group_key(files[i], i, roster, name_to_code), []).append(i)
+        groups.setdefault(_group_key(files[i], roster, name_to_code), []).append(i)
 
     chosen: dict[tuple[str, str], int] = {}
     for key, members in groups.items():

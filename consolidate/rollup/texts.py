@@ -62,6 +62,7 @@ NOTE_ROLLUP = "汇总表（{units} 个单位）"
 NOTE_NOT_SENT = "未收到报表"
 NOTE_INVALID = "有错误，未计入汇总；请按“问题清单”退改"
 NOTE_UNREADABLE = "文件无法读取，未计入汇总"
+NOTE_NO_UNIT = "未填单位名称和单位代码，无法对应到单位，未计入汇总"
 
 # 问题清单 (used only when the shared findings-sheet writer is absent)
 FINDINGS_COLS = ("序号", "单位名称", "文件名", "级别", "规则", "工作表", "格子", "行", "列", "填写值", "应为", "说明")
