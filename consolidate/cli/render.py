@@ -6,6 +6,7 @@ nothing about the data.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -20,7 +21,7 @@ from ..report import FileResult, Report
 from ..spec.model import Lang
 
 PROGRESS_FROM = 20  # files: fewer are read before a bar would be worth drawing
-DETAIL_FILES = 10  # runs of up to this many files list their findings on the terminal
+DETAIL_FILES = 10  # when at most this many files have problems, they are listed on the terminal
 
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
@@ -81,6 +82,18 @@ def status_text(result: FileResult, lang: Lang) -> str:
     return f"[{STYLE[result.status]}]{TEXT[lang][result.status]}[/]"
 
 
+def short_paths(report: Report) -> list[str]:
+    """The files as shown in the table: relative to the folder they all share."""
+    paths = [Path(f.path) for f in report.files]
+    if len(paths) == 1:
+        return [paths[0].name]
+    try:
+        common = Path(os.path.commonpath([p.parent for p in paths]))
+    except ValueError:  # absolute and relative paths mixed, or several drives
+        return [str(p) for p in paths]
+    return [p.relative_to(common).as_posix() if common != Path() else str(p) for p in paths]
+
+
 def summary_table(report: Report, lang: Lang) -> Table:
     text = TEXT[lang]
     table = Table(title=text["title"], title_justify="left", show_lines=False)
@@ -89,16 +102,16 @@ def summary_table(report: Report, lang: Lang) -> Table:
     table.add_column(text["status"], no_wrap=True)
     table.add_column(text["errors"], justify="right")
     table.add_column(text["warnings"], justify="right")
-    for result in report.files:
+    for result, shown in zip(report.files, short_paths(report), strict=True):
         counts = result.counts
-        table.add_row(escape(result.unit_name or "—"), escape(result.path), status_text(result, lang),
+        table.add_row(escape(result.unit_name or "—"), escape(shown), status_text(result, lang),
                       str(counts["error"]) if counts["error"] else "", str(counts["warning"]) if counts["warning"] else "")
     return table
 
 
 def render_details(console: Console, report: Report, lang: Lang, limit: int = 40) -> None:
-    """The errors and warnings of each file, for a run of a few files (the clerk's usual case)."""
-    if len(report.files) > DETAIL_FILES:
+    """The errors and warnings of each file, when few files have any (the clerk's usual case)."""
+    if sum(any(f.severity != "info" for f in r.findings) for r in report.files) > DETAIL_FILES:
         return
     shown = hidden = 0
     for result in report.files:
