@@ -1,4 +1,4 @@
-"""Build the 2020 seed samples: each real 2020 report of seeds.yaml as a filled v2019 workbook.
+"""Build the 2020 seed samples: each real 2020 report of 2020-seeds.yaml as a filled v2019 workbook.
 
     .venv/bin/python samples/make_seeds.py            # writes samples/2020-seeds/*.xlsx
     .venv/bin/python samples/make_seeds.py --out DIR  # somewhere else (the test does this)
@@ -32,7 +32,7 @@ from consolidate.roster import Unit  # noqa: E402
 from consolidate.spec import FormatSpec, load_spec  # noqa: E402
 
 SEEDS_DIR = HERE / "2020-seeds"
-SEEDS_YAML = SEEDS_DIR / "seeds.yaml"
+SEEDS_YAML = HERE / "2020-seeds.yaml"  # beside the folder: the folder holds only workbooks
 FORMAT = "v2019"
 
 

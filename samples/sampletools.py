@@ -87,7 +87,7 @@ def stable_zip(data: bytes, *, modified_as_created: bool = False) -> bytes:
             if modified_as_created and info.filename == "docProps/core.xml":
                 created = _CREATED.search(content)
                 stamp = created.group(1) if created else FIXED_DOC_TIME.isoformat().encode() + b"Z"
-                content = _MODIFIED.sub(lambda m, s=stamp: m.group(1) + s + m.group(2), content)
+                content = _MODIFIED.sub(rb"\g<1>" + stamp.replace(b"\\", b"\\\\") + rb"\g<2>", content)
             entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16

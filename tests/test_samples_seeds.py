@@ -3,8 +3,8 @@
 Requirements covered:
 - R1 every number of 表二, 表三 (23 rows x 7) and 表四 in each seed workbook, the committed one and
   a fresh build by samples/make_seeds.py, equals the table transcribed below from the seed text
-  (typed here independently of samples/2020-seeds/seeds.yaml);
-- R2 seeds.yaml says the same as these tables (two transcriptions that must agree);
+  (typed here independently of samples/2020-seeds.yaml);
+- R2 2020-seeds.yaml says the same as these tables (two transcriptions that must agree);
 - R3 input cells hold numbers, totals hold their formulas (no seed needed a constant over a
   formula) with the right cached value; unit name and year come from the report;
 - R4 make_seeds.py is idempotent (same bytes on a second run);
@@ -159,14 +159,14 @@ def read_workbook(path: Path) -> tuple[dict[str, object], dict[str, object], dic
 def check_workbook(path: Path, stem: str) -> None:
     raw, values, identity = read_workbook(path)
     expected = expected_values(stem)
-    wrong = {}
+    wrong: dict[str, tuple[object, object]] = {}
     for key, want in expected.items():
-        cell = SPEC.cell(key)
+        cell, written = SPEC.cell(key), raw[key]
         if cell.is_total:
-            if not (isinstance(raw[key], str) and raw[key].startswith("=")):
-                wrong[key] = ("formula expected", raw[key])
-        elif not isinstance(raw[key], int | float) or isinstance(raw[key], bool):
-            wrong[key] = ("number expected", raw[key])
+            if not (isinstance(written, str) and written.startswith("=")):
+                wrong[key] = ("formula expected", written)
+        elif not isinstance(written, int | float) or isinstance(written, bool):
+            wrong[key] = ("number expected", written)
         got = values[key]
         if not isinstance(got, int | float) or abs(float(got) - want) > 1e-9:
             wrong[key] = (want, got)
@@ -220,22 +220,17 @@ def test_make_seeds_is_idempotent(built: Path, tmp_path: Path) -> None:
         assert (tmp_path / f"{stem}.xlsx").read_bytes() == (built / f"{stem}.xlsx").read_bytes(), stem
 
 
-def finding_pairs(path: Path) -> set[tuple[str, str | None]]:
-    from consolidate.validate import validate_paths  # type: ignore[attr-defined]
+def test_validator_findings_per_seed() -> None:
+    """R5: `consolidate validate samples/2020-seeds --year 2020` says exactly this, file by file."""
+    from consolidate.validate import validate
 
-    report = validate_paths([path])
-    (result,) = report.files
-    return {(f.code, f.cell) for f in result.findings}
-
-
-@pytest.mark.parametrize("stem", sorted(SEEDS))
-def test_validator_findings_per_seed(stem: str) -> None:
-    """R5."""
-    pytest.importorskip("consolidate.validate")
-    path = SEEDS_DIR / f"{stem}.xlsx"
-    if not path.is_file():
-        pytest.skip("samples not built yet")
-    addresses = {key: box.address for layout in template_layout(SPEC).values() for key, box in layout.cells.items()}
-    expected = {(code, addresses[cell[4:]] if cell and cell.startswith("key:") else cell)
-                for code, cell in EXPECTED_FINDINGS[stem]}
-    assert finding_pairs(path) == expected
+    report = validate([SEEDS_DIR], year=2020, workers=1)
+    got = {Path(f.path).stem: (f.status, f.format, {(x.code, x.sheet, x.cell) for x in f.findings}) for f in report.files}
+    assert sorted(got) == sorted(SEEDS)  # the folder holds the five workbooks and nothing else
+    for stem, (status, fmt, findings) in got.items():
+        expected = set()
+        for code, cell in EXPECTED_FINDINGS[stem]:
+            key = cell[4:] if cell and cell.startswith("key:") else None
+            layout = template_layout(SPEC)[SPEC.cell(key).table] if key else None
+            expected.add((code, layout.sheet, layout.cells[key].address) if layout and key else (code, None, cell))
+        assert (status, fmt, findings) == ("valid", "v2019", expected), stem

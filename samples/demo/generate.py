@@ -8,7 +8,7 @@ Writes, beside this script:
 - ``submissions/``: the units' v2021 workbooks for 2025, made by our template writer, among them
   one mistake per unit (see ``MISTAKES`` and samples/README.md);
 - ``previous/``: last year's (2024) summary for the county, made by our roll-up from the 2024
-  submissions (or, while there is no roll-up, the 2024 submissions themselves).
+  submissions of every roster unit (generated in a temporary folder, not kept).
 
 Every unit and number is invented. The numbers come from a fixed seed, per unit, so the
 data of one unit does not change when another is added. ``plan()`` returns everything the
@@ -17,6 +17,7 @@ files say, for the tests to compute the county's totals on their own.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import random
@@ -24,6 +25,7 @@ import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -409,18 +411,20 @@ def roster_csv(units: tuple[DemoUnit, ...]) -> bytes:
 
 
 def previous_summary(the_plan: DemoPlan, roster_path: Path) -> dict[str, bytes]:
-    """Last year's summary made by our roll-up; without a roll-up, last year's files themselves."""
-    files = {sub.file: workbook(sub) for sub in the_plan.previous}
-    try:
-        from consolidate.rollup import rollup_summary  # type: ignore[attr-defined]
-    except ImportError:
-        return files
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        for name, data in files.items():
-            (folder / name).write_bytes(data)
-        summary = rollup_summary([folder], roster=roster_path, year=PREVIOUS_YEAR)
-    return {PREVIOUS_SUMMARY: stable_zip(summary)}
+    """Last year's summary, made by our roll-up from last year's files (its 说明 dated 1 Feb)."""
+    from consolidate.rollup import rollup
+    from consolidate.roster import read_roster
+
+    roster = read_roster(roster_path)
+    folder = Path(f"{PREVIOUS_YEAR}年度报表")  # relative: the summary lists the files by this path
+    with tempfile.TemporaryDirectory() as tmp, contextlib.chdir(tmp):
+        folder.mkdir()
+        for sub in the_plan.previous:
+            (folder / sub.file).write_bytes(workbook(sub))
+        out = Path(PREVIOUS_SUMMARY)
+        rollup([folder], out=out, roster=roster, year=PREVIOUS_YEAR, workers=1,
+               now=datetime(PREVIOUS_YEAR + 1, 2, 1, 9, 0, 0))
+        return {PREVIOUS_SUMMARY: stable_zip(out.read_bytes())}
 
 
 def sync_folder(folder: Path, files: dict[str, bytes]) -> None:
