@@ -307,10 +307,11 @@ def parts_of(data: bytes) -> dict[str, bytes]:
 
 
 def zip_of(parts: Mapping[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip of these parts, in this order; the same parts give the same bytes."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression) as zf:
         for name, content in parts.items():
-            zf.writestr(name, content)
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), content, compress_type=compression)
     return buf.getvalue()
 
 
@@ -373,7 +374,8 @@ def lying_zip(data: bytes | None = None, sheet_name: str = "表三", megabytes: 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, content in parts.items():
-            zf.writestr(name, big if name == target else content)
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            zf.writestr(info, big if name == target else content, compress_type=zipfile.ZIP_DEFLATED)
     out = bytearray(buf.getvalue())
     # patch the declared uncompressed size (and CRC) of the part to the small one's, in both headers
     encoded = target.encode()

@@ -32,7 +32,6 @@ MAX_TOTAL_BYTES = 256 * 1024 * 1024  # every part, inflated, as declared
 MAX_RATIO = 200  # inflated / compressed, for parts over RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 
-_UNSAFE_XML = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
 _REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
@@ -82,12 +81,34 @@ class Package:
         if entry.file_size > limit:
             raise Unreadable("FILE-TOO-LARGE", f"{name}: {entry.file_size // (1024 * 1024)} MB")
         data = _inflate(self.data, entry)
-        if name.endswith((".xml", ".rels", ".vml")) and _UNSAFE_XML.search(data):
+        if name.endswith((".xml", ".rels", ".vml")) and unsafe_prolog(data):
             raise Unreadable("FILE-UNSAFE-XML", name)
         return data
 
     def close(self) -> None:
         """Nothing to release: the package is bytes in memory."""
+
+
+def unsafe_prolog(xml: bytes) -> bool:
+    """Does the XML declare a DTD or entities? They may only stand in the prolog, before the
+    root element, so only the prolog is read (past the XML declaration, processing
+    instructions and comments); a document that puts them later is malformed anyway."""
+    pos = 3 if xml.startswith(b"\xef\xbb\xbf") else 0
+    end = len(xml)
+    while pos < end:
+        lt = xml.find(b"<", pos)
+        if lt < 0:
+            return False
+        if xml.startswith(b"<?", lt):
+            pos = xml.find(b"?>", lt + 2)
+        elif xml.startswith(b"<!--", lt):
+            pos = xml.find(b"-->", lt + 4)
+        else:  # <!DOCTYPE (the only other declaration a prolog may hold), or the root element
+            return xml.startswith(b"<!", lt)
+        if pos < 0:
+            return False
+        pos += 2
+    return False
 
 
 def _inflate(data: bytes, entry: Entry) -> bytes:
@@ -233,8 +254,12 @@ def _read_workbook(pkg: Package, names: set[str]) -> None:
     if rels_name in names:
         for attrs in _relationships(pkg.part(rels_name, 8 * 1024 * 1024)):
             target = attrs.get(b"Target", b"").decode("utf-8", "replace")
-            path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
-            path = posixpath.normpath(path)
+            if target.startswith("/"):
+                path = target[1:]
+            elif "." in target.split("/", 1)[0] or "\\" in target:  # "../x" or "./x": resolve
+                path = posixpath.normpath(posixpath.join(folder, target))
+            else:
+                path = f"{folder}/{target}" if folder else target
             rel_type = attrs.get(b"Type", b"")
             targets[attrs.get(b"Id", b"")] = path
             for kind in (b"/sharedStrings", b"/styles"):

@@ -314,8 +314,8 @@ class _Reading:
                 if (r, c) != (row, col):
                     address = a1(r, c)
                 addresses[key] = (sheet, address)
-                if formulas and (r, c) in formulas:
-                    self._formula_cell(key, raw, formulas[(r, c)], sheet, address)
+                if formulas and address in formulas:
+                    self._formula_cell(key, raw, formulas[address], sheet, address)
                 elif type(raw) is float and raw == raw:  # the common case: a number (not NaN)
                     values[key] = raw
                     if check_totals and key in totals:
@@ -326,7 +326,7 @@ class _Reading:
                     self._other_cell(key, raw, sheet, address, check_totals and key in totals,
                                      check_units and key in ambiguous)
 
-    def _formula_cell(self, key: str, raw: object, formula: bytes, sheet: str, address: str) -> None:
+    def _formula_cell(self, key: str, raw: object, formula: str, sheet: str, address: str) -> None:
         """A total holding its formula is recomputed (a foreign total keeps its cached number);
         an input holding a formula counts with its cached number, if it has one."""
         values = self.result.values

@@ -7,7 +7,7 @@ a total that lost it must be reported. So each sheet's XML is also scanned, chea
 of it (a sheet with a value in A1 and another in XFD1048576 must never be materialised).
 
 ``Book(data, package)`` opens the workbook once; ``Book.grid(name)`` gives a ``Grid``
-(values as a list of rows from A1, formulas by (row, col), 0-based) or raises ``Unreadable``.
+(values as a list of rows from A1, 0-based; formulas by A1 address) or raises ``Unreadable``.
 """
 
 from __future__ import annotations
@@ -19,82 +19,81 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import unescape
 
+from ..spec.layout import a1
 from .archive import Package, Unreadable
 
 MAX_ROWS = 100_000
 MAX_COLS = 2_000
 MAX_AREA = 2_000_000  # rows x columns of the dense grid
 
-_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
-_CELL_COL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
-_FORMULA = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*>\s*<f\b[^>]*?(/?)>([^<]*)')
+# Fast path: every cell is `<c r="A1" …>`. A reference with two letters or a five-digit row is
+# unusual in a submission: then the exact extent is computed (the slow path below).
+_BIG_REF = re.compile(r'<c r="(?:[A-Z]{2}|[A-Z][0-9]{5})')
+_FORMULA = re.compile(r'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<f\b[^>]*?(/?)>([^<]*)')
 # the slow path, for XML that puts `r` after other attributes, leaves it out, or uses prefixes
-_TOKEN = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|f)\b([^>]*?)(/?)>")
-_R_ATTR = re.compile(rb'\br="([A-Z]{0,3})([0-9]{0,7})"')
+_TOKEN = re.compile(r"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|f)\b([^>]*?)(/?)>")
+_R_ATTR = re.compile(r'\br="([A-Z]{0,3})([0-9]{0,7})"')
 
 
-_COLS: dict[bytes | str, int] = {}
-
-
-def col_index(letters: bytes | str) -> int:
-    """b"A" -> 0, b"J" -> 9, b"AA" -> 26."""
-    n = _COLS.get(letters)
-    if n is None:
-        n = 0
-        for ch in letters if isinstance(letters, str) else letters.decode():
-            n = n * 26 + ord(ch) - 64
-        n -= 1
-        if len(_COLS) < 20_000:
-            _COLS[letters] = n
-    return n
+def col_index(letters: str) -> int:
+    """"A" -> 0, "J" -> 9, "AA" -> 26."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
 
 
 @dataclass(frozen=True)
 class SheetScan:
-    rows: int  # how many rows the dense grid has (the last row holding a cell), 0 when empty
-    cols: int
-    formulas: dict[tuple[int, int], bytes]  # (row, col) -> formula, as in the XML ("" for a shared copy)
+    formulas: dict[str, str]  # "J6" -> the formula as in the XML ("" for a shared formula's copy)
+    rows: int = 0  # the extent of the cells, when it had to be computed (the slow path)
+    cols: int = 0
+
+    @property
+    def too_large(self) -> bool:
+        return self.rows > MAX_ROWS or self.cols > MAX_COLS or self.rows * self.cols > MAX_AREA
 
 
 def scan_sheet(xml: bytes) -> SheetScan:
-    """The extent of a sheet's cells and its formula cells, from its XML."""
-    row_refs = _CELL_ROW.findall(xml)
-    if len(row_refs) != xml.count(b"<c ") + xml.count(b"<c>") or b":c " in xml or b":c>" in xml:
-        return _scan_slowly(xml)
-    if not row_refs:
-        return SheetScan(0, 0, {})
-    rows = max(map(int, row_refs))
-    cols = max(col_index(c) + 1 for c in set(_CELL_COL.findall(xml)))
-    formulas = {}
-    if b"<f" in xml:
-        formulas = {
-            (int(r) - 1, col_index(c)): b"" if closed else text
-            for c, r, closed, text in _FORMULA.findall(xml)
-        }
-    return SheetScan(rows, cols, formulas)
+    """The formula cells of a sheet, and its extent when that could be large, from its XML.
+
+    Only ``sheetData`` is looked at (data validations and conditional formats after it are
+    most of a template's sheet). On the fast path the extent is bounded by construction:
+    one-letter columns, rows below 10,000.
+    """
+    start, end = xml.find(b"sheetData"), xml.rfind(b"sheetData")
+    if start < 0 or end <= start:
+        return SheetScan({})
+    data = xml[start:end].decode("utf-8", "replace")
+    if (data.count("<c ") + data.count("<c>") != data.count('<c r="') or ":c " in data or ":c>" in data
+            or _BIG_REF.search(data)):
+        return _scan_slowly(data)
+    if "<f" not in data:
+        return SheetScan({})
+    return SheetScan({ref: "" if closed else text for ref, closed, text in _FORMULA.findall(data)})
 
 
-def formula_text(raw: bytes) -> str:
+def formula_text(raw: str) -> str:
     """A formula as the clerk sees it (XML entities resolved)."""
-    return unescape(raw.decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"})
+    return unescape(raw, {"&quot;": '"', "&apos;": "'"})
 
 
-def _scan_slowly(xml: bytes) -> SheetScan:
+def _scan_slowly(data: str) -> SheetScan:
     rows = cols = 0
     row, col = 0, -1
     in_cell = False
-    formulas: dict[tuple[int, int], bytes] = {}
-    for m in _TOKEN.finditer(xml):
+    formulas: dict[str, str] = {}
+    for m in _TOKEN.finditer(data):
         closing, tag, attrs, empty = m.groups()
         if closing:
-            if tag == b"c":
+            if tag == "c":
                 in_cell = False
             continue
         ref = _R_ATTR.search(attrs)
-        if tag == b"row":
+        if tag == "row":
             row = int(ref.group(2)) - 1 if ref and ref.group(2) else row + 1
             col = -1
-        elif tag == b"c":
+        elif tag == "c":
             if ref and ref.group(1):
                 col = col_index(ref.group(1))
                 if ref.group(2):
@@ -104,10 +103,10 @@ def _scan_slowly(xml: bytes) -> SheetScan:
             in_cell = not empty
             if in_cell:
                 rows, cols = max(rows, row + 1), max(cols, col + 1)
-        elif tag == b"f" and in_cell:
-            end = xml.find(b"<", m.end())
-            formulas[(row, col)] = b"" if empty else xml[m.end():end if end >= 0 else len(xml)]
-    return SheetScan(rows, cols, formulas)
+        elif tag == "f" and in_cell:
+            end = data.find("<", m.end())
+            formulas[a1(row, col)] = "" if empty else data[m.end():end if end >= 0 else len(data)]
+    return SheetScan(formulas, rows, cols)
 
 
 @dataclass
@@ -116,7 +115,7 @@ class Grid:
 
     name: str
     rows: list[list[Any]]
-    formulas: dict[tuple[int, int], bytes] = field(default_factory=dict)
+    formulas: dict[str, str] = field(default_factory=dict)  # "J6" -> formula
 
     def value(self, row: int, col: int) -> Any:
         if 0 <= row < len(self.rows):
@@ -157,10 +156,10 @@ class Book:
         if not part:
             raise Unreadable("FILE-CORRUPT", f"sheet {name}: no part")
         scan = scan_sheet(self.package.part(part))
-        if scan.rows > MAX_ROWS or scan.cols > MAX_COLS or scan.rows * scan.cols > MAX_AREA:
+        if scan.too_large:
             raise Unreadable("FILE-TOO-LARGE", f"{name}: {scan.rows} rows x {scan.cols} columns")
         try:
-            rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False) if scan.rows else []
+            rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except BaseException as exc:
             raise _unreadable(exc) from exc
         grid = Grid(name, rows, scan.formulas if formulas else {})
