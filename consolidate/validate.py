@@ -39,7 +39,11 @@ def skipped(name: str) -> bool:
 
 def _walk(folder: Path) -> list[Path]:
     found: list[Path] = []
-    for root, dirs, files in os.walk(folder, followlinks=False):
+
+    def unlistable(exc: OSError) -> None:  # a folder that cannot be listed is reported, not skipped
+        found.append(Path(exc.filename or folder))
+
+    for root, dirs, files in os.walk(folder, onerror=unlistable, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not skipped(d))
         found += [Path(root, name) for name in sorted(files) if not skipped(name)]
     return found

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterable, Sequence
-from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -32,19 +31,21 @@ def number(value: float) -> Value:
     return int(value) if value.is_integer() else value
 
 
-@cache
-def default_addresses(format_id: str) -> dict[str, tuple[str, str]]:
+_ADDRESSES: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
+
+
+def default_addresses(spec: FormatSpec) -> dict[str, tuple[str, str]]:
     """Cell key -> (sheet, "D12") in our template: where a cell is when the reader says nothing."""
-    spec = load_spec(format_id)
-    out: dict[str, tuple[str, str]] = {}
-    for layout in template_layout(spec).values():
-        for key, box in layout.cells.items():
-            out[key] = (layout.sheet, box.address)
-    return out
+    cached = _ADDRESSES.get((spec.id, spec.hash))
+    if cached is None:
+        cached = {key: (layout.sheet, box.address)
+                  for layout in template_layout(spec).values() for key, box in layout.cells.items()}
+        _ADDRESSES[(spec.id, spec.hash)] = cached
+    return cached
 
 
 def place_of(spec: FormatSpec, file: FileResult, key: str) -> Place:
-    sheet, address = file.addresses.get(key) or default_addresses(spec.id)[key]
+    sheet, address = file.addresses.get(key) or default_addresses(spec)[key]
     return Place.of_cell(spec.cell(key), sheet, address)
 
 
