@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.utility import xl_cell_to_rowcol
 
 from consolidate.spec import FormatSpec, identity_cells, load_common, load_spec, meta_cells
 from consolidate.spec.layout import Box, TableLayout, a1, summary_layout, template_layout
@@ -153,6 +154,7 @@ def submission(
     units: int = 1,
     identity_sheet: bool = True,
     macros: bool = False,
+    cells: Mapping[str, Mapping[str, object]] | None = None,
 ) -> bytes:
     """A workbook laid out from the spec, as bytes.
 
@@ -172,6 +174,8 @@ def submission(
     meta: ``_meta`` key -> value overrides; ``None`` for no ``_meta`` sheet.
     identity: 填报信息 field id -> value overrides (``year`` defaults to ``year``).
     macros: add an (inert) ``xl/vbaProject.bin`` part, as an .xlsm has.
+    cells: sheet name -> {"F1": value}: anything else to write (a note, a unit name beside
+        the table); the sheet is created if need be.
     """
     spec = spec_of(fmt)
     common = load_common()
@@ -211,6 +215,11 @@ def submission(
             continue
         dr, dc = shift.get(tid, (0, 0))
         _write_table(sheet(name), lay, spec, vals, raw, overwrite, formulas, cached, dr, dc, relabel)
+    for name, extra in (cells or {}).items():
+        ws = sheet(name)
+        for ref, value in extra.items():
+            row, col = xl_cell_to_rowcol(ref)
+            _write_any(ws, row, col, value)
     if meta is not None and common.meta_sheet not in drop and kind != "foreign":
         ws = sheet(common.meta_sheet)
         content: dict[str, object] = {

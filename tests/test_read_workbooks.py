@@ -289,3 +289,21 @@ def test_a_template_saved_by_libreoffice(tmp_path: Path) -> None:
     result = read_submission(tmp_path / "out" / "unit.xlsx")
     assert result.status == "valid", result.findings
     assert result.values == values
+
+
+def test_a_foreign_workbook_without_identity_sheet(tmp_path: Path) -> None:
+    bare = read(tmp_path, submission(kind="foreign", identity_sheet=False), "a.xlsx")
+    assert bare.identity["unit_name"] == "" and bare.year is None
+    noted = read(tmp_path, submission(kind="foreign", identity_sheet=False,
+                                      cells={"表二": {"F1": "单位名称：花园镇人民政府", "F2": "年度", "G2": "2025年"}}),
+                 "b.xlsx")
+    assert noted.identity["unit_name"] == "花园镇人民政府"
+    assert noted.year == 2025
+
+
+def test_identity_comes_from_the_sheet_not_from_meta(tmp_path: Path) -> None:
+    cleared = read(tmp_path, submission(identity={"unit_name": ""}), "a.xlsx")
+    assert cleared.identity["unit_name"] == ""  # the rules report it; _meta does not mask it
+    rollup = read(tmp_path, submission(kind="rollup", identity_sheet=False, units=3), "b.xlsx")
+    assert rollup.identity["unit_name"] == "示例县花园镇人民政府" and rollup.year == 2025
+    assert rollup.findings == []

@@ -69,7 +69,7 @@ class Package:
     data: bytes
     entries: dict[str, Entry]
     workbook: str = ""  # the workbook part, e.g. "xl/workbook.xml"
-    sheets: dict[str, str] = field(default_factory=dict)  # sheet name -> part, workbook order
+    sheets: dict[str, str] = field(default_factory=dict)  # sheet name -> worksheet part ("" if none)
     macros: bool = False
     related: dict[str, str] = field(default_factory=dict)  # sharedStrings, styles -> part
 
@@ -261,7 +261,8 @@ def _read_workbook(pkg: Package, names: set[str]) -> None:
             else:
                 path = f"{folder}/{target}" if folder else target
             rel_type = attrs.get(b"Type", b"")
-            targets[attrs.get(b"Id", b"")] = path
+            if rel_type.endswith(WORKSHEET):  # not a chart sheet or a dialog sheet: no cells
+                targets[attrs.get(b"Id", b"")] = path
             for kind in (b"/sharedStrings", b"/styles"):
                 if rel_type.endswith(kind) and path in names:
                     pkg.related[kind.decode()[1:]] = path

@@ -161,14 +161,13 @@ class _Reading:
             identity = read_identity([book.grid(common.identity_sheet, formulas=False)], common)
         elif meta and meta.get("kind") in KINDS:
             identity = {f.id: "" for f in common.fields}
+            for key in ("unit_name", "unit_code", "year"):  # no 填报信息: what _meta says
+                identity[key] = meta.get(key, "")
             if meta.get("kind") == "template":
                 self.findings.append(self.factory.common(
                     "SHEET-MISSING", Place(file=self.path.name), sheet=common.identity_sheet, hint=""))
         else:
             identity = {f.id: "" for f in common.fields}  # searched for with the tables, below
-        for key in ("unit_name", "unit_code", "year"):
-            if not identity.get(key) and meta.get(key):
-                identity[key] = meta[key]
         self.result.identity = identity
         self.result.year = parse_year(identity.get("year")) or parse_year(meta.get("year"))
 

@@ -146,7 +146,7 @@ class Book:
         self._grids: dict[str, Grid] = {}
 
     def has(self, name: str) -> bool:
-        return name in self.package.sheets and name in self.sheet_names
+        return bool(self.package.sheets.get(name)) and name in self.sheet_names
 
     def grid(self, name: str, formulas: bool = True) -> Grid:
         cached = self._grids.get(name)
