@@ -13,8 +13,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The main job on the bundled demo county: the whole round (validate, annotated copies,
+# report, summary with 同比) and the templates for next year's roster.
 demo: $(STAMP)
-	$(BIN)/consolidate demo samples/demo --out out/demo
+	$(BIN)/consolidate run samples/demo/submissions --roster samples/demo/roster.csv \
+	  --previous samples/demo/previous --year 2025 --templates --out out/demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check consolidate tests benchmarks samples

@@ -22,6 +22,16 @@ def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     return typer.Exit(code)
 
 
+def parse_year(text: str | None) -> int | None:
+    """``--year``: “2025”, “2025年” or “2025年度”; anything else is a usage error."""
+    if text is None:
+        return None
+    value = text.strip().removesuffix("年度").removesuffix("年")
+    if not value.isdigit() or len(value) != 4:
+        raise fail(f"--year 应为四位年份（例如 2025），不是“{text}”。")
+    return int(value)
+
+
 @contextmanager
 def cannot_proceed(lang: str = "zh") -> Iterator[None]:
     """Library exceptions become one clear line on stderr and exit code 2, never a traceback."""

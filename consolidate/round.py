@@ -1,0 +1,101 @@
+"""One whole round in one call: validate every returned workbook, write the annotated
+copies to send back, the office's report workbook and JSON, and the summary workbook;
+optionally the templates for the roster too. The library behind ``consolidate run``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .errors import ConsolidateError
+from .roster import Roster
+from .spec.model import Lang
+
+SUMMARY = "汇总表.xlsx"
+REPORT = "审核报告.xlsx"
+JSON = "审核结果.json"
+ANNOTATED = "退改文件"
+TEMPLATES = "模板"
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    out_dir: Path
+    summary: Path
+    report: Path
+    json: Path
+    annotated_dir: Path
+    annotated: tuple[Path, ...]  # the copies written, one per file with findings
+    annotate_problems: tuple[str, ...]  # files that could not be annotated (the others were)
+    templates: tuple[Path, ...]
+    rollup: object  # the RollupResult (kept untyped here so this module stays import-light)
+
+
+def _inside(child: Path, parent: Path) -> bool:
+    try:
+        child.resolve().relative_to(parent.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def run_round(
+    paths: Sequence[Path | str],
+    *,
+    out_dir: Path,
+    roster: Roster | None = None,
+    year: int | None = None,
+    format_id: str | None = None,
+    previous: Sequence[Path | str] = (),
+    templates: bool = False,
+    lang: Lang = "zh",
+    workers: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    now: datetime | None = None,
+) -> RoundResult:
+    """Validate and roll up ``paths`` into ``out_dir`` (see the module's docstring)."""
+    from .output.annotate import annotate_report
+    from .output.json_report import write_json
+    from .output.report_xlsx import write_report
+    from .rollup import rollup
+
+    out_dir = Path(out_dir)
+    for p in (*paths, *previous):
+        if Path(p).is_dir() and _inside(out_dir, Path(p)):
+            raise ConsolidateError(
+                f"输出文件夹 {out_dir} 位于输入文件夹 {p} 之内：下一次运行会把生成的文件当作报表读入。请把输出放到别处。",
+                f"the output folder {out_dir} is inside the input folder {p}; put the outputs elsewhere.",
+            )
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConsolidateError(f"无法创建输出文件夹 {out_dir}（{exc.strerror}）。",
+                               f"cannot create the output folder {out_dir} ({exc.strerror}).") from exc
+    result = rollup(paths, out=out_dir / SUMMARY, roster=roster, year=year, format_id=format_id,
+                    previous=previous, workers=workers, on_progress=on_progress, now=now)
+    report = result.report
+    write_report(report, out_dir / REPORT, lang=lang)
+    write_json(report, out_dir / JSON, lang=lang)
+    done = annotate_report(report, out_dir / ANNOTATED, lang=lang)
+    written: tuple[Path, ...] = ()
+    if templates and roster is not None:
+        from .spec import format_for_year
+        from .template import make_templates
+
+        the_year = result.data.year
+        run = make_templates(format_id or format_for_year(the_year), the_year, roster=roster,
+                             out=out_dir / TEMPLATES)
+        written = tuple(f.path for f in run.files)
+    return RoundResult(
+        out_dir=out_dir,
+        summary=out_dir / SUMMARY,
+        report=out_dir / REPORT,
+        json=out_dir / JSON,
+        annotated_dir=out_dir / ANNOTATED,
+        annotated=tuple(d.copy for d in done if d.copy is not None),
+        annotate_problems=tuple(d.problem.message(lang) for d in done if d.problem is not None),
+        templates=written,
+        rollup=result,
+    )
