@@ -91,24 +91,30 @@ def findings_from_failures(spec: FormatSpec, compiled: RuleSchema, frame: pd.Dat
     if cases is None or cases.empty:
         return out
     factory = FindingFactory(spec)
-    names = cases["check"].astype(str)
-    unknown = cases[~names.isin([*compiled.types, *compiled.checks])]
-    if not unknown.empty:  # a failure no rule of ours makes: a bug, not a data problem
-        raise RuntimeError(f"unexpected schema failures:\n{unknown.head(10)}")
+    groups = cases.groupby("check", sort=False).indices  # check name -> positions in `cases`
+    unknown = set(groups) - set(compiled.types) - set(compiled.checks)
+    if unknown:  # a failure no rule of ours makes: a bug, not a data problem
+        raise RuntimeError(f"unexpected schema failures: {sorted(map(str, unknown))}")
+    rows = cases["index"].to_numpy()
+    columns = cases["column"].to_numpy()
     for name, check_type in compiled.types.items():
-        sub = cases[(names == name) & cases["column"].isin(check_type.keys)]
-        if sub.empty:
+        if name not in groups:
             continue
-        values = sub["failure_case"].to_numpy(dtype=np.float64)
+        positions = np.asarray(groups[name])
+        kind_keys = set(check_type.keys)
+        mine = np.fromiter((c in kind_keys for c in columns[positions]), dtype=bool, count=len(positions))
+        sub = positions[mine]  # the cells of the check's kind
+        values = cases["failure_case"].to_numpy()[sub].astype(np.float64)
         bad = check_type.violates(values)
-        for (row, key), value in zip(sub[bad][["index", "column"]].itertuples(index=False), values[bad], strict=True):
+        for row, key, value in zip(rows[sub][bad], columns[sub][bad], values[bad], strict=True):
             pos = int(row)
             place = place_of(spec, files[pos], str(key))
             out[pos].append(factory.rule(check_type.rule, place, variant=check_type.variant, found=number(value)))
-    pairs = cases.loc[names.isin(list(compiled.checks)), ["index", "check"]].drop_duplicates()
+    pairs = [(int(row), str(name)) for name, positions in groups.items() if name in compiled.checks
+             for row in np.unique(rows[positions].astype(np.int64))]
     array = frame.to_numpy(dtype=np.float64)
-    for row, name in pairs.itertuples(index=False):
-        pos, check = int(row), compiled.checks[str(name)]
+    for pos, name in pairs:
+        check = compiled.checks[name]
         target, left, right, _ = (float(x[0]) for x in check.sides(array[pos : pos + 1]))
         place = place_of(spec, files[pos], check.target)
         if check.kind == "sum":
