@@ -14,7 +14,7 @@ A roll-up of other units (kind ``rollup``) is one submitting unit, standing for 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -115,10 +115,25 @@ def _name(path: str) -> str:
     return Path(path).name
 
 
-def _group_key(f: FileResult, roster: Roster | None, name_to_code: dict[str, str]) -> tuple[str, str]:
+Finder = Callable[[str, str], "Unit | None"]
+
+
+def finder(roster: Roster) -> Finder:
+    """``Roster.find`` (by code, then by name) with an index: a province's roster has thousands of units."""
+    by_code = {u.code: u for u in reversed(roster.units)}  # reversed: the first of equals wins, as in find
+    by_name = {u.name: u for u in reversed(roster.units)}
+
+    def find(code: str = "", name: str = "") -> Unit | None:
+        return ((by_code.get(normalise_code(code)) if code else None)
+                or (by_name.get(normalise_text(name)) if name else None))
+
+    return find
+
+
+def _group_key(f: FileResult, find: Finder | None, name_to_code: dict[str, str]) -> tuple[str, str]:
     code, name = normalise_code(f.unit_code), normalise_text(f.unit_name)
-    if roster is not None:
-        unit = roster.find(code, name)
+    if find is not None:
+        unit = find(code, name)
         if unit is not None:
             return ("roster", unit.code)
         return ("unlisted", code or name)
@@ -157,16 +172,17 @@ def select(files: Sequence[FileResult], roster: Roster | None = None, *, include
         code, name = normalise_code(files[i].unit_code), normalise_text(files[i].unit_name)
         if code and name:
             name_to_code.setdefault(name, code)
+    find = finder(roster) if roster is not None else None
     groups: dict[tuple[str, str], list[int]] = {}
     for i in candidates:
-        groups.setdefault(_group_key(files[i], roster, name_to_code), []).append(i)
+        groups.setdefault(_group_key(files[i], find, name_to_code), []).append(i)
 
     chosen: dict[tuple[str, str], int] = {}
     for key, members in groups.items():
         ordered = sorted(((i, files[i]) for i in members), key=_newest_key)
         win_index, winner = ordered[-1]
         chosen[key] = win_index
-        unit = roster.find(normalise_code(winner.unit_code), normalise_text(winner.unit_name)) if roster else None
+        unit = find(winner.unit_code, winner.unit_name) if find is not None else None
         for i, loser in ordered[:-1]:
             fates[i] = FileFate(loser, "superseded", False, unit=unit,
                                 note=texts.NOTE_SUPERSEDED.format(path=_name(winner.path), why=_why(winner, loser)),
