@@ -63,3 +63,30 @@ def test_sheet_scan_fast_and_slow_paths_agree() -> None:
     # a far cell is found by either path
     far = xml.replace(b"</sheetData>", b'<row r="200000"><c r="A200000"><v>1</v></c></row></sheetData>')
     assert scan_sheet(far).too_large and not fast.too_large
+
+
+def test_a_file_that_kills_its_worker_is_unreadable_and_the_batch_goes_on(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    from consolidate.read import reader
+
+    real = reader.read_submission
+
+    def crashing(path: Path, *, format_hint: str | None = None) -> object:
+        if Path(path).name == "crash.xlsx":
+            os._exit(3)  # what a native library's abort looks like from here
+        return real(path, format_hint=format_hint)
+
+    paths = []
+    for i in range(56):
+        path = tmp_path / ("crash.xlsx" if i == 21 else f"{i:03d}.xlsx")
+        path.write_bytes(submission(seed=i))
+        paths.append(path)
+    expected = [_comparable(real(p)) for p in paths if p.name != "crash.xlsx"]
+    monkeypatch.setattr(reader, "read_submission", crashing)
+    results = read_many(paths, workers=2, chunksize=4)
+    assert [r.path for r in results] == [str(p) for p in paths]
+    crashed = results[21]
+    assert crashed.status == "unreadable" and [f.code for f in crashed.findings] == ["FILE-CORRUPT"]
+    assert crashed.sha256 is not None
+    assert [_comparable(r) for r in results if r is not crashed] == expected

@@ -1,29 +1,36 @@
 """Reading many files: over processes when there are many, same results and order as serial.
 
-Reading one submission takes well under a millisecond of work in C/Rust plus Python
-around it, so processes only pay off in chunks: each worker takes ``chunksize`` paths at
-a time. The ``fork`` start method is used where the platform has it (``spawn`` and
-``forkserver`` start a fresh interpreter per worker, which costs more than it saves on
-small batches); without it, processes are only used for large batches.
+Reading one submission takes a millisecond or two, so processes only pay off in chunks:
+each worker reads ``chunksize`` paths at a time. The ``fork`` start method is used where
+the platform has it (``spawn`` and ``forkserver`` start a fresh interpreter per worker,
+which costs more than it saves on small batches); without it, processes are only used for
+large batches.
+
+A worker that dies (the reader's limits should make that impossible, but a native library
+can still abort) does not hang or stop the batch: its chunk is read again one file per
+process, and a file that kills its process is reported unreadable (FILE-CORRUPT).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator
-from functools import partial
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from ..report import FileResult
-from .reader import read_submission
+from . import reader
 
 MIN_PARALLEL = 48  # fewer files than this are read in this process
 MIN_PARALLEL_SPAWN = 400  # the same without fork: starting interpreters costs more
+ISOLATED_TIMEOUT = 120.0  # seconds for one file read alone, after a worker died
 
 
-def _read_one(path: Path, format_hint: str | None) -> FileResult:
-    return read_submission(path, format_hint=format_hint)
+def _read_chunk(paths: Sequence[Path], format_hint: str | None) -> list[FileResult]:
+    return [reader.read_submission(p, format_hint=format_hint) for p in paths]
 
 
 def default_workers() -> int:
@@ -38,18 +45,48 @@ def iter_many(paths: Iterable[Path | str], format_hint: str | None = None, worke
     """Read every path, yielding results in the order of ``paths`` as they are ready."""
     items = [Path(p) for p in paths]
     workers = default_workers() if workers is None else workers
-    methods = multiprocessing.get_all_start_methods()
-    method = "fork" if "fork" in methods else "spawn"
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     threshold = MIN_PARALLEL if method == "fork" else MIN_PARALLEL_SPAWN
     workers = min(workers, max(1, len(items) // 8))
     if workers <= 1 or len(items) < threshold:
         for p in items:
-            yield read_submission(p, format_hint=format_hint)
+            yield reader.read_submission(p, format_hint=format_hint)
         return
-    chunk = chunksize or max(8, min(64, len(items) // (workers * 8)))
-    ctx = multiprocessing.get_context(method)
-    with ctx.Pool(workers) as pool:
-        yield from pool.imap(partial(_read_one, format_hint=format_hint), items, chunksize=chunk)
+    size = chunksize or max(8, min(64, len(items) // (workers * 8)))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    yield from _over_processes(chunks, format_hint, workers, multiprocessing.get_context(method))
+
+
+def _over_processes(chunks: list[list[Path]], format_hint: str | None, workers: int,
+                    ctx: BaseContext) -> Iterator[FileResult]:
+    pending = chunks
+    while pending:
+        with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+            futures: list[tuple[list[Path], Future[list[FileResult]]]] = [
+                (chunk, pool.submit(_read_chunk, chunk, format_hint)) for chunk in pending]
+            pending = []
+            for i, (chunk, future) in enumerate(futures):
+                try:
+                    results = future.result()
+                except BrokenProcessPool:  # a worker died: this chunk alone, then a new pool
+                    yield from (_isolated(p, format_hint, ctx) for p in chunk)
+                    pending = [c for c, _ in futures[i + 1:]]
+                    break
+                yield from results
+
+
+def _isolated(path: Path, format_hint: str | None, ctx: BaseContext) -> FileResult:
+    """One file read in a process of its own: a file that kills it is unreadable."""
+    with ProcessPoolExecutor(1, mp_context=ctx) as pool:
+        try:
+            return pool.submit(_read_chunk, [path], format_hint).result(timeout=ISOLATED_TIMEOUT)[0]
+        except BrokenProcessPool:
+            detail = "the reading process stopped on this file"
+        except TimeoutError:
+            detail = f"reading took more than {ISOLATED_TIMEOUT:.0f} s"
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.kill()
+    return reader.unreadable(path, "FILE-CORRUPT", detail)
 
 
 def read_many(paths: Iterable[Path | str], format_hint: str | None = None, workers: int | None = None,

@@ -63,6 +63,21 @@ def read_submission(path: Path | str, *, format_hint: str | None = None) -> File
     return _Reading(Path(path), format_hint).run()
 
 
+def unreadable(path: Path | str, code: str, detail: str = "") -> FileResult:
+    """A result for a file that could not be read at all (its size and hash when available)."""
+    path = Path(path)
+    result = FileResult(path=str(path), sha256=None, size=None, mtime=None, status="unreadable")
+    try:
+        st = os.stat(path)
+        result.size, result.mtime = st.st_size, st.st_mtime
+        if stat.S_ISREG(st.st_mode) and st.st_size <= MAX_FILE_BYTES:
+            result.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        pass
+    result.findings = [FindingFactory().common(code, Place(file=path.name), detail=detail)]
+    return result
+
+
 @dataclass
 class _Reading:
     path: Path
