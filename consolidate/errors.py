@@ -13,3 +13,7 @@ class ConsolidateError(Exception):
 
     def message(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
+
+
+class SpecError(Exception):
+    """A spec file that cannot be used: names the file, the place and the problem."""

@@ -8,8 +8,7 @@ from contextlib import contextmanager
 import typer
 from rich.console import Console
 
-from ..errors import ConsolidateError
-from ..spec import SpecError
+from ..errors import ConsolidateError, SpecError
 
 err_console = Console(stderr=True, highlight=False)
 out_console = Console(highlight=False)

@@ -16,15 +16,14 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ..errors import SpecError
 from .model import Block, Cell, Common, Field, FindingText, FormatSpec, Node, Rule, Table, paths_of
 from .schema import CommonIn, FormatIn, NodeIn, RuleIn
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader is ~8x faster when present
+
 FORMATS = ("v2021", "v2019")
 DEFAULT_FORMAT = "v2021"
-
-
-class SpecError(Exception):
-    """A spec file that cannot be used: names the file, the place and the problem."""
 
 
 def templates_dir() -> Path:
@@ -37,7 +36,7 @@ def templates_dir() -> Path:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except OSError as exc:
         raise SpecError(f"{path.name}: cannot be read ({exc.strerror})") from exc
     except yaml.YAMLError as exc:
