@@ -14,7 +14,7 @@ from pathlib import Path
 from factories import ole2, parts_of, sheet_part, submission, zip_bomb
 
 from consolidate.read import read_many, read_submission
-from consolidate.read.sheets import _scan_slowly, scan_sheet
+from consolidate.read.sheets import SheetScan, _scan_slowly, scan_sheet
 
 
 def _comparable(result: object) -> tuple[object, ...]:
@@ -48,18 +48,24 @@ def test_processes_give_the_same_results_in_the_same_order(tmp_path: Path) -> No
     assert _comparable(serial[0]) == _comparable(read_submission(paths[0]))
 
 
+def _formulas(scan: SheetScan) -> dict[str, str]:
+    return {ref: scan.formula(ref) for ref in scan.formulas}
+
+
 def test_sheet_scan_fast_and_slow_paths_agree() -> None:
     data = submission()
     xml = parts_of(data)[sheet_part(data, "表三")]
     fast = scan_sheet(xml)
+    slow = _scan_slowly(xml.decode())
+    assert _formulas(fast) == _formulas(slow)
     assert len(fast.formulas) == 31  # 25 row totals (总计 column) + the 6 other cells of （七）总计
-    assert _scan_slowly(xml.decode()).formulas == fast.formulas
-    assert (_scan_slowly(xml.decode()).rows, _scan_slowly(xml.decode()).cols) == (30, 10)
+    assert fast.formula("J6") == "SUM(D6,E6,F6,G6,H6,I6)"
+    assert (slow.rows, slow.cols) == (30, 10)
     # r after another attribute, and prefixed elements: the slow path is taken, same answer
     moved = xml.replace(b'<c r="', b'<c s="0" r="')
-    assert scan_sheet(moved).formulas == fast.formulas
+    assert _formulas(scan_sheet(moved)) == _formulas(fast)
     prefixed = xml.replace(b"<c ", b"<x:c ").replace(b"</c>", b"</x:c>").replace(b"<f>", b"<x:f>")
-    assert scan_sheet(prefixed).formulas == fast.formulas
+    assert _formulas(scan_sheet(prefixed)) == _formulas(fast)
     # a far cell is found by either path
     far = xml.replace(b"</sheetData>", b'<row r="200000"><c r="A200000"><v>1</v></c></row></sheetData>')
     assert scan_sheet(far).too_large and not fast.too_large

@@ -16,12 +16,13 @@ TABLE-NOT-FOUND, FORMAT-UNKNOWN); a bad _meta (META-BAD); a file LibreOffice sav
 from __future__ import annotations
 
 import math
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from factories import balanced_values, resave_with_openpyxl, submission
+from factories import balanced_values, parts_of, resave_with_openpyxl, sheet_part, submission, with_parts
 
 from consolidate.read import read_submission
 from consolidate.report import FileResult
@@ -307,3 +308,19 @@ def test_identity_comes_from_the_sheet_not_from_meta(tmp_path: Path) -> None:
     rollup = read(tmp_path, submission(kind="rollup", identity_sheet=False, units=3), "b.xlsx")
     assert rollup.identity["unit_name"] == "示例县花园镇人民政府" and rollup.year == 2025
     assert rollup.findings == []
+
+
+def test_a_formula_in_an_input_cell(tmp_path: Path) -> None:
+    data = submission()
+    part = sheet_part(data, "表三")
+    xml = parts_of(data)[part]
+    cell = address("v2021", "t3.new.natural").encode()
+    cached = re.sub(rb'<c r="' + cell + rb'"([^>]*)><v>[^<]*</v></c>', rb'<c r="' + cell + rb'"\1><f>2+3</f><v>5</v></c>', xml)
+    uncached = re.sub(rb'<c r="' + cell + rb'"([^>]*)><v>[^<]*</v></c>', rb'<c r="' + cell + rb'"\1><f>2+3</f></c>', xml)
+    assert cached != xml and uncached != xml
+    with_value = read(tmp_path, with_parts(data, replace={part: cached}), "a.xlsx")
+    assert with_value.values is not None and with_value.values["t3.new.natural"] == 5.0  # Excel computed it
+    assert not any(f.key == "t3.new.natural" for f in with_value.findings)
+    without = read(tmp_path, with_parts(data, replace={part: uncached}), "b.xlsx")
+    finding = next(f for f in without.findings if f.key == "t3.new.natural")
+    assert (finding.code, finding.found) == ("CELL-TEXT", "=2+3")

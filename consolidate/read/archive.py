@@ -22,6 +22,7 @@ import posixpath
 import re
 import struct
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import unescape
 
@@ -31,6 +32,7 @@ MAX_PART_BYTES = 32 * 1024 * 1024  # one XML part, inflated
 MAX_TOTAL_BYTES = 256 * 1024 * 1024  # every part, inflated, as declared
 MAX_RATIO = 200  # inflated / compressed, for parts over RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
+HEAD_STEP = 32 * 1024  # inflating the start of a part: this much first, then twice as much each time
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
@@ -75,30 +77,67 @@ class Package:
 
     def part(self, name: str, limit: int = MAX_PART_BYTES) -> bytes:
         """A part's bytes; refuses a part declared too large, a bad CRC and XML with a DTD."""
+        entry = self._entry(name, limit)
+        data = _inflate(self.data, entry)
+        if name.endswith((".xml", ".rels", ".vml")) and prolog_verdict(data):
+            raise Unreadable("FILE-UNSAFE-XML", name)
+        return data
+
+    def head(self, name: str, enough: Callable[[bytes], bool], limit: int = MAX_PART_BYTES,
+             step: int = HEAD_STEP) -> bytes:
+        """The start of a part, inflated until ``enough(what we have)`` (or to its end), its
+        prolog checked for a DTD. For the parts python-calamine reads in full itself: it
+        refuses a part that inflates beyond its declared size, so no CRC is needed here."""
+        entry = self._entry(name, limit)
+        raw = _compressed(self.data, entry)
+        if entry.method == 0:
+            out = bytes(raw[:entry.file_size])
+        else:
+            inflater = zlib.decompressobj(-15)
+            chunks: list[bytes] = []
+            have = 0
+            pending: bytes | memoryview = raw
+            try:
+                while True:
+                    piece = inflater.decompress(pending, step)
+                    pending = inflater.unconsumed_tail
+                    chunks.append(piece)
+                    have += len(piece)
+                    if have > entry.file_size:
+                        raise Unreadable("FILE-CORRUPT", f"{name}: larger than the zip directory says")
+                    if not piece or inflater.eof or enough(b"".join(chunks[-2:])):
+                        break
+                    step *= 2
+            except zlib.error as exc:
+                raise Unreadable("FILE-CORRUPT", f"{name}: {exc}") from exc
+            out = b"".join(chunks)
+        if prolog_verdict(out):
+            raise Unreadable("FILE-UNSAFE-XML", name)
+        return out
+
+    def _entry(self, name: str, limit: int) -> Entry:
         entry = self.entries.get(name)
         if entry is None:
             raise Unreadable("FILE-CORRUPT", f"missing part {name}")
         if entry.file_size > limit:
             raise Unreadable("FILE-TOO-LARGE", f"{name}: {entry.file_size // (1024 * 1024)} MB")
-        data = _inflate(self.data, entry)
-        if name.endswith((".xml", ".rels", ".vml")) and unsafe_prolog(data):
-            raise Unreadable("FILE-UNSAFE-XML", name)
-        return data
+        return entry
 
     def close(self) -> None:
         """Nothing to release: the package is bytes in memory."""
 
 
-def unsafe_prolog(xml: bytes) -> bool:
-    """Does the XML declare a DTD or entities? They may only stand in the prolog, before the
-    root element, so only the prolog is read (past the XML declaration, processing
-    instructions and comments); a document that puts them later is malformed anyway."""
+def prolog_verdict(xml: bytes) -> bool | None:
+    """Does the XML declare a DTD or entities? True/False, or None when ``xml`` ends before
+    its root element (more is needed to tell). A DTD may only stand in the prolog (after the
+    XML declaration, processing instructions and comments, before the root element); a
+    document that puts one later is malformed anyway."""
     pos = 3 if xml.startswith(b"\xef\xbb\xbf") else 0
     end = len(xml)
     while pos < end:
         lt = xml.find(b"<", pos)
-        if lt < 0:
-            return False
+        if lt < 0 or lt + 4 > end:
+            return None
         if xml.startswith(b"<?", lt):
             pos = xml.find(b"?>", lt + 2)
         elif xml.startswith(b"<!--", lt):
@@ -106,31 +145,40 @@ def unsafe_prolog(xml: bytes) -> bool:
         else:  # <!DOCTYPE (the only other declaration a prolog may hold), or the root element
             return xml.startswith(b"<!", lt)
         if pos < 0:
-            return False
+            return None
         pos += 2
-    return False
+    return None
 
 
-def _inflate(data: bytes, entry: Entry) -> bytes:
-    """A part's content, inflating at most its declared size and checking its CRC."""
+def prolog_done(xml: bytes) -> bool:
+    """Enough of a part to judge its prolog."""
+    return prolog_verdict(xml) is not None
+
+
+def _compressed(data: bytes, entry: Entry) -> memoryview:
     where = entry.offset
     if data[where:where + 4] != b"PK\x03\x04":
         raise Unreadable("FILE-CORRUPT", f"{entry.name}: bad local header")
     name_len, extra_len = struct.unpack_from("<HH", data, where + 26)
     start = where + 30 + name_len + extra_len
-    raw = data[start:start + entry.compress_size]
+    raw = memoryview(data)[start:start + entry.compress_size]
     if len(raw) < entry.compress_size:
         raise Unreadable("FILE-CORRUPT", f"{entry.name}: truncated")
+    if entry.method not in (0, 8):
+        raise Unreadable("FILE-CORRUPT", f"{entry.name}: compression method {entry.method}")
+    return raw
+
+
+def _inflate(data: bytes, entry: Entry) -> bytes:
+    """A part's content, inflating at most its declared size and checking its CRC."""
+    raw = _compressed(data, entry)
     if entry.method == 0:
-        out = raw
-    elif entry.method == 8:
-        inflater = zlib.decompressobj(-15)
+        out = bytes(raw)
+    else:
         try:
-            out = inflater.decompress(raw, entry.file_size + 1)
+            out = zlib.decompressobj(-15).decompress(raw, entry.file_size + 1)
         except zlib.error as exc:
             raise Unreadable("FILE-CORRUPT", f"{entry.name}: {exc}") from exc
-    else:
-        raise Unreadable("FILE-CORRUPT", f"{entry.name}: compression method {entry.method}")
     if len(out) != entry.file_size or zlib.crc32(out) != entry.crc:
         raise Unreadable("FILE-CORRUPT", f"{entry.name}: size or CRC differs from the zip directory")
     return out

@@ -13,6 +13,7 @@ its labels; then 填报信息, and the numbers.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import stat
@@ -27,7 +28,7 @@ from ..spec.layout import a1, summary_layout, template_layout
 from .archive import MAX_FILE_BYTES, Unreadable, open_package
 from .locate import STRUCTURAL, Located, TablePlan, TextIndex, check_at, locate, plan_of
 from .meta import KINDS, check_meta, layout_name, parse_units, parse_year, read_identity, read_meta
-from .sheets import Book, Grid, formula_text
+from .sheets import Book, Grid
 from .sniff import sniff
 from .values import NAN, parse_cell
 
@@ -60,7 +61,13 @@ def plans_for(spec: FormatSpec, layout: str) -> dict[str, TablePlan]:
 def read_submission(path: Path | str, *, format_hint: str | None = None) -> FileResult:
     """Read one submitted file. ``format_hint`` (v2021/v2019) is used for a workbook without
     our ``_meta``, instead of recognising the format from the labels."""
-    return _Reading(Path(path), format_hint).run()
+    enabled = gc.isenabled()
+    gc.disable()  # reading makes thousands of short-lived objects and no cycles: spare the collector
+    try:
+        return _Reading(Path(path), format_hint).run()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def unreadable(path: Path | str, code: str, detail: str = "") -> FileResult:
@@ -329,7 +336,7 @@ class _Reading:
                     address = a1(r, c)
                 addresses[key] = (sheet, address)
                 if formulas and address in formulas:
-                    self._formula_cell(key, raw, formulas[address], sheet, address)
+                    self._formula_cell(key, raw, grid, address)
                 elif type(raw) is float and raw == raw:  # the common case: a number (not NaN)
                     values[key] = raw
                     if check_totals and key in totals:
@@ -340,7 +347,7 @@ class _Reading:
                     self._other_cell(key, raw, sheet, address, check_totals and key in totals,
                                      check_units and key in ambiguous)
 
-    def _formula_cell(self, key: str, raw: object, formula: str, sheet: str, address: str) -> None:
+    def _formula_cell(self, key: str, raw: object, grid: Grid, address: str) -> None:
         """A total holding its formula is recomputed (a foreign total keeps its cached number);
         an input holding a formula counts with its cached number, if it has one."""
         values = self.result.values
@@ -352,7 +359,8 @@ class _Reading:
             values[key] = float(raw)  # type: ignore[arg-type]
         else:
             values[key] = NAN
-            self._cell_finding("CELL-TEXT", key, address, sheet, found=f"={formula_text(formula)}" if formula else "=…")
+            formula = grid.formula(address)
+            self._cell_finding("CELL-TEXT", key, address, grid.name, found=f"={formula}" if formula else "=…")
 
     def _other_cell(self, key: str, raw: object, sheet: str, address: str, overwritten: bool,
                     ambiguous: bool) -> None:

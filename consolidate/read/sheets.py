@@ -20,7 +20,7 @@ from typing import Any
 from xml.sax.saxutils import unescape
 
 from ..spec.layout import a1
-from .archive import Package, Unreadable
+from .archive import Package, Unreadable, prolog_done
 
 MAX_ROWS = 100_000
 MAX_COLS = 2_000
@@ -28,8 +28,10 @@ MAX_AREA = 2_000_000  # rows x columns of the dense grid
 
 # Fast path: every cell is `<c r="A1" …>`. A reference with two letters or a five-digit row is
 # unusual in a submission: then the exact extent is computed (the slow path below).
-_BIG_REF = re.compile(r'<c r="(?:[A-Z]{2}|[A-Z][0-9]{5})')
-_FORMULA = re.compile(r'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<f\b[^>]*?(/?)>([^<]*)')
+# anything but `<c r="A1…` with one letter and at most four digits: a prefixed cell, a cell
+# without `r` or with `r` elsewhere, a reference beyond column Z or row 9999
+_UNUSUAL = re.compile(r'<\w+:c[\s>/]|<c(?:(?! r="[A-Z][0-9]{1,4}")[\s>/])')
+_FORMULA = re.compile(r'<c r="([A-Z][0-9]{1,4})"[^>]*>\s*<f\b')
 # the slow path, for XML that puts `r` after other attributes, leaves it out, or uses prefixes
 _TOKEN = re.compile(r"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|f)\b([^>]*?)(/?)>")
 _R_ATTR = re.compile(r'\br="([A-Z]{0,3})([0-9]{0,7})"')
@@ -48,6 +50,15 @@ class SheetScan:
     formulas: dict[str, str]  # "J6" -> the formula as in the XML ("" for a shared formula's copy)
     rows: int = 0  # the extent of the cells, when it had to be computed (the slow path)
     cols: int = 0
+    source: str = ""  # the sheetData, when the formulas' texts are still to be read from it
+
+    def formula(self, ref: str) -> str:
+        """The text of the formula in cell ``ref`` ("" when unknown or a shared formula's copy)."""
+        text = self.formulas.get(ref, "")
+        if text or not self.source:
+            return text
+        m = re.search(f'<c r="{ref}"[^>]*>\\s*<f\\b[^>]*?(/?)>([^<]*)', self.source)
+        return m.group(2) if m and not m.group(1) else ""
 
     @property
     def too_large(self) -> bool:
@@ -65,12 +76,21 @@ def scan_sheet(xml: bytes) -> SheetScan:
     if start < 0 or end <= start:
         return SheetScan({})
     data = xml[start:end].decode("utf-8", "replace")
-    if (data.count("<c ") + data.count("<c>") != data.count('<c r="') or ":c " in data or ":c>" in data
-            or _BIG_REF.search(data)):
+    if _UNUSUAL.search(data):
         return _scan_slowly(data)
     if "<f" not in data:
         return SheetScan({})
-    return SheetScan({ref: "" if closed else text for ref, closed, text in _FORMULA.findall(data)})
+    return SheetScan(dict.fromkeys(_FORMULA.findall(data), ""), source=data)
+
+
+_SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\s*/>")
+
+
+def _sheet_data_closed(xml: bytes) -> bool:
+    """Enough of a sheet: its cells are all there (what follows is formatting and validation)."""
+    if b"</sheetData>" in xml:
+        return True
+    return b"sheetData" in xml and _SHEET_DATA_END.search(xml) is not None
 
 
 def formula_text(raw: str) -> str:
@@ -115,7 +135,12 @@ class Grid:
 
     name: str
     rows: list[list[Any]]
-    formulas: dict[str, str] = field(default_factory=dict)  # "J6" -> formula
+    formulas: dict[str, str] = field(default_factory=dict)  # "J6" -> formula (see ``formula``)
+    scan: SheetScan | None = None
+
+    def formula(self, ref: str) -> str:
+        """The formula in cell ``ref`` as the clerk sees it ("" when unknown)."""
+        return formula_text(self.scan.formula(ref)) if self.scan else ""
 
     def value(self, row: int, col: int) -> Any:
         if 0 <= row < len(self.rows):
@@ -134,8 +159,8 @@ class Book:
 
     def __init__(self, data: bytes, package: Package) -> None:
         self.package = package
-        for part in package.related.values():  # what calamine reads on opening: check it first
-            package.part(part)
+        for part in package.related.values():  # what calamine reads on opening: no DTD
+            package.head(part, prolog_done, step=2048)
         try:
             import python_calamine
 
@@ -155,14 +180,14 @@ class Book:
         part = self.package.sheets.get(name, "")
         if not part:
             raise Unreadable("FILE-CORRUPT", f"sheet {name}: no part")
-        scan = scan_sheet(self.package.part(part))
+        scan = scan_sheet(self.package.head(part, _sheet_data_closed))
         if scan.too_large:
             raise Unreadable("FILE-TOO-LARGE", f"{name}: {scan.rows} rows x {scan.cols} columns")
         try:
             rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except BaseException as exc:
             raise _unreadable(exc) from exc
-        grid = Grid(name, rows, scan.formulas if formulas else {})
+        grid = Grid(name, rows, scan.formulas, scan) if formulas else Grid(name, rows)
         self._grids[name] = grid
         return grid
 
