@@ -30,7 +30,7 @@ MAX_AREA = 2_000_000  # rows x columns of the dense grid
 # unusual in a submission: then the exact extent is computed (the slow path below).
 # anything but `<c r="A1…` with one letter and at most four digits: a prefixed cell, a cell
 # without `r` or with `r` elsewhere, a reference beyond column Z or row 9999
-_UNUSUAL = re.compile(r'<\w+:c[\s>/]|<c(?:(?! r="[A-Z][0-9]{1,4}")[\s>/])')
+_UNUSUAL = re.compile(r'<c(?! r="[A-Z][0-9]{1,4}")[\s>/]')
 _FORMULA = re.compile(r'<c r="([A-Z][0-9]{1,4})"[^>]*>\s*<f\b')
 # the slow path, for XML that puts `r` after other attributes, leaves it out, or uses prefixes
 _TOKEN = re.compile(r"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|f)\b([^>]*?)(/?)>")
@@ -65,7 +65,7 @@ class SheetScan:
         return self.rows > MAX_ROWS or self.cols > MAX_COLS or self.rows * self.cols > MAX_AREA
 
 
-def scan_sheet(xml: bytes) -> SheetScan:
+def scan_sheet(xml: bytes, formulas: bool = True) -> SheetScan:
     """The formula cells of a sheet, and its extent when that could be large, from its XML.
 
     Only ``sheetData`` is looked at (data validations and conditional formats after it are
@@ -76,9 +76,9 @@ def scan_sheet(xml: bytes) -> SheetScan:
     if start < 0 or end <= start:
         return SheetScan({})
     data = xml[start:end].decode("utf-8", "replace")
-    if _UNUSUAL.search(data):
+    if ":c" in data or _UNUSUAL.search(data):  # prefixed elements (<x:c>), or unusual cells
         return _scan_slowly(data)
-    if "<f" not in data:
+    if not formulas or "<f" not in data:
         return SheetScan({})
     return SheetScan(dict.fromkeys(_FORMULA.findall(data), ""), source=data)
 
@@ -180,7 +180,7 @@ class Book:
         part = self.package.sheets.get(name, "")
         if not part:
             raise Unreadable("FILE-CORRUPT", f"sheet {name}: no part")
-        scan = scan_sheet(self.package.head(part, _sheet_data_closed))
+        scan = scan_sheet(self.package.head(part, _sheet_data_closed), formulas)
         if scan.too_large:
             raise Unreadable("FILE-TOO-LARGE", f"{name}: {scan.rows} rows x {scan.cols} columns")
         try:
