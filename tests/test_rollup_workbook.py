@@ -63,6 +63,28 @@ def test_totals_read_back_equal_an_independent_sum(tmp_path: Path) -> None:
     assert total_row[0] == T.DETAIL_TOTAL
     assert all(_close(float(total_row[first + i]), _sum(list(values.values()), c.key))  # type: ignore[arg-type]
                for i, c in enumerate(SPEC.cells))
+    for row in detail[top:top + 6]:  # every unit's own numbers (written in bulk after the first row)
+        assert [row[first + i] for i, _ in enumerate(SPEC.cells)] == [values[str(row[1])][k] for k in SPEC.keys]
+
+    import openpyxl  # a strict reader of the package: the bulk-written cells must be valid XML
+
+    sheet = openpyxl.load_workbook(tmp_path / "汇总.xlsx")[T.SHEET_DETAIL]
+    last = sheet.cell(row=top + 6, column=first + len(SPEC.cells))
+    assert last.value == values[names[-1]][SPEC.keys[-1]] and last.number_format == "#,##0"
+
+
+@pytest.mark.office
+def test_office_suite_reads_the_detail_and_recomputes_its_total(tmp_path: Path) -> None:
+    from libreoffice import convert
+
+    roster, _, values = write_district(tmp_path / "in", 4, seed=41)
+    rollup([tmp_path / "in"], out=tmp_path / "汇总.xlsx", roster=roster, now=NOW)
+    (again,) = convert([tmp_path / "汇总.xlsx"], "xlsx", tmp_path / "lo")
+    detail = sheet_rows(again, T.SHEET_DETAIL)
+    first, top = len(T.DETAIL_COLS), HEADER_TOP + 3
+    total_row = detail[top + 4]
+    assert all(_close(float(total_row[first + i]), _sum(list(values.values()), c.key))  # type: ignore[arg-type]
+               for i, c in enumerate(SPEC.cells))
 
 
 def test_every_file_lands_where_it_should(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from ..spec import load_common, summary_layout
 from ..xlsx import Styles, column_widths, make_styles, workbook_options, write_identity, write_meta, write_table
 from ..xlsx.findings_sheet import FindingRow, write_findings_sheet
 from . import texts
+from .bulk import fill
 from .charts import write_charts_sheet
 from .data import TOTALS_PATH, RollupData
 from .detail_sheet import write_detail_sheet
@@ -145,7 +146,7 @@ def summary_bytes(data: RollupData, *, now: datetime, tool_version: str) -> byte
     fmt = SummaryFormats.make(workbook)
     styles = make_styles(workbook)
     write_totals_sheet(workbook, data, styles, fmt)
-    write_detail_sheet(workbook.add_worksheet(texts.SHEET_DETAIL), data, fmt)
+    pending = write_detail_sheet(workbook.add_worksheet(texts.SHEET_DETAIL), data, fmt)
     write_status_sheet(workbook.add_worksheet(texts.SHEET_STATUS), data, fmt)
     rows = finding_rows(data)
     counts = count_by_severity([r.finding for r in rows])
@@ -170,4 +171,4 @@ def summary_bytes(data: RollupData, *, now: datetime, tool_version: str) -> byte
         "units": data.units, "tool_version": tool_version,
     })
     workbook.close()
-    return buffer.getvalue()
+    return fill(buffer.getvalue(), pending)
