@@ -32,7 +32,7 @@ MAX_PART_BYTES = 32 * 1024 * 1024  # one XML part, inflated
 MAX_TOTAL_BYTES = 256 * 1024 * 1024  # every part, inflated, as declared
 MAX_RATIO = 200  # inflated / compressed, for parts over RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
-HEAD_STEP = 32 * 1024  # inflating the start of a part: this much first, then twice as much each time
+HEAD_STEP = 16 * 1024  # inflating the start of a part: this much first, then twice as much each time
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
