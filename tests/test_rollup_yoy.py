@@ -80,3 +80,15 @@ def test_last_years_summary_gives_the_district_figures() -> None:
     assert data.yoy is not None and data.yoy.district_source == "rollup"
     assert data.yoy.units == ()
     assert {x.key: x.last for x in data.yoy.district} == {k: (summary.values or {})[k] for k in data.yoy.keys}
+
+
+def test_last_years_summary_without_roster_or_name_is_not_counted_twice() -> None:
+    _, this = district(2, seed=4, year=2025)
+    summary = submission(V2021, random.Random(3), name="示例区", year=2024, kind="rollup", units=2,
+                         path="2024汇总.xlsx")
+    unit_rows = [submission(V2021, random.Random(5 + i), name=f.unit_name, code=f.unit_code, year=2024,
+                            path=f"2024汇总.xlsx（分单位明细 第 {7 + i} 行）") for i, f in enumerate(this)]
+    data = build(this, previous=[summary, *unit_rows], check=None)
+    assert data.yoy is not None and data.yoy.district_source == "rollup"
+    assert {x.key: x.last for x in data.yoy.district} == {k: (summary.values or {})[k] for k in data.yoy.keys}
+    assert [u.name for u in data.yoy.units] == [f.unit_name for f in this]

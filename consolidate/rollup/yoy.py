@@ -123,7 +123,7 @@ def compare(spec: FormatSpec, previous_spec: FormatSpec, previous_year: int, uni
     layout = {k: (lay.sheet, box.address) for lay in template_layout(spec).values() for k, box in lay.cells.items()}
     last_by_code: dict[str, FileResult] = {}
     last_by_name: dict[str, FileResult] = {}
-    own: FileResult | None = None
+    summaries: list[tuple[bool, FileResult]] = []  # (names this level, file)
     unit_files: list[FileResult] = []
     this_codes = {normalise_code(r.code) for r in units if r.code}
     this_names = {normalise_text(r.name) for r in units}
@@ -134,16 +134,17 @@ def compare(spec: FormatSpec, previous_spec: FormatSpec, previous_year: int, uni
             continue
         code, name = _match_key(row.code, row.name)
         is_unit = bool(code and code in this_codes) or name in this_names
-        is_district = f.kind == "rollup" and (bool(district[0] and code == district[0]) or
-                                              bool(district[1] and name == district[1]) or not row.listed)
-        if is_district and not is_unit:
-            own = own or f
+        if f.kind == "rollup" and not is_unit:  # last year's summary of this level, not one of its units
+            summaries.append((bool(district[0] and code == district[0]) or bool(district[1] and name == district[1]),
+                              f))
             continue
         unit_files.append(f)
         if code:
             last_by_code.setdefault(code, f)
         last_by_name.setdefault(name, f)
 
+    named = [f for ours, f in summaries if ours]
+    own = named[0] if named else (summaries[0][1] if summaries else None)
     unit_out: list[UnitYoy] = []
     for row in units:
         if not row.counted or row.file is None or row.file.values is None:
