@@ -22,7 +22,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from typing import Literal
 
 from ..spec.layout import Box, TableLayout, a1
@@ -42,7 +42,7 @@ def squash(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-@cache
+@lru_cache(maxsize=8192)  # labels repeat across files; a foreign workbook's other text does not
 def normalise(text: str) -> str:
     """The form two labels are compared in: NFKC, no spaces, ``1、``/``1．`` as ``1.``, one kind of comma."""
     folded = _SPACE.sub("", unicodedata.normalize("NFKC", text))

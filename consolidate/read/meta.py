@@ -76,7 +76,7 @@ def parse_year(text: object) -> int | None:
 def parse_units(text: str) -> int:
     try:
         units = int(float(text))
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, or inf
         return 1
     return units if units >= 1 else 1
 
