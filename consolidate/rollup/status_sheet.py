@@ -19,7 +19,7 @@ from .select import FileFate
 from .texts import Fate
 
 COLS = (*texts.STATUS_COLS, "路径")
-WIDTHS = (6.0, 30.0, 21.0, 14.0, 40.0, 28.0, 18.0, 10.0, 15.0, 12.0, 8.0, 8.0, 40.0)
+WIDTHS = (6.0, 30.0, 21.0, 14.0, 44.0, 48.0, 18.0, 10.0, 15.0, 12.0, 8.0, 8.0, 60.0)
 TABLE_TOP = 6
 
 
