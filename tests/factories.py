@@ -10,13 +10,15 @@ Workbooks (bytes; write them with ``path.write_bytes``):
   own retyped workbook (``kind="foreign"``: no ``_meta``). Options move or rename tables,
   change labels, put raw text in cells, overwrite totals, drop sheets, add macros.
 - ``balanced_values(fmt, seed)``: values that pass every rule of the format (totals
-  included), the default content of ``submission``.
+  included), the default content of ``submission``; ``complete_values(fmt, values)`` fills
+  in what a partial mapping leaves out (inputs 0, totals summed).
 - ``resave_with_openpyxl(data)``: the same workbook as saved by openpyxl, i.e. with its
   formulas but no cached values (what a values-only reader sees as empty).
 
 Files that are not workbooks, or broken ones:
 
-- ``zip_of(parts)``, ``parts_of(data)``, ``with_parts(data, replace=..., drop=...)``;
+- ``zip_of(parts)``, ``parts_of(data)``, ``with_parts(data, replace=..., add=..., drop=...)``,
+  ``sheet_part(data, "表三")`` (the zip part of a sheet);
 - ``ole2(streams)``: an OLE2 compound file (old .xls, or an encrypted OOXML package
   when the streams are ``EncryptionInfo`` and ``EncryptedPackage``);
 - ``zip_bomb()``, ``lying_zip()``, ``huge_sheet()``, ``far_cell_sheet()``, ``xml_with_dtd()``.
@@ -161,7 +163,8 @@ def submission(
     kind: ``template`` (our template, totals as formulas, ``_meta``), ``rollup`` (our summary:
         all tables on the sheet 汇总, plain numbers, ``_meta`` with kind rollup and ``units``),
         ``foreign`` (the same tables retyped by a unit: plain numbers, no ``_meta``).
-    values: spec key -> number (default ``balanced_values(fmt, seed)``).
+    values: spec key -> number (default ``balanced_values(fmt, seed)``; missing inputs are 0,
+        missing totals summed).
     raw: spec key -> what to put in the cell instead (text such as ``"１２"`` or ``"/"``;
         ``None`` leaves it blank).
     overwrite: total keys whose formula is replaced by this constant.
