@@ -92,3 +92,21 @@ def test_last_years_summary_without_roster_or_name_is_not_counted_twice() -> Non
     assert data.yoy is not None and data.yoy.district_source == "rollup"
     assert {x.key: x.last for x in data.yoy.district} == {k: (summary.values or {})[k] for k in data.yoy.keys}
     assert [u.name for u in data.yoy.units] == [f.unit_name for f in this]
+
+
+def test_district_totals_are_checked_only_when_both_years_count_the_same_units() -> None:
+    roster, this = district(3, seed=1, year=2025)
+    _, last = district(3, seed=2, year=2024)
+    for t, lf in zip(this, last, strict=True):
+        lf.values = _consistent(t.values or {}, lf.values or {})
+    # one unit did not submit this year: its carry-over of last year breaks the district's
+    # balance, although every unit that did submit follows on from last year
+    data = build(this[:2], roster=roster, previous=last, check=None)
+    yoy = data.yoy
+    assert yoy is not None
+    assert not yoy.district_checked and yoy.coverage == (2, 3)
+    assert yoy.district_findings == ()
+    assert all(not u.findings for u in yoy.units)
+    # the same units in both years: the district is checked (and here it follows on)
+    data = build(this, roster=roster, previous=last, check=None)
+    assert data.yoy is not None and data.yoy.district_checked and data.yoy.district_findings == ()

@@ -100,6 +100,8 @@ class RollupResult:
                 "previous_year": data.yoy.previous_year,
                 "previous_format": data.yoy.previous_format,
                 "district_source": data.yoy.district_source,
+                "district_checked": data.yoy.district_checked,
+                "coverage": {"this_year": data.yoy.coverage[0], "last_year": data.yoy.coverage[1]},
                 "district": [{"key": x.key, "this": x.this, "last": x.last, "change": x.change}
                              for x in data.yoy.district],
                 "findings": [{"unit": data.district_name, **finding(x)} for x in data.yoy.district_findings]

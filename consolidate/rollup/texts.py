@@ -79,6 +79,8 @@ YOY_RULE_COLS = ("单位名称", "单位代码", "规则", "格子", "说明", "
 YOY_FILE_COLS = ("单位名称", "单位代码", "报送情况", "文件名", "说明")
 YOY_PREVIOUS_FILES = "三、上年文件"
 YOY_SOURCE_ROLLUP = "上年全区数字取自上年的汇总表。"
+YOY_COVERAGE_NOTE = ("本年计入汇总的单位（{this} 个）与上年（{last} 个）不完全相同，全区合计不做跨年度核对"
+                     "（上年结转、现行有效件数），只对两年都计入的单位逐一核对。")
 YOY_SOURCE_UNITS = "上年全区数字为上年各单位计入汇总的报表之和（{n} 份）。"
 YOY_FORMAT_NOTE = "上年使用{previous_format}，本年使用{format}：只对比两种格式中含义相同的格子（{common} 个）。"
 YOY_NO_RULES = "未发现跨年度不一致。"

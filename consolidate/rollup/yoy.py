@@ -53,6 +53,11 @@ class Yoy:
     district_source: str  # "rollup": last year's summary; "units": the sum of last year's submissions
     units: tuple[UnitYoy, ...]
     previous: Selection  # last year's files and what happened to them
+    # (units counted this year, last year): the year-over-year rules are run on the district's
+    # totals only when both years count the same units; otherwise a missing or extra unit
+    # would show as a break in the district's carry-over that no unit can fix.
+    coverage: tuple[int, int] = (0, 0)
+    district_checked: bool = True
 
 
 def common_keys(spec: FormatSpec, previous: FormatSpec) -> tuple[str, ...]:
@@ -164,13 +169,29 @@ def compare(spec: FormatSpec, previous_spec: FormatSpec, previous_year: int, uni
     else:
         last_district = total_values(previous_spec, unit_files)
         source = "units"
+    this_units = {_unit_id(r.code, r.name) for r in units if r.counted and r.file is not None}
+    last_units = {_unit_id(f.unit_code, f.unit_name) for f in unit_files}
+    if last_units:
+        same = this_units == last_units
+        last_count = len(last_units)
+    else:  # last year's summary alone, without its units: compare the counts
+        last_count = own.units if own is not None else 0
+        same = last_count == len(this_units)
+    district_findings = tuple(yoy_findings(spec, totals, last_district, district_place)) if same else ()
     return Yoy(
         previous_year=previous_year,
         previous_format=previous_spec.id,
         keys=keys,
         district=_lines(keys, totals, last_district),
-        district_findings=tuple(yoy_findings(spec, totals, last_district, district_place)),
+        district_findings=district_findings,
         district_source=source,
         units=tuple(unit_out),
         previous=previous,
+        coverage=(len(this_units), last_count),
+        district_checked=same,
     )
+
+
+def _unit_id(code: str, name: str) -> str:
+    code, name = _match_key(code, name)
+    return code or name

@@ -136,6 +136,8 @@ def write_yoy_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> Non
     counted = sum(1 for f in yoy.previous.files if f.counted)
     notes.append(texts.YOY_SOURCE_ROLLUP if yoy.district_source == "rollup"
                  else texts.YOY_SOURCE_UNITS.format(n=counted))
+    if not yoy.district_checked:
+        notes.append(texts.YOY_COVERAGE_NOTE.format(this=yoy.coverage[0], last=yoy.coverage[1]))
     ws.write_string(1, 0, "".join(notes), fmt.subtitle)
     for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)
