@@ -18,6 +18,7 @@ import hashlib
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from consolidate.findings import Finding, FindingFactory, Place
 from consolidate.read.values import parse_cell
@@ -80,13 +81,13 @@ def read_file(path: Path) -> FileResult:
                 continue
             parsed = parse_cell("" if raw is None else raw, cell.kind)
             if parsed.code is not None:
-                extra = {"value": parsed.value} if parsed.ok else {}
+                extra: dict[str, Any] = {"value": parsed.value} if parsed.ok else {}
                 findings.append(factory.common(parsed.code, place, found=parsed.found, hint="", **extra))
             if cell.is_total and parsed.ok:
                 findings.append(factory.common("TOTAL-OVERWRITTEN", place, found=parsed.value, hint=""))
             frame.loc[cell.row, cell.column] = parsed.value
         for cell in cells:
-            values[cell.key] = float(frame.loc[cell.row, cell.column])
+            values[cell.key] = float(frame.at[cell.row, cell.column])  # type: ignore[arg-type]
     for _ in range(2):  # totals holding their formula, as SUM does; twice for the totals of totals
         for key in formulas:
             values[key] = sum(v for v in (values.get(p, math.nan) for p in spec.cell(key).sum_of) if v == v)

@@ -46,8 +46,8 @@ class Round:
         return sorted(self.folder.iterdir())
 
 
-def pool_dir(spec: FormatSpec, seed: int, root: Path = DATA) -> Path:
-    return root / f"{spec.id}-{spec.hash}-seed{seed}-g{GENERATOR_VERSION}-b{BASES}"
+def pool_dir(spec: FormatSpec, seed: int, root: Path = DATA, bases: int = BASES) -> Path:
+    return root / f"{spec.id}-{spec.hash}-seed{seed}-g{GENERATOR_VERSION}-b{bases}"
 
 
 def file_name(plan: synth.Plan) -> str:
@@ -106,10 +106,11 @@ def _pool_map(jobs: Sequence[tuple[str, int, int, str, int | None]], workers: in
 # --- a round ------------------------------------------------------------------------------------------
 
 
-def plan_sources(spec: FormatSpec, seed: int, n: int) -> tuple[list[synth.Plan], dict[int, int | None]]:
+def plan_sources(spec: FormatSpec, seed: int, n: int, bases: int = BASES) -> tuple[list[synth.Plan],
+                                                                                  dict[int, int | None]]:
     """The plans of files 0..n-1 and, for each, the base it is derived from (None: built).
 
-    The first ``BASES`` files are built, and so is the first file of a structure not seen
+    The first ``bases`` files are built, and so is the first file of a structure not seen
     among them; any readable built file is the base of its structure. An unreadable file
     past the bases is cut from (or replaces) a copy of the plain base.
     """
@@ -118,7 +119,7 @@ def plan_sources(spec: FormatSpec, seed: int, n: int) -> tuple[list[synth.Plan],
     sources: dict[int, int | None] = {}
     for p in plans:
         structure = p.structure or ("plain",)
-        if p.index < BASES or structure not in first:
+        if p.index < bases or structure not in first:
             sources[p.index] = None
             if p.cls != "unreadable":
                 first.setdefault(structure, p.index)
@@ -127,10 +128,11 @@ def plan_sources(spec: FormatSpec, seed: int, n: int) -> tuple[list[synth.Plan],
     return plans, sources
 
 
-def round_of(n: int, seed: int = 1, *, workers: int = 2, root: Path = DATA, log: bool = True) -> Round:
-    """The round of ``n`` submissions made with ``seed``, generated if not cached."""
+def round_of(n: int, seed: int = 1, *, workers: int = 2, root: Path = DATA, bases: int = BASES) -> Round:
+    """The round of ``n`` submissions made with ``seed``, generated if not cached under ``root``;
+    ``bases``: how many are built with ``build_workbook`` (the others are derived)."""
     spec = load_spec(synth.FORMAT)
-    pool = pool_dir(spec, seed, root)
+    pool = pool_dir(spec, seed, root, bases)
     folder = pool.parent / f"{pool.name}-n{n}"
     roster = folder.with_name(folder.name + "-roster.csv")
     manifest_path = folder.with_name(folder.name + ".json")
@@ -139,7 +141,7 @@ def round_of(n: int, seed: int = 1, *, workers: int = 2, root: Path = DATA, log:
         if manifest.get("n") == n and len(os.listdir(folder)) == n:
             return Round(n, seed, folder, roster, manifest)
     pool.mkdir(parents=True, exist_ok=True)
-    plans, sources = plan_sources(spec, seed, n)
+    plans, sources = plan_sources(spec, seed, n, bases)
     built_jobs = [(spec.id, seed, i, str(pool), None) for i, src in sources.items() if src is None]
     derived_jobs = [(spec.id, seed, i, str(pool), src) for i, src in sources.items() if src is not None]
     started = time.perf_counter()

@@ -8,7 +8,8 @@ JSON line: files, seconds, the peak RSS of this process (``rss_mb``) and of its 
 worker process (``rss_workers_mb``, from ``getrusage(RUSAGE_CHILDREN)``), and details.
 
 Stages: ``validate`` and ``rollup`` (the project's library calls on the folder),
-``baseline`` and ``baseline_rollup`` (``baseline.py``, on the first ``--limit`` files),
+``baseline`` and ``baseline_rollup`` (``baseline.py``, on the first ``--limit`` files; the
+latter also reports the time its validation took, ``detail.seconds_validate``),
 ``floor`` (unzip + parse the sheet XML, one process), ``floor2`` (the same over processes),
 ``unzip`` (inflate every part, parse nothing).
 """
@@ -58,7 +59,7 @@ def run(stage: str, folder: Path, roster_path: Path, limit: int | None, workers:
         import consolidate.read
         import consolidate.rollup
         import consolidate.rules
-        import consolidate.validate  # noqa: F401  (imported before the clock starts)
+        import consolidate.validate
 
         if stage == "validate":
             def work() -> None:
@@ -81,13 +82,14 @@ def run(stage: str, folder: Path, roster_path: Path, limit: int | None, workers:
         import pandas  # noqa: F401
 
         import consolidate.rollup
-        import consolidate.rules  # noqa: F401
+        import consolidate.rules
 
         from . import baseline
 
         def work() -> None:
             nonlocal files_out
             files_out = baseline.validate(paths, year=YEAR, roster=roster)
+            detail["seconds_validate"] = round(time.perf_counter() - started, 4)
             if stage == "baseline_rollup":
                 data = consolidate.rollup.build(files_out, roster=roster, year=YEAR)
                 detail["summary_bytes"] = len(consolidate.rollup.summary_bytes(

@@ -164,8 +164,8 @@ def _stock(spec: FormatSpec, values: dict[str, float], rnd: random.Random) -> No
 def _applications(spec: FormatSpec, table: str, params: dict[str, object], values: dict[str, float],
                   rnd: random.Random, mean: float) -> None:
     """表三: outcomes per applicant column, then 一 and 二 so that 一 + 二 = （七） + 四."""
-    new, carried = params["lhs"]  # type: ignore[misc]
-    total, carry_over = params["rhs"]  # type: ignore[misc]
+    new, carried = (str(x) for x in params["lhs"])  # type: ignore[attr-defined]
+    total, carry_over = (str(x) for x in params["rhs"])  # type: ignore[attr-defined]
     columns = sorted({c.column for c in spec.cells if c.table == table and not c.is_total},
                      key=lambda col: -APPLICANT_SHARE.get(col, 0.01))
     for col in columns:
