@@ -323,19 +323,22 @@ class _Reading:
         addresses = self.result.addresses
         for place in located.places:
             dr, dc = place.dr, place.dc
+            shifted = bool(dr or dc)
             for key, row, col, last_row, last_col, address in place.block.reads:
                 r, c = row + dr, col + dc
                 try:
                     raw = rows[r][c] if r >= 0 and c >= 0 else ""
                 except IndexError:
                     raw = ""
-                if raw == "" and (last_row, last_col) != (row, col):
-                    r, c = _first_filled(grid, r, c, last_row + dr, last_col + dc)
+                moved = shifted
+                if type(raw) is not float and raw == "" and (last_row != row or last_col != col):
+                    r, c = _first_filled(grid, r, c, last_row + dr, last_col + dc)  # a merged box: anywhere in it
                     raw = grid.value(r, c)
-                if (r, c) != (row, col):
+                    moved = moved or r != row or c != col
+                if moved:
                     address = a1(r, c)
                 addresses[key] = (sheet, address)
-                if formulas and address in formulas:
+                if address in formulas:
                     self._formula_cell(key, raw, grid, address)
                 elif type(raw) is float and raw == raw:  # the common case: a number (not NaN)
                     values[key] = raw
