@@ -10,16 +10,7 @@ from typing import Annotated
 import typer
 
 from . import app
-from .common import EXIT_DATA, EXIT_OK, cannot_proceed, err_console, fail, out_console
-
-
-def _year(text: str | None) -> int | None:
-    if text is None:
-        return None
-    value = text.strip().removesuffix("年度").removesuffix("年")
-    if not value.isdigit() or len(value) != 4:
-        raise fail(f"--year 应为四位年份（例如 2025），不是“{text}”。")
-    return int(value)
+from .common import EXIT_DATA, EXIT_OK, cannot_proceed, err_console, fail, out_console, parse_year
 
 
 @app.command("rollup")
@@ -65,7 +56,7 @@ def rollup(
     fmt = format_id.strip().lower() if format_id else None
     if fmt is not None and fmt not in ("v2021", "v2019"):
         raise fail(f"--format 应为 v2021 或 v2019，不是“{format_id}”。")
-    report_year = _year(year)
+    report_year = parse_year(year)
     to_stdout = json_out == "-"
     console = err_console if to_stdout else out_console
     with cannot_proceed():

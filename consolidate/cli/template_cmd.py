@@ -10,19 +10,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from . import app
-from .common import cannot_proceed, fail, out_console
+from .common import cannot_proceed, out_console, parse_year
 
 if TYPE_CHECKING:
     from ..template import TemplateRun
 
-
-def _year(text: str | None) -> int:
-    if text is None:
-        return date.today().year - 1
-    value = text.strip().removesuffix("年度").removesuffix("年")
-    if not value.isdigit() or len(value) != 4:
-        raise fail(f"--year 应为四位年份（例如 {date.today().year - 1}），不是“{text}”。")
-    return int(value)
 
 
 @app.command("template")
@@ -46,7 +38,7 @@ def template(
     from ..roster import read_roster
     from ..template import make_templates, template_file_name
 
-    report_year = _year(year)
+    report_year = parse_year(year) or date.today().year - 1
     started = time.perf_counter()
     with cannot_proceed():
         units = read_roster(roster) if roster is not None else None

@@ -9,21 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from . import app
-from .common import EXIT_DATA, EXIT_OK, cannot_proceed, err_console, fail, out_console
+from .common import EXIT_DATA, EXIT_OK, cannot_proceed, err_console, fail, out_console, parse_year
 
 if TYPE_CHECKING:
     from ..spec.model import Lang
 
 LANGS = ("zh", "en")
 
-
-def _year(text: str | None) -> int | None:
-    if text is None:
-        return None
-    value = text.strip().removesuffix("年度").removesuffix("年")
-    if not value.isdigit() or len(value) != 4:
-        raise fail(f"--year 应为四位年份（例如 2025），不是“{text}”。")
-    return int(value)
 
 
 def _choice(text: str | None, options: tuple[str, ...], option: str) -> str | None:
@@ -69,7 +61,7 @@ def validate(
 
     language: Lang = _choice(lang, LANGS, "--lang") or "zh"  # type: ignore[assignment]
     fmt = _choice(format_id, ("v2021", "v2019"), "--format")
-    report_year = _year(year)
+    report_year = parse_year(year)
     to_stdout = json_out == "-"
     console = err_console if to_stdout else out_console
     with cannot_proceed(language):
