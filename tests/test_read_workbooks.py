@@ -10,7 +10,9 @@ read where it really is (TABLE-SHIFTED, real addresses); tables on another sheet
 totals holding formulas recomputed (openpyxl-saved, no cached values; xlsxwriter's 0); an
 overwritten total (TOTAL-OVERWRITTEN); cell findings at their addresses; CELL-UNIT-AMBIGUOUS
 in a foreign v2019 采购总金额 only; 年度 as text; missing sheets and tables (SHEET-MISSING,
-TABLE-NOT-FOUND, FORMAT-UNKNOWN); a bad _meta (META-BAD); a file LibreOffice saved.
+TABLE-NOT-FOUND, FORMAT-UNKNOWN); a bad _meta (META-BAD); a file LibreOffice saved; a
+formula typed in an input cell; identity found beside the tables of a foreign workbook; a
+retyped amount header that states its unit (元: converted; 万元: not ambiguous).
 """
 
 from __future__ import annotations
@@ -324,3 +326,18 @@ def test_a_formula_in_an_input_cell(tmp_path: Path) -> None:
     without = read(tmp_path, with_parts(data, replace={part: uncached}), "b.xlsx")
     finding = next(f for f in without.findings if f.key == "t3.new.natural")
     assert (finding.code, finding.found) == ("CELL-TEXT", "=2+3")
+
+
+@pytest.mark.parametrize(("header", "written", "value", "cell_codes"), [
+    ("采购总金额（元）", 28112200.0, 2811.22, ["CELL-UNIT-CONVERTED"]),
+    ("采购总金额(万元)", 1090.98, 1090.98, []),
+    ("采购总金额（单位：万元）", 8.0056, 8.0056, []),
+])
+def test_a_retyped_amount_header_may_state_its_unit(tmp_path: Path, header: str, written: float, value: float,
+                                                   cell_codes: list[str]) -> None:
+    values = {**balanced_values("v2019", seed=47), AMBIGUOUS: written}
+    result = read(tmp_path, submission("v2019", kind="foreign", values=values, year=2020,
+                                       relabel={"采购总金额": header}))
+    assert result.values is not None and result.values[AMBIGUOUS] == value
+    assert [f.code for f in result.findings if f.code.startswith("CELL")] == cell_codes
+    assert "LABEL-ALIAS" in codes(result) and "LABEL-MISMATCH" not in codes(result)

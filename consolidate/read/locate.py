@@ -27,6 +27,7 @@ from typing import Literal
 
 from ..spec.layout import Box, TableLayout, a1
 from .sheets import Grid
+from .values import AMOUNT_UNITS
 
 STRUCTURAL = frozenset({"row_label", "row_group", "col_header", "col_group"})
 Status = Literal["ok", "alias", "mismatch", "typo"]
@@ -135,6 +136,7 @@ class LabelCheck:
     found: str  # the text found ("" when the cell is empty)
     row: int  # where it was looked for / found, on the sheet
     col: int
+    unit: str | None = None  # a column header that adds its unit: 采购总金额（元）
 
     @property
     def address(self) -> str:
@@ -166,6 +168,23 @@ def matches(found: str, box: Box) -> Status | None:
     return None
 
 
+_UNIT_NOTE = re.compile(r"\((?:单位[:：]?)?(" + "|".join(sorted(AMOUNT_UNITS, key=len, reverse=True)) + r")\)$")
+
+
+def _unit_added(found: str, box: Box) -> str | None:
+    """The unit a retyped column header adds to the official label (采购总金额（万元）), if it does."""
+    if box.role != "col_header":
+        return None
+    key = normalise(found)
+    m = _UNIT_NOTE.search(key)
+    if m is None:
+        return None
+    rest = key[:m.start()]
+    if rest == normalise(box.text) or any(rest == normalise(a) for a in box.aliases):
+        return m.group(1)
+    return None
+
+
 def check_label(box: Box, layout: TableLayout, grid: Grid, dr: int, dc: int,
                 lenient_blank: bool) -> LabelCheck | None:
     """Is the box's label where it should be (at offset dr, dc)? None when it is, exactly;
@@ -183,6 +202,9 @@ def check_label(box: Box, layout: TableLayout, grid: Grid, dr: int, dc: int,
             return None
         if status is not None:
             return LabelCheck(box, status, found, r, c)
+        unit = _unit_added(found, box)
+        if unit is not None:
+            return LabelCheck(box, "alias", found, r, c, unit)
         if first is None:
             first = (found, r, c)
     if first is None:

@@ -18,10 +18,11 @@ import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..findings import Finding, FindingFactory, Place, Status
+from ..findings import Finding, FindingFactory, Place, Status, fmt_number
 from ..report import FileResult, Kind
 from ..spec import DEFAULT_FORMAT, FORMATS, Common, FormatSpec, format_for_year, load_common, load_spec
 from ..spec.layout import a1, summary_layout, template_layout
@@ -30,7 +31,7 @@ from .locate import STRUCTURAL, Located, TablePlan, TextIndex, check_at, locate,
 from .meta import KINDS, check_meta, layout_name, parse_units, parse_year, read_identity, read_meta
 from .sheets import Book, Grid
 from .sniff import sniff
-from .values import NAN, parse_cell
+from .values import AMOUNT_UNITS, NAN, parse_cell
 
 MAX_SHEETS = 64  # sheets of a foreign workbook searched for the tables
 
@@ -311,9 +312,9 @@ class _Reading:
                 self.findings.append(self.factory.common(
                     "LABEL-TYPO", Place(sheet, check.address), expected=check.box.text, found=check.found))
         if mismatch is None:
-            self._read_cells(book.grid(sheet), located)
+            self._read_cells(book.grid(sheet), located, _header_units(located))
 
-    def _read_cells(self, grid: Grid, located: Located) -> None:
+    def _read_cells(self, grid: Grid, located: Located, header_units: dict[str, str]) -> None:
         spec, kind, values = self.spec, self.kind, self.result.values
         assert spec is not None and values is not None
         totals, ambiguous = _cell_sets(spec)
@@ -340,6 +341,8 @@ class _Reading:
                 addresses[key] = (sheet, address)
                 if address in formulas:
                     self._formula_cell(key, raw, grid, address)
+                elif key in header_units:
+                    self._other_cell(key, raw, sheet, address, False, False, header_units[key])
                 elif type(raw) is float and raw == raw:  # the common case: a number (not NaN)
                     values[key] = raw
                     if check_totals and key in totals:
@@ -366,11 +369,21 @@ class _Reading:
             self._cell_finding("CELL-TEXT", key, address, grid.name, found=f"={formula}" if formula else "=…")
 
     def _other_cell(self, key: str, raw: object, sheet: str, address: str, overwritten: bool,
-                    ambiguous: bool) -> None:
-        """Anything but a plain number: text, blank, a date, a bool, an int."""
+                    ambiguous: bool, header_unit: str | None = None) -> None:
+        """Anything but a plain number: text, blank, a date, a bool, an int; or any amount
+        under a retyped header that states its unit (a bare number there is in that unit)."""
         values = self.result.values
         assert values is not None and self.spec is not None
-        parsed = parse_cell(raw, self.spec.cell(key).kind)
+        kind = self.spec.cell(key).kind
+        parsed = parse_cell(raw, kind)
+        if header_unit is not None and kind == "amount" and parsed.ok and parsed.unit is None:
+            factor = AMOUNT_UNITS[header_unit]
+            if factor != 1:
+                value = float(round(Decimal(repr(parsed.value)) * factor, 6))
+                found = parsed.found if parsed.found is not None else f"{fmt_number(parsed.value)}（{header_unit}）"
+                values[key] = value
+                self._cell_finding("CELL-UNIT-CONVERTED", key, address, sheet, found=found, value=value)
+                return
         values[key] = parsed.value
         if parsed.code is not None:
             extra = {"value": parsed.value} if parsed.ok else {}
@@ -420,6 +433,20 @@ def _total_order(spec: FormatSpec) -> tuple[tuple[str, tuple[str, ...]], ...]:
         cached = (spec, tuple((c.key, c.sum_of) for c in order))
         _orders[id(spec)] = cached
     return cached[1]
+
+
+def _header_units(located: Located) -> dict[str, str]:
+    """Cell key -> the unit its retyped column header states (采购总金额（元）), if any."""
+    out: dict[str, str] = {}
+    for check in located.problems:
+        if check.unit is None:
+            continue
+        for place in located.places:
+            if check.box in place.block.labels:
+                for cell in place.block.cells:
+                    if cell.col == check.box.col and cell.key:
+                        out[cell.key] = check.unit
+    return out
 
 
 _sets: dict[int, tuple[FormatSpec, frozenset[str], frozenset[str]]] = {}

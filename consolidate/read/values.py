@@ -30,7 +30,7 @@ _DASH_CHARS = frozenset("/-—–―−_\\")
 _NONE_WORDS = frozenset({"无", "空", "没有", "暂无", "N/A", "n/a", "NA"})
 
 # Amount units, as a factor to 万元.
-_AMOUNT_UNITS = {"万元": Decimal(1), "万": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"),
+AMOUNT_UNITS = {"万元": Decimal(1), "万": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"),
                  "亿元": Decimal(10000), "百万元": Decimal(100)}
 
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d*)?|\.\d+)(\D*)$")
@@ -95,8 +95,8 @@ def _parse_text(text: str, kind: str) -> Parsed:
         number = -number
     if not unit:
         return Parsed(_to_float(number), "CELL-NORMALISED", original)
-    if kind == "amount" and unit in _AMOUNT_UNITS:
-        factor = _AMOUNT_UNITS[unit]
+    if kind == "amount" and unit in AMOUNT_UNITS:
+        factor = AMOUNT_UNITS[unit]
         code = "CELL-NORMALISED" if factor == 1 else "CELL-UNIT-CONVERTED"
         return Parsed(_to_float(number * factor), code, original, unit)
     return Parsed(NAN, "CELL-TEXT", original)
