@@ -341,3 +341,13 @@ def test_a_retyped_amount_header_may_state_its_unit(tmp_path: Path, header: str,
     assert result.values is not None and result.values[AMBIGUOUS] == value
     assert [f.code for f in result.findings if f.code.startswith("CELL")] == cell_codes
     assert "LABEL-ALIAS" in codes(result) and "LABEL-MISMATCH" not in codes(result)
+
+
+def test_a_template_whose_table_sheet_was_emptied(tmp_path: Path) -> None:
+    data = submission()
+    part = sheet_part(data, "表四")
+    empty = b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+    result = read(tmp_path, with_parts(data, replace={part: empty}))
+    assert codes(result) == ["TABLE-NOT-FOUND"]
+    assert result.findings[0].sheet == "表四"
+    assert result.values is not None and not any(k.startswith("t4.") for k in result.values)

@@ -205,6 +205,9 @@ class _Reading:
                     moved = self._search(book, plan, prefer=sheet, lenient_blank=False)
                     if moved is not None and moved.readable:
                         located = moved
+                    elif moved is None and located.matched == 0:  # nothing of the table is there
+                        self._not_found(book, plan)
+                        continue
             else:
                 located = self._search(book, plan, prefer=None, lenient_blank=False)
                 if located is None:
