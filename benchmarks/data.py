@@ -75,27 +75,29 @@ def _base(spec: FormatSpec, seed: int, pool: Path, index: int) -> derive.Base:
     return base
 
 
-def _make(job: tuple[str, int, int, str, int | None]) -> str:
-    """Write file ``index`` of the pool (built, or derived from the base at ``base_index``)."""
+def _make(job: tuple[str, int, int, str, int | None]) -> bool:
+    """Write file ``index`` of the pool (built, or derived from the base at ``base_index``);
+    False when it was already there."""
     format_id, seed, index, pool_text, base_index = job
     spec = load_spec(format_id)
     pool = Path(pool_text)
     plan = synth.plan(spec, seed, index)
     target = pool / file_name(plan)
-    if not target.exists():
-        if base_index is None:
-            data = build(spec, plan)
-        else:  # an unreadable file: a truncated copy of the plain base (with this unit), or not a workbook
-            data = derive.derive(_base(spec, seed, pool, base_index), spec, plan)
-            if plan.cls == "unreadable":
-                data = derive.unreadable(plan.unreadable, data)
-        tmp = target.with_name(target.name + ".part")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-    return target.name
+    if target.exists():
+        return False
+    if base_index is None:
+        data = build(spec, plan)
+    else:  # derived; an unreadable one is cut from a copy of the plain base (or is not a workbook)
+        data = derive.derive(_base(spec, seed, pool, base_index), spec, plan)
+        if plan.cls == "unreadable":
+            data = derive.unreadable(plan.unreadable, data)
+    tmp = target.with_name(target.name + ".part")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    return True
 
 
-def _pool_map(jobs: Sequence[tuple[str, int, int, str, int | None]], workers: int) -> list[str]:
+def _pool_map(jobs: Sequence[tuple[str, int, int, str, int | None]], workers: int) -> list[bool]:
     if workers <= 1 or len(jobs) < 16:
         return [_make(j) for j in jobs]
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
@@ -145,10 +147,10 @@ def round_of(n: int, seed: int = 1, *, workers: int = 2, root: Path = DATA, base
     built_jobs = [(spec.id, seed, i, str(pool), None) for i, src in sources.items() if src is None]
     derived_jobs = [(spec.id, seed, i, str(pool), src) for i, src in sources.items() if src is not None]
     started = time.perf_counter()
-    _pool_map(built_jobs, workers)
+    built_new = sum(_pool_map(built_jobs, workers))
     built_s = time.perf_counter() - started
     started = time.perf_counter()
-    _pool_map(derived_jobs, workers)
+    derived_new = sum(_pool_map(derived_jobs, workers))
     derived_s = time.perf_counter() - started
     folder.mkdir(parents=True, exist_ok=True)
     for p in plans:
@@ -163,9 +165,11 @@ def round_of(n: int, seed: int = 1, *, workers: int = 2, root: Path = DATA, base
         "n": n, "seed": seed, "format": spec.id, "spec_hash": spec.hash, "generator_version": GENERATOR_VERSION,
         "built": len(built_jobs), "derived": len(derived_jobs), "classes": dict(sorted(classes.items())),
         "bytes": sum((folder / file_name(p)).stat().st_size for p in plans),
+        # the work of this call (files already in the pool were reused, not made again)
+        "made_built": built_new, "made_derived": derived_new,
         "seconds_built": round(built_s, 2), "seconds_derived": round(derived_s, 2),
-        "ms_per_built": round(1000 * built_s / max(1, len(built_jobs)), 2),
-        "ms_per_derived": round(1000 * derived_s / max(1, len(derived_jobs)), 2),
+        "ms_per_built": round(1000 * built_s / built_new, 2) if built_new else None,
+        "ms_per_derived": round(1000 * derived_s / derived_new, 2) if derived_new else None,
         "workers": workers,
     }
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -10,8 +10,8 @@ worker process (``rss_workers_mb``, from ``getrusage(RUSAGE_CHILDREN)``), and de
 Stages: ``validate`` and ``rollup`` (the project's library calls on the folder),
 ``baseline`` and ``baseline_rollup`` (``baseline.py``, on the first ``--limit`` files; the
 latter also reports the time its validation took, ``detail.seconds_validate``),
-``floor`` (unzip + parse the sheet XML, one process), ``floor2`` (the same over processes),
-``unzip`` (inflate every part, parse nothing).
+``floor`` (unzip + scan the sheet XML for every cell, one process), ``floor2`` (the same
+over processes), ``floor_etree`` (an ElementTree parse instead), ``unzip`` (inflate, no parse).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from typing import Any
 from . import floor
 from .synth import YEAR
 
-STAGES = ("validate", "rollup", "baseline", "baseline_rollup", "floor", "floor2", "unzip")
+STAGES = ("validate", "rollup", "baseline", "baseline_rollup", "floor", "floor2", "floor_etree", "unzip")
 
 
 def peak_mb(who: int) -> float:
@@ -101,6 +101,9 @@ def run(stage: str, folder: Path, roster_path: Path, limit: int | None, workers:
     elif stage == "floor2":
         def work() -> None:
             detail["cells"] = floor.run_parallel(paths, workers or 2)
+    elif stage == "floor_etree":
+        def work() -> None:
+            detail["cells"] = floor.run_etree(paths)
     elif stage == "unzip":
         def work() -> None:
             detail["bytes"] = floor.unzip_only(paths)
