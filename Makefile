@@ -33,8 +33,9 @@ office:
 test: $(STAMP) office lint
 	$(BIN)/pytest
 
+# The speed benchmark (benchmarks/README.md), not part of `make test`: make bench BENCH_ARGS=--quick
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) out build .pytest_cache .mypy_cache .ruff_cache

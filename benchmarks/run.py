@@ -92,7 +92,8 @@ def figure(runs: list[dict[str, Any]], n: int | None = None) -> dict[str, Any]:
     return {
         "files": per, "files_measured": files, "extrapolated": per != files,
         "seconds": round(seconds * per / files, 3), "seconds_measured": round(seconds, 3),
-        "runs": [r["seconds"] for r in runs], "ms_per_file": round(1000 * seconds / files, 3),
+        "runs": [r["seconds"] for r in runs], "cpu_s": [r.get("cpu_s") for r in runs],
+        "ms_per_file": round(1000 * seconds / files, 3),
         "files_per_s": round(files / seconds, 1) if seconds else None,
         "rss_mb": max(r["rss_mb"] for r in runs), "rss_workers_mb": max(r["rss_workers_mb"] for r in runs),
         "load": [r["load"] for r in runs], "detail": runs[-1]["detail"],
@@ -163,7 +164,12 @@ def one_file(rnd: data.Round, runs: int) -> dict[str, Any]:
     valid = next(p for p in rnd.paths if synth.class_of(rnd.seed, int(p.name[:5])) == "valid")
     exe = str(BIN / "consolidate")
     out: dict[str, Any] = {}
-    for name, argv in (("validate_one", [exe, "validate", str(valid)]), ("help", [exe, "--help"])):
+    # as a clerk's install would run it: pandera imports hypothesis when it is installed, and
+    # hypothesis is only a development dependency of ours
+    no_dev = [sys.executable, "-c", "import sys; sys.modules['hypothesis'] = None; sys.argv = ['consolidate', "
+              f"'validate', {str(valid)!r}]; from consolidate.cli import main; main()"]
+    for name, argv in (("validate_one", [exe, "validate", str(valid)]), ("validate_one_no_dev", no_dev),
+                       ("help", [exe, "--help"])):
         walls, rss = [], []
         for _ in range(runs):
             wall, peak, code, _ = child(argv)
@@ -252,7 +258,8 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 def table(result: dict[str, Any]) -> str:
     lines = []
-    head = f"{'N':>6}  {'stage':<16} {'files':>6} {'s':>8} {'ms/file':>8} {'files/s':>8} {'RSS MB':>7} {'wkr MB':>7}  note"
+    head = (f"{'N':>6}  {'stage':<17} {'files':>6} {'s':>8} {'CPU s':>7} {'ms/file':>8} {'files/s':>8} "
+            f"{'RSS MB':>7} {'wkr MB':>7}  note")
     lines.append(head)
     lines.append("-" * len(head))
     for key in sorted(result["sizes"], key=int):
@@ -261,10 +268,10 @@ def table(result: dict[str, Any]) -> str:
                      "floor_etree", "unzip"):
             f = s[name]
             note = f"extrapolated from {f['files_measured']} files" if f["extrapolated"] else ""
-            if f["load"] and max(f["load"]) > 1.0:
-                note += f"{'; ' if note else ''}load {max(f['load']):g}"
-            lines.append(f"{s['n']:>6}  {name:<16} {f['files']:>6} {f['seconds']:>8.2f} {f['ms_per_file']:>8.2f} "
-                         f"{f['files_per_s'] or 0:>8.0f} {f['rss_mb']:>7.0f} {f['rss_workers_mb']:>7.0f}  {note}")
+            cpu = statistics.median(c for c in f["cpu_s"] if c is not None) * f["files"] / f["files_measured"]
+            lines.append(f"{s['n']:>6}  {name:<17} {f['files']:>6} {f['seconds']:>8.2f} {cpu:>7.2f} "
+                         f"{f['ms_per_file']:>8.2f} {f['files_per_s'] or 0:>8.0f} {f['rss_mb']:>7.0f} "
+                         f"{f['rss_workers_mb']:>7.0f}  {note}")
         r = s["ratios"]
         agree = s.get("agreement") or {}
         lines.append(f"{'':>6}  speed-up vs baseline: validate {r['validate_speedup']}x, rollup {r['rollup_speedup']}x; "

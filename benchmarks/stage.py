@@ -4,7 +4,8 @@
 
 Imports the libraries the stage needs and reads the roster first (not timed: the one-file
 command-line figure is where start-up is measured), then times the stage and prints one
-JSON line: files, seconds, the peak RSS of this process (``rss_mb``) and of its largest
+JSON line: files, seconds, CPU seconds (this process and its workers: a serial stage
+that got less CPU than wall time shared the machine), the peak RSS of this process (``rss_mb``) and of its largest
 worker process (``rss_workers_mb``, from ``getrusage(RUSAGE_CHILDREN)``), and details.
 
 Stages: ``validate`` and ``rollup`` (the project's library calls on the folder),
@@ -35,6 +36,12 @@ STAGES = ("validate", "rollup", "baseline", "baseline_rollup", "floor", "floor2"
 
 def peak_mb(who: int) -> float:
     return round(resource.getrusage(who).ru_maxrss / 1024, 1)  # Linux: KiB
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished workers (user + system)."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
 def summary_of(files: Any) -> dict[str, list[Any]]:
@@ -110,12 +117,14 @@ def run(stage: str, folder: Path, roster_path: Path, limit: int | None, workers:
     else:
         raise SystemExit(f"unknown stage {stage!r}; one of {', '.join(STAGES)}")
 
+    cpu_before = cpu_seconds()
     started = time.perf_counter()
     work()
     seconds = time.perf_counter() - started
+    cpu = cpu_seconds() - cpu_before
     if dump is not None and files_out is not None:
         dump.write_text(json.dumps(summary_of(files_out), ensure_ascii=False), encoding="utf-8")
-    return {"stage": stage, "files": len(paths), "seconds": round(seconds, 4),
+    return {"stage": stage, "files": len(paths), "seconds": round(seconds, 4), "cpu_s": round(cpu, 3),
             "rss_mb": peak_mb(resource.RUSAGE_SELF), "rss_workers_mb": peak_mb(resource.RUSAGE_CHILDREN),
             "detail": detail}
 
