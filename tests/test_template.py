@@ -447,3 +447,16 @@ def test_output_mode_writes_locked_plain_numbers() -> None:
             assert c.value == pytest.approx(expected_total(spec, key, values)), key
         assert areas[tid].addresses == {k: b.address for k, b in layout.cells.items()}
         assert areas[tid].side_col == layout.width + 1
+
+
+def test_long_roster_is_built_over_processes_with_the_same_bytes(
+        tmp_path: Path, write_roster: RosterWriter, monkeypatch: pytest.MonkeyPatch) -> None:
+    import consolidate.template as template
+
+    roster = read_roster(write_roster(roster_rows(template.PARALLEL_FROM + 2)))
+    parallel = make_templates("v2021", 2025, roster=roster, out=tmp_path / "parallel")
+    monkeypatch.setattr(template, "PARALLEL_FROM", 10**6)
+    serial = make_templates("v2021", 2025, roster=roster, out=tmp_path / "serial")
+    assert [f.path.name for f in parallel.files] == [f.path.name for f in serial.files]
+    assert [f.sha256 for f in parallel.files] == [f.sha256 for f in serial.files]
+    assert len({f.sha256 for f in parallel.files}) == len(roster.units)  # each unit's own file
