@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ConsolidateError
@@ -35,21 +35,30 @@ class Unit:
 class Roster:
     units: tuple[Unit, ...]
     source: str = ""
+    # lookups by normalised code and name, built once: a province matches thousands of files
+    _codes: dict[str, Unit] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _names: dict[str, Unit] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _positions: dict[int, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for i, u in enumerate(self.units):
+            self._codes.setdefault(normalise_code(u.code), u)
+            self._names.setdefault(normalise_text(u.name), u)
+            self._positions.setdefault(id(u), i)
 
     def by_code(self, code: str) -> Unit | None:
-        code = normalise_code(code)
-        return next((u for u in self.units if u.code == code), None)
+        return self._codes.get(normalise_code(code))
 
     def by_name(self, name: str) -> Unit | None:
-        name = normalise_text(name)
-        return next((u for u in self.units if u.name == name), None)
+        return self._names.get(normalise_text(name))
 
     def find(self, code: str = "", name: str = "") -> Unit | None:
         """The roster unit a submission belongs to: by code first, then by name."""
         return (self.by_code(code) if code else None) or (self.by_name(name) if name else None)
 
     def position(self, unit: Unit) -> int:
-        return self.units.index(unit)
+        found = self._positions.get(id(unit))
+        return found if found is not None else self.units.index(unit)
 
 
 def normalise_text(text: object) -> str:
