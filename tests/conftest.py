@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
+
+# Built specs are cached (consolidate/spec/load.py); the tests keep theirs apart from the user's.
+os.environ.setdefault("CONSOLIDATE_CACHE", tempfile.mkdtemp(prefix="consolidate-cache-"))
 
 from consolidate.uscc import make_uscc
 

@@ -147,3 +147,21 @@ def test_specs_hash_differs_and_is_stable() -> None:
     hashes = {load_spec(f).hash for f in FORMATS}
     assert len(hashes) == 2
     assert load_spec.__wrapped__("v2021", templates_dir()).hash == load_spec("v2021").hash
+
+
+def test_built_spec_is_cached_and_a_changed_file_rebuilds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from consolidate.spec import load as loader
+
+    monkeypatch.setenv("CONSOLIDATE_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "specs").mkdir()
+    folder = _copy_specs(tmp_path / "specs")
+    fresh = loader.load_spec.__wrapped__("v2021", folder)
+    assert len(list((tmp_path / "cache").glob("spec-v2021-*.pickle"))) == 1
+    again = loader.load_spec.__wrapped__("v2021", folder)  # from the cache this time
+    assert again == fresh and again is not fresh
+    path = folder / "v2021.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: 二、主动公开政府信息情况", "title: 二、改了"),
+                    encoding="utf-8")
+    changed = loader.load_spec.__wrapped__("v2021", folder)
+    assert changed.table("t2").title == "二、改了" and changed.hash != fresh.hash
+    assert len(list((tmp_path / "cache").glob("spec-v2021-*.pickle"))) == 2
