@@ -83,3 +83,11 @@ def test_dashes_and_none(raw: str) -> None:
 def test_anything_else_is_text(raw: object) -> None:
     parsed = parse_cell(raw)
     assert parsed.code == "CELL-TEXT" and math.isnan(parsed.value)
+
+
+@pytest.mark.parametrize(("text", "units"), [("26", 26), ("0", 0), ("3.0", 3), ("", 1), ("x", 1), ("-2", 1),
+                                             ("2.5", 1), ("inf", 1), ("nan", 1)])
+def test_meta_units(text: str, units: int) -> None:
+    from consolidate.read.meta import parse_units
+
+    assert parse_units(text) == units

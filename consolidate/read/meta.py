@@ -74,11 +74,15 @@ def parse_year(text: object) -> int | None:
 
 
 def parse_units(text: str) -> int:
+    """_meta's ``units``: how many units a roll-up totals (0 when nothing was counted);
+    anything that is not a whole number of 0 or more reads as 1 (one submission)."""
     try:
-        units = int(float(text))
-    except (ValueError, OverflowError):  # not a number, or inf
+        value = float(text)
+    except (ValueError, OverflowError):  # not a number
         return 1
-    return units if units >= 1 else 1
+    if not value.is_integer() or value < 0:  # inf, nan, fractions, negatives
+        return 1
+    return int(value)
 
 
 def read_identity(grids: Iterable[Grid], common: Common, at_cells: bool = True) -> dict[str, str]:
