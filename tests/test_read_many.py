@@ -96,3 +96,16 @@ def test_a_file_that_kills_its_worker_is_unreadable_and_the_batch_goes_on(tmp_pa
     assert crashed.status == "unreadable" and [f.code for f in crashed.findings] == ["FILE-CORRUPT"]
     assert crashed.sha256 is not None
     assert [_comparable(r) for r in results if r is not crashed] == expected
+
+
+def test_files_at_the_template_places_share_one_address_map(tmp_path: Path) -> None:
+    paths = []
+    for i, data in enumerate([submission(seed=1), submission(seed=2),
+                              submission(seed=3, kind="foreign", shift={"t3": (1, 1)})]):
+        paths.append(tmp_path / f"{i}.xlsx")
+        paths[-1].write_bytes(data)
+    first, second, shifted = read_many(paths, workers=1)
+    assert first.addresses is second.addresses  # one shared map, not a copy per file
+    assert first.addresses == read_submission(paths[0]).addresses  # and the same content
+    assert shifted.addresses is not first.addresses
+    assert shifted.addresses["t3.new.natural"] != first.addresses["t3.new.natural"]
