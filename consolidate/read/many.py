@@ -58,28 +58,15 @@ def iter_many(paths: Iterable[Path | str], format_hint: str | None = None, worke
         yield shared_addresses(result)
 
 
-_LAYOUT_ADDRESSES: dict[str, tuple[dict[str, tuple[str, str]], ...]] = {}
-
-
-def _layout_addresses(format_id: str) -> tuple[dict[str, tuple[str, str]], ...]:
-    """The cell addresses of the template's and the summary's layouts of one format."""
-    known = _LAYOUT_ADDRESSES.get(format_id)
-    if known is None:
-        from ..spec import load_spec, summary_layout, template_layout
-
-        spec = load_spec(format_id)
-        known = tuple({key: (lay.sheet, box.address) for lay in layouts.values() for key, box in lay.cells.items()}
-                      for layouts in (template_layout(spec), summary_layout(spec)))
-        _LAYOUT_ADDRESSES[format_id] = known
-    return known
-
-
 def shared_addresses(result: FileResult) -> FileResult:
     """A file whose cells all stand where its layout puts them (nearly every file) shares
     one read-only address map with the others instead of holding its own ~17 KB copy:
     a province's 10,000 results are ~170 MB lighter. Nothing changes for the others."""
     if result.format is not None and result.addresses:
-        for known in _layout_addresses(result.format):
+        from ..spec import cell_addresses, load_spec
+
+        spec = load_spec(result.format)
+        for known in (cell_addresses(spec), cell_addresses(spec, "summary")):
             if result.addresses == known:
                 result.addresses = known
                 break

@@ -17,7 +17,7 @@ from ..errors import ConsolidateError
 from ..findings import Finding, FindingFactory, Place
 from ..report import FileResult
 from ..roster import Roster
-from ..spec import FormatSpec, a1, format_for_year, identity_cells, load_common, load_spec, summary_layout
+from ..spec import FormatSpec, a1, cell_addresses, format_for_year, identity_cells, load_common, load_spec
 from .select import Selection, select
 from .totals import total_values
 from .yoy import Yoy, compare
@@ -85,8 +85,7 @@ class RollupData:
 def totals_as_file(spec: FormatSpec, year: int, totals: dict[str, float], name: str, code: str,
                    units: int) -> FileResult:
     """The totals as one more "file", so the rules engine can check them at the 汇总 addresses."""
-    layout = summary_layout(spec)
-    addresses = {k: (lay.sheet, box.address) for lay in layout.values() for k, box in lay.cells.items()}
+    addresses = cell_addresses(spec, "summary")
     return FileResult(path=TOTALS_PATH, sha256=None, size=None, mtime=None, status="valid", format=spec.id,
                       kind="rollup", units=units, identity={"unit_name": name, "unit_code": code, "year": str(year)},
                       year=year, values=dict(totals), addresses=addresses)
@@ -170,8 +169,7 @@ def build(
         last_year = the_year - 1
         last_spec = load_spec(format_for_year(last_year))
         last = select(conform(previous, last_spec, last_year), roster, include_unlisted=True)
-        layout = summary_layout(spec)
-        where = {k: (lay.sheet, box.address) for lay in layout.values() for k, box in lay.cells.items()}
+        where = cell_addresses(spec, "summary")
 
         def district_place(key: str) -> Place:
             return Place.of_cell(spec.cell(key), *where[key])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..findings import Finding, FindingFactory, Place
 from ..report import FileResult
 from ..roster import normalise_code, normalise_text
-from ..spec import FormatSpec, template_layout
+from ..spec import FormatSpec, cell_addresses
 from .select import Selection, UnitRow
 from .totals import AMOUNT_PLACES, total_values
 
@@ -125,7 +125,7 @@ def compare(spec: FormatSpec, previous_spec: FormatSpec, previous_year: int, uni
     that is not one of this year's units), else the sum of last year's counted files.
     """
     keys = common_keys(spec, previous_spec)
-    layout = {k: (lay.sheet, box.address) for lay in template_layout(spec).values() for k, box in lay.cells.items()}
+    layout = cell_addresses(spec)
     last_by_code: dict[str, FileResult] = {}
     last_by_name: dict[str, FileResult] = {}
     summaries: list[tuple[bool, FileResult]] = []  # (names this level, file)

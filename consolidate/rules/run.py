@@ -20,7 +20,7 @@ import pandera.pandas as pa
 
 from ..findings import Finding, FindingFactory, Place, Value
 from ..report import FileResult
-from ..spec import FormatSpec, load_spec, template_layout
+from ..spec import FormatSpec, cell_addresses, load_spec
 from .order import sort_findings
 from .schema import RuleSchema, rule_schema
 
@@ -31,21 +31,8 @@ def number(value: float) -> Value:
     return int(value) if value.is_integer() else value
 
 
-_ADDRESSES: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
-
-
-def default_addresses(spec: FormatSpec) -> dict[str, tuple[str, str]]:
-    """Cell key -> (sheet, "D12") in our template: where a cell is when the reader says nothing."""
-    cached = _ADDRESSES.get((spec.id, spec.hash))
-    if cached is None:
-        cached = {key: (layout.sheet, box.address)
-                  for layout in template_layout(spec).values() for key, box in layout.cells.items()}
-        _ADDRESSES[(spec.id, spec.hash)] = cached
-    return cached
-
-
 def place_of(spec: FormatSpec, file: FileResult, key: str) -> Place:
-    sheet, address = file.addresses.get(key) or default_addresses(spec)[key]
+    sheet, address = file.addresses.get(key) or cell_addresses(spec)[key]
     return Place.of_cell(spec.cell(key), sheet, address)
 
 

@@ -181,3 +181,20 @@ def identity_cells(common: Common) -> dict[str, tuple[int, int]]:
 def meta_cells(common: Common) -> dict[str, tuple[int, int]]:
     """_meta: key -> (row, col) of its value; the key itself stands in column A."""
     return {k: (i, 1) for i, k in enumerate(common.meta_keys)}
+
+
+_ADDRESSES: dict[tuple[str, str, str], dict[str, tuple[str, str]]] = {}
+
+
+def cell_addresses(spec: FormatSpec, layout: Literal["template", "summary"] = "template") -> dict[str, tuple[str, str]]:
+    """Spec cell key -> (sheet, "D12") in the template's or the summary's layout.
+
+    Built once per spec and shared: callers read it, never change it.
+    """
+    key = (spec.id, spec.hash, layout)
+    known = _ADDRESSES.get(key)
+    if known is None:
+        layouts = template_layout(spec) if layout == "template" else summary_layout(spec)
+        known = {k: (lay.sheet, box.address) for lay in layouts.values() for k, box in lay.cells.items()}
+        _ADDRESSES[key] = known
+    return known
