@@ -3,9 +3,9 @@ computed from the spec alone, independent of the workbook writer."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Mapping
 
+from factories import balanced_values
 from openpyxl.worksheet.worksheet import Worksheet
 
 from consolidate.spec import FormatSpec, template_layout
@@ -13,31 +13,9 @@ from consolidate.xlsx import table_checks
 
 
 def balanced_inputs(spec: FormatSpec, seed: int = 1) -> dict[str, float]:
-    """Random inputs (no totals) that satisfy every rule of the format: 表三 balances in
-    every column (the carry-over row takes what the outcomes leave); amounts have
-    decimals, v2019's 本年增/减 may be negative."""
-    rng = random.Random(seed)
-    values: dict[str, float] = {}
-    for cell in spec.cells:
-        if cell.is_total:
-            continue
-        if cell.kind == "amount":
-            values[cell.key] = round(rng.uniform(0, 500), 4)
-        elif cell.kind == "signed":
-            values[cell.key] = rng.randint(-20, 20)
-        else:
-            values[cell.key] = rng.randint(0, 30)
-    balance = spec.rule("T3-BALANCE").params
-    for col in dict.fromkeys(c.column for c in spec.cells if c.table == "t3" and not c.is_total):
-        outcome_keys = spec.cell(f"t3.{balance['rhs'][0]}.{col}").sum_of
-        received = sum(values[f"t3.{r}.{col}"] for r in balance["lhs"])
-        for key in outcome_keys:
-            values[key] = 0
-        for _ in range(rng.randint(0, int(received))):
-            values[rng.choice(outcome_keys)] += 1
-        done = sum(values[k] for k in outcome_keys)
-        values[f"t3.{balance['fix']}.{col}"] = received - done
-    return values
+    """Random inputs (no totals) that satisfy every rule of the format (``balanced_values``
+    of the shared factories, with counts up to 30 and v2019's 本年增/减 from -30 to 30)."""
+    return {k: v for k, v in balanced_values(spec, seed, high=30).items() if not spec.cell(k).is_total}
 
 
 def expected_total(spec: FormatSpec, key: str, values: Mapping[str, float]) -> float:
