@@ -8,10 +8,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ConsolidateError
 from .roster import Roster
 from .spec.model import Lang
+
+if TYPE_CHECKING:  # rollup imports pandas; this module stays import-light
+    from .rollup import RollupResult
 
 SUMMARY = "汇总表.xlsx"
 REPORT = "审核报告.xlsx"
@@ -30,7 +34,7 @@ class RoundResult:
     annotated: tuple[Path, ...]  # the copies written, one per file with findings
     annotate_problems: tuple[str, ...]  # files that could not be annotated (the others were)
     templates: tuple[Path, ...]
-    rollup: object  # the RollupResult (kept untyped here so this module stays import-light)
+    rollup: RollupResult
 
 
 def _inside(child: Path, parent: Path) -> bool:

@@ -56,8 +56,8 @@ def run(
                                previous=previous or (), templates=templates, lang=language, workers=workers,
                                on_progress=progress)
     rolled = result.rollup
-    render_summary(out_console, rolled.report, language, hint=False)  # type: ignore[attr-defined]
-    render_rollup(out_console, rolled)  # type: ignore[arg-type]
+    render_summary(out_console, rolled.report, language, hint=False)
+    render_rollup(out_console, rolled)
     for problem in result.annotate_problems:
         err_console.print(f"[yellow]未能生成退改文件[/]：{problem}", soft_wrap=True)
     out_console.print("\n[bold]输出文件[/]：", soft_wrap=True)
@@ -71,4 +71,4 @@ def run(
         lines.append((result.templates[0].parent, f"模板：{len(result.templates)} 个单位的空白模板"))
     for path, what in lines:
         out_console.print(f"  {path}  —  {what}", soft_wrap=True, highlight=False, markup=False)
-    raise typer.Exit(EXIT_DATA if strict and not rolled.complete else EXIT_OK)  # type: ignore[attr-defined]
+    raise typer.Exit(EXIT_DATA if strict and not rolled.complete else EXIT_OK)
