@@ -414,11 +414,16 @@ def _finish(workbook: Workbook, data: bytes, result: FileResult, tag: str, lang:
 
 
 def _save_bytes(workbook: Workbook, source: Path) -> bytes:
+    from openpyxl.writer.excel import ExcelWriter
+
     raw = io.BytesIO()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            workbook.save(raw)
+            # ExcelWriter, not workbook.save(): save() stamps the modified date with the clock,
+            # so two runs a second apart gave different bytes; _finish has set the dates.
+            with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+                ExcelWriter(workbook, archive).save()
     except Exception as exc:  # openpyxl could read it but not write it back
         raise AnnotateError(
             f"{source.name}：无法生成问题标注副本（保存失败：{type(exc).__name__}）。请按审核结果中的问题清单退改。",
