@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint office bench clean
+.PHONY: demo test lint office bench clean catalog
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/consolidate run samples/demo/submissions --roster samples/demo/roster.csv \
 	  --previous samples/demo/previous --year 2025 --templates --out out/demo
+
+# The text catalog: compile consolidate/locale/*/LC_MESSAGES/django.po (the .mo files are committed).
+catalog: $(STAMP)
+	$(BIN)/python scripts/compile_catalog.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check consolidate tests benchmarks samples

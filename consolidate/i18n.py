@@ -1,0 +1,108 @@
+"""The one catalog of every text a person reads, through gettext.
+
+Chinese is the source language: a message id is the Chinese text itself, exactly as the
+clerk reads it (official wording included), and ``locale/en/LC_MESSAGES/django.po`` gives
+its English. ``locale/zh_Hans/LC_MESSAGES/django.po`` holds the other direction, for the
+texts of third-party code whose source language is English (click's usage errors, typer's
+help panels): their English message ids translated into Chinese.
+
+The domain is ``django`` so that the web application's ``{% translate %}`` and
+``gettext`` read the very same compiled catalogs (``LOCALE_PATHS``); the library reads
+them with the standard library's :mod:`gettext`. The spec's own messages (rule and
+finding texts) stay in the YAML, in both languages.
+
+Usage::
+
+    from consolidate.i18n import _, N_, language
+
+    TITLE = N_("审核报告")           # marked where it is defined, translated where it is shown
+    with language("en"):
+        _(TITLE)                       # "Check report"
+        _("共 {n} 个文件").format(n=3)  # placeholders are str.format fields
+
+The language is a context variable (``zh`` by default), so a web request or a command sets
+it for its own work without touching anyone else's. Compile the ``.po`` files with
+``make catalog`` (``scripts/compile_catalog.py``); a test fails when a compiled catalog is
+stale or a marked text has no English.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+DOMAIN = "django"
+LOCALE_DIR = Path(__file__).parent / "locale"
+# gettext's directory name for each of our languages (Django's `zh-hans` is `zh_Hans`).
+LOCALE_NAMES: dict[Lang, str] = {"zh": "zh_Hans", "en": "en"}
+
+_active: ContextVar[tuple[Lang, _gettext.NullTranslations] | None] = ContextVar("consolidate_language",
+                                                                                 default=None)
+
+
+def translations(lang: Lang) -> _gettext.NullTranslations:
+    """The compiled catalog of ``lang`` (the standard library keeps each file parsed once)."""
+    return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[LOCALE_NAMES[lang]], fallback=True)
+
+
+def current() -> Lang:
+    """The language texts are shown in now."""
+    active = _active.get()
+    return active[0] if active else "zh"
+
+
+def _catalog() -> _gettext.NullTranslations:
+    active = _active.get()
+    if active is None:
+        active = ("zh", translations("zh"))
+        _active.set(active)
+    return active[1]
+
+
+def _(message: str) -> str:
+    """``message`` (a Chinese source text) in the current language."""
+    return _catalog().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """A text that depends on a count: the Chinese source has one form, English two."""
+    return _catalog().ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a text for the catalog where it is defined; translate it with ``_`` where it is shown."""
+    return message
+
+
+def check_lang(lang: str) -> Lang:
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}: one of {', '.join(LANGS)}")
+    return lang  # type: ignore[return-value]
+
+
+def activate(lang: str) -> None:
+    """Show texts in ``lang`` from now on, in this context (a command's whole run)."""
+    checked = check_lang(lang)
+    _active.set((checked, translations(checked)))
+
+
+@contextmanager
+def language(lang: str) -> Iterator[None]:
+    """Show texts in ``lang`` inside the block."""
+    checked = check_lang(lang)
+    token = _active.set((checked, translations(checked)))
+    try:
+        yield
+    finally:
+        _active.reset(token)
+
+
+def in_language(lang: str, message: str) -> str:
+    """``message`` in ``lang`` whatever the current language (a report written in both)."""
+    return translations(check_lang(lang)).gettext(message)
