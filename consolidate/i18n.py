@@ -59,10 +59,11 @@ def current() -> Lang:
 
 def _catalog() -> _gettext.NullTranslations:
     active = _active.get()
-    if active is None:
-        active = ("zh", translations("zh"))
-        _active.set(active)
-    return active[1]
+    if active is not None:
+        return active[1]
+    catalog = translations("zh")
+    _active.set(("zh", catalog))
+    return catalog
 
 
 def _(message: str) -> str:
