@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from .roster import Roster, Unit
 from .spec import FORMATS, Common, FormatSpec, TableLayout, format_for_year, identity_cells, load_common, load_spec
 from .spec import template_layout as _template_layout
 from .spec.layout import col_letter
+from .writing import staged_folder, write_atomically
 from .xlsx import texts
 from .xlsx.checks import write_checks
 from .xlsx.meta import IdentityValue, write_identity, write_meta
@@ -298,45 +298,57 @@ def make_templates(format_id: str, year: int, *, roster: Roster | None, out: Pat
             f"nothing was written. Choose another --out, or --force to overwrite.",
         )
     files: list[TemplateFile] = []
+    to_write: list[tuple[Path, bytes]] = []
     for path, unit, data in built:
         status: Literal["written", "unchanged"] = "written"
         if path.is_file() and path.read_bytes() == data:
             status = "unchanged"
         else:
-            _write_atomically(path, data)
+            to_write.append((path, data))
         files.append(TemplateFile(path, unit, len(data), hashlib.sha256(data).hexdigest(), status))
+    _write_all(out, to_write)
     return TemplateRun(spec.id, spec.name, year, out, tuple(files))
+
+
+def _write_all(out: Path, files: list[tuple[Path, bytes]]) -> None:
+    """One file atomically; a roster's folder staged, so it appears with every unit's file or not at all."""
+    try:
+        if len(files) == 1 and files[0][0] == out:
+            write_atomically(out, files[0][1])
+        elif files:
+            with staged_folder(out) as staging:
+                for path, data in files:
+                    write_atomically(staging / path.name, data)
+    except OSError as exc:
+        raise ConsolidateError(f"无法写入 {out}（{exc.strerror}）。请检查输出位置是否可写、文件是否正在 Excel 中打开。",
+                               f"cannot write {out} ({exc.strerror}).") from exc
 
 
 PARALLEL_FROM = 16  # units; below this, starting processes costs more than it saves
 
 
-def _build_one(format_id: str, year: int, unit: Unit | None) -> bytes:
-    return build_workbook(load_spec(format_id), year, unit)
-
-
 def _build_all(spec: FormatSpec, year: int, units: list[Unit | None]) -> list[bytes]:
     """Every unit's workbook, in roster order: over the cores (forked processes) for a long
-    roster. The bytes do not depend on which process built them."""
-    import multiprocessing
+    roster. The bytes do not depend on which process built them; Ctrl-C stops every worker."""
+    from .parallel import Failed, Workers, default_workers, start_method
 
-    workers = min(os.cpu_count() or 1, 8)
-    if len(units) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    workers = min(default_workers(), 8)
+    if len(units) < PARALLEL_FROM or workers < 2 or start_method() != "fork":
         return [build_workbook(spec, year, unit) for unit in units]
-    from concurrent.futures import ProcessPoolExecutor
-    from functools import partial
+    size = max(1, len(units) // (workers * 4))
+    chunks = [units[i:i + size] for i in range(0, len(units), size)]
+    out: list[bytes] = []
+    with Workers(workers, "fork") as pool:
+        futures = [pool.submit(_build_chunk, spec.id, year, chunk) for chunk in chunks]
+        for future in futures:
+            built = pool.outcome(future)
+            if isinstance(built, Failed):  # not expected of our own code: say so rather than hang
+                raise ConsolidateError(f"生成模板的进程意外停止（{built.detail}）。请重试。",
+                                       f"a process building the templates stopped ({built.detail}). Try again.")
+            out += built
+    return out
 
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        chunk = max(1, len(units) // (workers * 4))
-        return list(pool.map(partial(_build_one, spec.id, year), units, chunksize=chunk))
 
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise ConsolidateError(f"无法写入 {path}（{exc.strerror}）。请检查输出位置是否可写、文件是否正在 Excel 中打开。",
-                               f"cannot write {path} ({exc.strerror}).") from exc
+def _build_chunk(format_id: str, year: int, units: list[Unit | None]) -> list[bytes]:
+    spec = load_spec(format_id)
+    return [build_workbook(spec, year, unit) for unit in units]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -49,6 +48,7 @@ def rollup(
     退出码：0 完成；1 使用 --strict 且有单位未报送或报表有错误；2 用法错误。
     """
     from ..rollup import rollup as run_rollup
+    from ..rollup.run import rollup_json
     from ..roster import read_roster
     from .render import ProgressBar
     from .rollup_render import render_rollup
@@ -64,17 +64,10 @@ def rollup(
         with ProgressBar(err_console, "zh") as progress:
             result = run_rollup(paths, out=out, roster=units, year=report_year, format_id=fmt, previous=previous or (),
                                 include_unlisted=include_unlisted, name=name, code=code, workers=workers,
-                                on_progress=progress)
-        if json_out is not None:
-            text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
-            if to_stdout:
-                sys.stdout.write(text)
-                sys.stdout.flush()
-            else:
-                try:
-                    Path(json_out).write_text(text, encoding="utf-8")
-                except OSError as exc:
-                    raise fail(f"无法写入 JSON 文件 {json_out}（{exc.strerror}）。") from None
+                                on_progress=progress, json_out=None if json_out in (None, "-") else Path(json_out))
+        if to_stdout:
+            sys.stdout.write(rollup_json(result))
+            sys.stdout.flush()
     render_rollup(console, result)
     if json_out is not None and not to_stdout:
         console.print(f"JSON：{json_out}", soft_wrap=True)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..i18n import N_
 from . import app
 from .common import EXIT_DATA, EXIT_OK, cannot_proceed, err_console, fail, out_console, parse_year
 
@@ -57,6 +58,7 @@ def validate(
     from ..output.json_report import report_json, write_json
     from ..roster import read_roster
     from ..validate import validate as run_validate
+    from ..writing import refuse_inside_inputs
     from .render import ProgressBar, render_summary, render_written
 
     language: Lang = _choice(lang, LANGS, "--lang") or "zh"  # type: ignore[assignment]
@@ -65,6 +67,10 @@ def validate(
     to_stdout = json_out == "-"
     console = err_console if to_stdout else out_console
     with cannot_proceed(language):
+        for output, what in ((annotate, N_("问题标注文件夹")), (report, N_("审核结果工作簿")),
+                             (None if json_out in (None, "-") else Path(json_out), N_("JSON 报告"))):
+            if output is not None:  # refused before any work: no command writes into the folder it reads
+                refuse_inside_inputs(output, paths, what)
         units = read_roster(roster) if roster is not None else None
         with ProgressBar(err_console, language) as progress:
             result = run_validate(paths, format_id=fmt, year=report_year, roster=units, workers=workers,

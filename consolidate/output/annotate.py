@@ -53,6 +53,7 @@ from ..errors import ConsolidateError
 from ..findings import Finding, Value, count_by_severity
 from ..report import FileResult, Report
 from ..spec.model import Lang
+from ..writing import same_file, staged_folder, write_atomically
 from ..xlsx.findings_sheet import (
     COLUMNS,
     SEVERITY_COLOURS,
@@ -64,7 +65,6 @@ from ..xlsx.findings_sheet import (
     shown_width,
 )
 from ..xlsx.styles import FONT, HEADER_FILL, text_width
-from .paths import same_file, write_atomically
 
 SUFFIX: dict[Lang, str] = {"zh": "_问题标注", "en": "_annotated"}
 SHEET: dict[Lang, str] = {"zh": "问题清单", "en": "Findings"}
@@ -127,34 +127,36 @@ def annotate_report(report: Report, out_dir: Path, *, lang: Lang = "zh") -> list
     Raises :class:`ConsolidateError` only when ``out_dir`` cannot be made.
     """
     out_dir = Path(out_dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConsolidateError(
-            f"无法创建问题标注文件夹 {out_dir}（{exc.strerror or exc}）。请换一个文件夹。",
-            f"cannot create the folder {out_dir} for annotated copies ({exc.strerror or exc}).",
-        ) from exc
     inputs = [Path(f.path) for f in report.files]
     done: list[Annotated] = []
-    for result in report.files:
-        try:
-            done.append(Annotated(result.path, annotate_file(result, out_dir, lang=lang, inputs=inputs)))
-        except AnnotateError as exc:
-            done.append(Annotated(result.path, None, exc))
+    try:
+        with staged_folder(out_dir) as stage:  # the copies appear together, when all are written
+            for result in report.files:
+                try:
+                    done.append(Annotated(result.path, annotate_file(result, out_dir, lang=lang, inputs=inputs,
+                                                                     stage=stage)))
+                except AnnotateError as exc:
+                    done.append(Annotated(result.path, None, exc))
+    except OSError as exc:
+        raise ConsolidateError(
+            f"无法写入问题标注文件夹 {out_dir}（{exc.strerror or exc}）。请换一个文件夹。",
+            f"cannot write the folder {out_dir} for annotated copies ({exc.strerror or exc}).",
+        ) from exc
     return done
 
 
 def annotate_file(result: FileResult, out_dir: Path, *, lang: Lang = "zh",
-                  inputs: Iterable[Path] = ()) -> Path | None:
+                  inputs: Iterable[Path] = (), stage: Path | None = None) -> Path | None:
     """Write the annotated copy of ``result``'s workbook into ``out_dir``; return its path.
 
-    Returns None for an unreadable file and for a file without findings. ``inputs``: other
+    Returns None for an unreadable file and for a file without errors or warnings (notes need no copy). ``inputs``: other
     input files of the run, never written over (the source itself never is). Raises
     :class:`AnnotateError` when this file cannot be copied (changed since it was checked,
-    or openpyxl cannot open it) or the copy cannot be written.
+    or openpyxl cannot open it) or the copy cannot be written. ``stage``: write the copy
+    there instead (under the name it will have in ``out_dir``, where it is moved later).
     """
-    if result.status == "unreadable" or not result.findings:
-        return None
+    if result.status == "unreadable" or all(f.severity == "info" for f in result.findings):
+        return None  # a note (提示) needs no correction: nothing to send back
     source = Path(result.path)
     data = _read_source(source, result)
     workbook = _load(data, source)
@@ -165,10 +167,9 @@ def annotate_file(result: FileResult, out_dir: Path, *, lang: Lang = "zh",
     tag = source_tag(source)
     _finish(workbook, data, result, tag, lang)
     out = _save_bytes(workbook, source)
-    target = copy_path(result, Path(out_dir), tag, lang, [source, *inputs])
+    target = copy_path(result, Path(out_dir), tag, lang, [source, *inputs], stage)
     try:
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
-        write_atomically(target, out)
+        write_atomically(target if stage is None else stage / target.name, out)
     except OSError as exc:
         raise AnnotateError(
             f"{source.name}：无法写入问题标注副本 {target}（{exc.strerror or exc}）。",
@@ -483,17 +484,19 @@ def _tag_of(path: Path) -> str | None:
     return match.group(1) if match else None
 
 
-def copy_path(result: FileResult, out_dir: Path, tag: str, lang: Lang, keep: Sequence[Path]) -> Path:
+def copy_path(result: FileResult, out_dir: Path, tag: str, lang: Lang, keep: Sequence[Path],
+              stage: Path | None = None) -> Path:
     """The first free name: ``<stem>_问题标注.xlsx``, then ``(2)``, ``(3)`` ...
 
     A name is free when no file has it, or when it holds our earlier copy of the same
-    input (that copy is replaced); a file in ``keep`` (the inputs) is never free.
+    input (that copy is replaced); a file in ``keep`` (the inputs) is never free, nor a name
+    already written in ``stage`` by this run.
     """
     stem = copy_stem(result)
     for n in range(1, 10_000):
         name = f"{stem}{SUFFIX[lang]}{'' if n == 1 else f'({n})'}.xlsx"
         candidate = out_dir / name
-        if any(same_file(candidate, k) for k in keep):
+        if any(same_file(candidate, k) for k in keep) or (stage is not None and (stage / name).exists()):
             continue
         if not candidate.exists() or (candidate.is_file() and _tag_of(candidate) == tag):
             return candidate

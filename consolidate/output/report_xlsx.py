@@ -28,6 +28,7 @@ from ..findings import Status, Value
 from ..report import FileResult, Report
 from ..spec import FORMATS, load_spec
 from ..spec.model import Lang
+from ..writing import same_file, write_atomically
 from ..xlsx.findings_sheet import (
     SEVERITY_COLOURS,
     fit_width,
@@ -40,7 +41,6 @@ from ..xlsx.findings_sheet import (
     finding_rows as _finding_rows,
 )
 from ..xlsx.styles import CHARSET, FAIL_FILL, FAIL_FONT, FONT, FONT_SIZE, HEADER_FILL, PASS_FILL, PASS_FONT
-from .paths import same_file, write_atomically
 
 CREATED = datetime(2000, 1, 1)  # pinned: the same report gives the same bytes
 

@@ -9,20 +9,21 @@ line to render and to decide its exit code. It never prints and never exits.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..errors import ConsolidateError
 from ..findings import Finding
+from ..i18n import N_
 from ..report import Report
 from ..roster import Roster
 from ..spec.model import Lang
+from ..writing import refuse_inside_inputs, write_atomically
 from . import texts
 from .data import RollupData, build, round_year
 from .previous import with_units
@@ -112,39 +113,40 @@ class RollupResult:
         }
 
 
-def _inputs(paths: Sequence[Path | str], out: Path) -> tuple[list[Path], tuple[str, ...]]:
-    """The files to read. The output workbook is left out when a folder holds it from an
-    earlier run (it is a summary of ours); any other input it would overwrite is refused."""
-    from ..read import read_submission
+def _inputs(paths: Sequence[Path | str], out: Path) -> list[Path]:
+    """The files to read; an output inside an input folder, or over an input file, is refused
+    (the next run would read it as a submission, or a unit's file would be lost)."""
     from ..validate import expand_paths
 
-    target = out.resolve()
-    named = {Path(p).resolve() for p in paths if not Path(p).is_dir()}
-    files, skipped = [], []
-    for p in expand_paths(paths):
-        if p.resolve() != target:
-            files.append(p)
-        elif target not in named and read_submission(p).kind == "rollup":
-            skipped.append(str(p))
-        else:
-            raise ConsolidateError(
-                f"汇总表 {out} 是要汇总的文件之一，写入会覆盖它（输入文件不得改动）。请用 --out 写到别的位置。",
-                f"the summary {out} is one of the inputs and would overwrite it. Write it elsewhere with --out.",
-            )
-    return files, tuple(skipped)
+    refuse_inside_inputs(out, paths, N_("汇总表"))
+    return expand_paths(paths)
 
 
 def _write(out: Path, data: bytes) -> None:
     """Write through a temporary file beside ``out`` so a failed run leaves no half workbook."""
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=out.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, out)
+        write_atomically(out, data)
     except OSError as exc:
         raise ConsolidateError(f"无法写入汇总表 {out}（{exc.strerror}）。请检查文件夹是否存在、文件是否正在 Excel 中打开。",
                                f"cannot write the summary {out} ({exc.strerror}). Is it open in Excel?") from exc
+
+
+def rollup_json(result: RollupResult, lang: Lang = "zh") -> str:
+    """The roll-up as strict JSON (unreadable numbers, NaN in the library, are ``null``)."""
+    from ..output.json_report import json_ready
+
+    return json.dumps(json_ready(result.to_dict(lang)), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def write_rollup_json(result: RollupResult, path: Path, inputs: Sequence[Path | str], lang: Lang = "zh") -> None:
+    """Write :func:`rollup_json` to ``path`` atomically, never into an input folder nor over an input."""
+    path = Path(path)
+    refuse_inside_inputs(path, [*inputs, *(Path(f.path) for f in result.report.files)], N_("JSON 文件"))
+    try:
+        write_atomically(path, rollup_json(result, lang).encode("utf-8"))
+    except OSError as exc:
+        raise ConsolidateError(f"无法写入 JSON 文件 {path}（{exc.strerror or exc}）。",
+                               f"cannot write the JSON file {path} ({exc.strerror or exc}).") from exc
 
 
 def rollup(
@@ -161,6 +163,8 @@ def rollup(
     workers: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     now: datetime | None = None,
+    json_out: Path | None = None,
+    lang: Lang = "zh",
 ) -> RollupResult:
     """Validate ``paths`` (files and folders), roll the accepted submissions up, write ``out``.
 
@@ -168,21 +172,25 @@ def rollup(
     the round (default: the year most files state, its national format); ``previous``: last
     year's summary or submissions (for 同比); ``include_unlisted``: count units off the
     roster; ``name``/``code``: this level's own name and code (default: the roster's common
-    上级单位); ``now``: the time the 说明 sheet reports (default: the clock).
+    上级单位); ``now``: the time the 说明 sheet reports (default: the clock); ``json_out``: also
+    write the result as JSON there (in ``lang``). No output may be inside an input folder.
     """
     from ..validate import validate
 
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise ConsolidateError(f"汇总表的文件名应以 .xlsx 结尾：{out}", f"the summary must be an .xlsx file: {out}")
-    files, skipped = _inputs(paths, out)
+    refuse_inside_inputs(out, previous, N_("汇总表"))
+    if json_out is not None:
+        refuse_inside_inputs(Path(json_out), [*paths, *previous], N_("JSON 文件"))
+    files = _inputs(paths, out)
     if not files:
         raise ConsolidateError("没有要汇总的文件。", "no files to roll up.")
     report = validate(files, format_id=format_id, year=year, roster=roster, workers=workers, on_progress=on_progress)
     the_year = round_year(report.files, year)
     previous_report = None
     if previous:
-        previous_files, _ = _inputs(previous, out)
+        previous_files = _inputs(previous, out)
         previous_report = validate(previous_files, year=the_year - 1, roster=roster, workers=workers)
     data = build(report.files, roster=roster, year=the_year, format_id=format_id,
                  previous=with_units(previous_report.files) if previous_report else (),
@@ -190,5 +198,8 @@ def rollup(
                  name=name, code=code)
     ran_at = now or datetime.now().replace(microsecond=0)
     _write(out, summary_bytes(data, now=ran_at, tool_version=__version__))
-    return RollupResult(data=data, out=out, report=report, previous_report=previous_report,
-                        tool_version=__version__, ran_at=ran_at, skipped=tuple(str(PurePath(s)) for s in skipped))
+    result = RollupResult(data=data, out=out, report=report, previous_report=previous_report,
+                          tool_version=__version__, ran_at=ran_at)
+    if json_out is not None:
+        write_rollup_json(result, Path(json_out), [*paths, *previous], lang)
+    return result
