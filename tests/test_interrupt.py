@@ -25,9 +25,10 @@ from factories import submission
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the benchmarks package, beside tests/
 
-from benchmarks.interrupt import Trial, demo_copies, run_args, template_args, trial  # noqa: E402
-from consolidate.i18n import _  # noqa: E402
-from consolidate.read import read_many  # noqa: E402
+from benchmarks.interrupt import Trial, demo_copies, run_args, template_args, trial
+from consolidate.i18n import _
+from consolidate.read import read_many
+
 
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -218,7 +218,8 @@ def test_output_is_never_an_input_nor_inside_an_input_folder(tmp_path: Path) -> 
     for out in (tmp_path / "in" / "汇总.xlsx", tmp_path / "in" / "新建文件夹" / "汇总.xlsx"):
         with pytest.raises(ConsolidateError, match="输入文件夹"):  # as `run` refuses it
             rollup([tmp_path / "in"], out=out, roster=roster, now=NOW)
-        assert not out.exists() and not out.parent.name == "新建文件夹" or not out.parent.exists()
+        assert not out.exists()
+    assert not (tmp_path / "in" / "新建文件夹").exists()  # no empty output folder either
     with pytest.raises(ConsolidateError, match="输入文件夹"):  # the JSON too, before any work
         rollup([tmp_path / "in"], out=tmp_path / "汇总.xlsx", roster=roster, now=NOW,
                json_out=tmp_path / "in" / "汇总.json")

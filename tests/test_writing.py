@@ -150,7 +150,7 @@ def test_rollup_json_is_strict_and_written_whole(folder: Path, tmp_path: Path, u
     text = written.read_text(encoding="utf-8")
     assert "NaN" not in text and mode(written) == 0o644 and ours(tmp_path) == []
     data = json.loads(text, parse_constant=lambda c: pytest.fail(f"not strict JSON: {c}"))
-    unread = [f for f in data["files"] if f["path"].endswith("甲.xlsx")][0]
+    unread = next(f for f in data["files"] if f["path"].endswith("甲.xlsx"))
     assert any(x["code"] == "CELL-TEXT" for x in unread["findings"])
     stdout = runner.invoke(app, ["rollup", str(folder), "--name", "示例县", "--out", str(out), "--json", "-"])
     assert "NaN" not in stdout.stdout

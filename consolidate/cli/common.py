@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 import typer
 from rich.console import Console
 
 from ..errors import ConsolidateError, SpecError
+from ..i18n import _
 
 err_console = Console(stderr=True, highlight=False)
 out_console = Console(highlight=False)
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+FIRST_YEAR = 1990  # the earliest year --year takes; the last is next year
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
@@ -28,6 +31,10 @@ def parse_year(text: str | None) -> int | None:
     value = text.strip().removesuffix("年度").removesuffix("年")
     if not value.isdigit() or len(value) != 4:
         raise fail(f"--year 应为四位年份（例如 2025），不是“{text}”。")
+    last = date.today().year + 1
+    if not FIRST_YEAR <= int(value) <= last:  # a typo (2205, 1925) must not start a round
+        raise fail(_("--year {year} 不在 {first} 到 {last} 年之间，请检查年份。").format(
+            year=value, first=FIRST_YEAR, last=last))
     return int(value)
 
 
