@@ -14,6 +14,13 @@ class ConsolidateError(Exception):
     def message(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
 
+    @classmethod
+    def from_catalog(cls, message: str, **params: object) -> ConsolidateError:
+        """The error of a catalog text (its Chinese msgid, marked ``N_``) with ``params``, in both languages."""
+        from .i18n import in_language
+
+        return cls(*(in_language(lang, message).format(**params) for lang in ("zh", "en")))
+
 
 class SpecError(Exception):
     """A spec file that cannot be used: names the file, the place and the problem."""

@@ -68,6 +68,14 @@ def where_text(lang: Lang, sheet: str | None = None, cell: str | None = None, la
 
 
 @dataclass(frozen=True)
+class InLanguages:
+    """A message parameter that is itself a text, in both languages (a hint such as “（应填 3）”)."""
+
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
 class Place:
     """Where a finding points: a statistical cell, a label, a sheet, or the whole file."""
 
@@ -85,7 +93,10 @@ class Place:
 
 
 def _render(template: str, place: Place, lang: Lang, params: Mapping[str, Any]) -> str:
-    values = {k: fmt_number(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+    """``params``: values, or a :class:`InLanguages` text that differs by language."""
+    values = {k: fmt_number(v) if isinstance(v, int | float) and not isinstance(v, bool)
+              else v.zh if isinstance(v, InLanguages) and lang == "zh"
+              else v.en if isinstance(v, InLanguages) else v
               for k, v in params.items()}
     return template.format(where=where_text(lang, place.sheet, place.cell, place.label, place.file), **values)
 

@@ -69,7 +69,7 @@ def run_round(
             result = rollup(paths, out=stage / SUMMARY, roster=roster, year=year, format_id=format_id,
                             previous=previous, workers=workers, on_progress=on_progress, now=now)
             report = result.report
-            write_report(report, stage / REPORT, lang=lang)
+            write_report(report, stage / REPORT, lang=lang, roster=roster)
             write_json(report, stage / JSON, lang=lang)
             done = annotate_report(report, stage / ANNOTATED, lang=lang)
             written: tuple[Path, ...] = ()

@@ -28,6 +28,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from . import __version__
 from .errors import ConsolidateError
+from .i18n import N_
 from .roster import Roster, Unit
 from .spec import FORMATS, Common, FormatSpec, TableLayout, format_for_year, identity_cells, load_common, load_spec
 from .spec import template_layout as _template_layout
@@ -239,9 +240,10 @@ class TemplateRun:
         return sum(1 for f in self.files if f.status == "written")
 
 
-def check_format_year(format_id: str, year: int, *, force: bool = False) -> FormatSpec:
-    """The spec of ``format_id``, if it may be used for ``year`` (or ``force``)."""
-    if format_id not in FORMATS:
+def check_format_year(format_id: str | None, year: int, *, force: bool = False) -> FormatSpec:
+    """The spec of ``format_id``, if it may be used for ``year`` (or ``force``); with no
+    ``format_id``, the format of ``year``."""
+    if format_id is not None and format_id not in FORMATS:
         raise ConsolidateError(
             f"没有“{format_id}”这种格式。可选：v2021（2021年格式，2021 年度及以后，默认）、v2019（2019年格式，2019、2020 年度）。",
             f"unknown format {format_id!r}; use v2021 (the default, 2021 and later) or v2019 (2019 and 2020).",
@@ -251,12 +253,12 @@ def check_format_year(format_id: str, year: int, *, force: bool = False) -> Form
             f"年度 {year} 不对：统计表的国家格式从 {FIRST_YEAR} 年度开始，请填写 {FIRST_YEAR} 年及以后的四位年份。",
             f"year {year}: the national formats start with {FIRST_YEAR}; give a four-digit year from {FIRST_YEAR}.",
         )
-    spec = load_spec(format_id)
+    spec = load_spec(format_id or format_for_year(year))
     if not spec.covers(year) and not force:
         expected = load_spec(format_for_year(year))
         raise ConsolidateError(
             f"{year} 年度的报告应使用{expected.name}（{expected.notice}，--format {expected.id}），"
-            f"不能使用{spec.name}（{spec.notice}）。请去掉 --format 或改为 --format {expected.id}；"
+            f"不能使用{spec.name}（{spec.notice}）。请改为 --format {expected.id}（不给 --format 时按年度自动选择）；"
             f"如确需生成（例如重新下发旧格式），请加 --force。",
             f"a report for {year} uses the {expected.id} format ({expected.notice}), not {spec.id}; "
             f"use --format {expected.id}, or --force if you really mean it.",
@@ -264,10 +266,11 @@ def check_format_year(format_id: str, year: int, *, force: bool = False) -> Form
     return spec
 
 
-def make_templates(format_id: str, year: int, *, roster: Roster | None, out: Path,
+def make_templates(format_id: str | None, year: int, *, roster: Roster | None, out: Path,
                    force: bool = False) -> TemplateRun:
     """Write the templates: ``out`` is the file (or a folder for the blank template) without
-    a roster, the folder of one file per unit with one. Refuses a format that does not
+    a roster, the folder of one file per unit with one. ``format_id`` None: the format of
+    ``year``. Refuses a format that does not
     cover ``year`` and an existing file with other content (both unless ``force``); in that
     case nothing is written. A file already holding the same bytes is left as it is."""
     spec = check_format_year(format_id, year, force=force)
@@ -343,8 +346,8 @@ def _build_all(spec: FormatSpec, year: int, units: list[Unit | None]) -> list[by
         for future in futures:
             built = pool.outcome(future)
             if isinstance(built, Failed):  # not expected of our own code: say so rather than hang
-                raise ConsolidateError(f"生成模板的进程意外停止（{built.detail}）。请重试。",
-                                       f"a process building the templates stopped ({built.detail}). Try again.")
+                raise ConsolidateError.from_catalog(N_("生成模板的进程意外停止（{detail}）。请重试。"),
+                                                    detail=built.detail)
             out += built
     return out
 

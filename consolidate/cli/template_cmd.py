@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 
 @app.command("template")
 def template(
-    format_id: Annotated[str, typer.Option(
+    format_id: Annotated[str | None, typer.Option(
         "--format", "-f", metavar="v2021|v2019",
-        help="国家格式：v2021（2021 年度及以后，默认）或 v2019（2019、2020 年度）。")] = "v2021",
+        help="国家格式：v2021（2021 年度及以后）或 v2019（2019、2020 年度）；默认按年度确定。")] = None,
     year: Annotated[str | None, typer.Option(
         "--year", "-y", metavar="YEAR", help="报告年度，默认为上一年。")] = None,
     roster: Annotated[Path | None, typer.Option(
@@ -44,7 +44,7 @@ def template(
         units = read_roster(roster) if roster is not None else None
         if out is None:
             out = Path(f"{report_year}年度模板") if units is not None else Path(template_file_name(report_year, None))
-        run = make_templates(format_id.strip().lower(), report_year, roster=units, out=out, force=force)
+        run = make_templates(format_id.strip().lower() if format_id else None, report_year, roster=units, out=out, force=force)
     _render(run, time.perf_counter() - started)
 
 

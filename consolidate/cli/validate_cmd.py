@@ -86,7 +86,7 @@ def validate(
         if report is not None:
             from ..output.report_xlsx import write_report
 
-            write_report(result, report, lang=language)
+            write_report(result, report, lang=language, roster=units)
             render_written(console, language, "report", path=report)
         if annotate is not None:
             from ..output.annotate import annotate_report

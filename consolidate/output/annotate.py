@@ -51,6 +51,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import ConsolidateError
 from ..findings import Finding, Value, count_by_severity
+from ..i18n import N_, in_language
 from ..report import FileResult, Report
 from ..spec.model import Lang
 from ..writing import same_file, staged_folder, write_atomically
@@ -105,6 +106,13 @@ TEXT: dict[Lang, dict[str, str]] = {
         "unknown": "(blank)",
     },
 }
+
+
+# A file in the wrong national format cannot be corrected cell by cell: the unit fills the new template.
+WRONG_FORMAT = frozenset({"VERSION", "FORMAT-MISMATCH"})
+WRONG_FORMAT_TODO = N_("本文件使用的统计表格式不对（见下表），在本文件上修改无法通过审核。"
+                       "请下载并填写本年度的新模板，把数字填入新模板后重新报送。")
+WRONG_FORMAT_HOW = N_("下表说明应使用哪种格式；新模板可向政务公开办索取。本文件不必修改，也不必再报送。")
 
 
 class AnnotateError(ConsolidateError):
@@ -310,13 +318,15 @@ def add_findings_sheet(workbook: Workbook, result: FileResult, numbered: Sequenc
     counts = count_by_severity([f for _, f in numbered])
     unit = result.unit_name or UNNAMED_UNIT[lang]
     code = text["code"].format(code=result.unit_code) if result.unit_code else ""
+    wrong_format = any(f.code in WRONG_FORMAT for _, f in numbered)
     heading = (
         text["title"].format(unit=unit),
         text["about"].format(unit=unit, code=code, file=Path(result.path).name,
                              year=result.year if result.year is not None else text["unknown"]),
         text["counts"].format(n=len(numbered), **counts),
-        text["todo_errors"] if counts["error"] else text["todo_clean"],
-        text["how"],
+        in_language(lang, WRONG_FORMAT_TODO) if wrong_format
+        else text["todo_errors"] if counts["error"] else text["todo_clean"],
+        in_language(lang, WRONG_FORMAT_HOW) if wrong_format else text["how"],
     )
     font = Font(name=FONT, size=11)
     for i, line in enumerate(heading, start=1):

@@ -11,6 +11,7 @@ so a unit name beginning with ``=`` never becomes a formula.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..errors import ConsolidateError
 from ..findings import Status, Value
 from ..report import FileResult, Report
+from ..roster import Roster
 from ..spec import FORMATS, load_spec
 from ..spec.model import Lang
 from ..writing import same_file, write_atomically
@@ -205,8 +207,19 @@ def _write_files_sheet(workbook: Workbook, report: Report, lang: Lang) -> Worksh
     return ws
 
 
-def report_bytes(report: Report, *, lang: Lang = "zh") -> bytes:
-    """The report workbook as bytes (what :func:`write_report` writes)."""
+def in_roster_order(report: Report, roster: Roster | None) -> Report:
+    """The report with its files in roster order (files off the roster last, each group in the
+    order they were checked); unchanged without a roster."""
+    if roster is None:
+        return report
+    files = sorted(report.files, key=lambda f: roster.rank(f.unit_code, f.unit_name))  # a stable sort
+    return dataclasses.replace(report, files=files)
+
+
+def report_bytes(report: Report, *, lang: Lang = "zh", roster: Roster | None = None) -> bytes:
+    """The report workbook as bytes (what :func:`write_report` writes); with a ``roster``,
+    files are listed in its order."""
+    report = in_roster_order(report, roster)
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {
         "in_memory": True,
@@ -225,7 +238,7 @@ def report_bytes(report: Report, *, lang: Lang = "zh") -> bytes:
     return buffer.getvalue()
 
 
-def write_report(report: Report, path: Path, *, lang: Lang = "zh") -> None:
+def write_report(report: Report, path: Path, *, lang: Lang = "zh", roster: Roster | None = None) -> None:
     """Write the validation report workbook to ``path`` (replaced atomically).
 
     Raises :class:`ConsolidateError` when ``path`` is one of the report's input files or
@@ -238,7 +251,7 @@ def write_report(report: Report, path: Path, *, lang: Lang = "zh") -> None:
             f"the report workbook {path} is one of the files being checked; inputs are never overwritten. "
             "Choose another name.",
         )
-    data = report_bytes(report, lang=lang)
+    data = report_bytes(report, lang=lang, roster=roster)
     try:
         write_atomically(path, data)
     except OSError as exc:

@@ -22,7 +22,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..findings import Finding, FindingFactory, Place, Status, fmt_number
+from ..findings import Finding, FindingFactory, InLanguages, Place, Status, fmt_number
+from ..i18n import N_, in_language
 from ..report import FileResult, Kind
 from ..spec import DEFAULT_FORMAT, FORMATS, Common, FormatSpec, format_for_year, load_common, load_spec
 from ..spec.layout import a1, summary_layout, template_layout
@@ -389,7 +390,11 @@ class _Reading:
                 return
         values[key] = parsed.value
         if parsed.code is not None:
-            extra = {"value": parsed.value} if parsed.ok else {}
+            extra: dict[str, Any] = {"value": parsed.value} if parsed.ok else {}
+            if parsed.suggested is not None:  # “3件”: say what to type
+                extra.update(expected=parsed.suggested, hint=InLanguages(
+                    *(in_language(lang, N_("（应填 {number}）")).format(number=fmt_number(parsed.suggested))
+                      for lang in ("zh", "en"))))
             self._cell_finding(parsed.code, key, address, sheet, found=parsed.found, **extra)
         if not parsed.ok:
             return
@@ -401,7 +406,7 @@ class _Reading:
     def _cell_finding(self, code: str, key: str, address: str, sheet: str, **params: Any) -> None:
         assert self.spec is not None
         place = Place.of_cell(self.spec.cell(key), sheet, address)
-        self.findings.append(self.factory.common(code, place, hint="", **params))
+        self.findings.append(self.factory.common(code, place, **{"hint": "", **params}))
 
     def _recompute(self) -> None:
         """Totals that hold their formula: the sum of their parts, as Excel's SUM (blanks count 0)."""

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ..dates import parse_date
 from ..report import FileResult
 from ..roster import Roster, Unit, normalise_code, normalise_text
 from . import texts
-from .dates import parse_date
 from .texts import Fate
 
 
