@@ -199,8 +199,9 @@ def read_roster(path: Path | str) -> Roster:
                 "把单元格格式设为“文本”，再重新输入这些代码（或从原始名单复制粘贴），保存后重试。"),
                 file=path.name, row=number, name=name, code=code)
         if looks_like_uscc(code) and (problem := uscc_problem(code)):
-            raise RosterError(f"{where}（{name}）：统一社会信用代码 {code} {problem}。请核对。",
-                              f"roster {path.name}, row {number}: invalid unified social credit code {code}.")
+            raise RosterError(f"{where}（{name}）：统一社会信用代码 {code} {problem.render('zh')}。请核对。",
+                              f"roster {path.name}, row {number}: the unified social credit code {code} "
+                              f"{problem.render('en')}.")
         if code in seen_codes:
             raise RosterError(f"{where}（{name}）：单位代码 {code} 与第 {seen_codes[code]} 行重复。每个单位的代码必须唯一。",
                               f"roster {path.name}, row {number}: code {code} repeats row {seen_codes[code]}.")

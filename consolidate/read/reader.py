@@ -22,8 +22,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..findings import Finding, FindingFactory, InLanguages, Place, Status, fmt_number
-from ..i18n import N_, in_language
+from ..findings import Finding, FindingFactory, Place, Status, fmt_number
+from ..i18n import N_, Msg
 from ..report import FileResult, Kind
 from ..spec import DEFAULT_FORMAT, FORMATS, Common, FormatSpec, format_for_year, load_common, load_spec
 from ..spec.layout import a1, summary_layout, template_layout
@@ -267,9 +267,9 @@ class _Reading:
         _, _, spec, placed = best
         self._start(spec, "foreign")
         if problem is None:
-            self._file_finding("META-MISSING", format_name=spec.name)
+            self._file_finding("META-MISSING", format_name=Msg(spec.name))
         else:
-            self._file_finding("META-BAD", format_name=spec.name, detail=problem)
+            self._file_finding("META-BAD", format_name=Msg(spec.name), detail=problem)
         for tid, plan in plans_for(spec, "template").items():
             located = placed.get(tid)
             if located is None:
@@ -392,9 +392,8 @@ class _Reading:
         if parsed.code is not None:
             extra: dict[str, Any] = {"value": parsed.value} if parsed.ok else {}
             if parsed.suggested is not None:  # “3件”: say what to type
-                extra.update(expected=parsed.suggested, hint=InLanguages(
-                    *(in_language(lang, N_("（应填 {number}）")).format(number=fmt_number(parsed.suggested))
-                      for lang in ("zh", "en"))))
+                extra.update(expected=parsed.suggested,
+                             hint=Msg(N_("（应填 {number}）"), {"number": fmt_number(parsed.suggested)}))
             self._cell_finding(parsed.code, key, address, sheet, found=parsed.found, **extra)
         if not parsed.ok:
             return
