@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -167,3 +168,25 @@ def test_rollup_json_turns_a_missing_number_into_null(folder: Path, tmp_path: Pa
     broken = dataclasses.replace(result, data=dataclasses.replace(
         result.data, totals={**result.data.totals, key: float("nan")}))
     assert json.loads(rollup_json(broken))["totals"][key] is None
+
+
+def test_our_report_and_own_summary_among_the_inputs_are_recognised(tmp_path: Path) -> None:
+    from consolidate.rollup import rollup
+    from consolidate.roster import read_roster
+    from consolidate.round import run_round
+    from consolidate.validate import validate
+
+    roster = read_roster(DEMO / "roster.csv")
+    first = run_round([DEMO / "submissions"], out_dir=tmp_path / "第一轮", roster=roster, year=2025)
+    inputs = tmp_path / "收到的报表"
+    shutil.copytree(DEMO / "submissions", inputs)
+    shutil.copy(first.report, inputs / "审核报告.xlsx")  # a clerk saved the outputs among the inputs
+    shutil.copy(first.summary, inputs / "汇总表.xlsx")
+    report = validate([inputs], roster=roster, year=2025)
+    assert report.skipped == (str(inputs / "审核报告.xlsx"),)
+    assert str(inputs / "审核报告.xlsx") not in [f.path for f in report.files]
+    again = rollup([inputs], out=tmp_path / "汇总表.xlsx", roster=roster, year=2025)
+    assert set(again.skipped) == {str(inputs / "审核报告.xlsx"), str(inputs / "汇总表.xlsx")}
+    listed = {f.file.path for f in again.data.selection.files}
+    assert str(inputs / "汇总表.xlsx") not in listed and str(inputs / "审核报告.xlsx") not in listed
+    assert again.data.totals == first.rollup.data.totals  # nothing counted twice

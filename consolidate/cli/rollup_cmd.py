@@ -21,7 +21,6 @@ from .common import (
     METAVAR_YEAR,
     cannot_proceed,
     err_console,
-    fail,
     out_console,
     parse_format,
     parse_lang,

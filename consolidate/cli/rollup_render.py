@@ -86,5 +86,5 @@ def render_rollup(console: Console, result: RollupResult) -> None:
         console.print(_("与 {year} 年对比：{n} 条跨年度提示（见“同比”表）。").format(year=data.yoy.previous_year, n=n),
                       soft_wrap=True)
     for path in result.skipped:
-        console.print("[dim]{}[/]".format(escape(_("跳过上次生成的汇总表：{path}").format(path=path))), soft_wrap=True)
+        console.print("[dim]{}[/]".format(escape(_("跳过本程序生成的文件（审核报告或本级的汇总表，不是下级的报表）：{path}").format(path=path))), soft_wrap=True)
     console.print(_("汇总表：[bold]{path}[/]").format(path=escape(str(result.out))), soft_wrap=True)

@@ -26,6 +26,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..errors import ConsolidateError
 from ..findings import Status, Value
+from ..read.meta import REPORT_KIND
 from ..report import FileResult, Report
 from ..roster import Roster
 from ..spec import FORMATS, load_spec
@@ -42,6 +43,7 @@ from ..xlsx.findings_sheet import (
 from ..xlsx.findings_sheet import (
     finding_rows as _finding_rows,
 )
+from ..xlsx.meta import write_meta
 from ..xlsx.styles import CHARSET, FAIL_FILL, FAIL_FONT, FONT, FONT_SIZE, HEADER_FILL, PASS_FILL, PASS_FONT
 
 CREATED = datetime(2000, 1, 1)  # pinned: the same report gives the same bytes
@@ -233,6 +235,7 @@ def report_bytes(report: Report, *, lang: Lang = "zh", roster: Roster | None = N
     rows = _finding_rows(report.files, lang=lang)
     write_findings_sheet(workbook, text["findings_sheet"], rows, lang,
                          heading=(text["findings_heading"].format(n=len(rows)), text["findings_how"]))
+    write_meta(workbook, {"kind": REPORT_KIND, "tool_version": report.tool_version})  # found among inputs, it is skipped
     files.activate()
     workbook.close()
     return buffer.getvalue()

@@ -20,6 +20,7 @@ from .locate import cell_text, normalise
 from .sheets import Grid
 
 KINDS = {"template": "template", "rollup": "rollup"}
+REPORT_KIND = "check-report"  # _meta kind of our 审核报告 workbook: an output of ours, never a submission
 DATE_FIELDS = ("filled_on",)  # 填报信息 fields holding a date
 LAYOUTS = ("template", "summary")
 _YEAR = re.compile(r"^(\d{4})(?:\.0+)?(?:年度?|年)?$")

@@ -9,6 +9,7 @@ line to render and to decide its exit code. It never prints and never exits.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,11 +22,11 @@ from ..errors import ConsolidateError
 from ..findings import Finding
 from ..i18n import N_
 from ..report import Report
-from ..roster import Roster
+from ..roster import Roster, normalise_text
 from ..spec.model import Lang
 from ..writing import refuse_inside_inputs, write_atomically
 from . import texts
-from .data import RollupData, build, round_year
+from .data import RollupData, build, default_district_name, round_year
 from .previous import with_units
 from .summary import summary_bytes
 
@@ -38,7 +39,7 @@ class RollupResult:
     previous_report: Report | None
     tool_version: str
     ran_at: datetime
-    skipped: tuple[str, ...] = ()  # inputs left out: the output workbook itself, found in an input folder
+    skipped: tuple[str, ...] = ()  # files of ours left out: report workbooks, this level's own summary
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -122,6 +123,20 @@ def _inputs(paths: Sequence[Path | str], out: Path) -> list[Path]:
     return expand_paths(paths)
 
 
+def _without_own_summary(report: Report, own: str) -> Report:
+    """A summary of ours made for this very level (an earlier run's output, last year's summary)
+    found among the inputs is not a submission of a unit below: it is left out, and said so."""
+    if not own:
+        return report
+    mine = normalise_text(own)
+    ours = [f for f in report.files if f.kind == "rollup" and normalise_text(f.unit_name) == mine]
+    if not ours:
+        return report
+    left_out = {id(f) for f in ours}
+    return dataclasses.replace(report, files=[f for f in report.files if id(f) not in left_out],
+                               skipped=(*report.skipped, *(f.path for f in ours)))
+
+
 def _write(out: Path, data: bytes) -> None:
     """Write through a temporary file beside ``out`` so a failed run leaves no half workbook."""
     try:
@@ -187,6 +202,7 @@ def rollup(
     if not files:
         raise ConsolidateError("没有要汇总的文件。", "no files to roll up.")
     report = validate(files, format_id=format_id, year=year, roster=roster, workers=workers, on_progress=on_progress)
+    report = _without_own_summary(report, name if name is not None else default_district_name(roster))
     the_year = round_year(report.files, year)
     previous_report = None
     if previous:
@@ -199,7 +215,7 @@ def rollup(
     ran_at = now or datetime.now().replace(microsecond=0)
     _write(out, summary_bytes(data, now=ran_at, tool_version=__version__))
     result = RollupResult(data=data, out=out, report=report, previous_report=previous_report,
-                          tool_version=__version__, ran_at=ran_at)
+                          tool_version=__version__, ran_at=ran_at, skipped=report.skipped)
     if json_out is not None:
         write_rollup_json(result, Path(json_out), [*paths, *previous], lang)
     return result
