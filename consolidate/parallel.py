@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
+
+from .writing import interrupts_held
 
 T = TypeVar("T")
 
@@ -52,18 +52,6 @@ class Failed:
     detail: str
 
 
-@contextmanager
-def _sigint_held() -> Iterator[None]:
-    if hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread():
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            yield
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, old)
-    else:
-        yield
-
-
 class Workers(AbstractContextManager["Workers"]):
     """A pool of ``workers`` processes; every worker is stopped when the block ends."""
 
@@ -81,7 +69,7 @@ class Workers(AbstractContextManager["Workers"]):
 
     def submit(self, function: Callable[..., T], *args: Any, timeout: float | None = None) -> Future[T]:
         """Run ``function(*args)`` in a worker; past ``timeout`` seconds of running, the worker is ended."""
-        with _sigint_held():  # the first task forks the workers
+        with interrupts_held():  # the first task forks the workers
             return self._active_pool().schedule(function, args=args, timeout=timeout)
 
     @staticmethod

@@ -67,9 +67,10 @@ def refuse_inside_inputs(output: Path, inputs: Iterable[Path | str], what: str) 
 
 
 @contextmanager
-def _interrupts_deferred() -> Iterator[None]:
-    """Hold Ctrl-C back for the few renames that put finished outputs in place (the main
-    thread of a POSIX process; elsewhere signals do not reach this code anyway)."""
+def interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C (and SIGTERM) back for a moment that must not be cut: the few renames that
+    put finished outputs in place, the forking of workers. It is delivered when the block
+    ends. Only in the main thread of a POSIX process (elsewhere signals do not reach this code)."""
     if hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread():
         old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
@@ -113,7 +114,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        with _interrupts_deferred():
+        with interrupts_held():
             os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -136,7 +137,7 @@ def staged_folder(target: Path) -> Iterator[Path]:
     try:
         staging.mkdir()
         yield staging
-        with _interrupts_deferred():
+        with interrupts_held():
             if not target.exists():
                 os.replace(staging, target)
             else:
