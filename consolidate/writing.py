@@ -58,7 +58,7 @@ def refuse_inside_inputs(output: Path, inputs: Iterable[Path | str], what: str) 
             message = N_("{what} {out} 位于输入文件夹 {folder} 之内：下一次运行会把生成的文件当作报表读入，"
                          "也可能覆盖报送的文件。请把输出放到输入文件夹之外。")
         elif not folder.is_dir() and same_file(output, folder):
-            message = N_("{what} {out} 就是输入文件之一，写入会覆盖它（输入文件不得改动）。请换一个位置。")
+            message = N_("{what} {out} 就是输入文件之一：不能覆盖报送的文件（输入文件不得改动）。请换一个位置。")
         else:
             continue
         zh, en = (in_language(lang, message).format(what=in_language(lang, what), out=output, folder=folder)

@@ -245,7 +245,7 @@ def write_report(report: Report, path: Path, *, lang: Lang = "zh", roster: Roste
     """Write the validation report workbook to ``path`` (replaced atomically).
 
     Raises :class:`ConsolidateError` when ``path`` is one of the report's input files or
-    cannot be written (no such folder, no permission, open in Excel on Windows).
+    cannot be written (no permission, open in Excel on Windows); a missing folder is made.
     """
     path = Path(path)
     if any(same_file(path, Path(f.path)) for f in report.files):
