@@ -1,0 +1,110 @@
+"""A report as plain text: what a clerk gets by saving the published page or document as .txt.
+
+Three ways a table survives as text, told apart by the lines themselves:
+
+- one cell a line, each cell line starting with a tab, a blank line after each row (Word's
+  "save as plain text", as the seeds in ``../shared/seeds/`` are): merged cells collapse to
+  one line, the lower part of a cell merged down is an empty cell line;
+- tab-separated rows, one row a line (copied from a web page or a PDF, or OCR output);
+- pipe-separated rows (``规章 | 0 | 0 | 0 |``, as Markdown writes a table).
+
+Every other line is a paragraph. Rows are numbered by their line in the file (``第 120 行``),
+which any text editor can jump to.
+"""
+
+from __future__ import annotations
+
+from ...i18n import _
+from .model import DocCell, DocRow, Document, Paragraph
+
+MAX_TEXT_BYTES = 8 * 1024 * 1024  # a report as text is some 50 KB
+
+
+def decode(data: bytes) -> str | None:
+    """The text of a text file (UTF-8 with or without BOM, UTF-16 with BOM, GB18030), or None."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    if b"\0" in data[:4096]:
+        return None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _line_where(n: int) -> str:
+    return _("第 {n} 行").format(n=n)
+
+
+def parse_text(text: str) -> Document:
+    """The text's paragraphs and table rows, in order."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    doc = Document("txt")
+    tabbed = sum(1 for line in lines if "\t" in line.lstrip("\t").rstrip("\t"))
+    if tabbed >= 3:
+        _rows_per_line(lines, doc, "\t")
+    elif sum(1 for line in lines if line.startswith("\t")) >= 3:
+        _cell_per_line(lines, doc)
+    else:
+        _rows_per_line(lines, doc, "|")
+    return doc
+
+
+def _cell_per_line(lines: list[str], doc: Document) -> None:
+    table = -1
+    cells: list[DocCell] = []
+    start = 0
+    last_was_row = False
+
+    def end_row() -> None:
+        nonlocal cells, last_was_row
+        if cells:
+            doc.items.append(DocRow(tuple(cells), _line_where(start), table))
+            cells = []
+            last_was_row = True
+
+    for n, line in enumerate(lines, start=1):
+        if line.startswith("\t"):
+            if not cells:
+                start = n
+                if not last_was_row:
+                    table += 1
+            cells.append(DocCell(_clean(line[1:])))
+        elif not line.strip():
+            end_row()
+        else:
+            end_row()
+            last_was_row = False
+            doc.items.append(Paragraph(_clean(line)))
+    end_row()
+
+
+def _rows_per_line(lines: list[str], doc: Document, sep: str) -> None:
+    table = -1
+    last_was_row = False
+    for n, line in enumerate(lines, start=1):
+        body = line.strip()
+        if sep == "|":
+            body = body.strip("|")
+        if sep in line and body:
+            parts = [_clean(p) for p in (line.split(sep) if sep == "\t" else body.split(sep))]
+            while parts and not parts[-1]:
+                parts.pop()
+            if parts:
+                if not last_was_row:
+                    table += 1
+                doc.items.append(DocRow(tuple(DocCell(p) for p in parts), _line_where(n), table))
+                last_was_row = True
+                continue
+        if line.strip():
+            doc.items.append(Paragraph(_clean(line)))
+            last_was_row = False
+
+
+def _clean(text: str) -> str:
+    return text.replace("\u3000", " ").replace("\xa0", " ").replace("[bookmark: _GoBack]", "").strip()
