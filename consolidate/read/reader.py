@@ -28,7 +28,7 @@ from ..spec import DEFAULT_FORMAT, FORMATS, Common, FormatSpec, format_for_year,
 from ..spec.layout import summary_layout, template_layout
 from .archive import MAX_FILE_BYTES, Unreadable, open_package
 from .documents import DocBook, document_type, open_document, unit_and_year
-from .locate import STRUCTURAL, Located, TablePlan, TextIndex, check_at, locate, plan_of
+from .locate import STRUCTURAL, Located, TablePlan, TextIndex, check_at, locate, plan_of, similar
 from .meta import KINDS, check_meta, layout_name, parse_units, parse_year, read_identity, read_meta
 from .sheets import Book, Grid
 from .sniff import sniff
@@ -208,7 +208,7 @@ class _Reading:
         identity["unit_name"], identity["year"] = unit, str(year) if year else ""
         self.result.identity, self.result.year = identity, year
         self._read_foreign(book, None, kind="report", container=container)
-        if self.spec is None and container == "txt":  # no table at all: a text file, as before
+        if self.spec is None:  # no statistical table at all: what the file is, as for any other file
             raise Unreadable(sniffed)
 
     def _read_by_position(self, book: Book, plans: dict[str, TablePlan]) -> None:
@@ -341,6 +341,9 @@ class _Reading:
 
     def _label_findings(self, grid: Grid, located: Located) -> None:
         for check in located.problems:
+            if not grid.positional and check.status == "typo" and not check.structural and (
+                    check.box.role == "title" or not similar(check.found, check.box.text)):
+                continue  # a document's titles are paragraphs; other text where a caption was: none there
             if check.status in ("alias", "typo"):
                 code = "LABEL-ALIAS" if check.status == "alias" else "LABEL-TYPO"
                 self.findings.append(self.factory.common(
@@ -352,12 +355,22 @@ class _Reading:
         their count, not by the header: a header or a group label that is garbled or missing
         is a warning, and only a row label that does not match leaves the table unread."""
         blocking = None
+        loose = []
         for check in located.problems:
             if check.status != "mismatch":
                 continue
             if check.box.role == "row_label":
                 blocking = blocking or check
             else:
+                loose.append(check)
+        if len(loose) > 3:  # a header OCR broke up: one finding for the table
+            first = loose[0]
+            self.findings.append(self.factory.common(
+                "REPORT-HEADER-GARBLED", Place(grid.name, grid.address(first.row, first.col)),
+                table=located.plan.layout.table.short_name, count=len(loose), expected=first.box.text,
+                found=first.found))
+        else:
+            for check in loose:
                 self.findings.append(self.factory.common(
                     "REPORT-HEADER", Place(grid.name, grid.address(check.row, check.col)), expected=check.box.text,
                     found=check.found))

@@ -16,7 +16,7 @@ from .model import Document
 
 __all__ = ["CONTAINERS", "DocBook", "Document", "document_type", "open_document", "unit_and_year"]
 
-CONTAINERS = ("txt", "html", "docx", "pdf")
+CONTAINERS = ("txt",)  # html, docx and pdf follow
 MAX_ROWS = 20_000  # table rows in one document (a report has about a hundred)
 MAX_CELLS = 200  # cells in one row (the widest official table has 16)
 
@@ -25,6 +25,11 @@ _DOCX_PART = b"word/document.xml"
 
 def document_type(data: bytes, sniffed: str) -> str | None:
     """txt, html, docx or pdf when the bytes are such a document, else None."""
+    kind = _container(data, sniffed)
+    return kind if kind in CONTAINERS else None
+
+
+def _container(data: bytes, sniffed: str) -> str | None:
     if sniffed == "zip":
         return "docx" if _DOCX_PART in data else None
     if sniffed == "FILE-PDF":

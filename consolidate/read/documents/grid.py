@@ -40,10 +40,11 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _NOT_LABEL_CJK = frozenset("无元万件个千亿百空")
 _LEVELS = (
     re.compile(r"^[一二三四五六七八九十]{1,3}[、,.，．]"),
-    re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]"),
+    re.compile(r"^[（(]?[一二三四五六七八九十]{1,3}[）)]"),
     re.compile(r"^\d{1,2}[、,.，．]"),
 )
 _PLAIN = re.compile(r"^\d{1,15}(?:\.\d{1,15})?$")  # a number as a document writes it: read as it is
+_STRAY = frozenset("()[]-_,.·'\"")
 GAP = 2  # blank rows between two of the document's tables
 
 
@@ -58,6 +59,8 @@ def is_label(text: str) -> bool:
 def level(text: str) -> int | None:
     """The numbering level of a row label: 0 for ``一、``, 1 for ``（一）``, 2 for ``1.``."""
     folded = unicodedata.normalize("NFKC", text).strip()
+    if folded[:1] in _STRAY and len(folded) > 2 and folded[1:2] in _STRAY:  # "()六)其他处理": OCR's bracket
+        folded = folded.lstrip("".join(_STRAY))
     for i, pattern in enumerate(_LEVELS):
         if pattern.match(folded):
             return i
@@ -103,56 +106,148 @@ class DocGrid(Grid):
         self.index = index  # id of a DocRow -> its row here
 
     def address(self, row: int, col: int) -> str:
-        if 0 <= row < len(self.where) and self.where[row]:
-            return self.where[row]
+        """The document's name for the row (the next named row for a spare row above a table)."""
+        for r in range(max(row, 0), len(self.where)):
+            if self.where[r]:
+                return self.where[r]
         return a1(row, col)
+
+
+def _split(row: DocRow) -> tuple[list[DocCell], list[DocCell]]:
+    """A row's label cells (each numbered label on its own) and its value cells."""
+    cells = list(row.cells)
+    labelled = [i for i, c in enumerate(cells) if is_label(c.text)]
+    cut = labelled[-1] + 1 if labelled else 0
+    return cells[:cut], cells[cut:]
+
+
+def _numbered(labels: list[DocCell]) -> bool:
+    named = [c for c in labels if c.text]
+    return bool(named) and level(_pieces(named[-1].text)[-1]) is not None
+
+
+def _filled(cells: list[DocCell]) -> int:
+    return sum(1 for c in cells if c.text)
+
+
+def _mend(rows: list[DocRow], columns: int) -> tuple[list[DocRow], list[tuple[list[DocCell], list[DocCell]]]]:
+    """表三's rows as OCR or a PDF breaks them: a label wrapped onto the next line, where the
+    numbers stand (``5.属于三类内部`` / ``事务信息 0 0 …``), or a row's numbers split over both
+    lines. A row whose label is not numbered, with numbers, continues the row above when that
+    row has hardly any: the two are one row, their labels joined."""
+    out_rows: list[DocRow] = []
+    out: list[tuple[list[DocCell], list[DocCell]]] = []
+    for row in rows:
+        labels, values = _split(row)
+        named = [c for c in labels if c.text]
+        if (out and out_rows[-1].table == row.table and _filled(values) >= 3
+                and not any(level(p) is not None for c in named for p in _pieces(c.text))):
+            above_labels, above_values = out[-1]
+            if _filled(above_values) < 3 and any(is_label(c.text) for c in above_labels):
+                joined = "".join(c.text for c in above_labels + labels if c.text)
+                kept = [c for c in above_values if c.text] + values
+                if _filled(kept) > columns:  # the line above held no number of the row
+                    kept = values
+                out[-1] = ([DocCell(joined)], kept)
+                continue
+        out_rows.append(row)
+        out.append((labels, values))
+    return out_rows, out
 
 
 def lay_out(rows: list[DocRow], shape: Shape) -> DocGrid:
     out: list[list[Any]] = []
     where: list[str] = []
     index: dict[int, int] = {}
+    if shape.label_cols >= 2:
+        rows, split = _mend(rows, shape.data_cols)
+    else:
+        split = [_split(row) for row in rows]
+    data = [any(v.text for v in values) or len(values) >= 2 for _, values in split]
+    numbered = [d and _numbered(labels) for d, (labels, _) in zip(data, split, strict=True)]
+    dropped = _page_breaks(numbered)
     table: int | None = None
     columns = shape.data_cols
-    for row in rows:
+    for i, row in enumerate(rows):
+        if i in dropped:
+            continue
         if row.table != table:
-            out.extend([[""] * shape.width for _ in range(GAP)])
-            where.extend([""] * GAP)
-            table, columns = row.table, shape.data_cols
+            if not (numbered[i] and out and i > 0 and _last_kept_numbered(numbered, dropped, i)):
+                out.extend([[""] * shape.width for _ in range(GAP)])
+                where.extend([""] * GAP)
+                columns = shape.data_cols
+            table = row.table
         line: list[Any] = [""] * shape.width
-        cells = list(row.cells)
-        labelled = [i for i, c in enumerate(cells) if is_label(c.text)]
-        split = labelled[-1] + 1 if labelled else 0
-        labels, values = cells[:split], cells[split:]
-        if any(v.text for v in values) or len(values) >= 2:
+        labels, values = split[i]
+        if data[i]:
             _place_labels(line, labels, shape)
             _place_values(line, values, shape, columns)
         else:
-            columns = _place_header(line, cells, shape) or columns
+            columns = min(_place_header(line, list(row.cells), shape), shape.data_cols) or columns
         index[id(row)] = len(out)
         out.append(line)
         where.append(row.where)
     return DocGrid(shape.sheet, out, where, index)
 
 
+def _page_breaks(numbered: list[bool]) -> set[int]:
+    """Rows between two numbered rows of 表三 that are not numbered rows themselves: the table's
+    header repeated on a new page, a line of a label broken off its row, OCR's ghost of a row.
+    They are left out so the numbered rows stand one under the other, as in the table."""
+    dropped: set[int] = set()
+    last = None
+    for i, is_numbered in enumerate(numbered):
+        if not is_numbered:
+            continue
+        if last is not None and i - last > 1:
+            dropped.update(range(last + 1, i))
+        last = i
+    return dropped
+
+
+def _last_kept_numbered(numbered: list[bool], dropped: set[int], i: int) -> bool:
+    j = i - 1
+    while j >= 0 and j in dropped:
+        j -= 1
+    return j >= 0 and numbered[j]
+
+
+_BOUNDARY = re.compile(r"(?<=.)(?=[（(][一二三四五六七八九十]{1,3}[）)])|(?<=[^\d.．])(?=\d{1,2}[.．、]\D)"
+                       r"|(?<=.)(?=[一二三四五六七八九十]{1,3}、)")
+
+
+def _pieces(text: str) -> list[str]:
+    """A label as its numbered parts: ``（三）不予公开1.属于国家秘密`` is two labels run together."""
+    squashed = "".join(text.split())
+    return [p for p in _BOUNDARY.split(squashed) if p] or [squashed]
+
+
 def _place_labels(line: list[Any], labels: list[DocCell], shape: Shape) -> None:
     if not shape.label_cols:
         return
     col = -1
+    carry = ""
     for cell in labels:
         if not cell.text:
             continue
-        lv = level(cell.text)
-        target = max(lv if lv is not None else col + 1, col + 1)
-        target = min(target, shape.label_cols - 1)
-        line[target] = cell.text
-        col = target
+        if not _CJK.search(cell.text):  # "()" before "六) 其他处理": OCR's broken-off bracket
+            carry += cell.text
+            continue
+        text, carry = carry + cell.text, ""
+        for piece in _pieces(text) if len(text) > 1 else [text]:
+            lv = level(piece)
+            target = lv if lv is not None else col + 1  # a numbered label: the column of its level
+            target = min(target, shape.label_cols - 1)
+            line[target] = piece
+            col = target
 
 
 def _place_values(line: list[Any], values: list[DocCell], shape: Shape, columns: int) -> None:
     texts = [v.text for v in values]
     while len(texts) > columns and not texts[-1]:  # a spare empty cell at the end of the row
         texts.pop()
+    while len(texts) > columns and "" in texts:  # the rest of a merged label cell, as OCR or a PDF keeps it
+        texts.remove("")
     if len(texts) < columns:  # lost cells: the first ones (see the module's note)
         texts = [""] * (columns - len(texts)) + texts
     for j, text in enumerate(texts[: shape.data_cols]):
@@ -237,12 +332,14 @@ class DocBook:
         grid = self.grid(layout.sheet)
         after_title = False
         for item in self.document.items:
-            if isinstance(item, Paragraph):
-                text = normalise(item.text)
-                after_title = text == title or bool(groups) and all(g in text for g in groups)
+            single = isinstance(item, DocRow) and len(item.cells) == 1
+            if isinstance(item, Paragraph) or single:
+                text = normalise(item.text if isinstance(item, Paragraph) else item.cells[0].text)
+                is_title = text == title or bool(groups) and all(g in text for g in groups)
+                after_title = is_title or (after_title and single)
                 continue
-            values = [c for c in item.cells if c.text]
-            if after_title and len(values) == layout.data_cols and not any(is_label(c.text) for c in values):
+            values = [c for c in _split(item)[1] if c.text]
+            if after_title and len(values) == layout.data_cols:
                 dr = grid.index[id(item)] - first_cell
                 return check_at(plan, grid, [(dr, 0)], lenient_blank=True)
         return None

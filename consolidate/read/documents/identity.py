@@ -16,6 +16,9 @@ _TITLE = re.compile(
     r"(?<!人民)(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|年报)")
 _PERIOD = re.compile(r"(?:19|20)\d{2}(?=\s*年\s*1\s*月\s*1\s*日)")
 _UNIT = re.compile(r"[\u4e00-\u9fff]{2,24}?(?:人民政府|街道办事处|办事处|管理委员会|委员会|局|办公室)")
+_GOVERNMENT = re.compile(r"[\u4e00-\u9fff]{2,24}?(?:人民政府|街道办事处)")
+_LEAD = re.compile(r"通过|根据|按照|关于|本年度|我镇|我局|我区|我县|我街|我办|我委|现将")
+_PLACE = re.compile(r"[省市县区州旗]")
 _REPORT = ("年度报告", "工作报告", "年报")
 _NOT_UNIT = ("中华人民共和国", "国务院", "国办")
 
@@ -49,13 +52,13 @@ def from_text(lines: list[str]) -> tuple[str, int | None]:
     period = _PERIOD.search(folded)
     if period is not None:
         year = int(period.group(0))
-    unit = ""
-    for m in _UNIT.finditer(folded):
-        name = m.group(0)
-        if not name.startswith(_NOT_UNIT) and "《" not in name:
-            unit = re.sub(r"^(?:根据|按照|我|本|在|由|经)", "", name)
-            break
-    return unit, year
+    unquoted = re.sub(r"《[^》]{0,80}》", "，", folded)  # the titles of documents cited
+    for pattern in (_GOVERNMENT, _UNIT):
+        names = [_LEAD.split(m.group(0))[-1] for m in pattern.finditer(unquoted)]  # "…通过XX镇人民政府": after the word
+        names = [n for n in names if len(n) >= 4 and not n.startswith(_NOT_UNIT)]
+        if names:  # a name with its county or city (霍邱县花园镇人民政府) before a bare one (an address)
+            return next((n for n in names if _PLACE.search(n[:-4])), names[0]), year
+    return "", year
 
 
 def unit_and_year(lines: list[str]) -> tuple[str, int | None]:
