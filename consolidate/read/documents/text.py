@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 
-from ...i18n import _
 from .model import DocCell, DocRow, Document, Paragraph
 
 MAX_TEXT_BYTES = 8 * 1024 * 1024  # a report as text is some 50 KB
@@ -42,7 +41,8 @@ def decode(data: bytes) -> str | None:
 
 
 def _line_where(n: int) -> str:
-    return _("第 {n} 行").format(n=n)
+    """The row's place, as a cell address is: in the document's own language, not translated."""
+    return f"第 {n} 行"
 
 
 def parse_text(text: str) -> Document:
