@@ -335,7 +335,7 @@ class DocBook:
             single = isinstance(item, DocRow) and len(item.cells) == 1
             if isinstance(item, Paragraph) or single:
                 text = normalise(item.text if isinstance(item, Paragraph) else item.cells[0].text)
-                is_title = text == title or bool(groups) and all(g in text for g in groups)
+                is_title = text == title or (bool(groups) and all(g in text for g in groups))
                 after_title = is_title or (after_title and single)
                 continue
             values = [c for c in _split(item)[1] if c.text]
