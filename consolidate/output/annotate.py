@@ -482,7 +482,8 @@ def _tag_of(path: Path) -> str | None:
             xml = z.read(info).decode("utf-8", "replace")
     except (OSError, KeyError, zipfile.BadZipFile):
         return None
-    match = re.search(TAG_PROPERTY + r'".*?<vt:lpwstr>([0-9a-f]+)</vt:lpwstr>', xml, re.S)
+    # the element may carry its namespace declaration (openpyxl writes it so when lxml is installed)
+    match = re.search(TAG_PROPERTY + r'".*?<vt:lpwstr[^>]*>([0-9a-f]+)</vt:lpwstr>', xml, re.S)
     return match.group(1) if match else None
 
 
