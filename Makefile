@@ -24,8 +24,9 @@ catalog: $(STAMP)
 	$(BIN)/python scripts/compile_catalog.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check consolidate tests benchmarks samples
+	$(BIN)/ruff check consolidate tests benchmarks samples scripts
 	$(BIN)/mypy
+	$(BIN)/mypy scripts
 
 # LibreOffice (headless) for the tests that recalculate a workbook in a real office suite.
 office:

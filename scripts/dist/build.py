@@ -297,32 +297,37 @@ def _members(stage: Path) -> list[Path]:
 
 def archive(stage: Path, plat: Platform, out_dir: Path, epoch: int) -> Path:
     """A .zip (Windows) or .tar.gz (Linux) of the staged folder, the same bytes for the same files."""
-    top = stage.name
     if plat.windows:
-        path = out_dir / f"{top}.zip"
-        stamp = time.gmtime(max(epoch, 315532800))[:6]
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-            for file in _members(stage):
-                info = zipfile.ZipInfo(f"{top}/{file.relative_to(stage).as_posix()}", date_time=stamp)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                zf.writestr(info, file.read_bytes())
-        return path
-    path = out_dir / f"{top}.tar.gz"
+        return _zip(stage, out_dir / f"{stage.name}.zip", epoch)
+    return _tar_gz(stage, out_dir / f"{stage.name}.tar.gz", epoch)
+
+
+def _zip(stage: Path, path: Path, epoch: int) -> Path:
+    stamp = time.gmtime(max(epoch, 315532800))[:6]  # zip dates start in 1980
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for file in _members(stage):
+            info = zipfile.ZipInfo(f"{stage.name}/{file.relative_to(stage).as_posix()}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, file.read_bytes())
+    return path
+
+
+def _tar_gz(stage: Path, path: Path, epoch: int) -> Path:
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        dirs = sorted({p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_dir()})
+        dirs = sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_dir())
         for rel in ["", *dirs]:
-            info = tarfile.TarInfo(f"{top}/{rel}".rstrip("/"))
-            info.type, info.mode, info.mtime = tarfile.DIRTYPE, 0o755, epoch
-            tar.addfile(info)
+            folder = tarfile.TarInfo(f"{stage.name}/{rel}".rstrip("/"))
+            folder.type, folder.mode, folder.mtime = tarfile.DIRTYPE, 0o755, epoch
+            tar.addfile(folder)
         for file in _members(stage):
-            info = tarfile.TarInfo(f"{top}/{file.relative_to(stage).as_posix()}")
-            info.size, info.mtime = file.stat().st_size, epoch
-            info.mode = 0o755 if file.suffix == ".sh" else 0o644
-            with file.open("rb") as fh:
-                tar.addfile(info, fh)
-    with path.open("wb") as fh, gzip.GzipFile(filename="", mode="wb", fileobj=fh, mtime=0) as gz:
+            member = tarfile.TarInfo(f"{stage.name}/{file.relative_to(stage).as_posix()}")
+            member.size, member.mtime = file.stat().st_size, epoch
+            member.mode = 0o755 if file.suffix == ".sh" else 0o644
+            with file.open("rb") as data:
+                tar.addfile(member, data)
+    with path.open("wb") as out, gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0) as gz:
         gz.write(raw.getvalue())
     return path
 
