@@ -31,6 +31,7 @@ from .locate import STRUCTURAL, Located, TablePlan, TextIndex, check_at, locate,
 from .meta import KINDS, check_meta, layout_name, parse_units, parse_year, read_identity, read_meta
 from .sheets import Book, Grid
 from .sniff import sniff
+from .spreadsheets import Container, ValuesBook, container_of
 from .values import AMOUNT_UNITS, NAN, parse_cell
 
 MAX_SHEETS = 64  # sheets of a foreign workbook searched for the tables
@@ -96,6 +97,7 @@ class _Reading:
     indexes: dict[str, TextIndex] = field(default_factory=dict)
     spec: FormatSpec | None = None
     kind: Kind = "foreign"
+    values_only: bool = False  # an .xls/.ods/.xlsb: no formulas to tell a typed total by
 
     def run(self) -> FileResult:
         self.result = FileResult(path=str(self.path), sha256=None, size=None, mtime=None, status="unreadable")
@@ -104,22 +106,16 @@ class _Reading:
             data = self._read_bytes()
             self.result.sha256 = hashlib.sha256(data).hexdigest()
             code = sniff(data)
-            if code != "zip":
+            container = container_of(data, code)
+            if container is not None:  # .xls/.et, .ods, .xlsb: values only, through calamine
+                self._read_values_only(data, container)
+            elif code != "zip":
                 raise Unreadable(code)
-            package = open_package(data)
-            try:
-                if package.macros:
-                    self._file_finding("FILE-MACROS")
-                book = Book(data, package)
-                try:
-                    self._read_book(book)
-                finally:
-                    book.close()
-            finally:
-                package.close()
+            else:
+                self._read_package(data)
         except Unreadable as exc:
             self.findings = [f for f in self.findings if f.code == "FILE-MACROS"]
-            self._file_finding(exc.code, detail=exc.detail)
+            self._file_finding(exc.code, detail=exc.detail, **getattr(exc, "params", {}))
             self.result.values = None
             self.result.addresses = {}
         self.result.findings = self.findings
@@ -146,6 +142,28 @@ class _Reading:
         if len(data) > MAX_FILE_BYTES:
             raise Unreadable("FILE-TOO-LARGE", f"{len(data) // (1024 * 1024)} MB")
         return data
+
+    def _read_package(self, data: bytes) -> None:
+        package = open_package(data)
+        try:
+            if package.macros:
+                self._file_finding("FILE-MACROS")
+            book = Book(data, package)
+            try:
+                self._read_book(book)
+            finally:
+                book.close()
+        finally:
+            package.close()
+
+    def _read_values_only(self, data: bytes, container: Container) -> None:
+        book = ValuesBook(data, container)
+        try:
+            self.values_only = True
+            self._file_finding("FILE-VALUES-ONLY", kind_zh=container.zh, kind_en=container.en)
+            self._read_book(book)  # type: ignore[arg-type]  # the same interface as Book
+        finally:
+            book.close()
 
     def _file_finding(self, code: str, **params: Any) -> None:
         self.findings.append(self.factory.common(code, Place(file=self.path.name), **params))
@@ -321,7 +339,7 @@ class _Reading:
         spec, kind, values = self.spec, self.kind, self.result.values
         assert spec is not None and values is not None
         totals, ambiguous = _cell_sets(spec)
-        check_totals = kind == "template"
+        check_totals = kind == "template" and not self.values_only
         check_units = kind == "foreign"
         rows, formulas, sheet = grid.rows, grid.formulas, grid.name
         addresses = self.result.addresses
@@ -342,7 +360,7 @@ class _Reading:
                 if moved:
                     address = a1(r, c)
                 addresses[key] = (sheet, address)
-                if address in formulas:
+                if address in formulas or (self.values_only and key in totals and raw == ""):
                     self._formula_cell(key, raw, grid, address)
                 elif key in header_units:
                     self._other_cell(key, raw, sheet, address, False, False, header_units[key])
