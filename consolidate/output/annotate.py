@@ -479,7 +479,7 @@ def _tag_of(path: Path) -> str | None:
             xml = z.read(info).decode("utf-8", "replace")
     except (OSError, KeyError, zipfile.BadZipFile):
         return None
-    match = re.search(TAG_PROPERTY + r'".*?<vt:lpwstr>([0-9a-f]+)</vt:lpwstr>', xml, re.S)
+    match = re.search(TAG_PROPERTY + r'".*?<vt:lpwstr[^>]*>([0-9a-f]+)</vt:lpwstr>', xml, re.S)
     return match.group(1) if match else None
 
 
