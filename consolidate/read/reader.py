@@ -26,6 +26,7 @@ from ..findings import Finding, FindingFactory, Place, Status, fmt_number
 from ..report import FileResult, Kind
 from ..spec import DEFAULT_FORMAT, FORMATS, Common, FormatSpec, format_for_year, load_common, load_spec
 from ..spec.layout import a1, summary_layout, template_layout
+from . import bundles
 from .archive import MAX_FILE_BYTES, Unreadable, open_package
 from .locate import STRUCTURAL, Located, TablePlan, TextIndex, check_at, locate, plan_of
 from .meta import KINDS, check_meta, layout_name, parse_units, parse_year, read_identity, read_meta
@@ -98,6 +99,7 @@ class _Reading:
     spec: FormatSpec | None = None
     kind: Kind = "foreign"
     values_only: bool = False  # an .xls/.ods/.xlsb: no formulas to tell a typed total by
+    depth: int = -1  # a member of a bundle: 0, of a bundle in a bundle: 1; a file on disk: -1
 
     def run(self) -> FileResult:
         self.result = FileResult(path=str(self.path), sha256=None, size=None, mtime=None, status="unreadable")
@@ -106,6 +108,7 @@ class _Reading:
             data = self._read_bytes()
             self.result.sha256 = hashlib.sha256(data).hexdigest()
             code = sniff(data)
+            bundles.refuse(data, nested=self.depth >= 1)  # a bundle not opened: why
             container = container_of(data, code)
             if container is not None:  # .xls/.et, .ods, .xlsb: values only, through calamine
                 self._read_values_only(data, container)
@@ -127,6 +130,12 @@ class _Reading:
     def _read_bytes(self) -> bytes:
         try:
             st = os.stat(self.path)
+        except (FileNotFoundError, NotADirectoryError) as exc:
+            member = bundles.member_bytes(self.path)  # 包.zip/成员.xlsx: read in memory
+            if member is None:
+                raise Unreadable("FILE-IO", exc.strerror or type(exc).__name__) from exc
+            self.result.size, self.result.mtime, self.depth = len(member.data), member.mtime, member.depth
+            return member.data
         except OSError as exc:
             raise Unreadable("FILE-IO", exc.strerror or type(exc).__name__) from exc
         if not stat.S_ISREG(st.st_mode):
