@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -19,16 +18,9 @@ from babel.messages.pofile import read_po
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "consolidate" / "locale"
 
 
-# Babel stamps the clock as POT-Creation-Date when a .po has none: pin it, or the same .po
-# compiles to other bytes a minute later and the freshness test fails at random.
-FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
-
-
 def compiled(po_path: Path) -> bytes:
-    data = po_path.read_bytes()
-    catalog = read_po(io.BytesIO(data))
-    if b"POT-Creation-Date" not in data:
-        catalog.creation_date = FIXED_DATE
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh)
     out = io.BytesIO()
     write_mo(out, catalog, use_fuzzy=False)
     return out.getvalue()
