@@ -460,4 +460,5 @@ def refuse(data: bytes, nested: bool) -> None:
         raise BundleUnreadable("FILE-BUNDLE-NESTED", kind)
     if not listed:
         raise BundleUnreadable("FILE-BUNDLE-EMPTY", kind)
-    raise BundleUnreadable("FILE-BUNDLE-BROKEN", kind, "read as one file: give its folder or name it on the command line")
+    # a bundle read as one file (a zip named .xlsx, or the library called on it): the
+    # workbook reader says it is no workbook
