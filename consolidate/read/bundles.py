@@ -282,20 +282,28 @@ def _open(source: io.BytesIO | Path, kind: Kind) -> _Bundle:
     return _SevenZ(source)
 
 
+def check_declared(entries: list[tuple[str, int, int]], limit: int) -> None:
+    """(name, unpacked size, packed size) of each entry, as declared: each at most ``limit``,
+    no compression ratio only a bomb has, the whole at most ``MAX_TOTAL_BYTES``."""
+    total = 0
+    for name, size, packed in entries:
+        total += size
+        if size > limit:
+            raise Unreadable("FILE-TOO-LARGE", f"{name}: {size // (1024 * 1024)} MB")
+        if size > RATIO_FLOOR and size > MAX_RATIO * max(packed, 1):
+            raise Unreadable("FILE-TOO-LARGE", f"{name}: compression ratio {size // max(packed, 1)}:1")
+    if total > MAX_TOTAL_BYTES:
+        raise Unreadable("FILE-TOO-LARGE", f"{total // (1024 * 1024)} MB unpacked")
+
+
 def _listed(bundle: _Bundle) -> dict[str, Member]:
     """The members to check, by the name shown, under the limits."""
     found = bundle.members()
     if len(found) > MAX_PARTS:
         raise Unreadable("FILE-TOO-LARGE", f"{len(found)} files")
+    check_declared([(m.name, m.size, m.packed) for m in found], MAX_FILE_BYTES)
     out: dict[str, Member] = {}
-    total = 0
     for member in found:
-        total += member.size
-        if member.size > MAX_FILE_BYTES:
-            raise Unreadable("FILE-TOO-LARGE", f"{member.name}: {member.size // (1024 * 1024)} MB")
-        if member.size > RATIO_FLOOR and member.size > MAX_RATIO * max(member.packed, 1):
-            raise Unreadable("FILE-TOO-LARGE", f"{member.name}: compression ratio "
-                                               f"{member.size // max(member.packed, 1)}:1")
         name = clean_name(member.name)
         if not name or _skipped(name):
             continue
@@ -305,8 +313,6 @@ def _listed(bundle: _Bundle) -> dict[str, Member]:
             stem, ext = posixpath.splitext(name)
             shown = f"{stem}（{n}）{ext}"
         out[shown] = member
-    if total > MAX_TOTAL_BYTES:
-        raise Unreadable("FILE-TOO-LARGE", f"{total // (1024 * 1024)} MB unpacked")
     return out
 
 

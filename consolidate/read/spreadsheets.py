@@ -21,7 +21,8 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from .archive import MAX_PART_BYTES, MAX_RATIO, MAX_TOTAL_BYTES, RATIO_FLOOR, Unreadable
+from .archive import MAX_PART_BYTES, Unreadable
+from .bundles import check_declared
 from .sheets import MAX_AREA, MAX_COLS, MAX_ROWS, Grid
 from .sniff import ole2_has_entry
 
@@ -79,16 +80,7 @@ def container_of(data: bytes, sniffed: str) -> Container | None:
 
 def _check_sizes(zf: zipfile.ZipFile) -> None:
     """The limits of a workbook's parts, on the declared sizes, before anything is inflated."""
-    total = 0
-    for info in zf.infolist():
-        total += info.file_size
-        if info.file_size > MAX_PART_BYTES:
-            raise Unreadable("FILE-TOO-LARGE", f"{info.filename}: {info.file_size // (1024 * 1024)} MB")
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise Unreadable("FILE-TOO-LARGE", f"{info.filename}: compression ratio "
-                                               f"{info.file_size // max(info.compress_size, 1)}:1")
-    if total > MAX_TOTAL_BYTES:
-        raise Unreadable("FILE-TOO-LARGE", f"{total // (1024 * 1024)} MB inflated")
+    check_declared([(i.filename, i.file_size, i.compress_size) for i in zf.infolist()], MAX_PART_BYTES)
 
 
 def _encrypted_manifest(zf: zipfile.ZipFile) -> bool:
