@@ -16,7 +16,7 @@ from .model import Document
 
 __all__ = ["CONTAINERS", "DocBook", "Document", "document_type", "open_document", "unit_and_year"]
 
-CONTAINERS = ("txt",)  # html, docx and pdf follow
+CONTAINERS = ("txt", "html", "docx", "pdf")
 MAX_ROWS = 20_000  # table rows in one document (a report has about a hundred)
 MAX_CELLS = 200  # cells in one row (the widest official table has 16)
 
