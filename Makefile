@@ -27,11 +27,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check consolidate tests benchmarks samples
 	$(BIN)/mypy
 
-# LibreOffice (headless) for the tests that recalculate a workbook in a real office suite.
+# LibreOffice (headless) for the tests that recalculate a workbook in a real office suite, and
+# Writer for the tests that render a report (.docx/.html) to PDF (calc alone cannot open a .docx).
 office:
-	@command -v soffice >/dev/null 2>&1 || { \
+	@{ command -v soffice >/dev/null 2>&1 && dpkg -s libreoffice-writer-nogui >/dev/null 2>&1; } || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libreoffice-calc-nogui fonts-noto-cjk; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libreoffice-calc-nogui libreoffice-writer-nogui fonts-noto-cjk; \
 	  else echo "LibreOffice is missing and we are not root: the office tests will be skipped"; fi; }
 
 test: $(STAMP) office lint

@@ -9,9 +9,9 @@ column span, as the notice's Word tables merge them. Nothing here reads a docume
 from __future__ import annotations
 
 import html
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from consolidate.spec import load_spec, template_layout
@@ -60,7 +60,7 @@ def report_tables(format_id: str, values: Mapping[str, object], split_t2: bool =
         top, bottom = layout.body_top, layout.bottom
         if split_t2 and layout.sheet == "表二":
             starts = [b.row for b in layout.boxes if b.role == "caption"] + [bottom + 1]
-            tables = [_cells(layout, values, a, b - 1) for a, b in zip(starts, starts[1:], strict=False)]
+            tables = [_cells(layout, values, a, b - 1) for a, b in pairwise(starts)]
         else:
             tables = [_cells(layout, values, top, bottom)]
         out.append(Table(layout.table.title, tables[0].height, tables[0].width, tables[0].cells))
@@ -124,12 +124,21 @@ def word(title: str, tables: list[Table], path: Path, *, nested: bool = False) -
     return path
 
 
-def to_pdf(source: Path, out_dir: Path) -> Path:
-    """LibreOffice Writer's PDF of a .docx or .html (``libreoffice-writer-nogui``)."""
-    profile = out_dir / "lo-profile"
-    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
-                    "--convert-to", "pdf", "--outdir", str(out_dir), str(source)],
-                   check=True, capture_output=True, timeout=180)
-    pdf = out_dir / (source.stem + ".pdf")
-    assert pdf.exists(), f"LibreOffice wrote no PDF for {source.name}"
-    return pdf
+def seed_values(seed: Mapping[str, object]) -> dict[str, object]:
+    """A seed's numbers as its report prints them; the cells the report lost left blank."""
+    values = dict(seed["values"])  # type: ignore[call-overload]
+    for key in seed.get("reconstructed", {}) or {}:  # type: ignore[attr-defined]
+        values[key] = None
+    return values
+
+
+def as_number(raw: object) -> float:
+    """A printed value as a number in 万元 ("+373", "28112200元", "8.0056 万元")."""
+    if not isinstance(raw, str):
+        return float(raw)  # type: ignore[arg-type]
+    text = raw.replace(" ", "")
+    if text.endswith("万元"):
+        return float(text[:-2])
+    if text.endswith("元"):
+        return float(text[:-1]) / 10000
+    return float(text)

@@ -143,9 +143,9 @@ def _mend(rows: list[DocRow], columns: int) -> tuple[list[DocRow], list[tuple[li
     for row in rows:
         labels, values = _split(row)
         named = [c for c in labels if c.text]
-        if (out and not _filled(values) and len(named) == 1 and level(_pieces(named[0].text)[0]) is None
-                and _filled(out[-1][1]) >= 3 and _numbered(out[-1][0])):
-            # the rest of the label above, carried over to the next page (a row Word let break)
+        if (out and out_rows[-1].table != row.table and not _filled(values) and len(named) == 1
+                and level(_pieces(named[0].text)[0]) is None and _filled(out[-1][1]) >= 3 and _numbered(out[-1][0])):
+            # the rest of the label above, carried over to the next page's table (a row Word let break)
             above_labels, above_values = out[-1]
             j = max(i for i, c in enumerate(above_labels) if c.text)
             above_labels = list(above_labels)

@@ -103,26 +103,27 @@ def _table(table: object, number: int, doc: Document) -> None:
     for r, tr in enumerate(rows):
         cells: list[DocCell] = []
         col = 0
-
-        def continuations() -> None:
-            nonlocal col
-            while col in below:
-                left, span = below[col]
-                cells.append(DocCell("", span, continued=True))
-                if left > 1:
-                    below[col] = (left - 1, span)
-                else:
-                    del below[col]
-                col += span
-
         for td in tr.xpath("./td|./th"):
-            continuations()
+            col = _continuations(cells, below, col)
             span = _span(td.get("colspan"))
             down = _span(td.get("rowspan"))
             cells.append(DocCell(_text(td), span))
             if down > 1:
                 below[col] = (down - 1, span)
             col += span
-        continuations()
+        _continuations(cells, below, col)
         if cells:
             doc.items.append(DocRow(tuple(cells), f"表格 {number + 1} 第 {r + 1} 行", number))
+
+
+def _continuations(cells: list[DocCell], below: dict[int, tuple[int, int]], col: int) -> int:
+    """The empty continuations of cells merged down from above, from ``col`` on; the next column."""
+    while col in below:
+        left, span = below[col]
+        cells.append(DocCell("", span, continued=True))
+        if left > 1:
+            below[col] = (left - 1, span)
+        else:
+            del below[col]
+        col += span
+    return col
