@@ -28,7 +28,7 @@ def parse_docx(data: bytes) -> Document:
     try:
         word = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises zip, XML and key errors of its own for a broken file
-        raise Unreadable("FILE-CORRUPT", f"{type(exc).__name__}: {str(exc)[:120]}") from exc
+        raise Unreadable("FILE-DOCX", f"{type(exc).__name__}: {str(exc)[:120]}") from exc
     doc = Document("docx")
     counter = [0]
     for block in word.iter_inner_content():
