@@ -11,6 +11,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ..i18n import _
 from ..spec.model import CellKind
 from ..xlsx.styles import (
     CHARSET,
@@ -24,7 +25,7 @@ from ..xlsx.styles import (
     PASS_FONT,
     text_width,
 )
-from .texts import Fate
+from .texts import PAGE_FOOTER, Fate
 
 # (fill, font) per fate: green passed, red errors, grey missing, amber the rest
 FATE_COLOURS: dict[Fate, tuple[str, str]] = {
@@ -38,6 +39,11 @@ FATE_COLOURS: dict[Fate, tuple[str, str]] = {
 
 
 LINE_POINTS = 15.0
+
+
+def page_footer() -> str:
+    """Every sheet's footer: “第 X 页 共 Y 页”, centred."""
+    return "&C" + _(PAGE_FOOTER)
 
 
 def lines_needed(text: str, width: float) -> int:
@@ -75,7 +81,13 @@ class SummaryFormats:
     total: dict[CellKind, Format]
     change: dict[CellKind, Format]
     fate: dict[Fate, Format]
+    fate_wrap: dict[Fate, Format]
     line: Format
+    unit_line: Format  # 表二/表三/表四: under the table title
+    coverage: Format
+    partial: Format  # the summary is not final yet
+    final: Format
+    signature: Format
 
     @classmethod
     def make(cls, workbook: Workbook) -> SummaryFormats:
@@ -109,5 +121,12 @@ class SummaryFormats:
             change={k: fmt(**boxed, num_format=f"+{n};-{n};0", align="right") for k, n in CHANGE_FORMAT.items()},
             fate={f: fmt(**boxed, align="center", bg_color=fill, font_color=font)
                   for f, (fill, font) in FATE_COLOURS.items()},
+            fate_wrap={f: fmt(**boxed, align="center", bg_color=fill, font_color=font, text_wrap=True)
+                       for f, (fill, font) in FATE_COLOURS.items()},
             line=workbook.add_format({**base, "text_wrap": True, "valign": "top"}),
+            unit_line=fmt(**base, align="left"),
+            coverage=fmt(**base, align="left", text_wrap=True),
+            partial=fmt(**base, align="left", text_wrap=True, bold=True, font_color=FAIL_FONT),
+            final=fmt(**base, align="left", text_wrap=True, font_color=PASS_FONT),
+            signature=fmt(**{**base, "valign": "bottom"}, align="left"),
         )

@@ -42,6 +42,7 @@ SEVERITY_COLOURS: dict[Severity, tuple[str, str]] = {
     "info": ("#DDEBF7", "#1F4E78"),
 }
 NO_FINDINGS: dict[Lang, str] = {"zh": "没有发现问题。", "en": "No findings."}
+PAGE_FOOTER: dict[Lang, str] = {"zh": "第 &P 页 共 &N 页", "en": "Page &P of &N"}
 UNNAMED_UNIT: dict[Lang, str] = {"zh": "（未填单位名称）", "en": "(no unit name)"}
 
 
@@ -60,20 +61,24 @@ class Column:
         return self.zh if lang == "zh" else self.en
 
 
+# Printed landscape one page wide: the widths are capped so that the printed columns (all
+# but the file's path, which stands last, outside the print area) keep the text at 9 points
+# or more on paper (about 165 width units on landscape A4).
 COLUMNS: tuple[Column, ...] = (
-    Column("no", "序号", "No.", 6, 7),
-    Column("unit", "单位名称", "Unit", 12, 30, wrap=True),
-    Column("file", "文件", "File", 12, 40, wrap=True),
-    Column("severity", "级别", "Severity", 6, 9),
-    Column("code", "规则", "Rule", 10, 22),
-    Column("sheet", "工作表", "Sheet", 8, 14),
-    Column("cell", "单元格", "Cell", 8, 10),
-    Column("row", "行", "Row", 10, 36, wrap=True),
-    Column("column", "列", "Column", 8, 24, wrap=True),
-    Column("found", "填写值", "Found", 8, 20, wrap=True),
-    Column("expected", "应为", "Expected", 8, 16),
-    Column("message", "说明", "Message", 30, 70, wrap=True),
+    Column("no", "序号", "No.", 5, 6),
+    Column("unit", "单位名称", "Unit", 10, 20, wrap=True),
+    Column("severity", "级别", "Severity", 5, 8),
+    Column("code", "规则", "Rule", 8, 16, wrap=True),
+    Column("sheet", "工作表", "Sheet", 7, 9, wrap=True),
+    Column("cell", "单元格", "Cell", 7, 8),
+    Column("row", "行", "Row", 10, 24, wrap=True),
+    Column("column", "列", "Column", 8, 14, wrap=True),
+    Column("found", "填写值", "Found", 7, 10, wrap=True),
+    Column("expected", "应为", "Expected", 7, 9, wrap=True),
+    Column("message", "说明", "Message", 30, 46, wrap=True),
+    Column("file", "文件", "File", 12, 60),
 )
+UNPRINTED = ("file",)  # kept out of the print area when they stand last
 COLUMN_IDS: tuple[str, ...] = tuple(c.id for c in COLUMNS)
 
 
@@ -261,6 +266,12 @@ def write_findings_sheet(
     ws.autofilter(header_row, 0, header_row + max(len(rows), 1), len(cols) - 1)
     ws.set_landscape()
     ws.set_paper(9)  # A4
+    printed = len(cols)
+    while printed > 1 and cols[printed - 1].id in UNPRINTED:
+        printed -= 1
+    ws.print_area(0, 0, header_row + max(len(rows), 1), printed - 1)
     ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
+    ws.set_footer("&C" + PAGE_FOOTER[lang])
     ws.repeat_rows(header_row)
     return ws
