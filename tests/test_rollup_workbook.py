@@ -149,7 +149,7 @@ def test_rollup_of_rollups_equals_rollup_of_all_units(tmp_path: Path) -> None:
         summaries.append(out)
     city_roster = Roster(tuple(district_units), "city.csv")
     city = rollup([tmp_path / "summaries"], out=tmp_path / "市汇总.xlsx", roster=city_roster, now=NOW)
-    flat = rollup(all_inputs, out=tmp_path / "全部单位.xlsx", now=NOW)
+    flat = rollup(all_inputs, out=tmp_path / "全部单位.xlsx", name="示例市", now=NOW)
     assert city.data.units == flat.data.units == sum(sizes.values())
     assert [r.units for r in city.data.selection.units] == list(sizes.values())
     assert city.data.totals == flat.data.totals
