@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import zipfile
 from datetime import datetime
 from decimal import Decimal
@@ -167,8 +168,10 @@ def test_text_starting_with_equals_stays_text(tmp_path: Path) -> None:
     out = tmp_path / "汇总.xlsx"
     rollup([folder], out=out, roster=Roster(units, "r.csv"), name="=1+2", now=NOW)
     with zipfile.ZipFile(out) as z:
-        formulas = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/"))
+        sheets = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/"))
         strings = z.read("xl/sharedStrings.xml").decode("utf-8")
+    formulas = " ".join(re.findall(r"<f>(.*?)</f>", sheets))
+    assert "SUM(" in formulas  # the 分单位明细 total row: formulas are found where they are
     assert "HYPERLINK" not in formulas and "1+2" not in formulas
     assert "=HYPERLINK(&quot;http://x&quot;,&quot;点我&quot;)" in strings or '=HYPERLINK("http://x","点我")' in strings
     assert "=1+2" in strings

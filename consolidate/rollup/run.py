@@ -178,10 +178,10 @@ def rollup(
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise ConsolidateError(f"汇总表的文件名应以 .xlsx 结尾：{out}", f"the summary must be an .xlsx file: {out}")
-    name = district_name(name, roster)
     files, skipped = _inputs(paths, out)
     if not files:
         raise ConsolidateError("没有要汇总的文件。", "no files to roll up.")
+    name = district_name(name, roster)
     report = validate(files, format_id=format_id, year=year, roster=roster, workers=workers, on_progress=on_progress)
     the_year = round_year(report.files, year)
     previous_report = None
