@@ -108,19 +108,19 @@ def first_problem(result: FileResult, lang: Lang) -> str:
     return ""
 
 
-# Printed landscape one page wide (about 160 width units: text 9 points or more on paper);
+# Printed landscape one page wide (about 125 width units: text 9 points or more on paper);
 # the full path and the sha256 stand last, outside the print area.
 FILE_COLUMNS: tuple[FileColumn, ...] = (
-    FileColumn("unit", N_("单位名称"), 12, 20, lambda f, _: f.unit_name, wrap=True),
+    FileColumn("unit", N_("单位名称"), 12, 16, lambda f, _: f.unit_name, wrap=True),
     FileColumn("code", N_("单位代码"), 10, 20, lambda f, _: f.unit_code),
-    FileColumn("file", N_("文件"), 12, 24, lambda f, _: PurePath(f.path).name, wrap=True),
-    FileColumn("status", N_("状态"), 6, 9, lambda f, lang: in_language(lang, STATUS_LABEL[f.status]), wrap=True),
-    FileColumn("format", N_("格式"), 8, 14, format_label, wrap=True),
-    FileColumn("year", N_("年度"), 6, 6, lambda f, _: f.year),
-    FileColumn("errors", N_("错误数"), 6, 6, lambda f, _: f.counts["error"]),
-    FileColumn("warnings", N_("警告数"), 6, 6, lambda f, _: f.counts["warning"]),
-    FileColumn("infos", N_("提示数"), 6, 6, lambda f, _: f.counts["info"]),
-    FileColumn("problem", N_("主要问题"), 30, 44, first_problem, wrap=True),
+    FileColumn("file", N_("文件"), 12, 18, lambda f, _: PurePath(f.path).name, wrap=True),
+    FileColumn("status", N_("状态"), 6, 7, lambda f, lang: in_language(lang, STATUS_LABEL[f.status]), wrap=True),
+    FileColumn("format", N_("格式"), 8, 10, format_label, wrap=True),
+    FileColumn("year", N_("年度"), 5, 5, lambda f, _: f.year),
+    FileColumn("errors", N_("错误数"), 5, 5, lambda f, _: f.counts["error"]),
+    FileColumn("warnings", N_("警告数"), 5, 5, lambda f, _: f.counts["warning"]),
+    FileColumn("infos", N_("提示数"), 5, 5, lambda f, _: f.counts["info"]),
+    FileColumn("problem", N_("主要问题"), 24, 32, first_problem, wrap=True),
     FileColumn("path", N_("路径"), 12, 60, lambda f, _: f.path),
     FileColumn("sha256", N_("sha256"), 16, 20, lambda f, _: f.sha256),  # the whole hash is in the cell
 )
@@ -194,7 +194,7 @@ def _write_files_sheet(workbook: Workbook, report: Report, lang: Lang) -> Worksh
     ws.set_paper(9)
     ws.print_area(0, 0, header + max(len(report.files), 1), PRINTED_COLUMNS - 1)
     ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
+    ws.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.7)
     ws.set_footer("&C" + text("footer", lang))
     ws.repeat_rows(header)
     return ws

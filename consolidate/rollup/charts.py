@@ -26,8 +26,9 @@ TOP_N, ALL_UP_TO = 30, 40
 ROW_PX = 20
 COLOURS = {"accepted": "#70AD47", "invalid": "#C00000", "missing": "#A6A6A6", "bar": "#4472C4"}
 PIE_COLOURS = ("#4472C4", "#ED7D31", "#A5A5A5", "#FFC000", "#5B9BD5", "#70AD47")
-CHART_COL = 3
-PRINT_SCALE = 90  # percent: 11-point text prints at 9.9 points
+CHART_COL = 2
+PRINT_SCALE = 90  # percent: 11-point text prints at 9.9 points, the charts' 10-point labels at 9
+CHART_PX = 560  # beside the table, within a landscape A4 page at that scale
 PAGE_PX = 640  # the tallest chart that fits a landscape A4 page at that scale, with its heading
 
 
@@ -37,7 +38,7 @@ def short_label(label: str) -> str:
     return label[:cut] if cut > 0 else label
 
 
-def _font(size: int = 10, bold: bool = False) -> dict[str, Any]:
+def _font(size: int = 11, bold: bool = False) -> dict[str, Any]:
     return {"name": FONT, "size": size, "bold": bold}
 
 
@@ -59,7 +60,7 @@ def write_charts_sheet(workbook: Workbook, ws: Worksheet, data: RollupData, fmt:
     ws.set_print_scale(PRINT_SCALE)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
     ws.set_footer(page_footer())
-    ws.set_column(0, 0, 28)
+    ws.set_column(0, 0, 24)
     ws.set_column(1, 1, 10)
     ws.write_string(0, 0, _(texts.CHART_TITLE).format(sheet=_(texts.SHEET_CHARTS), name=data.district_name,
                                                     year=data.year), fmt.title)
@@ -83,15 +84,15 @@ def write_charts_sheet(workbook: Workbook, ws: Worksheet, data: RollupData, fmt:
                 "categories": [name, first, 0, first + len(shown) - 1, 0],
                 "values": [name, first, 1, first + len(shown) - 1, 1],
                 "fill": {"color": COLOURS["bar"]},
-                "data_labels": {"value": True, "font": _font(9)},
+                "data_labels": {"value": True, "font": _font(10)},
                 "gap": 60,
             })
             chart.set_title({"name": title, "name_font": _font(12, True)})
             chart.set_legend({"none": True})
-            chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": _font(9)})  # the largest on top
-            chart.set_x_axis({"num_font": _font(9), "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+            chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": _font(10)})  # the largest on top
+            chart.set_x_axis({"num_font": _font(10), "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
             height = min(max(288, 22 * len(shown) + 90), PAGE_PX)
-            chart.set_size({"width": 620, "height": height})
+            chart.set_size({"width": CHART_PX, "height": height})
             ws.insert_chart(top, CHART_COL, chart)
             top = max(first + len(shown), top + height // ROW_PX + 1) + 2
         else:
@@ -109,12 +110,12 @@ def write_charts_sheet(workbook: Workbook, ws: Worksheet, data: RollupData, fmt:
             "categories": [name, first, 0, first + len(rows) - 1, 0],
             "values": [name, first, 1, first + len(rows) - 1, 1],
             "data_labels": {"category": True, "value": True, "percentage": True, "separator": "\n",
-                            "leader_lines": True, "position": "best_fit", "font": _font(9)},
+                            "leader_lines": True, "position": "best_fit", "font": _font(10)},
             "points": [{"fill": {"color": c}} for c in PIE_COLOURS[: len(rows)]],
         })
         chart.set_title({"name": outcomes, "name_font": _font(12, True)})
         chart.set_legend({"none": True})
-        chart.set_size({"width": 620, "height": 340})
+        chart.set_size({"width": CHART_PX, "height": 340})
         ws.insert_chart(top, CHART_COL, chart)
         top = max(first + len(rows), top + 340 // ROW_PX + 1) + 2
 
@@ -130,12 +131,12 @@ def write_charts_sheet(workbook: Workbook, ws: Worksheet, data: RollupData, fmt:
         "name": _(texts.CHART_ROUND),
         "categories": [name, first, 0, first + len(rows) - 1, 0],
         "values": [name, first, 1, first + len(rows) - 1, 1],
-        "data_labels": {"category": True, "value": True, "separator": "\n", "font": _font(9)},
+        "data_labels": {"category": True, "value": True, "separator": "\n", "font": _font(10)},
         "points": [{"fill": {"color": COLOURS[f]}} for f in fates],
     })
     chart.set_title({"name": _(texts.CHART_ROUND), "name_font": _font(12, True)})
-    chart.set_legend({"position": "right", "font": _font(9)})
+    chart.set_legend({"position": "right", "font": _font(10)})
     chart.set_hole_size(50)
-    chart.set_size({"width": 620, "height": 320})
+    chart.set_size({"width": CHART_PX, "height": 320})
     ws.insert_chart(top, CHART_COL, chart)
     ws.set_h_pagebreaks(breaks)

@@ -25,16 +25,16 @@ from ..spec.model import CellKind
 from . import texts
 from .bulk import PendingCells
 from .data import RollupData
-from .formats import LINE_POINTS, SummaryFormats, fit_row, lines_needed, page_footer
+from .formats import LINE_POINTS, UNIT_POINTS, SummaryFormats, fit_row, lines_needed, page_footer
 
 KEY_ROW = 2  # hidden: the column ids
 HEADER_TOP = 3  # title, note, the key row, then the three header rows
 FIXED_IDS = ("no", "unit_name", "unit_code", "unit_type", "status", "units")
-FIXED_WIDTHS = (5.0, 22.0, 20.0, 10.0, 13.0, 7.0)
-DATA_WIDTH: dict[CellKind, float] = {"count": 7.0, "signed": 7.0, "amount": 10.0}
+FIXED_WIDTHS = (5.0, 20.0, 20.0, 10.0, 15.0, 7.0)
+DATA_WIDTH: dict[CellKind, float] = {"count": 6.5, "signed": 6.5, "amount": 10.0}  # numbers without separators
 PRINT_SCALE = 85  # percent: 11-point text prints at 9.35 points
-# Landscape A4 less 0.4-inch margins is 27.7 cm; a column-width unit prints about 0.21 cm at 100 %.
-PAGE_UNITS = 27.7 / 0.21 * 100 / PRINT_SCALE
+# Landscape A4 less 0.4-inch margins is 784 points wide; what fits at that scale, less 3 % to spare
+PAGE_UNITS = 784 / (PRINT_SCALE / 100) / UNIT_POINTS * 0.97
 
 
 def row_text(cell: Cell) -> str:
@@ -131,7 +131,7 @@ def write_detail_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> 
 
     top = HEADER_TOP + 3
     rows = data.selection.units
-    formats = [fmt.number[c.kind] for c in spec.cells]
+    formats = [fmt.bare[c.kind] for c in spec.cells]
     pending = PendingCells(ws.index, first_col, formats)
     keys = spec.keys
     getter = itemgetter(*keys)
@@ -165,7 +165,7 @@ def write_detail_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> 
     ws.write_string(total_row, 0, _(texts.DETAIL_TOTAL), fmt.total_label)
     _total(ws, total_row, 5, top, data.units, fmt.total["count"], bool(rows))
     for j, c in enumerate(spec.cells):
-        _total(ws, total_row, first_col + j, top, data.totals[c.key], fmt.total[c.kind], bool(rows))
+        _total(ws, total_row, first_col + j, top, data.totals[c.key], fmt.bare_total[c.kind], bool(rows))
 
     header_row = HEADER_TOP + 2
     ws.autofilter(header_row, 0, max(header_row + 1, total_row - 1), first_col + len(spec.cells) - 1)

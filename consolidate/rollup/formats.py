@@ -39,6 +39,10 @@ FATE_COLOURS: dict[Fate, tuple[str, str]] = {
 
 
 LINE_POINTS = 15.0
+# What a column-width unit prints as at 100 % (points), as LibreOffice prints 宋体's replacement face
+UNIT_POINTS = 7.7
+# Numbers of 分单位明细 without thousands separators: six digits fit a narrow column (never ####)
+BARE_FORMAT: dict[CellKind, str] = {"count": "0", "signed": "+0;-0;0", "amount": "0.00##"}
 
 
 def page_footer() -> str:
@@ -67,6 +71,7 @@ class SummaryFormats:
     title: Format
     subtitle: Format
     heading: Format
+    heading_wrap: Format
     header: Format
     header_wrap: Format
     text: Format
@@ -79,6 +84,8 @@ class SummaryFormats:
     number: dict[CellKind, Format]
     total_label: Format
     total: dict[CellKind, Format]
+    bare: dict[CellKind, Format]
+    bare_total: dict[CellKind, Format]
     change: dict[CellKind, Format]
     fate: dict[Fate, Format]
     fate_wrap: dict[Fate, Format]
@@ -105,6 +112,7 @@ class SummaryFormats:
             title=big(16, bold=True),
             subtitle=fmt(**base, font_color="#404040"),
             heading=big(12, bold=True),
+            heading_wrap=big(12, bold=True, text_wrap=True, align="left"),
             header=fmt(**boxed, bold=True, bg_color=HEADER_FILL, align="center"),
             header_wrap=fmt(**boxed, bold=True, bg_color=HEADER_FILL, align="center", text_wrap=True),
             text=fmt(**boxed),
@@ -118,6 +126,9 @@ class SummaryFormats:
             total_label=fmt(**boxed, bold=True, bg_color="#D9D9D9"),
             total={k: fmt(**boxed, num_format=n, align="right", bold=True, bg_color="#D9D9D9")
                    for k, n in NUMBER_FORMAT.items()},
+            bare={k: fmt(**boxed, num_format=n, align="right") for k, n in BARE_FORMAT.items()},
+            bare_total={k: fmt(**boxed, num_format=n, align="right", bold=True, bg_color="#D9D9D9")
+                        for k, n in BARE_FORMAT.items()},
             change={k: fmt(**boxed, num_format=f"+{n};-{n};0", align="right") for k, n in CHANGE_FORMAT.items()},
             fate={f: fmt(**boxed, align="center", bg_color=fill, font_color=font)
                   for f, (fill, font) in FATE_COLOURS.items()},

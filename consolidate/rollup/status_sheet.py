@@ -23,24 +23,25 @@ from .select import FileFate
 from .texts import Fate
 
 COLS = texts.STATUS_COLS
-# the SHA-256 and the full path are last, out of the print area (they are for the machine and the clerk's search)
-WIDTHS = (5.0, 22.0, 20.0, 10.0, 30.0, 28.0, 9.0, 13.0, 11.0, 6.0, 6.0, 66.0, 60.0)
-PRINTED = 11  # columns 序号 … 警告数
+# Printed landscape one page wide at 9 points or more: 序号 … 警告数. The unit code, the SHA-256
+# and the full path stand last, out of the print area (for the clerk's search, not for paper).
+WIDTHS = (5.0, 18.0, 9.0, 26.0, 22.0, 8.0, 12.0, 10.0, 6.0, 6.0, 20.0, 66.0, 60.0)
+PRINTED = 10
 TABLE_TOP = 6
 
 
 def _file_cells(ws: Worksheet, r: int, f: FileResult | None, fmt: SummaryFormats) -> None:
     if f is None:
-        for col in range(5, len(COLS)):
+        for col in (*range(4, 10), 11, 12):
             ws.write_blank(r, col, None, fmt.text)
         return
     counts = f.counts
-    ws.write_string(r, 5, PurePath(f.path).name, fmt.wrap)
-    ws.write_string(r, 6, f.identity.get("filler", ""), fmt.text)
-    ws.write_string(r, 7, f.identity.get("phone", ""), fmt.text)
-    ws.write_string(r, 8, f.identity.get("filled_on", ""), fmt.text)
-    ws.write_number(r, 9, counts["error"], fmt.integer)
-    ws.write_number(r, 10, counts["warning"], fmt.integer)
+    ws.write_string(r, 4, PurePath(f.path).name, fmt.wrap)
+    ws.write_string(r, 5, f.identity.get("filler", ""), fmt.wrap)
+    ws.write_string(r, 6, f.identity.get("phone", ""), fmt.text)
+    ws.write_string(r, 7, f.identity.get("filled_on", ""), fmt.text)
+    ws.write_number(r, 8, counts["error"], fmt.integer)
+    ws.write_number(r, 9, counts["warning"], fmt.integer)
     ws.write_string(r, 11, f.sha256 or "", fmt.text)
     ws.write_string(r, 12, f.path, fmt.text)
 
@@ -49,11 +50,11 @@ def _row(ws: Worksheet, r: int, number: int, name: str, code: str, fate: Fate, l
          f: FileResult | None, fmt: SummaryFormats) -> None:
     ws.write_number(r, 0, number, fmt.integer)
     ws.write_string(r, 1, name, fmt.wrap)
-    ws.write_string(r, 2, code, fmt.text)
-    ws.write_string(r, 3, _(label), fmt.fate_wrap[fate])
-    ws.write_string(r, 4, note, fmt.wrap)
+    ws.write_string(r, 2, _(label), fmt.fate_wrap[fate])
+    ws.write_string(r, 3, note, fmt.wrap)
+    ws.write_string(r, 10, code, fmt.text)
     file_name = PurePath(f.path).name if f is not None else ""
-    fit_row(ws, r, ((note, WIDTHS[4]), (name, WIDTHS[1]), (_(label), WIDTHS[3]), (file_name, WIDTHS[5])))
+    fit_row(ws, r, ((note, WIDTHS[3]), (name, WIDTHS[1]), (_(label), WIDTHS[2]), (file_name, WIDTHS[4])))
     _file_cells(ws, r, f, fmt)
 
 
@@ -73,12 +74,12 @@ def write_status_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> 
     rate = data.submission_rate
     ws.write_string(1, 0, _(texts.STATUS_RATE), fmt.heading)
     if rate is None:
-        ws.write_string(1, 5, _(texts.STATUS_NO_ROSTER), fmt.heading)
+        ws.write_string(1, 4, _(texts.STATUS_NO_ROSTER), fmt.heading)
     else:
-        ws.write_number(1, 5, rate, fmt.percent_big)
+        ws.write_number(1, 4, rate, fmt.percent_big)
         submitted = (units["accepted"] + units["invalid"]) / (sel.roster_size or 1)
         ws.write_string(2, 0, _(texts.STATUS_SUBMITTED), fmt.subtitle)
-        ws.write_number(2, 5, submitted, fmt.percent_big)
+        ws.write_number(2, 4, submitted, fmt.percent_big)
     join = _(texts.NOTE_JOIN)
     unit_line = join.join(_(texts.STATUS_UNIT_PART).format(label=_(texts.FATE_LABEL[k]), n=units[k])  # type: ignore[index]
                           for k in ("accepted", "invalid", "missing"))
@@ -114,6 +115,6 @@ def write_status_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> 
     ws.set_paper(9)
     ws.print_area(0, 0, max(TABLE_TOP + 1, r - 1), PRINTED - 1)
     ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
+    ws.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.7)
     ws.set_footer(page_footer())
     ws.repeat_rows(TABLE_TOP)

@@ -35,7 +35,7 @@ from .status_sheet import write_status_sheet
 from .tables_sheet import page_title, write_table_sheets
 from .yoy_sheet import write_yoy_sheet
 
-NOTES_WIDTH = 80.0
+NOTES_WIDTH = 56.0  # with the label column, a portrait A4 page at 9 points or more
 
 
 def created_date(year: int) -> datetime:
@@ -76,7 +76,7 @@ def write_notes_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats, *, n
         "counted": str(data.counted),
         "units": str(data.units),
     }
-    ws.set_column(0, 0, 24)
+    ws.set_column(0, 0, 22)
     ws.set_column(1, 1, NOTES_WIDTH)
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
@@ -92,15 +92,20 @@ def write_notes_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats, *, n
         r += 1
     units, files = sel.unit_counts(), sel.file_counts()
     join = _(texts.NOTE_JOIN)
+    unit_line = join.join(f"{_(texts.FATE_LABEL[k])} {units[k]}" for k in ("accepted", "invalid", "missing"))
+    file_line = join.join(f"{_(texts.FATE_LABEL[k])} {v}" for k, v in files.items())  # type: ignore[index]
     ws.write_string(r, 0, _(texts.NOTES_UNITS), fmt.label)
-    ws.write_string(r, 1, join.join(f"{_(texts.FATE_LABEL[k])} {units[k]}" for k in ("accepted", "invalid", "missing")),
-                    fmt.value)
+    ws.write_string(r, 1, unit_line, fmt.value)
+    fit_row(ws, r, ((unit_line, NOTES_WIDTH),))
     ws.write_string(r + 1, 0, _(texts.NOTES_FILES), fmt.label)
-    ws.write_string(r + 1, 1, join.join(f"{_(texts.FATE_LABEL[k])} {v}"  # type: ignore[index]
-                                        for k, v in files.items()), fmt.value)
+    ws.write_string(r + 1, 1, file_line, fmt.value)
+    fit_row(ws, r + 1, ((file_line, NOTES_WIDTH),))
     r += 3
     n = len(data.totals_findings)
-    ws.write_string(r, 0, _(texts.NOTES_CHECK_BAD).format(n=n) if n else _(texts.NOTES_CHECK_OK), fmt.heading)
+    checked = _(texts.NOTES_CHECK_BAD).format(n=n) if n else _(texts.NOTES_CHECK_OK)
+    ws.merge_range(r, 0, r, 1, "", fmt.heading_wrap)
+    ws.write_string(r, 0, checked, fmt.heading_wrap)
+    fit_row(ws, r, ((checked, NOTES_WIDTH + 22),))
     r += 1
     for f in data.totals_findings:
         message = f.message(current())

@@ -24,7 +24,7 @@ from ..xlsx import Styles, column_widths, write_table
 from ..xlsx.tables import Sizes, row_heights
 from . import texts
 from .data import RollupData
-from .formats import SummaryFormats, lines_needed, page_footer
+from .formats import UNIT_POINTS, SummaryFormats, lines_needed, page_footer
 
 A4 = 9
 # The printable part of A4 (margins 0.4 inch left and right, 0.75 and 0.6 inch top and bottom)
@@ -32,7 +32,6 @@ A4 = 9
 # orientation that prints the table larger is taken (表三 is tall, 表四 wide).
 PORTRAIT = (537.0, 745.0)
 LANDSCAPE = (784.0, 498.0)
-UNIT_POINTS = 7.7  # as LibreOffice prints 宋体's replacement
 # tighter than the template (nothing is typed here): what fits 表三 on one A4 page at 9 points
 TIGHT = Sizes(data_min=6.5, data_max=10.0, leaf_cap=24.0, group_min=6.0, line_height=13.0, row_pad=3.0,
               row_min=16.0, header_lines=3, group_rows_per_line=1)

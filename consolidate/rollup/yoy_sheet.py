@@ -24,7 +24,7 @@ from .detail_sheet import row_text
 from .formats import SummaryFormats, fit_row, page_footer
 from .yoy import Yoy, YoyLine
 
-WIDTHS = (18.0, 20.0, 6.0, 34.0, 24.0, 10.0, 10.0, 10.0, 8.0)
+WIDTHS = (16.0, 20.0, 5.0, 28.0, 20.0, 9.0, 9.0, 9.0, 8.0)  # landscape A4 at 9 points or more
 
 
 def _header(ws: Worksheet, r: int, cols: tuple[str, ...], fmt: SummaryFormats) -> None:
@@ -162,5 +162,5 @@ def write_yoy_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> Non
     ws.set_paper(9)
     ws.print_area(0, 0, r - 1, len(WIDTHS) - 1)  # 一 to 三; 四 (every cell of every unit) is for the screen
     ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
+    ws.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.7)
     ws.set_footer(page_footer())

@@ -63,19 +63,19 @@ class Column:
 
 # Printed landscape one page wide: the widths are capped so that the printed columns (all
 # but the file's path, which stands last, outside the print area) keep the text at 9 points
-# or more on paper (about 165 width units on landscape A4).
+# or more on paper (about 125 width units on landscape A4, as LibreOffice prints them).
 COLUMNS: tuple[Column, ...] = (
-    Column("no", "序号", "No.", 5, 6),
-    Column("unit", "单位名称", "Unit", 10, 20, wrap=True),
-    Column("severity", "级别", "Severity", 5, 8),
-    Column("code", "规则", "Rule", 8, 16, wrap=True),
-    Column("sheet", "工作表", "Sheet", 7, 9, wrap=True),
-    Column("cell", "单元格", "Cell", 7, 8),
-    Column("row", "行", "Row", 10, 24, wrap=True),
-    Column("column", "列", "Column", 8, 14, wrap=True),
-    Column("found", "填写值", "Found", 7, 10, wrap=True),
-    Column("expected", "应为", "Expected", 7, 9, wrap=True),
-    Column("message", "说明", "Message", 30, 46, wrap=True),
+    Column("no", "序号", "No.", 5, 5),
+    Column("unit", "单位名称", "Unit", 10, 14, wrap=True),
+    Column("severity", "级别", "Severity", 5, 6, wrap=True),
+    Column("code", "规则", "Rule", 8, 12, wrap=True),
+    Column("sheet", "工作表", "Sheet", 6, 7, wrap=True),
+    Column("cell", "单元格", "Cell", 6, 7, wrap=True),
+    Column("row", "行", "Row", 10, 16, wrap=True),
+    Column("column", "列", "Column", 8, 10, wrap=True),
+    Column("found", "填写值", "Found", 6, 8, wrap=True),
+    Column("expected", "应为", "Expected", 6, 8, wrap=True),
+    Column("message", "说明", "Message", 24, 32, wrap=True),
     Column("file", "文件", "File", 12, 60),
 )
 UNPRINTED = ("file",)  # kept out of the print area when they stand last
@@ -271,7 +271,7 @@ def write_findings_sheet(
         printed -= 1
     ws.print_area(0, 0, header_row + max(len(rows), 1), printed - 1)
     ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
+    ws.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.7)
     ws.set_footer("&C" + PAGE_FOOTER[lang])
     ws.repeat_rows(header_row)
     return ws
