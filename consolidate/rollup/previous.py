@@ -9,13 +9,14 @@ The workbook has already been read and checked by the reader before this is call
 
 from __future__ import annotations
 
-from ..i18n import in_language
+from ..i18n import N_, _, in_language
 from ..report import FileResult
 from ..spec import load_spec
 from .detail_sheet import FIXED_IDS
 from .texts import SHEET_DETAIL
 
 HEADER_ROWS = 3
+DETAIL_ROW = N_("{path}（{sheet} 第 {row} 行）")  # where a unit's figures of last year were read
 
 
 def _number(value: object) -> float | None:
@@ -52,7 +53,7 @@ def units_of_summary(summary: FileResult) -> list[FileResult]:
         if len(values) != len(columns):
             continue
         out.append(FileResult(
-            path=f"{summary.path}（{SHEET_DETAIL} 第 {number} 行）", sha256=None, size=None, mtime=summary.mtime,
+            path=_(DETAIL_ROW).format(path=summary.path, sheet=_(SHEET_DETAIL), row=number), sha256=None, size=None, mtime=summary.mtime,
             status="valid", format=summary.format, kind="rollup" if units > 1 else "template", units=int(units),
             identity={"unit_name": str(row[at["unit_name"]]), "unit_code": str(row[at["unit_code"]]),
                       "unit_type": str(row[at["unit_type"]]), "year": str(summary.year or "")},
