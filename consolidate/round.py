@@ -53,21 +53,29 @@ def run_round(
     workers: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     now: datetime | None = None,
+    name: str | None = None,
+    code: str | None = None,
 ) -> RoundResult:
-    """Validate and roll up ``paths`` into ``out_dir`` (see the module's docstring)."""
+    """Validate and roll up ``paths`` into ``out_dir`` (see the module's docstring).
+
+    ``name``/``code``: the 汇总单位 (default: the roster's common 上级单位; without either
+    the round is refused before anything is written)."""
     from .output.annotate import annotate_report
     from .output.json_report import write_json
     from .output.report_xlsx import write_report
     from .rollup import rollup
+    from .rollup.data import district_name
 
     out_dir = Path(out_dir)
     refuse_inside_inputs(out_dir, [*paths, *previous], N_("输出文件夹"))
+    name = district_name(name, roster)  # refused before anything is written
     try:
         # everything is written into a hidden folder beside out_dir and moved into place at the
         # end: the round's folder appears whole or not at all (a failure or Ctrl-C leaves nothing)
         with staged_folder(out_dir) as stage:
             result = rollup(paths, out=stage / SUMMARY, roster=roster, year=year, format_id=format_id,
-                            previous=previous, workers=workers, on_progress=on_progress, now=now)
+                            previous=previous, workers=workers, on_progress=on_progress, now=now, name=name,
+                            code=code)
             report = result.report
             write_report(report, stage / REPORT, lang=lang, roster=roster)
             write_json(report, stage / JSON, lang=lang)

@@ -102,8 +102,8 @@ def test_a_failed_round_leaves_no_output_folder(tmp_path: Path) -> None:
     empty = tmp_path / "空文件夹"
     empty.mkdir()
     out = tmp_path / "2025年度汇总"
-    result = runner.invoke(app, ["run", str(empty), "--out", str(out)])
-    assert result.exit_code == 2 and "没有" in result.output
+    result = runner.invoke(app, ["run", str(empty), "--out", str(out), "--name", "示例县"])
+    assert result.exit_code == 2 and "没有要汇总的文件" in result.output
     assert not out.exists() and ours(tmp_path) == []
 
 
