@@ -63,7 +63,9 @@ def tables_docx(tables: list[PublishedTable], heading: str = "") -> bytes:
         grid.style = "Table Grid"
         grid.autofit = False
         widths = _widths(table)
-        for row in grid.rows:
+        for c, column in enumerate(grid.columns):  # the table grid (what LibreOffice and WPS follow)
+            column.width = Cm(widths[c])
+        for row in grid.rows:  # and each cell (what Word follows)
             for c, cell in enumerate(row.cells):
                 cell.width = Cm(widths[c])
         size = 10.5 if table.width <= 5 else 9

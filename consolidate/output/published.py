@@ -55,10 +55,13 @@ def number_text(value: float | None) -> str:
 
 
 def published_tables(spec: FormatSpec, values: Mapping[str, float | None]) -> list[PublishedTable]:
-    return [_table(lay, values) for lay in template_layout(spec).values()]
+    # an amount whose official header states no unit (v2019 采购总金额) carries it in its cell,
+    # as reports write it (“1090.98万元”), so no reader has to guess
+    units = {c.key: c.unit_note.rsplit("：", 1)[-1] for c in spec.cells if c.unit_note}
+    return [_table(lay, values, units) for lay in template_layout(spec).values()]
 
 
-def _table(lay: TableLayout, values: Mapping[str, float | None]) -> PublishedTable:
+def _table(lay: TableLayout, values: Mapping[str, float | None], units: Mapping[str, str]) -> PublishedTable:
     body_top = lay.top + 2  # the title row, then a spare row
     height = lay.bottom - body_top + 1
     starts: dict[tuple[int, int], Piece] = {}
@@ -66,7 +69,10 @@ def _table(lay: TableLayout, values: Mapping[str, float | None]) -> PublishedTab
     for box in lay.boxes:
         if box.role == "title":
             continue
-        text = number_text(values.get(box.key)) if box.key else box.text
+        text = box.text
+        if box.key:
+            text = number_text(values.get(box.key))
+            text += units.get(box.key, "") if text else ""
         starts[(box.row, box.col)] = Piece(text, box.role, box.last_row - box.row + 1, box.last_col - box.col + 1)
         covered.update((r, c) for r in range(box.row, box.last_row + 1) for c in range(box.col, box.last_col + 1))
     rows: list[tuple[Piece, ...]] = []
