@@ -29,13 +29,6 @@ class ConsolidateError(Exception):
             return self.text if lang == "zh" else self.en
         return in_language(lang, self.text).format(**self.params)
 
-    @classmethod
-    def from_catalog(cls, message: str, **params: object) -> ConsolidateError:
-        """The error of a catalog text (its Chinese msgid, marked ``N_``) with ``params``, in both languages."""
-        from .i18n import in_language
-
-        return cls(*(in_language(lang, message).format(**params) for lang in ("zh", "en")))
-
 
 class SpecError(Exception):
     """A spec file that cannot be used: names the file, the place and the problem."""

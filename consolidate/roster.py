@@ -193,7 +193,7 @@ def read_roster(path: Path | str) -> Roster:
             raise RosterError(f"{where}（{name}）：单位代码为空。请填写统一社会信用代码或本级编定的单位代码。",
                               f"roster {path.name}, row {number}: empty unit code.")
         if code_lost_digits(code):
-            raise RosterError.from_catalog(N_(
+            raise RosterError(N_(
                 "名单文件 {file} 第 {row} 行（{name}）：单位代码“{code}”被 Excel 当成了数字，后几位已经丢失"
                 "（Excel 只保留 15 位有效数字，会显示成 1.13301E+17 这样）。请在 Excel 中选中“单位代码”一列，"
                 "把单元格格式设为“文本”，再重新输入这些代码（或从原始名单复制粘贴），保存后重试。"),

@@ -357,7 +357,7 @@ def _build_all(spec: FormatSpec, year: int, units: list[Unit | None]) -> list[by
         for future in futures:
             built = pool.outcome(future)
             if isinstance(built, Failed):  # not expected of our own code: say so rather than hang
-                raise ConsolidateError.from_catalog(N_("生成模板的进程意外停止（{detail}）。请重试。"),
+                raise ConsolidateError(N_("生成模板的进程意外停止（{detail}）。请重试。"),
                                                     detail=built.detail)
             out += built
     return out

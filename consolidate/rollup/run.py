@@ -28,6 +28,7 @@ from ..writing import refuse_inside_inputs, write_atomically
 from . import texts
 from .data import RollupData, build, district_name, round_year
 from .previous import with_units
+from .reports import ReportCheck, check_reports
 from .summary import summary_bytes
 
 
@@ -40,6 +41,7 @@ class RollupResult:
     tool_version: str
     ran_at: datetime
     skipped: tuple[str, ...] = ()  # files of ours left out: report workbooks, this level's own summary
+    reports: tuple[ReportCheck, ...] = ()  # --reports: each published report against its unit's submission
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -97,6 +99,7 @@ class RollupResult:
                  "counts": f.file.counts, "findings": [finding(x) for x in f.file.findings]}
                 for f in sel.files
             ],
+            "reports": [r.to_dict() for r in self.reports],
             "totals": data.totals,
             "totals_findings": [finding(x) for x in data.totals_findings],
             "yoy": None if data.yoy is None else {
@@ -181,6 +184,7 @@ def rollup(
     now: datetime | None = None,
     json_out: Path | None = None,
     lang: Lang = "zh",
+    reports: Sequence[Path | str] = (),
 ) -> RollupResult:
     """Validate ``paths`` (files and folders), roll the accepted submissions up, write ``out``.
 
@@ -190,7 +194,10 @@ def rollup(
     roster; ``name``/``code``: this level's own name and code (default: the roster's common
     上级单位; without either the roll-up is refused: a summary must say whom it is for);
     ``now``: the time the summary reports as 截至 (default: the clock); ``json_out``: also
-    write the result as JSON there (in ``lang``). No output may be inside an input folder.
+    write the result as JSON there (in ``lang``); ``reports``: the units' published annual
+    reports (files or folders), each compared with its unit's counted submission
+    (``reports.check_reports``: a difference is a warning on that submission). No output may
+    be inside an input folder.
     """
     from ..validate import validate
 
@@ -215,10 +222,19 @@ def rollup(
                  previous=with_units(previous_report.files) if previous_report else (),
                  include_unlisted=include_unlisted,
                  name=name, code=code)
+    checks: tuple[ReportCheck, ...] = ()
+    if reports:
+        report_files = _inputs(reports, out)
+        given = {p.resolve() for p in files}
+        if any(p.resolve() in given for p in report_files):
+            raise ConsolidateError(N_("公开的年度报告（--reports）与要汇总的报表是同一批文件。请把年度报告放在单独的文件夹中。"))
+        if report_files:
+            read = validate(report_files, format_id=format_id, year=the_year, roster=roster, workers=workers)
+            checks = tuple(check_reports(read.files, data.selection, roster))
     ran_at = now or datetime.now().replace(microsecond=0)
     _write(out, summary_bytes(data, now=ran_at, tool_version=__version__))
     result = RollupResult(data=data, out=out, report=report, previous_report=previous_report,
-                          tool_version=__version__, ran_at=ran_at, skipped=report.skipped)
+                          tool_version=__version__, ran_at=ran_at, skipped=report.skipped, reports=checks)
     if json_out is not None:
-        write_rollup_json(result, Path(json_out), [*paths, *previous], lang)
+        write_rollup_json(result, Path(json_out), [*paths, *previous, *reports], lang)
     return result
