@@ -44,8 +44,10 @@ Mode = Literal["input", "output"]
 CellValue = float | int | str
 
 # widths in Excel column units, heights in points
-DATA_MIN, DATA_MAX = 11.0, 16.0
-LEAF_CAP = 44.0  # a leaf row label wraps beyond this (about 20 Chinese characters)
+# The template's tables print landscape one page wide with text at 9 points or more: 表三 and
+# 表四 need their number columns at 8 and the leaf labels wrapping beyond about 15 characters.
+DATA_MIN, DATA_MAX = 8.0, 16.0
+LEAF_CAP = 32.0  # a leaf row label wraps beyond this (about 15 Chinese characters)
 GROUP_MIN = 9.0  # a tall row-group column: at least about 4 characters
 LINE_HEIGHT, ROW_PAD, ROW_MIN, TITLE_HEIGHT = 14.5, 6.0, 20.0, 30.0
 
