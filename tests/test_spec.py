@@ -70,8 +70,12 @@ def test_rules_and_kinds() -> None:
     assert v2019.cell("t2.fee.change").kind == "signed"
     assert v2019.cell("t2.procurement.purchase_amount").kind == "amount"
     assert v2021.cell("t2.fee.fee_amount").kind == "amount"
-    assert v2021.rule("T3-BALANCE").params == {"lhs": ("new", "carried"), "rhs": ("total", "carry_over"),
-                                               "fix": "carry_over"}
+    balance = v2021.rule("T3-BALANCE")
+    assert (balance.kind, balance.for_each, balance.target) == ("expression", "column", "carry_over")
+    assert balance.sides() == (("new", "carried"), ("total", "carry_over"))
+    assert [v2021.rule(r).kind for r in ("T3-ROWTOTAL", "TYPES", "VERSION")] == ["totals", "types", "version"]
+    assert v2021.rule("YOY-CARRY").year_over_year and not balance.year_over_year
+    assert v2019.rule("T2-V2019-MISUSE").flag
 
 
 def test_years() -> None:
@@ -119,9 +123,15 @@ def _copy_specs(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(("old", "new", "message"), [
     ("{id: regulation, label: 规章}", "{id: Regulation, label: 规章}", "v2021.yaml: tables.0.blocks.0.rows.0.id"),
     ("rule: T3-ROWTOTAL}", "rule: T3-NOPE}", "names rule T3-NOPE, not defined"),
-    ("    lhs: [new, carried]", "    lhs: [new, carryd]", "rules.T3-BALANCE: lhs: table t3 has no row 'carryd'"),
+    ("new + carried ==", "new + carryd ==", "rules.T3-BALANCE: 'carryd': table t3 has no row 'carryd'"),
+    ("new + carried ==", "new + carried =", "rules.T3-BALANCE: 'new + carried = total + carry_over': not an"),
+    ("new + carried ==", "new * carried ==", "'new * carried': only a number may multiply a cell"),
+    ("new + carried ==", "max(new, carried) ==", "'max(new, carried)' is not allowed"),
+    ("new + carried ==", "__import__.os ==", "'__import__.os' is not a cell"),
+    ("    target: carry_over", "    target: carryover", "no cell 't3.carryover.natural'"),
     ("format: v2021", "format: [v2021", "v2021.yaml: line"),
-    ("    severity: error\n    table: t3\n    lhs", "    severity: fatal\n    table: t3\n    lhs", "rules.0.severity"),
+    ("    severity: error\n    table: t3\n    for_each", "    severity: fatal\n    table: t3\n    for_each",
+     "rules.0.severity"),
 ])
 def test_malformed_spec_is_refused_with_place(tmp_path: Path, old: str, new: str, message: str) -> None:
     folder = _copy_specs(tmp_path)
