@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from consolidate import __version__
-from consolidate.read.many import iter_many
 from consolidate.findings import Finding
+from consolidate.read.many import iter_many
 from consolidate.report import FileResult, Report
 from consolidate.roster import Roster
 from consolidate.rules import check_batch

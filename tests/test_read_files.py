@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -32,6 +31,7 @@ from factories import (
     zip_bomb,
     zip_of,
 )
+from libreoffice import soffice_or_skip
 
 from consolidate.read import read_submission
 from consolidate.read.sniff import sniff
@@ -143,9 +143,7 @@ def test_macros_are_read_but_never_run(tmp_path: Path) -> None:
 
 @pytest.mark.office
 def test_a_real_xls_from_libreoffice(tmp_path: Path) -> None:
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice is not installed")
+    soffice = soffice_or_skip()  # fails instead when CI is set
     source = tmp_path / "in.xlsx"
     source.write_bytes(submission())
     profile = (tmp_path / "profile").as_uri()

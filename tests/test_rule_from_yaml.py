@@ -26,8 +26,8 @@ import pytest
 from factories import balanced_values
 from libreoffice import convert
 
-from consolidate.roster import Unit
 from consolidate.rollup import rollup
+from consolidate.roster import Unit
 from consolidate.spec import load_spec, templates_dir
 from consolidate.template import build_workbook
 from consolidate.uscc import make_uscc

@@ -229,6 +229,19 @@ def test_types_fail_at_the_cell(format_id: str, key: str, value: float, variant_
     assert finding.message_zh.startswith(f"表二 {finding.cell}（")
 
 
+def test_findings_point_at_the_template_cells_written_out() -> None:
+    """The addresses of our template, typed out here rather than asked of the layout."""
+    file = broken("v2021", t2__regulation__issued=-1)
+    assert file.values is not None
+    file.values["t3.carried.legal"] += 2
+    file.values["t3.carried.total"] += 2
+    file.values["t4.cases.rev_pending"] += 1
+    assert [(f.code, f.sheet, f.cell) for f in findings_of(file)] == [
+        ("TYPES", "表二", "B5"), ("T3-BALANCE", "表三", "H30"), ("T4-TOTALS", "表四", "E6")]
+    old = broken("v2019", t2__permit__prev_count=1, t2__permit__change=2, t2__permit__decisions=3)
+    assert [(f.code, f.sheet, f.cell) for f in findings_of(old)] == [("T2-V2019-MISUSE", "表二", "D9")]
+
+
 def test_types_negative_and_fraction_both_reported() -> None:
     file = broken("v2021", t2__regulation__repealed=-1.5)
     found = findings_of(file)
