@@ -78,13 +78,17 @@ def test_the_rule_is_only_in_the_copy(spec_dir: Path) -> None:
     assert "T4-CORRECTED" not in {r.id for r in load_spec("v2021", shipped).rules}
 
 
-def test_validate_reports_it_at_the_cell(spec_dir: Path, tmp_path: Path) -> None:
-    folder = tmp_path / "in"
+def two_units(folder: Path) -> Path:
+    """wrong.xlsx breaks the rule (3 against 1 + 1: a warning), right.xlsx keeps it (2 = 1 + 1)."""
     folder.mkdir()
     spec = load_spec("v2021")
     (folder / "wrong.xlsx").write_bytes(build_workbook(spec, YEAR, unit(1), values=inputs((3, 1, 1))))
     (folder / "right.xlsx").write_bytes(build_workbook(spec, YEAR, unit(2), values=inputs((2, 1, 1), seed=2)))
-    report = validate([folder], year=YEAR, workers=1)
+    return folder
+
+
+def test_validate_reports_it_at_the_cell(spec_dir: Path, tmp_path: Path) -> None:
+    report = validate([two_units(tmp_path / "in")], year=YEAR, workers=1)
     by_name = {Path(f.path).name: f for f in report.files}
     assert by_name["right.xlsx"].findings == []
     (finding,) = by_name["wrong.xlsx"].findings
@@ -95,12 +99,7 @@ def test_validate_reports_it_at_the_cell(spec_dir: Path, tmp_path: Path) -> None
 
 
 def test_rollup_reruns_it_on_the_totals(spec_dir: Path, tmp_path: Path) -> None:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    spec = load_spec("v2021")
-    # each file alone: one passes, one only warns; their sum breaks the rule (5 against 2 + 2)
-    (folder / "a.xlsx").write_bytes(build_workbook(spec, YEAR, unit(1), values=inputs((3, 1, 1))))
-    (folder / "b.xlsx").write_bytes(build_workbook(spec, YEAR, unit(2), values=inputs((2, 1, 1), seed=2)))
+    folder = two_units(tmp_path / "in")  # both counted (a warning is no error); the sum: 5 against 2 + 2
     result = rollup([folder], out=tmp_path / "汇总.xlsx", year=YEAR, workers=1, now=datetime(2026, 2, 1, 9, 0))
     assert result.data.totals["t4.cases.rev_corrected"] == 5
     assert [(f.code, f.key, f.found, f.expected) for f in result.data.totals_findings] == [

@@ -34,7 +34,7 @@ import pandera.pandas as pa
 
 from ..spec import FormatSpec, Rule
 from ..spec.expr import Op
-from ..spec.program import TOLERANCE, Condition, RuleCheck
+from ..spec.program import TOLERANCE, Condition, RuleCheck, compare
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -89,21 +89,6 @@ class RuleSchema:
         return tuple(t.schema for t in self.tables)
 
 
-def _compare(op: Op, difference: Array, tolerance: Array) -> Mask:
-    with np.errstate(invalid="ignore"):
-        if op == "==":
-            return np.abs(difference) <= tolerance
-        if op == "!=":
-            return np.abs(difference) > tolerance
-        if op == "<=":
-            return difference <= tolerance
-        if op == ">=":
-            return difference >= -tolerance
-        if op == "<":
-            return difference < -tolerance
-        return difference > tolerance
-
-
 class _Linear:
     """One condition of every place of a rule, as gathered columns: left minus right."""
 
@@ -147,7 +132,8 @@ def _rule_check(checks: list[RuleCheck], columns: tuple[str, ...]) -> Callable[[
         for condition in linear:
             difference = condition.difference(padded)
             complete &= ~np.isnan(difference)
-            holds &= _compare(condition.op, difference, tolerance)
+            with np.errstate(invalid="ignore"):
+                holds &= compare(condition.op, difference, tolerance)
         failed = complete & (holds if flag else ~holds)
         out = np.ones(values.shape, dtype=bool)
         out[:, targets] = ~failed

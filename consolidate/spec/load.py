@@ -91,8 +91,9 @@ def load_spec(format_id: str = DEFAULT_FORMAT, folder: Path | None = None) -> Fo
     return _load_spec(format_id, folder or templates_dir())
 
 
-@cache
-def _load_spec(format_id: str, folder: Path) -> FormatSpec:
+def read_spec(format_id: str, folder: Path) -> FormatSpec:
+    """The spec of ``folder`` as its files are now (built, or from the disk cache); ``load_spec``
+    keeps it for the rest of the process."""
     if not (folder / f"{format_id}.yaml").is_file():
         known = ", ".join(sorted(p.stem for p in folder.glob("v*.yaml")))
         raise SpecError(f"{format_id}.yaml: no such format spec (known: {known})")
@@ -103,6 +104,9 @@ def _load_spec(format_id: str, folder: Path) -> FormatSpec:
         return build_spec(format_id, folder)
 
     return _cached(format_id, folder, build)
+
+
+_load_spec = cache(read_spec)
 
 
 def load_common(folder: Path | None = None) -> Common:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .expr import Expression, Op, Term
 
@@ -57,8 +58,9 @@ class Condition:
         return (*self.left, *self.right)
 
 
-def compare(op: Op, difference: float, tolerance: float) -> bool:
-    """``left OP right`` given ``left - right``, equal within ``tolerance``."""
+def compare(op: Op, difference: Any, tolerance: Any) -> Any:
+    """``left OP right`` given ``left - right``, equal within ``tolerance``: on numbers, or
+    element-wise on numpy arrays (the pandera checks)."""
     if op == "==":
         return abs(difference) <= tolerance
     if op == "!=":
