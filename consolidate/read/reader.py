@@ -22,8 +22,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..errors import os_error_msg
 from ..findings import Finding, FindingFactory, Place, Status, fmt_number
-from ..i18n import Msg
+from ..i18n import N_, Msg
 from ..report import FileResult, Kind
 from ..spec import DEFAULT_FORMAT, FORMATS, Common, FormatSpec, format_for_year, load_common, load_spec
 from ..spec.layout import a1, summary_layout, template_layout
@@ -35,6 +36,8 @@ from .sniff import sniff
 from .values import AMOUNT_UNITS, NAN, parse_cell
 
 MAX_SHEETS = 64  # sheets of a foreign workbook searched for the tables
+
+NOT_A_FILE = N_("不是普通文件（可能是文件夹或设备）")
 
 
 def status_of(findings: list[Finding]) -> Status:
@@ -133,9 +136,9 @@ class _Reading:
         try:
             st = os.stat(self.path)
         except OSError as exc:
-            raise Unreadable("FILE-IO", exc.strerror or type(exc).__name__) from exc
+            raise Unreadable("FILE-IO", os_error_msg(exc)) from exc
         if not stat.S_ISREG(st.st_mode):
-            raise Unreadable("FILE-IO", "not a regular file")
+            raise Unreadable("FILE-IO", Msg(NOT_A_FILE))
         self.result.size, self.result.mtime = st.st_size, st.st_mtime
         if st.st_size > MAX_FILE_BYTES:
             raise Unreadable("FILE-TOO-LARGE", f"{st.st_size // (1024 * 1024)} MB")
@@ -143,7 +146,7 @@ class _Reading:
             with open(self.path, "rb") as fh:
                 data = fh.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
-            raise Unreadable("FILE-IO", exc.strerror or type(exc).__name__) from exc
+            raise Unreadable("FILE-IO", os_error_msg(exc)) from exc
         if len(data) > MAX_FILE_BYTES:
             raise Unreadable("FILE-TOO-LARGE", f"{len(data) // (1024 * 1024)} MB")
         return data
