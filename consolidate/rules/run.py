@@ -102,6 +102,7 @@ def findings_from_failures(spec: FormatSpec, compiled: RuleSchema, frame: pd.Dat
             row = dict(zip(columns, frame.iloc[pos].to_numpy(dtype=np.float64).tolist(), strict=True))
             said = {k: (None if v is None else number(v))
                     for k, v in message_values(check, evaluate(check, row), row).items()}
+            said["found"] = number(value)  # what pandera found in the cell
             out[pos].append(factory.rule(check.rule, place, **said))  # type: ignore[arg-type]
     return [sort_findings(without_consequences(spec, found)) for found in out]
 
