@@ -39,6 +39,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeElementTree
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.comments import Comment
@@ -470,8 +472,16 @@ def _tag_of(path: Path) -> str | None:
             xml = z.read(info).decode("utf-8", "replace")
     except (OSError, KeyError, zipfile.BadZipFile):
         return None
-    match = re.search(TAG_PROPERTY + r'".*?<vt:lpwstr>([0-9a-f]+)</vt:lpwstr>', xml, re.S)
-    return match.group(1) if match else None
+    # Parsed, not matched: with lxml installed openpyxl declares the vt: namespace on the value itself.
+    try:
+        root = SafeElementTree.fromstring(xml)
+    except (SafeElementTree.ParseError, DefusedXmlException):
+        return None
+    for prop in root:
+        if prop.get("name") == TAG_PROPERTY:
+            text = "".join(prop.itertext()).strip()
+            return text if re.fullmatch(r"[0-9a-f]+", text) else None
+    return None
 
 
 def copy_path(result: FileResult, out_dir: Path, tag: str, lang: Lang, keep: Sequence[Path]) -> Path:
