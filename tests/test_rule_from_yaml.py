@@ -100,7 +100,8 @@ def test_validate_reports_it_at_the_cell(spec_dir: Path, tmp_path: Path) -> None
 
 def test_rollup_reruns_it_on_the_totals(spec_dir: Path, tmp_path: Path) -> None:
     folder = two_units(tmp_path / "in")  # both counted (a warning is no error); the sum: 5 against 2 + 2
-    result = rollup([folder], out=tmp_path / "汇总.xlsx", year=YEAR, workers=1, now=datetime(2026, 2, 1, 9, 0))
+    result = rollup([folder], out=tmp_path / "汇总.xlsx", year=YEAR, name="示例县人民政府", workers=1,
+                    now=datetime(2026, 2, 1, 9, 0))
     assert result.data.totals["t4.cases.rev_corrected"] == 5
     assert [(f.code, f.key, f.found, f.expected) for f in result.data.totals_findings] == [
         ("T4-CORRECTED", "t4.cases.rev_corrected", 5, 4)]
