@@ -42,9 +42,7 @@ COVERAGE_PARTIAL = N_("尚有单位未报送或报表有错误，本表不是最
 COVERAGE_FINAL = N_("名单中的单位均已报送且通过审核。")
 AMOUNT_NOTE = N_("金额单位：万元。")
 SIGNATURES = N_("单位（盖章）：")
-SIGNED_BY = N_("制表人：")
-CHECKED_BY = N_("审核人：")
-SIGNED_ON = N_("填报日期：")
+SIGNATURE_LINE = N_("制表人：　　　　　　　　审核人：　　　　　　　　填报日期：{date}")
 PAGE_FOOTER = N_("第 &P 页 共 &N 页")
 SUMMARY_TYPE = N_("汇总表（{units} 个单位）")
 IDENTITY_SUMMARY_NOTE = N_("本工作簿是{name}{year}年度的汇总表，汇总 {units} 个单位的报表，不是单个单位的报表；"
@@ -130,6 +128,8 @@ NOTES_FACTS = (
     (N_("计入汇总的基层单位数"), "units"),
 )
 NOTES_NOT_GIVEN = N_("（未指定）")
+NOTES_FORMAT = N_("{name}（{notice}）")
+NOTES_ROSTER = N_("{n}（{source}）")
 NOTES_NO_ROSTER = N_("（未提供名单）")
 NOTES_UNITS = N_("各单位报送情况")
 NOTES_FILES = N_("各文件处理情况")
