@@ -38,13 +38,13 @@ class Roster:
     # lookups by normalised code and name, built once: a province matches thousands of files
     _codes: dict[str, Unit] = field(default_factory=dict, init=False, repr=False, compare=False)
     _names: dict[str, Unit] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _positions: dict[int, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _positions: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for i, u in enumerate(self.units):
             self._codes.setdefault(normalise_code(u.code), u)
             self._names.setdefault(normalise_text(u.name), u)
-            self._positions.setdefault(id(u), i)
+            self._positions.setdefault(u.code, i)
 
     def by_code(self, code: str) -> Unit | None:
         return self._codes.get(normalise_code(code))
@@ -57,8 +57,8 @@ class Roster:
         return (self.by_code(code) if code else None) or (self.by_name(name) if name else None)
 
     def position(self, unit: Unit) -> int:
-        found = self._positions.get(id(unit))
-        return found if found is not None else self.units.index(unit)
+        found = self._positions.get(unit.code)
+        return found if found is not None and self.units[found] == unit else self.units.index(unit)
 
 
 def normalise_text(text: object) -> str:

@@ -17,6 +17,7 @@ import gc
 import hashlib
 import os
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -25,9 +26,11 @@ from typing import Any
 from ..findings import Finding, FindingFactory, Place, Status, fmt_number
 from ..report import FileResult, Kind
 from ..spec import DEFAULT_FORMAT, FORMATS, Common, FormatSpec, format_for_year, load_common, load_spec
-from ..spec.layout import a1, summary_layout, template_layout
+from ..spec.derived import LayoutName
+from ..spec.layout import a1
+from ..spec.plan import TablePlan
 from .archive import MAX_FILE_BYTES, Unreadable, open_package
-from .locate import STRUCTURAL, Located, TablePlan, TextIndex, check_at, locate, plan_of
+from .locate import STRUCTURAL, Located, TextIndex, check_at, locate
 from .meta import KINDS, check_meta, layout_name, parse_units, parse_year, read_identity, read_meta
 from .sheets import Book, Grid
 from .sniff import sniff
@@ -45,18 +48,9 @@ def status_of(findings: list[Finding]) -> Status:
     return "valid"
 
 
-_plans: dict[tuple[str, str, int], tuple[FormatSpec, dict[str, TablePlan]]] = {}
-
-
-def plans_for(spec: FormatSpec, layout: str) -> dict[str, TablePlan]:
-    """Each table's plan in the template or the summary layout (made once per spec)."""
-    key = (spec.id, layout, id(spec))
-    cached = _plans.get(key)
-    if cached is None or cached[0] is not spec:
-        layouts = summary_layout(spec) if layout == "summary" else template_layout(spec)
-        cached = (spec, {tid: plan_of(lay) for tid, lay in layouts.items()})
-        _plans[key] = cached
-    return cached[1]
+def plans_for(spec: FormatSpec, layout: LayoutName) -> Mapping[str, TablePlan]:
+    """Each table's reading plan in the template or the summary layout (made with the spec)."""
+    return spec.derived.plans[layout]
 
 
 def read_submission(path: Path | str, *, format_hint: str | None = None) -> FileResult:
@@ -194,7 +188,7 @@ class _Reading:
         self.result.identity = identity
         self.result.year = parse_year(identity.get("year")) or parse_year(meta.get("year"))
 
-    def _read_by_position(self, book: Book, plans: dict[str, TablePlan]) -> None:
+    def _read_by_position(self, book: Book, plans: Mapping[str, TablePlan]) -> None:
         """Our template or summary: every table where the layout puts it, its labels verified."""
         for plan in plans.values():
             sheet = plan.layout.sheet
@@ -320,7 +314,7 @@ class _Reading:
     def _read_cells(self, grid: Grid, located: Located, header_units: dict[str, str]) -> None:
         spec, kind, values = self.spec, self.kind, self.result.values
         assert spec is not None and values is not None
-        totals, ambiguous = _cell_sets(spec)
+        totals, ambiguous = spec.derived.totals, spec.derived.ambiguous
         check_totals = kind == "template"
         check_units = kind == "foreign"
         rows, formulas, sheet = grid.rows, grid.formulas, grid.name
@@ -410,7 +404,7 @@ class _Reading:
         if not pending:
             return
         todo = set(pending)
-        for key, parts in _total_order(spec):  # totals of totals after their parts
+        for key, parts in spec.derived.total_order:  # totals of totals after their parts
             if key in todo:
                 total = 0.0
                 for part in parts:
@@ -419,23 +413,6 @@ class _Reading:
                         total += v
                 values[key] = total
         pending.clear()
-
-
-_orders: dict[int, tuple[FormatSpec, tuple[tuple[str, tuple[str, ...]], ...]]] = {}
-
-
-def _total_order(spec: FormatSpec) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Every total with its parts, a total that adds up totals after them."""
-    cached = _orders.get(id(spec))
-    if cached is None or cached[0] is not spec:
-        def depth(key: str) -> int:
-            cell = spec.cell(key)
-            return 1 + max((depth(p) for p in cell.sum_of), default=0) if cell.is_total else 0
-
-        order = sorted((c for c in spec.cells if c.is_total), key=lambda c: depth(c.key))
-        cached = (spec, tuple((c.key, c.sum_of) for c in order))
-        _orders[id(spec)] = cached
-    return cached[1]
 
 
 def _header_units(located: Located) -> dict[str, str]:
@@ -450,20 +427,6 @@ def _header_units(located: Located) -> dict[str, str]:
                     if cell.col == check.box.col and cell.key:
                         out[cell.key] = check.unit
     return out
-
-
-_sets: dict[int, tuple[FormatSpec, frozenset[str], frozenset[str]]] = {}
-
-
-def _cell_sets(spec: FormatSpec) -> tuple[frozenset[str], frozenset[str]]:
-    """The keys of the totals, and of the amounts whose official header states no unit."""
-    cached = _sets.get(id(spec))
-    if cached is None or cached[0] is not spec:
-        totals = frozenset(c.key for c in spec.cells if c.is_total)
-        ambiguous = frozenset(c.key for c in spec.cells if c.kind == "amount" and c.unit_note)
-        cached = (spec, totals, ambiguous)
-        _sets[id(spec)] = cached
-    return cached[1], cached[2]
 
 
 def _is_number(value: object) -> bool:

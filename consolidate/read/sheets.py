@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import unescape
 
-from ..spec.layout import a1
+from ..spec.layout import a1, position
 from .archive import Package, Unreadable, prolog_done
 
 MAX_ROWS = 100_000
@@ -35,14 +35,6 @@ _FORMULA = re.compile(r'<c r="([A-Z][0-9]{1,4})"[^>]*>\s*<f\b')
 # the slow path, for XML that puts `r` after other attributes, leaves it out, or uses prefixes
 _TOKEN = re.compile(r"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|f)\b([^>]*?)(/?)>")
 _R_ATTR = re.compile(r'\br="([A-Z]{0,3})([0-9]{0,7})"')
-
-
-def col_index(letters: str) -> int:
-    """"A" -> 0, "J" -> 9, "AA" -> 26."""
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
 
 
 @dataclass(frozen=True)
@@ -115,7 +107,7 @@ def _scan_slowly(data: str) -> SheetScan:
             col = -1
         elif tag == "c":
             if ref and ref.group(1):
-                col = col_index(ref.group(1))
+                col = position(f"{ref.group(1)}1")[1]
                 if ref.group(2):
                     row = int(ref.group(2)) - 1
             else:

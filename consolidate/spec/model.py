@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .derived import Derived
 
 CellKind = Literal["count", "signed", "amount"]
 Severity = Literal["error", "warning", "info"]
@@ -148,6 +151,14 @@ class FormatSpec:
     tables: tuple[Table, ...]
     cells: tuple[Cell, ...]
     rules: tuple[Rule, ...]
+    # layouts, address maps, reading plans…: made by build.py with the spec (see derived.py)
+    built: Derived | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def derived(self) -> Derived:
+        if self.built is None:
+            raise RuntimeError(f"spec {self.id}: built without its derived data (load it with load_spec)")
+        return self.built
 
     def table(self, table_id: str) -> Table:
         for t in self.tables:
@@ -156,14 +167,7 @@ class FormatSpec:
         raise KeyError(table_id)
 
     def cell(self, key: str) -> Cell:
-        return self._cells_by_key()[key]
-
-    def _cells_by_key(self) -> dict[str, Cell]:
-        cache = self.__dict__.get("_by_key")
-        if cache is None:
-            cache = {c.key: c for c in self.cells}
-            object.__setattr__(self, "_by_key", cache)
-        return cache
+        return self.derived.cells[key]
 
     @property
     def keys(self) -> tuple[str, ...]:
