@@ -81,7 +81,7 @@ def check_results(results: Sequence[FileResult], *, format_id: str | None = None
     benchmark's baseline and the test that both ways agree); the default stacks them.
     The inputs are not changed: new ``FileResult`` objects are returned.
     """
-    from .read import status_of
+    from .findings import status_of
     from .rules import check_batch, check_each, check_identity
     from .rules.order import sort_findings
 

@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..findings import Finding, FindingFactory, Place, Status, fmt_number
+from ..findings import Finding, FindingFactory, Place, fmt_number, status_of
 from ..report import FileResult, Kind
 from ..spec import DEFAULT_FORMAT, FORMATS, Common, FormatSpec, format_for_year, load_common, load_spec
 from ..spec.derived import LayoutName
@@ -37,15 +37,6 @@ from .sniff import sniff
 from .values import AMOUNT_UNITS, NAN, parse_cell
 
 MAX_SHEETS = 64  # sheets of a foreign workbook searched for the tables
-
-
-def status_of(findings: list[Finding]) -> Status:
-    """unreadable (a FILE-* error), invalid (any other error) or valid."""
-    if any(f.severity == "error" and f.code.startswith("FILE-") for f in findings):
-        return "unreadable"
-    if any(f.severity == "error" for f in findings):
-        return "invalid"
-    return "valid"
 
 
 def plans_for(spec: FormatSpec, layout: LayoutName) -> Mapping[str, TablePlan]:
@@ -77,7 +68,43 @@ def unreadable(path: Path | str, code: str, detail: str = "") -> FileResult:
     except OSError:
         pass
     result.findings = [FindingFactory().common(code, Place(file=path.name), detail=detail)]
+    result.status = status_of(result.findings)
     return result
+
+
+def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
+    """A file's bytes, at most ``MAX_FILE_BYTES`` of them; raises ``Unreadable`` (FILE-IO, FILE-TOO-LARGE)."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise Unreadable("FILE-IO", exc.strerror or type(exc).__name__) from exc
+    if not stat.S_ISREG(st.st_mode):
+        raise Unreadable("FILE-IO", "not a regular file")
+    if st.st_size > MAX_FILE_BYTES:
+        raise Unreadable("FILE-TOO-LARGE", f"{st.st_size // (1024 * 1024)} MB")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise Unreadable("FILE-IO", exc.strerror or type(exc).__name__) from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise Unreadable("FILE-TOO-LARGE", f"{len(data) // (1024 * 1024)} MB")
+    return data, st
+
+
+def read_sheet_values(path: Path | str, sheet: str) -> list[list[Any]] | None:
+    """The values of one sheet of a workbook (None when it has no such sheet), read under the
+    same limits as every input; raises ``Unreadable`` with the FILE-* code that says why not."""
+    data, _ = read_bytes(Path(path))
+    code = sniff(data)
+    if code != "zip":
+        raise Unreadable(code)
+    package = open_package(data)
+    book = Book(data, package)
+    try:
+        return book.grid(sheet, formulas=False).rows if book.has(sheet) else None
+    finally:
+        book.close()
 
 
 @dataclass
@@ -125,20 +152,11 @@ class _Reading:
     def _read_bytes(self) -> bytes:
         try:
             st = os.stat(self.path)
-        except OSError as exc:
-            raise Unreadable("FILE-IO", exc.strerror or type(exc).__name__) from exc
-        if not stat.S_ISREG(st.st_mode):
-            raise Unreadable("FILE-IO", "not a regular file")
+            self.result.size, self.result.mtime = st.st_size, st.st_mtime
+        except OSError:
+            pass
+        data, st = read_bytes(self.path)
         self.result.size, self.result.mtime = st.st_size, st.st_mtime
-        if st.st_size > MAX_FILE_BYTES:
-            raise Unreadable("FILE-TOO-LARGE", f"{st.st_size // (1024 * 1024)} MB")
-        try:
-            with open(self.path, "rb") as fh:
-                data = fh.read(MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            raise Unreadable("FILE-IO", exc.strerror or type(exc).__name__) from exc
-        if len(data) > MAX_FILE_BYTES:
-            raise Unreadable("FILE-TOO-LARGE", f"{len(data) // (1024 * 1024)} MB")
         return data
 
     def _file_finding(self, code: str, **params: Any) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConsolidateError
-from ..findings import Finding, FindingFactory, Place
+from ..findings import Finding, FindingFactory, Place, status_of
 from ..report import FileResult
 from ..roster import Roster
 from ..spec import FormatSpec, a1, cell_addresses, format_for_year, identity_cells, load_common, load_spec
@@ -127,7 +127,8 @@ def conform(files: Sequence[FileResult], spec: FormatSpec, year: int) -> list[Fi
                                           expected=spec.name, year=year, expected_notice=spec.notice,
                                           found_notice=theirs.notice))
         if extra:
-            f = dataclasses.replace(f, findings=[*f.findings, *extra], status="invalid")
+            findings = [*f.findings, *extra]
+            f = dataclasses.replace(f, findings=findings, status=status_of(findings))
         out.append(f)
     return out
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ..codes import Category
 from ..findings import Finding, FindingFactory, Place
 from ..report import FileResult
 from ..roster import normalise_code, normalise_text
 from ..spec import FormatSpec, cell_addresses
-from .select import Selection, UnitRow
+from .select import FileFate, Selection, UnitRow
 from .totals import AMOUNT_PLACES, total_values
 
 TOLERANCE = 0.5 * 10**-AMOUNT_PLACES
@@ -58,6 +59,12 @@ class Yoy:
     # would show as a break in the district's carry-over that no unit can fix.
     coverage: tuple[int, int] = (0, 0)
     district_checked: bool = True
+
+    def previous_problems(self) -> list[tuple[FileFate, Finding]]:
+        """What is wrong with last year's files as sources of 同比: a file that could not be
+        read, a summary whose units could not be had (their findings of those categories)."""
+        return [(fate, f) for fate in self.previous.files for f in fate.file.findings
+                if f.category in (Category.FILE, Category.YOY)]
 
 
 def common_keys(spec: FormatSpec, previous: FormatSpec) -> tuple[str, ...]:
