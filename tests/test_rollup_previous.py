@@ -17,9 +17,9 @@ from pathlib import Path
 
 from rollup_factories import balanced_values, sheet_rows, write_district, write_submission
 
-from consolidate.roster import Roster
 from consolidate.rollup import rollup
 from consolidate.rollup import texts as T
+from consolidate.roster import Roster
 from consolidate.spec import load_spec
 
 SPEC = load_spec("v2021")

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, FindingFactory, Place, fmt_number, status_of
+from ..i18n import Msg
 from ..report import FileResult, Kind
 from ..spec import DEFAULT_FORMAT, FORMATS, Common, FormatSpec, format_for_year, load_common, load_spec
 from ..spec.derived import LayoutName
@@ -278,9 +279,9 @@ class _Reading:
         _, _, spec, placed = best
         self._start(spec, "foreign")
         if problem is None:
-            self._file_finding("META-MISSING", format_name=spec.name)
+            self._file_finding("META-MISSING", format_name=Msg(spec.name))
         else:
-            self._file_finding("META-BAD", format_name=spec.name, detail=problem)
+            self._file_finding("META-BAD", format_name=Msg(spec.name), detail=problem)
         for tid, plan in plans_for(spec, "template").items():
             located = placed.get(tid)
             if located is None:
