@@ -23,8 +23,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..errors import os_error_msg
 from ..findings import Finding, FindingFactory, Place, fmt_number, status_of
-from ..i18n import Msg
+from ..i18n import N_, Msg
 from ..report import FileResult, Kind
 from ..spec import DEFAULT_FORMAT, FORMATS, Common, FormatSpec, format_for_year, load_common, load_spec
 from ..spec.derived import LayoutName
@@ -38,6 +39,8 @@ from .sniff import sniff
 from .values import AMOUNT_UNITS, NAN, parse_cell
 
 MAX_SHEETS = 64  # sheets of a foreign workbook searched for the tables
+
+NOT_A_FILE = N_("不是普通文件（可能是文件夹或设备）")
 
 
 def plans_for(spec: FormatSpec, layout: LayoutName) -> Mapping[str, TablePlan]:
@@ -78,16 +81,16 @@ def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
     try:
         st = os.stat(path)
     except OSError as exc:
-        raise Unreadable("FILE-IO", exc.strerror or type(exc).__name__) from exc
+        raise Unreadable("FILE-IO", os_error_msg(exc)) from exc
     if not stat.S_ISREG(st.st_mode):
-        raise Unreadable("FILE-IO", "not a regular file")
+        raise Unreadable("FILE-IO", Msg(NOT_A_FILE))
     if st.st_size > MAX_FILE_BYTES:
         raise Unreadable("FILE-TOO-LARGE", f"{st.st_size // (1024 * 1024)} MB")
     try:
         with open(path, "rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise Unreadable("FILE-IO", exc.strerror or type(exc).__name__) from exc
+        raise Unreadable("FILE-IO", os_error_msg(exc)) from exc
     if len(data) > MAX_FILE_BYTES:
         raise Unreadable("FILE-TOO-LARGE", f"{len(data) // (1024 * 1024)} MB")
     return data, st
