@@ -144,8 +144,8 @@ def annotate_file(result: FileResult, out_dir: Path, *, lang: Lang = "zh",
     :class:`AnnotateError` when this file cannot be copied (changed since it was checked,
     or openpyxl cannot open it) or the copy cannot be written.
     """
-    if result.status == "unreadable" or not result.findings:
-        return None
+    if result.status == "unreadable" or not result.findings or result.kind == "report":
+        return None  # a published report is not a workbook to mark: its findings name table and row
     source = Path(result.path)
     data = _read_source(source, result)
     workbook = _load(data, source)
