@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..codes import Category
 from ..findings import Finding, FindingFactory, Place
 from ..report import FileResult
-from ..roster import normalise_code, normalise_text
+from ..roster import UnitIndex, normalise_code, normalise_text
 from ..spec import FormatSpec, cell_addresses
 from .select import FileFate, Selection, UnitRow
 from .totals import AMOUNT_PLACES, total_values
@@ -133,8 +133,7 @@ def compare(spec: FormatSpec, previous_spec: FormatSpec, previous_year: int, uni
     """
     keys = common_keys(spec, previous_spec)
     layout = cell_addresses(spec)
-    last_by_code: dict[str, FileResult] = {}
-    last_by_name: dict[str, FileResult] = {}
+    last_files: UnitIndex[FileResult] = UnitIndex()
     summaries: list[tuple[bool, FileResult]] = []  # (names this level, file)
     unit_files: list[FileResult] = []
     this_codes = {normalise_code(r.code) for r in units if r.code}
@@ -151,9 +150,7 @@ def compare(spec: FormatSpec, previous_spec: FormatSpec, previous_year: int, uni
                               f))
             continue
         unit_files.append(f)
-        if code:
-            last_by_code.setdefault(code, f)
-        last_by_name.setdefault(name, f)
+        last_files.add(code, name, f)
 
     named = [f for ours, f in summaries if ours]
     own = named[0] if named else (summaries[0][1] if summaries else None)
@@ -161,8 +158,7 @@ def compare(spec: FormatSpec, previous_spec: FormatSpec, previous_year: int, uni
     for row in units:
         if not row.counted or row.file is None or row.file.values is None:
             continue
-        code, name = _match_key(row.code, row.name)
-        last_file = (last_by_code.get(code) if code else None) or last_by_name.get(name)
+        last_file = last_files.find(row.code, row.name)
         if last_file is None:
             continue
         last_values = last_file.values or {}

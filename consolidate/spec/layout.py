@@ -14,6 +14,7 @@ stretches its last column to the table's width.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
@@ -41,11 +42,15 @@ def a1(row: int, col: int) -> str:
     return xl_rowcol_to_cell(row, col)
 
 
+_A1 = re.compile(r"\$?[A-Z]{1,3}\$?[0-9]+")
+
+
 def position(address: str | None) -> tuple[int, int]:
     """"D12" (or "$D$12") -> (11, 3), 0-based; no address -> (-1, -1)."""
-    if not address or not any(ch.isdigit() for ch in address) or not address.lstrip("$")[:1].isalpha():
+    match = _A1.match(address or "")
+    if match is None:  # no address, or a place that is not a cell ("第 105 行" in a document)
         return (-1, -1)
-    return xl_cell_to_rowcol(address)
+    return xl_cell_to_rowcol(match.group(0))
 
 
 @dataclass(frozen=True)
