@@ -38,7 +38,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.comments import Comment
@@ -467,11 +470,14 @@ def _tag_of(path: Path) -> str | None:
             info = z.getinfo("docProps/custom.xml")
             if info.file_size > 1 << 20:
                 return None
-            xml = z.read(info).decode("utf-8", "replace")
-    except (OSError, KeyError, zipfile.BadZipFile):
+            root = fromstring(z.read(info))  # defusedxml: a file in the output folder is not trusted
+    except (OSError, KeyError, zipfile.BadZipFile, ParseError, DefusedXmlException):
         return None
-    match = re.search(TAG_PROPERTY + r'".*?<vt:lpwstr>([0-9a-f]+)</vt:lpwstr>', xml, re.S)
-    return match.group(1) if match else None
+    for prop in root:
+        if prop.get("name") == TAG_PROPERTY:  # its value: one vt:lpwstr (however the namespace is written)
+            value = "".join(child.text or "" for child in prop).strip()
+            return value if re.fullmatch("[0-9a-f]+", value) else None
+    return None
 
 
 def copy_path(result: FileResult, out_dir: Path, tag: str, lang: Lang, keep: Sequence[Path]) -> Path:
