@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint office bench clean catalog
+.PHONY: demo test lint office bench clean catalog dist dist-test
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,9 @@ catalog: $(STAMP)
 	$(BIN)/python scripts/compile_catalog.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check consolidate tests benchmarks samples
+	$(BIN)/ruff check consolidate tests benchmarks samples scripts
 	$(BIN)/mypy
+	$(BIN)/mypy scripts
 
 # LibreOffice (headless) for the tests that recalculate a workbook in a real office suite.
 office:
@@ -37,9 +38,18 @@ office:
 test: $(STAMP) office lint
 	$(BIN)/pytest
 
+# Offline install bundles for office PCs (Linux x86_64 and aarch64, Windows amd64; Python 3.11) in dist/,
+# with dist/SHA256SUMS: every wheel [project].dependencies needs there, our wheel, install.sh / install.bat.
+dist: $(STAMP)
+	$(BIN)/python scripts/dist/build.py
+
+# The bundle for this machine installed with the network cut off, then the demo round run with it.
+dist-test: dist
+	$(BIN)/python scripts/dist/offline_check.py
+
 # The speed benchmark (benchmarks/README.md), not part of `make test`: make bench BENCH_ARGS=--quick
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) out build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out build dist .pytest_cache .mypy_cache .ruff_cache

@@ -38,10 +38,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml import ElementTree as SafeElementTree
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.comments import Comment
@@ -470,13 +469,18 @@ def _tag_of(path: Path) -> str | None:
             info = z.getinfo("docProps/custom.xml")
             if info.file_size > 1 << 20:
                 return None
-            root = fromstring(z.read(info))  # defusedxml: a file in the output folder is not trusted
-    except (OSError, KeyError, zipfile.BadZipFile, ParseError, DefusedXmlException):
+            xml = z.read(info).decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+    # Parsed, not matched: with lxml installed openpyxl declares the vt: namespace on the value itself.
+    try:
+        root = SafeElementTree.fromstring(xml)
+    except (SafeElementTree.ParseError, DefusedXmlException):
         return None
     for prop in root:
-        if prop.get("name") == TAG_PROPERTY:  # its value: one vt:lpwstr (however the namespace is written)
-            value = "".join(child.text or "" for child in prop).strip()
-            return value if re.fullmatch("[0-9a-f]+", value) else None
+        if prop.get("name") == TAG_PROPERTY:
+            text = "".join(prop.itertext()).strip()
+            return text if re.fullmatch(r"[0-9a-f]+", text) else None
     return None
 
 
