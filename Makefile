@@ -28,12 +28,17 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/mypy scripts
 
-# LibreOffice (headless) for the tests that recalculate a workbook in a real office suite.
+# LibreOffice (headless) for the tests that recalculate a workbook in a real office suite; bsdtar for .rar.
 office:
 	@command -v soffice >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libreoffice-calc-nogui fonts-noto-cjk; \
 	  else echo "LibreOffice is missing and we are not root: the office tests will be skipped"; fi; }
+	@# bsdtar: rarfile's back end for .rar bundles; Writer: the published .docx tables rendered to PDF
+	@{ command -v bsdtar >/dev/null 2>&1 && dpkg -s libreoffice-writer-nogui >/dev/null 2>&1; } || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libarchive-tools libreoffice-writer-nogui; \
+	  else echo "bsdtar or LibreOffice Writer is missing and we are not root: their tests will be skipped"; fi; }
 
 test: $(STAMP) office lint
 	$(BIN)/pytest

@@ -178,13 +178,23 @@ def ordered(findings: Sequence[Finding]) -> list[Finding]:
 # --- reading -----------------------------------------------------------------------------
 
 def _read_source(source: Path, result: FileResult) -> bytes:
+    from ..read.archive import Unreadable
+    from ..read.bundles import member_bytes
+
     try:
-        if source.stat().st_size > MAX_SOURCE_BYTES:
+        member = None if source.exists() else member_bytes(source)  # 包.zip/成员.xlsx
+    except Unreadable:
+        member = None
+    try:
+        if member is not None:
+            data = member.data
+        elif source.stat().st_size > MAX_SOURCE_BYTES:
             raise AnnotateError(
                 f"{source.name}：文件过大，不生成问题标注副本。请按审核结果中的问题清单退改。",
                 f"{source.name}: too large for an annotated copy; send the findings list instead.",
             )
-        data = source.read_bytes()
+        else:
+            data = source.read_bytes()
     except OSError as exc:
         raise AnnotateError(
             f"{source.name}：无法读取文件（{exc.strerror or exc}），未生成问题标注副本。",
