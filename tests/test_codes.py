@@ -16,7 +16,9 @@ from consolidate.spec import FORMATS, load_common, load_spec
 
 
 def test_registry_and_common_yaml_list_the_same_codes() -> None:
-    assert {c.value for c in Code} == set(load_common().findings)
+    registered, in_yaml = {c.value for c in Code}, set(load_common().findings)
+    assert registered == in_yaml, f"add to consolidate/codes.py (Code and CATEGORY): {sorted(in_yaml - registered)}; " \
+                                  f"or to common.yaml: {sorted(registered - in_yaml)}"
     assert set(CATEGORY) == set(Code)
     for code in Code:
         assert code.severity == load_common().findings[code.value].severity
