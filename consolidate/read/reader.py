@@ -17,7 +17,7 @@ import gc
 import hashlib
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -99,9 +99,10 @@ def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
     return data, st
 
 
-def read_sheet_values(path: Path | str, sheet: str) -> list[list[Any]] | None:
-    """The values of one sheet of a workbook (None when it has no such sheet), read under the
-    same limits as every input; raises ``Unreadable`` with the FILE-* code that says why not."""
+def read_sheet_values(path: Path | str, names: Sequence[str]) -> list[list[Any]] | None:
+    """The values of the first of the sheets ``names`` a workbook has (None when it has none),
+    read under the same limits as every input; raises ``Unreadable`` with the FILE-* code that
+    says why not."""
     data, _ = read_bytes(Path(path))
     code = sniff(data)
     if code != "zip":
@@ -109,7 +110,8 @@ def read_sheet_values(path: Path | str, sheet: str) -> list[list[Any]] | None:
     package = open_package(data)
     book = Book(data, package)
     try:
-        return book.grid(sheet, formulas=False).rows if book.has(sheet) else None
+        name = next((n for n in names if book.has(n)), None)
+        return book.grid(name, formulas=False).rows if name is not None else None
     finally:
         book.close()
 

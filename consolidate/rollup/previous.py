@@ -1,7 +1,7 @@
 """Last year's units, read back from last year's summary (its 分单位明细), for 同比 per unit.
 
-Given last year's summary alone, the district's figures come from its 汇总 sheet (the
-reader reads it as a roll-up); the units' figures come from the 分单位明细 rows of the
+Given last year's summary alone, the district's figures come from its tables (the reader
+reads it as a roll-up); the units' figures come from the 分单位明细 rows of the
 units it counted, found through the hidden row of column ids (the spec's cell keys).
 
 The sheet is read through the reader's bounded path (``read_sheet_values``: the same size,
@@ -17,6 +17,7 @@ import dataclasses
 from pathlib import Path
 
 from ..findings import Finding, FindingFactory, Place, status_of
+from ..i18n import N_, _, in_language
 from ..read.archive import Unreadable
 from ..read.reader import read_sheet_values
 from ..report import FileResult
@@ -25,6 +26,7 @@ from .detail_sheet import FIXED_IDS
 from .texts import SHEET_DETAIL
 
 HEADER_ROWS = 3
+DETAIL_ROW = N_("{path}（{sheet} 第 {row} 行）")  # where a unit's figures of last year were read
 
 
 def _number(value: object) -> float | None:
@@ -40,7 +42,7 @@ def units_of_summary(summary: FileResult) -> tuple[FileResult, list[FileResult]]
         return summary, []
     place = Place(file=Path(summary.path).name)
     try:
-        rows = read_sheet_values(summary.path, SHEET_DETAIL)
+        rows = read_sheet_values(summary.path, (SHEET_DETAIL, in_language("en", SHEET_DETAIL)))
     except Unreadable as exc:
         return _with_finding(summary, FindingFactory().common(exc.code, place, detail=exc.detail)), []
     fixed = list(FIXED_IDS)
@@ -60,7 +62,7 @@ def units_of_summary(summary: FileResult) -> tuple[FileResult, list[FileResult]]
         if len(values) != len(columns):
             continue
         out.append(FileResult(
-            path=f"{summary.path}（{SHEET_DETAIL} 第 {number} 行）", sha256=None, size=None, mtime=summary.mtime,
+            path=_(DETAIL_ROW).format(path=summary.path, sheet=_(SHEET_DETAIL), row=number), sha256=None, size=None, mtime=summary.mtime,
             status="valid", format=summary.format, kind="rollup" if units > 1 else "template", units=int(units),
             identity={"unit_name": str(row[at["unit_name"]]), "unit_code": str(row[at["unit_code"]]),
                       "unit_type": str(row[at["unit_type"]]), "year": str(summary.year or "")},
