@@ -19,8 +19,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
-
 from .labels import normalise
 from .model import Block, Common, FormatSpec, Node, Table
 
@@ -32,13 +30,21 @@ Role = Literal["title", "caption", "corner", "col_header", "col_group", "row_lab
 SUMMARY_SHEET = "汇总"
 
 
+# The column letters are xlsxwriter's (``xlsxwriter.utility``), imported where first needed:
+# importing it loads all of xlsxwriter (~70 ms), which reading a valid file never needs.
+
+
 def col_letter(col: int) -> str:
-    """0 -> "A", 27 -> "AB" (xlsxwriter's converter)."""
+    """0 -> "A", 27 -> "AB"."""
+    from xlsxwriter.utility import xl_col_to_name
+
     return xl_col_to_name(col)
 
 
 def a1(row: int, col: int) -> str:
     """(11, 3) -> "D12"."""
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
     return xl_rowcol_to_cell(row, col)
 
 
@@ -50,6 +56,8 @@ def position(address: str | None) -> tuple[int, int]:
     match = _A1.match(address or "")
     if match is None:  # no address, or a place that is not a cell ("第 105 行" in a document)
         return (-1, -1)
+    from xlsxwriter.utility import xl_cell_to_rowcol
+
     return xl_cell_to_rowcol(match.group(0))
 
 
