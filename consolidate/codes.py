@@ -4,7 +4,7 @@ Two kinds of codes exist. The codes of ``workbook_templates/common.yaml`` (what 
 and the identity checks find) are the members of ``Code``; their messages and severity
 stay in the YAML beside them (``Code.X.severity`` reads it). The codes of the rules are
 the rule ids of a format's spec (``T3-BALANCE``, ``YOY-CARRY``…): a rule is added in the
-YAML alone, so its category follows from its kind (``rule_category``).
+YAML alone, so its category follows from the rule (``rule_category``).
 
 A finding carries its category (``Finding.category``); code never tells a file finding
 from another by the spelling of its code.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .spec.model import Severity
+from .spec.model import Rule, Severity
 
 
 class Category(StrEnum):
@@ -119,10 +119,11 @@ CATEGORY: dict[Code, Category] = {
 }
 
 
-def rule_category(kind: str) -> Category:
-    """A spec rule's category, from its kind: 同比 rules, the format-for-the-year rule, the 勾稽关系."""
-    if kind.startswith("yoy"):
+def rule_category(rule: Rule) -> Category:
+    """A spec rule's category: 同比 (its expression refers to last year), the format-for-the-year
+    rule (kind ``version``), else a 勾稽关系 of the report itself."""
+    if rule.year_over_year:
         return Category.YOY
-    if kind == "version":
+    if rule.kind == "version":
         return Category.IDENTITY
     return Category.RULE

@@ -122,7 +122,7 @@ class FindingFactory:
              **params: Any) -> Finding:
         assert self.spec is not None, "rule findings need a format spec"
         rule = self.spec.rule(rule_id)
-        return self._make(rule_id, rule_category(rule.kind), rule.severity, rule.template("zh", variant),
+        return self._make(rule_id, rule_category(rule), rule.severity, rule.template("zh", variant),
                           rule.template("en", variant), place, found, expected, params)
 
     def common(self, code: Code | str, place: Place, found: Param = None, expected: Param = None,

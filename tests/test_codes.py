@@ -2,7 +2,7 @@
 
 Covers: the registry and common.yaml list the same codes (a code cannot be added to one
 alone); each has a category, and its severity is the YAML's; a rule's category follows
-from its kind; a file's status follows from the categories of its error findings, not from
+from the rule (同比 when it refers to last year); a file's status follows from the categories of its error findings, not from
 how its codes are spelt; an unregistered code cannot be made into a finding.
 """
 
@@ -30,9 +30,9 @@ def test_categories() -> None:
     assert Code.CELL_BLANK.category is Category.CELL
     assert Code.YEAR_MISMATCH.category is Category.IDENTITY
     assert Code.PREVIOUS_NO_UNITS.category is Category.YOY
-    kinds = {r.kind: rule_category(r.kind) for fid in FORMATS for r in load_spec(fid).rules}
-    assert kinds["balance"] is Category.RULE and kinds["version"] is Category.IDENTITY
-    assert kinds["yoy_carry"] is Category.YOY
+    rules = {r.id: rule_category(r) for fid in FORMATS for r in load_spec(fid).rules}
+    assert rules["T3-BALANCE"] is Category.RULE and rules["VERSION"] is Category.IDENTITY
+    assert rules["YOY-CARRY"] is Category.YOY and rules["YOY-STOCK"] is Category.YOY
 
 
 def test_status_follows_the_category_of_the_errors() -> None:

@@ -522,7 +522,7 @@ class _Reading:
         if not pending:
             return
         todo = set(pending)
-        for key, parts in spec.derived.total_order:  # totals of totals after their parts
+        for key, parts in spec.program.totals:  # totals of totals after their parts
             if key in todo:
                 total = 0.0
                 for part in parts:

@@ -1,8 +1,8 @@
 """Everything derived from a format spec, computed once when the spec is built.
 
 Layouts (where each label and cell stands, in the template and in the summary), the
-address maps, the reading plans, the order in which totals are recomputed and the sets of
-cells the reader treats specially. ``build.py`` makes them and the spec carries them
+address maps, the reading plans, and the sets of cells the reader treats specially (the
+order totals are recomputed in is the rules' program's, ``FormatSpec.program``). ``build.py`` makes them and the spec carries them
 (``FormatSpec.derived``), so they are kept in the spec cache of ``load.py`` with the rest,
 and no module keeps a cache of its own.
 """
@@ -26,7 +26,6 @@ class Derived:
     layouts: Mapping[LayoutName, Mapping[str, TableLayout]]  # -> table id -> layout
     addresses: Mapping[LayoutName, dict[str, tuple[str, str]]]  # -> cell key -> (sheet, "D12")
     plans: Mapping[LayoutName, Mapping[str, TablePlan]]  # -> table id -> reading plan
-    total_order: tuple[tuple[str, tuple[str, ...]], ...]  # every total with its parts, totals of totals last
     totals: frozenset[str]  # keys of the totals
     ambiguous: frozenset[str]  # amounts whose official header states a unit (a bare number may be in 元)
     sheet_ranks: Mapping[str, int]  # the order findings are listed in, by sheet
@@ -39,12 +38,6 @@ def derive(spec: FormatSpec, common: Common) -> Derived:
     addresses = {name: {k: (lay.sheet, box.address) for lay in tables.values() for k, box in lay.cells.items()}
                  for name, tables in layouts.items()}
     plans = {name: {tid: plan_of(lay) for tid, lay in tables.items()} for name, tables in layouts.items()}
-
-    def depth(key: str) -> int:
-        cell = cells[key]
-        return 1 + max((depth(p) for p in cell.sum_of), default=0) if cell.is_total else 0
-
-    order = sorted((c for c in spec.cells if c.is_total), key=lambda c: depth(c.key))
     ranks = {common.instructions_sheet: 1, common.identity_sheet: 2}
     for table in spec.tables:
         ranks.setdefault(table.sheet, 3 + len(ranks))
@@ -54,7 +47,6 @@ def derive(spec: FormatSpec, common: Common) -> Derived:
         layouts=layouts,
         addresses=addresses,  # type: ignore[arg-type]
         plans=plans,  # type: ignore[arg-type]
-        total_order=tuple((c.key, c.sum_of) for c in order),
         totals=frozenset(c.key for c in spec.cells if c.is_total),
         ambiguous=frozenset(c.key for c in spec.cells if c.kind == "amount" and c.unit_note),
         sheet_ranks=ranks,
