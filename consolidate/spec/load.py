@@ -24,7 +24,8 @@ from .model import Common, FormatSpec
 
 FORMATS = ("v2021", "v2019")
 DEFAULT_FORMAT = "v2021"
-_BUILDERS = ("build.py", "schema.py", "model.py", "expr.py", "program.py")
+_BUILDERS = ("build.py", "schema.py", "model.py", "expr.py", "program.py", "derived.py", "layout.py", "plan.py",
+             "labels.py")
 T = TypeVar("T")
 
 
