@@ -19,8 +19,6 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
-from .checking import CheckJob, CheckOutcome
-
 
 class CheckFailed(Exception):
     """The worker died or ran out of time on this file."""
@@ -92,18 +90,13 @@ class Worker:
 class CheckerPool:
     """At most ``size`` checks at a time; a request waits for a free worker."""
 
-    def __init__(self, size: int, function_path: str) -> None:
+    def __init__(self, size: int) -> None:
         self._ctx = _context()
-        self._function_path = function_path
         self._idle: queue.LifoQueue[Worker | None] = queue.LifoQueue()
         for _ in range(size):
             self._idle.put(None)  # started on first use
         self._all: list[Worker] = []
         self._lock = threading.Lock()
-
-    def check(self, job: CheckJob, timeout: float) -> CheckOutcome:
-        """The check of one stored file (``settings.CHECK_FUNCTION``)."""
-        return self.run(self._function_path, job, timeout)  # type: ignore[no-any-return]
 
     def run(self, function_path: str, job: Any, timeout: float) -> Any:
         """``function_path(job)`` in a worker; CheckFailed when it dies, fails or runs out of time."""
@@ -153,7 +146,7 @@ def pool() -> CheckerPool:
         if _pool is None:
             size = settings.CHECK_WORKERS or max(1, min(4, len(os.sched_getaffinity(0))
                                                         if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
-            _pool = CheckerPool(size, settings.CHECK_FUNCTION)
+            _pool = CheckerPool(size)
         return _pool
 
 

@@ -61,9 +61,9 @@ def check_file(job: CheckJob) -> CheckOutcome:
 def warm() -> None:
     """Import what a check needs (a worker does this before its first file)."""
     from ..output import annotate  # noqa: F401
-    from ..validate import validate  # noqa: F401
     from ..read import reader  # noqa: F401
     from ..rules import check_batch  # noqa: F401
+    from ..validate import validate  # noqa: F401
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def check_submission(sub: Submission, blob: Path) -> Received:
                    units=tuple((u.code, u.name, u.type, u.parent) for u in roster.units))
     annotated: str | None = None
     try:
-        outcome = pool().check(job, settings.CHECK_TIMEOUT)
+        outcome = pool().run(settings.CHECK_FUNCTION, job, settings.CHECK_TIMEOUT)
         result = outcome.result
         annotated = outcome.annotated
     except CheckFailed as exc:
@@ -180,7 +180,7 @@ def import_files(round_id: int, paths: list[Path], *, actor: str) -> list[Import
                        format_id=round_.format_id, year=round_.year,
                        units=tuple((u.code, u.name, u.type, u.parent) for u in roster.units))
         try:
-            result = pool().check(job, settings.CHECK_TIMEOUT).result
+            result = pool().run(settings.CHECK_FUNCTION, job, settings.CHECK_TIMEOUT).result
         except CheckFailed:
             result = None
         finally:

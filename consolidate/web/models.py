@@ -33,7 +33,7 @@ class Round(models.Model):
     late_policy = models.CharField(max_length=8, choices=LATE_POLICIES, default="refuse")
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ("-created_at",)
 
 
 class RoundUnit(models.Model):
@@ -50,8 +50,8 @@ class RoundUnit(models.Model):
     locked = models.BooleanField(default=False)  # the office confirmed the latest file
 
     class Meta:
-        ordering = ["round", "position"]
-        constraints = [models.UniqueConstraint(fields=["round", "code"], name="unit_code_once_per_round")]
+        ordering = ("round", "position")
+        constraints = (models.UniqueConstraint(fields=("round", "code"), name="unit_code_once_per_round"),)
 
 
 class Submission(models.Model):
@@ -79,8 +79,8 @@ class Submission(models.Model):
     warnings_note = models.TextField(blank=True)  # the office accepted the warnings, with this note
 
     class Meta:
-        ordering = ["unit", "version"]
-        constraints = [models.UniqueConstraint(fields=["unit", "version"], name="one_version_number")]
+        ordering = ("unit", "version")
+        constraints = (models.UniqueConstraint(fields=("unit", "version"), name="one_version_number"),)
 
 
 class AuditEvent(models.Model):
@@ -93,7 +93,7 @@ class AuditEvent(models.Model):
     detail = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["-at", "-id"]
+        ordering = ("-at", "-id")
 
 
 class ApiToken(models.Model):

@@ -235,7 +235,7 @@ def diff(a: Submission, b: Submission) -> list[dict[str, Any]]:
     spec = load_spec(fmt)
     where = cell_addresses(spec)
     out = []
-    for key in spec.keys():
+    for key in spec.keys:
         x, y = va.get(key), vb.get(key)
         if x != y and key in where:
             sheet, cell = where[key]

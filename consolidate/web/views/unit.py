@@ -8,8 +8,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.csrf import csrf_exempt
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ...roster import Unit
@@ -22,7 +22,6 @@ from ..models import RoundUnit, Submission
 from ..rounds import SUBMISSION_LABELS, audit, unit_actor
 from ..tables import tables
 from .common import XLSX, attachment, error, wants_json
-
 
 
 def _unit(request: HttpRequest, secret: str) -> RoundUnit | HttpResponse:
