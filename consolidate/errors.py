@@ -2,18 +2,64 @@
 
 from __future__ import annotations
 
+import errno
+from typing import Any
+
+from .i18n import N_, in_language
+
 
 class ConsolidateError(Exception):
-    """A problem that stops a command, with a message for the clerk (Chinese first)."""
+    """A problem that stops a command, with a message for the clerk.
 
-    def __init__(self, zh: str, en: str | None = None) -> None:
-        super().__init__(zh)
-        self.zh = zh
-        self.en = en or zh
+    ``text`` is a catalog id (the Chinese text, marked with ``N_``) with ``str.format``
+    fields filled from ``params``; it is translated when shown. The older form, a Chinese
+    and an English text given whole (``ConsolidateError(zh, en)``), is still understood.
+    """
+
+    def __init__(self, text: str, en: str | None = None, /, **params: Any) -> None:
+        super().__init__(text.format(**params) if params else text)
+        self.text, self.en, self.params = text, en, params
+
+    @property
+    def zh(self) -> str:
+        return self.message("zh")
 
     def message(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
+        if self.en is not None:
+            return self.text if lang == "zh" else self.en
+        return in_language(lang, self.text).format(**self.params)
 
 
 class SpecError(Exception):
     """A spec file that cannot be used: names the file, the place and the problem."""
+
+
+# What an operating-system error means, in words a clerk understands (the system's own
+# words are English, or in the machine's language, and often cryptic).
+OS_ERRORS: dict[int, str] = {
+    errno.ENOENT: N_("文件或文件夹不存在"),
+    errno.EACCES: N_("没有访问权限"),
+    errno.EPERM: N_("操作不被允许（没有权限）"),
+    errno.ENOSPC: N_("磁盘空间已满"),
+    errno.EROFS: N_("位置是只读的，不能写入"),
+    errno.EISDIR: N_("这是一个文件夹，不是文件"),
+    errno.ENOTDIR: N_("路径中有一段不是文件夹"),
+    errno.EEXIST: N_("已经存在同名的文件或文件夹"),
+    errno.EBUSY: N_("文件正被其他程序使用"),
+    errno.ENAMETOOLONG: N_("文件名或路径太长"),
+    errno.EMFILE: N_("同时打开的文件太多"),
+    errno.EIO: N_("读写磁盘时出错"),
+    errno.EINVAL: N_("文件名或路径不合法"),
+}
+OS_ERROR_OTHER = N_("系统错误，代码 {code}")
+
+
+def os_error_text(exc: OSError, lang: str | None = None) -> str:
+    """``exc`` in words (“文件或文件夹不存在”), in ``lang`` or the current language."""
+    from .i18n import _
+
+    text = OS_ERRORS.get(exc.errno or 0)
+    if text is None:
+        return (_(OS_ERROR_OTHER) if lang is None else in_language(lang, OS_ERROR_OTHER)).format(
+            code=exc.errno if exc.errno is not None else "?")
+    return _(text) if lang is None else in_language(lang, text)

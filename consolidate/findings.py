@@ -10,11 +10,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .i18n import Msg
 from .spec import Cell, FormatSpec, load_common
 from .spec.model import Lang, Severity
 
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 Value = str | int | float | None
+Param = Value | Msg  # a catalog text (a format's name) is shown in the message's language
 
 
 @dataclass(frozen=True)
@@ -84,9 +86,17 @@ class Place:
         return cls(sheet, address, spec_cell.key, spec_cell.row_label, spec_cell.column_text, spec_cell.label())
 
 
+def _param(value: Any, lang: Lang) -> Any:
+    """A number as a clerk writes it; a catalog text (a format's name, a detail) in the message's language."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return fmt_number(value)
+    if isinstance(value, Msg):
+        return value.render(lang)
+    return value
+
+
 def _render(template: str, place: Place, lang: Lang, params: Mapping[str, Any]) -> str:
-    values = {k: fmt_number(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
-              for k, v in params.items()}
+    values = {k: _param(v, lang) for k, v in params.items()}
     return template.format(where=where_text(lang, place.sheet, place.cell, place.label, place.file), **values)
 
 
@@ -97,20 +107,20 @@ class FindingFactory:
     spec: FormatSpec | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
-    def rule(self, rule_id: str, place: Place, variant: str = "", found: Value = None, expected: Value = None,
+    def rule(self, rule_id: str, place: Place, variant: str = "", found: Param = None, expected: Param = None,
              **params: Any) -> Finding:
         assert self.spec is not None, "rule findings need a format spec"
         rule = self.spec.rule(rule_id)
         return self._make(rule_id, rule.severity, rule.template("zh", variant), rule.template("en", variant),
                           place, found, expected, params)
 
-    def common(self, code: str, place: Place, found: Value = None, expected: Value = None,
+    def common(self, code: str, place: Place, found: Param = None, expected: Param = None,
                severity: Severity | None = None, **params: Any) -> Finding:
         text = load_common().findings[code]
         return self._make(code, severity or text.severity, text.zh, text.en, place, found, expected, params)
 
-    def _make(self, code: str, severity: Severity, zh: str, en: str, place: Place, found: Value,
-              expected: Value, params: Mapping[str, Any]) -> Finding:
+    def _make(self, code: str, severity: Severity, zh: str, en: str, place: Place, found: Param,
+              expected: Param, params: Mapping[str, Any]) -> Finding:
         merged = {"found": found, "expected": expected, **self.extra, **params}
         return Finding(
             code=code,
@@ -122,8 +132,8 @@ class FindingFactory:
             key=place.key,
             row_label=place.row_label,
             column_label=place.column_label,
-            found=found,
-            expected=expected,
+            found=found.render("zh") if isinstance(found, Msg) else found,
+            expected=expected.render("zh") if isinstance(expected, Msg) else expected,
         )
 
 

@@ -29,11 +29,12 @@ stale or a marked text has no English.
 from __future__ import annotations
 
 import gettext as _gettext
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -107,3 +108,19 @@ def language(lang: str) -> Iterator[None]:
 def in_language(lang: str, message: str) -> str:
     """``message`` in ``lang`` whatever the current language (a report written in both)."""
     return translations(check_lang(lang)).gettext(message)
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A catalog text with its fields, rendered in whichever language it is shown in
+    (a finding's detail, an error raised deep in the library)."""
+
+    text: str  # the catalog id (the Chinese text)
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, lang: str | None = None) -> str:
+        template = _(self.text) if lang is None else in_language(lang, self.text)
+        return template.format(**{k: v.render(lang) if isinstance(v, Msg) else v for k, v in self.params.items()})
+
+    def __str__(self) -> str:
+        return self.render()

@@ -164,8 +164,9 @@ def read_roster(path: Path | str) -> Roster:
             raise RosterError(f"{where}（{name}）：单位代码为空。请填写统一社会信用代码或本级编定的单位代码。",
                               f"roster {path.name}, row {number}: empty unit code.")
         if looks_like_uscc(code) and (problem := uscc_problem(code)):
-            raise RosterError(f"{where}（{name}）：统一社会信用代码 {code} {problem}。请核对。",
-                              f"roster {path.name}, row {number}: invalid unified social credit code {code}.")
+            raise RosterError(f"{where}（{name}）：统一社会信用代码 {code} {problem.render('zh')}。请核对。",
+                              f"roster {path.name}, row {number}: the unified social credit code {code} "
+                              f"{problem.render('en')}.")
         if code in seen_codes:
             raise RosterError(f"{where}（{name}）：单位代码 {code} 与第 {seen_codes[code]} 行重复。每个单位的代码必须唯一。",
                               f"roster {path.name}, row {number}: code {code} repeats row {seen_codes[code]}.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .i18n import Msg
+
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, Z, S, V
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -17,17 +19,17 @@ def looks_like_uscc(code: str) -> bool:
     return len(code.strip()) == 18
 
 
-def uscc_problem(code: str) -> str | None:
-    """None when ``code`` is a valid 统一社会信用代码, else what is wrong, in Chinese."""
+def uscc_problem(code: str) -> Msg | None:
+    """None when ``code`` is a valid 统一社会信用代码, else what is wrong."""
     code = code.strip().upper()
     if len(code) != 18:
-        return f"有 {len(code)} 位，应为 18 位"
+        return Msg("有 {n} 位，应为 18 位", {"n": len(code)})
     bad = sorted({ch for ch in code if ch not in CHARSET})
     if bad:
-        return f"含有不允许的字符“{''.join(bad)}”（不使用 I、O、Z、S、V）"
+        return Msg("含有不允许的字符“{chars}”（不使用 I、O、Z、S、V）", {"chars": "".join(bad)})
     expected = check_char(code[:17])
     if code[17] != expected:
-        return f"最后一位校验码应为 {expected}，不是 {code[17]}"
+        return Msg("最后一位校验码应为 {expected}，不是 {found}", {"expected": expected, "found": code[17]})
     return None
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import io
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-PINNED = datetime(2000, 1, 1, tzinfo=timezone.utc)
+PINNED = datetime(2000, 1, 1, tzinfo=UTC)
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "consolidate" / "locale"
 
 

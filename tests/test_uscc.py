@@ -37,11 +37,14 @@ def test_every_single_change_is_caught() -> None:
 
 
 def test_problems_are_named() -> None:
-    assert "17 位" in (uscc_problem("91440300192203821") or "")
-    assert "“O”" in (uscc_problem("91440300192203O216") or "")
+    assert "17 位" in str(uscc_problem("91440300192203821"))
+    assert "“O”" in str(uscc_problem("91440300192203O216"))
     good = REAL[0]
     bad = good[:17] + "7"
-    assert uscc_problem(bad) == f"最后一位校验码应为 {good[17]}，不是 7"
+    problem = uscc_problem(bad)
+    assert problem is not None
+    assert problem.render("zh") == f"最后一位校验码应为 {good[17]}，不是 7"
+    assert problem.render("en") == f"ends in 7, but its check character should be {good[17]}"
 
 
 def test_make_and_looks_like() -> None:

@@ -1,4 +1,4 @@
-"""What every command shares: turning a library exception into a message and an exit code."""
+"""What every command shares: its options' parsing, and a library exception as a message and an exit code."""
 
 from __future__ import annotations
 
@@ -7,18 +7,50 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..errors import ConsolidateError, SpecError
+from ..i18n import LANGS, N_, Lang, _, current
 
 err_console = Console(stderr=True, highlight=False)
 out_console = Console(highlight=False)
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+FORMATS = ("v2021", "v2019")
+
+# The help texts of the options several commands share (catalog ids, translated when shown).
+HELP_LANG = N_("提示语言：zh（默认）或 en。")
+HELP_WORKERS = N_("读取文件的进程数，默认为 CPU 核数；1 表示不用多进程。")
+HELP_FORMAT = N_("国家格式，默认按年度确定。")
+METAVAR_YEAR, METAVAR_FILE, METAVAR_DIR, METAVAR_PATHS = N_("年度"), N_("文件名"), N_("文件夹"), N_("路径...")
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    err_console.print(f"[bold red]错误[/]：{message}" if code else message)
+    """Print ``message`` (already in the command's language) and return the exit to raise."""
+    if code:
+        err_console.print("[bold red]{}[/]{}".format(_("错误："), escape(message)), soft_wrap=True)
+    else:
+        err_console.print(escape(message), soft_wrap=True)
     return typer.Exit(code)
+
+
+def parse_choice(text: str | None, options: tuple[str, ...], option: str) -> str | None:
+    if text is None:
+        return None
+    value = text.strip().lower()
+    if value not in options:
+        raise fail(_("{option} 应为 {options}，不是“{value}”。").format(
+            option=option, options=_(" 或 ").join(options), value=text))
+    return value
+
+
+def parse_lang(text: str) -> Lang:
+    parse_choice(text, LANGS, "--lang")
+    return current()  # the group chose it from the same option before parsing
+
+
+def parse_format(text: str | None) -> str | None:
+    return parse_choice(text, FORMATS, "--format")
 
 
 def parse_year(text: str | None) -> int | None:
@@ -27,16 +59,16 @@ def parse_year(text: str | None) -> int | None:
         return None
     value = text.strip().removesuffix("年度").removesuffix("年")
     if not value.isdigit() or len(value) != 4:
-        raise fail(f"--year 应为四位年份（例如 2025），不是“{text}”。")
+        raise fail(_("--year 应为四位年份（例如 2025），不是“{value}”。").format(value=text))
     return int(value)
 
 
 @contextmanager
-def cannot_proceed(lang: str = "zh") -> Iterator[None]:
+def cannot_proceed() -> Iterator[None]:
     """Library exceptions become one clear line on stderr and exit code 2, never a traceback."""
     try:
         yield
     except ConsolidateError as exc:
-        raise fail(exc.message(lang)) from None
+        raise fail(exc.message(current())) from None
     except SpecError as exc:
-        raise fail(f"模板规格文件有误 / the spec is malformed:\n{exc}") from None
+        raise fail(_("模板规格文件有误：\n{detail}").format(detail=exc)) from None

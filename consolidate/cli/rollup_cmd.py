@@ -9,59 +9,72 @@ from typing import Annotated
 
 import typer
 
-from . import app
-from .common import EXIT_DATA, EXIT_OK, cannot_proceed, err_console, fail, out_console, parse_year
+from ..i18n import N_, _
+from .app import command
+from .common import (
+    EXIT_DATA,
+    EXIT_OK,
+    HELP_FORMAT,
+    HELP_LANG,
+    HELP_WORKERS,
+    METAVAR_FILE,
+    METAVAR_PATHS,
+    METAVAR_YEAR,
+    cannot_proceed,
+    err_console,
+    fail,
+    out_console,
+    parse_format,
+    parse_lang,
+    parse_year,
+)
 
 
-@app.command("rollup")
+@command("rollup", help=N_("汇总审核通过的报表，生成全区（县）汇总表。\n\n"
+                           "每个单位只计一份报表（填报日期最新的）；有错误、无法读取、名单外的报表不计入，"
+                           "但都列在汇总表的“报送情况”和“问题清单”中。"
+                           "退出码：0 完成；1 使用 --strict 且有单位未报送或报表有错误；2 用法错误。"))
 def rollup(
     paths: Annotated[list[Path], typer.Argument(
-        metavar="PATH...", show_default=False,
-        help="各单位报回的工作簿或所在文件夹（文件夹逐层查找）；也可以是下级的汇总表（市汇总各区县的汇总表）。")],
-    out: Annotated[Path, typer.Option("--out", "-o", metavar="FILE.xlsx", help="要生成的汇总表。")],
+        metavar=METAVAR_PATHS, show_default=False,
+        help=N_("各单位报回的工作簿或所在文件夹（文件夹逐层查找）；也可以是下级的汇总表（市汇总各区县的汇总表）。"))],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="FILE.xlsx", help=N_("要生成的汇总表。"))],
     roster: Annotated[Path | None, typer.Option(
-        "--roster", "-r", metavar="FILE",
-        help="单位名单（与 template 相同的格式）：用于判断未报送、名单外，并按名单排序。")] = None,
+        "--roster", "-r", metavar=METAVAR_FILE,
+        help=N_("单位名单（与 template 相同的格式）：用于判断未报送、名单外，并按名单排序。"))] = None,
     year: Annotated[str | None, typer.Option(
-        "--year", "-y", metavar="YEAR", help="报告年度，默认取多数文件的年度。")] = None,
-    format_id: Annotated[str | None, typer.Option(
-        "--format", "-f", metavar="v2021|v2019", help="国家格式，默认按年度确定。")] = None,
+        "--year", "-y", metavar=METAVAR_YEAR, help=N_("报告年度，默认取多数文件的年度。"))] = None,
+    format_id: Annotated[str | None, typer.Option("--format", "-f", metavar="v2021|v2019", help=HELP_FORMAT)] = None,
     previous: Annotated[list[Path] | None, typer.Option(
-        "--previous", "-p", metavar="FILE",
-        help="上年的汇总表或上年各单位的报表（文件或文件夹，可重复给出），用于生成“同比”表。")] = None,
+        "--previous", "-p", metavar=METAVAR_FILE,
+        help=N_("上年的汇总表或上年各单位的报表（文件或文件夹，可重复给出），用于生成“同比”表。"))] = None,
     json_out: Annotated[str | None, typer.Option(
-        "--json", metavar="FILE|-", help="把结果写成 JSON 文件；“-”表示写到标准输出（此时标准输出只有 JSON）。")] = None,
+        "--json", metavar="FILE|-",
+        help=N_("把结果写成 JSON 文件；“-”表示写到标准输出（此时标准输出只有 JSON）。"))] = None,
     strict: Annotated[bool, typer.Option(
-        "--strict", help="名单中有单位未报送、报表有错误或文件无法读取时，退出码为 1。")] = False,
+        "--strict", help=N_("名单中有单位未报送、报表有错误或文件无法读取时，退出码为 1。"))] = False,
     include_unlisted: Annotated[bool, typer.Option(
-        "--include-unlisted", help="名单外单位的报表也计入汇总。")] = False,
+        "--include-unlisted", help=N_("名单外单位的报表也计入汇总。"))] = False,
     name: Annotated[str | None, typer.Option(
-        "--name", metavar="区县名称",
-        help="本级（汇总单位）名称，写入汇总表的填报信息；默认取名单中共同的上级单位。")] = None,
-    code: Annotated[str | None, typer.Option("--code", metavar="代码", help="本级单位代码。")] = None,
-    workers: Annotated[int | None, typer.Option(
-        "--workers", min=1, metavar="N", help="读取文件的进程数，默认为 CPU 核数。")] = None,
+        "--name", metavar=N_("名称"),
+        help=N_("本级（汇总单位）名称，写入汇总表的填报信息；默认取名单中共同的上级单位。"))] = None,
+    code: Annotated[str | None, typer.Option("--code", metavar=N_("代码"), help=N_("本级单位代码。"))] = None,
+    lang: Annotated[str, typer.Option("--lang", metavar="zh|en", help=HELP_LANG)] = "zh",
+    workers: Annotated[int | None, typer.Option("--workers", min=1, metavar="N", help=HELP_WORKERS)] = None,
 ) -> None:
-    """汇总审核通过的报表，生成全区（县）汇总表。 Roll the accepted submissions up into the summary.
-
-    每个单位只计一份报表（填报日期最新的）；有错误、无法读取、名单外的报表不计入，
-    但都列在汇总表的“报送情况”和“问题清单”中。
-    退出码：0 完成；1 使用 --strict 且有单位未报送或报表有错误；2 用法错误。
-    """
     from ..rollup import rollup as run_rollup
     from ..roster import read_roster
     from .render import ProgressBar
     from .rollup_render import render_rollup
 
-    fmt = format_id.strip().lower() if format_id else None
-    if fmt is not None and fmt not in ("v2021", "v2019"):
-        raise fail(f"--format 应为 v2021 或 v2019，不是“{format_id}”。")
+    parse_lang(lang)
+    fmt = parse_format(format_id)
     report_year = parse_year(year)
     to_stdout = json_out == "-"
     console = err_console if to_stdout else out_console
     with cannot_proceed():
         units = read_roster(roster) if roster is not None else None
-        with ProgressBar(err_console, "zh") as progress:
+        with ProgressBar(err_console) as progress:
             result = run_rollup(paths, out=out, roster=units, year=report_year, format_id=fmt, previous=previous or (),
                                 include_unlisted=include_unlisted, name=name, code=code, workers=workers,
                                 on_progress=progress)
@@ -74,7 +87,10 @@ def rollup(
                 try:
                     Path(json_out).write_text(text, encoding="utf-8")
                 except OSError as exc:
-                    raise fail(f"无法写入 JSON 文件 {json_out}（{exc.strerror}）。") from None
+                    from ..errors import os_error_text
+
+                    raise fail(_("无法写入 JSON 文件 {path}（{reason}）。").format(
+                        path=json_out, reason=os_error_text(exc))) from None
     render_rollup(console, result)
     if json_out is not None and not to_stdout:
         console.print(f"JSON：{json_out}", soft_wrap=True)

@@ -4,69 +4,66 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from . import app
-from .common import EXIT_DATA, EXIT_OK, cannot_proceed, err_console, fail, out_console, parse_year
+from ..i18n import N_
+from .app import command
+from .common import (
+    EXIT_DATA,
+    EXIT_OK,
+    HELP_LANG,
+    HELP_WORKERS,
+    METAVAR_DIR,
+    METAVAR_FILE,
+    METAVAR_PATHS,
+    METAVAR_YEAR,
+    cannot_proceed,
+    err_console,
+    out_console,
+    parse_format,
+    parse_lang,
+    parse_year,
+)
 
-if TYPE_CHECKING:
-    from ..spec.model import Lang
 
-LANGS = ("zh", "en")
-
-
-
-def _choice(text: str | None, options: tuple[str, ...], option: str) -> str | None:
-    if text is None:
-        return None
-    value = text.strip().lower()
-    if value not in options:
-        raise fail(f"{option} 应为 {' 或 '.join(options)}，不是“{text}”。")
-    return value
-
-
-@app.command("validate")
+@command("validate", help=N_("审核报回的工作簿：结构、数字、勾稽关系、单位和年度。\n\n"
+                             "退出码：0 没有错误（可以有警告）；1 有文件存在错误或无法读取；2 用法错误。"))
 def validate(
     paths: Annotated[list[Path], typer.Argument(
-        metavar="PATH...", show_default=False,
-        help="要审核的工作簿或文件夹（文件夹逐层查找，其中每个文件都审核，隐藏文件和 ~$ 开头的临时文件除外）。")],
+        metavar=METAVAR_PATHS, show_default=False,
+        help=N_("要审核的工作簿或文件夹（文件夹逐层查找，其中每个文件都审核，隐藏文件和 ~$ 开头的临时文件除外）。"))],
     format_id: Annotated[str | None, typer.Option(
         "--format", "-f", metavar="v2021|v2019",
-        help="国家格式。默认按文件中的模板标识或标签识别；给出时，不是本程序模板的文件按此格式读取，"
-             "其他格式的文件报错。")] = None,
-    year: Annotated[str | None, typer.Option("--year", "-y", metavar="YEAR", help="本次收集的报告年度。")] = None,
+        help=N_("国家格式。默认按文件中的模板标识或标签识别；给出时，不是本程序模板的文件按此格式读取，"
+                "其他格式的文件报错。"))] = None,
+    year: Annotated[str | None, typer.Option("--year", "-y", metavar=METAVAR_YEAR, help=N_("本次收集的报告年度。"))] = None,
     roster: Annotated[Path | None, typer.Option(
-        "--roster", "-r", metavar="FILE", help="单位名单（与 template 相同的格式），用于核对单位。")] = None,
+        "--roster", "-r", metavar=METAVAR_FILE, help=N_("单位名单（与 template 相同的格式），用于核对单位。"))] = None,
     json_out: Annotated[str | None, typer.Option(
         "--json", metavar="FILE|-",
-        help="把完整结果写成 JSON 文件；“-”表示写到标准输出（此时标准输出只有 JSON）。")] = None,
+        help=N_("把完整结果写成 JSON 文件；“-”表示写到标准输出（此时标准输出只有 JSON）。"))] = None,
     annotate: Annotated[Path | None, typer.Option(
-        "--annotate", metavar="DIR", help="为每个有问题的文件生成一份标红批注的副本（可直接退回单位修改）。")] = None,
+        "--annotate", metavar=METAVAR_DIR, help=N_("为每个有问题的文件生成一份标红批注的副本（可直接退回单位修改）。"))] = None,
     report: Annotated[Path | None, typer.Option(
-        "--report", metavar="FILE.xlsx", help="生成一个列出全部文件和全部问题的工作簿（可筛选）。")] = None,
-    lang: Annotated[str, typer.Option("--lang", metavar="zh|en", help="提示语言：zh（默认）或 en。")] = "zh",
-    workers: Annotated[int | None, typer.Option(
-        "--workers", min=1, metavar="N", help="读取文件的进程数，默认为 CPU 核数；1 表示不用多进程。")] = None,
+        "--report", metavar="FILE.xlsx", help=N_("生成一个列出全部文件和全部问题的工作簿（可筛选）。"))] = None,
+    lang: Annotated[str, typer.Option("--lang", metavar="zh|en", help=HELP_LANG)] = "zh",
+    workers: Annotated[int | None, typer.Option("--workers", min=1, metavar="N", help=HELP_WORKERS)] = None,
 ) -> None:
-    """审核报回的工作簿：结构、数字、勾稽关系、单位和年度。 Check returned workbooks.
-
-    退出码：0 没有错误（可以有警告）；1 有文件存在错误或无法读取；2 用法错误。
-    """
     from ..output.json_report import report_json, write_json
     from ..roster import read_roster
     from ..validate import validate as run_validate
     from .render import ProgressBar, render_summary, render_written
 
-    language: Lang = _choice(lang, LANGS, "--lang") or "zh"  # type: ignore[assignment]
-    fmt = _choice(format_id, ("v2021", "v2019"), "--format")
+    language = parse_lang(lang)
+    fmt = parse_format(format_id)
     report_year = parse_year(year)
     to_stdout = json_out == "-"
     console = err_console if to_stdout else out_console
-    with cannot_proceed(language):
+    with cannot_proceed():
         units = read_roster(roster) if roster is not None else None
-        with ProgressBar(err_console, language) as progress:
+        with ProgressBar(err_console) as progress:
             result = run_validate(paths, format_id=fmt, year=report_year, roster=units, workers=workers,
                                   on_progress=progress)
         if to_stdout:
@@ -74,21 +71,21 @@ def validate(
             sys.stdout.flush()
         elif json_out is not None:
             write_json(result, Path(json_out), lang=language)
-        render_summary(console, result, language, hint=annotate is None and report is None)
+        render_summary(console, result, hint=annotate is None and report is None)
         if json_out is not None and not to_stdout:
-            render_written(console, language, "json", path=json_out)
+            render_written(console, "json", path=json_out)
         if report is not None:
             from ..output.report_xlsx import write_report
 
             write_report(result, report, lang=language)
-            render_written(console, language, "report", path=report)
+            render_written(console, "report", path=report)
         if annotate is not None:
             from ..output.annotate import annotate_report
 
             done = annotate_report(result, annotate, lang=language)
             copies = [d for d in done if d.copy is not None]
-            render_written(console, language, "annotated", n=len(copies), dir=annotate)
+            render_written(console, "annotated", n=len(copies), dir=annotate)
             for item in done:
                 if item.problem is not None:
-                    render_written(err_console, language, "annotate_failed", message=item.problem.message(language))
+                    render_written(err_console, "annotate_failed", message=item.problem.message(language))
     raise typer.Exit(EXIT_OK if result.ok else EXIT_DATA)

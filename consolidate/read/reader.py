@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, FindingFactory, Place, Status, fmt_number
+from ..i18n import Msg
 from ..report import FileResult, Kind
 from ..spec import DEFAULT_FORMAT, FORMATS, Common, FormatSpec, format_for_year, load_common, load_spec
 from ..spec.layout import a1, summary_layout, template_layout
@@ -266,9 +267,9 @@ class _Reading:
         _, _, spec, placed = best
         self._start(spec, "foreign")
         if problem is None:
-            self._file_finding("META-MISSING", format_name=spec.name)
+            self._file_finding("META-MISSING", format_name=Msg(spec.name))
         else:
-            self._file_finding("META-BAD", format_name=spec.name, detail=problem)
+            self._file_finding("META-BAD", format_name=Msg(spec.name), detail=problem)
         for tid, plan in plans_for(spec, "template").items():
             located = placed.get(tid)
             if located is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..findings import Finding, FindingFactory, Place
+from ..i18n import Msg
 from ..report import FileResult
 from ..roster import Roster, normalise_code, normalise_text
 from ..spec import FORMATS, a1, identity_cells, load_common, load_spec
@@ -86,7 +87,7 @@ def check_version(file: FileResult, year: int | None) -> list[Finding]:
     expected = covering[0]
     factory = FindingFactory(found)
     return [
-        factory.rule(rule.id, file_place(file), found=found.name, expected=expected.name, year=report_year,
+        factory.rule(rule.id, file_place(file), found=Msg(found.name), expected=Msg(expected.name), year=report_year,
                      found_notice=found.notice, expected_notice=expected.notice)
         for rule in found.rules
         if rule.kind == "version"
@@ -98,7 +99,7 @@ def check_format(file: FileResult, format_id: str | None) -> list[Finding]:
     if format_id is None or file.format is None or file.format == format_id:
         return []
     found, expected = load_spec(file.format), load_spec(format_id)
-    return [FindingFactory().common("FORMAT-MISMATCH", file_place(file), found=found.name, expected=expected.name,
+    return [FindingFactory().common("FORMAT-MISMATCH", file_place(file), found=Msg(found.name), expected=Msg(expected.name),
                                     found_notice=found.notice, expected_notice=expected.notice)]
 
 
