@@ -10,22 +10,17 @@ from __future__ import annotations
 
 import io
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-PINNED = datetime(2000, 1, 1, tzinfo=UTC)
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "consolidate" / "locale"
 
 
 def compiled(po_path: Path) -> bytes:
     with po_path.open("rb") as fh:
         catalog = read_po(fh)
-    # Babel stamps the clock into the header when the .po has no POT-Creation-Date: pin it,
-    # so the same .po gives the same bytes at any time.
-    catalog.creation_date = catalog.revision_date = PINNED
     out = io.BytesIO()
     write_mo(out, catalog, use_fuzzy=False)
     return out.getvalue()

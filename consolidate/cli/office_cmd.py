@@ -7,21 +7,39 @@ from __future__ import annotations
 import csv
 import getpass
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperCommand
 
 from ..errors import ConsolidateError
-from ..i18n import _
-from . import app
-from .common import EXIT_DATA, cannot_proceed, fail, out_console, parse_year
-from .serve_cmd import DatabaseOption, DataOption
+from ..i18n import N_, _
+from .app import app
+from .common import (
+    EXIT_DATA,
+    METAVAR_FILE,
+    METAVAR_PATHS,
+    METAVAR_YEAR,
+    cannot_proceed,
+    fail,
+    out_console,
+    parse_lang,
+    parse_year,
+)
+from .serve_cmd import DatabaseOption, DataOption, LangOption
 
-office_app = typer.Typer(name="office", help="公开办的管理命令：账号、令牌、开启一轮、导入文件。 Office commands.",
-                         no_args_is_help=True, add_completion=False)
-app.add_typer(office_app, name="office")
+F = TypeVar("F", bound=Callable[..., Any])
+OFFICE_HELP = N_("公开办的管理命令：账号、令牌、开启一轮、导入文件。")
+office_app = typer.Typer(name="office", help=OFFICE_HELP, no_args_is_help=True, add_completion=False)
+app.add_typer(office_app, name="office", help=OFFICE_HELP)
+
+
+def office_command(name: str, help: str) -> Callable[[F], F]:
+    """Register an ``office`` command; ``help`` is a catalog id, translated when shown."""
+    return office_app.command(name, cls=TyperCommand, help=help)
 
 
 def _configure(data: Path | None, database: str | None) -> None:
@@ -39,13 +57,14 @@ def _password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-@office_app.command("adduser")
+@office_command("adduser", help=N_("创建公开办账号（密码从终端输入；不是终端时从标准输入读一行）。"))
 def adduser(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="用户名。")],
+    name: Annotated[str, typer.Argument(metavar=N_("账号名"), help=N_("用户名。"))],
     data: DataOption = None,
     database: DatabaseOption = None,
+    lang: LangOption = "zh",
 ) -> None:
-    """创建公开办账号（密码从终端输入；不是终端时从标准输入读一行）。 Create an office account."""
+    parse_lang(lang)
     with cannot_proceed():
         _configure(data, database)
         from django.contrib.auth import get_user_model
@@ -64,13 +83,14 @@ def adduser(
     out_console.print(_("已创建账号“{name}”。").format(name=name))
 
 
-@office_app.command("token")
+@office_command("token", help=N_("为账号生成一个给脚本用的令牌（Authorization: Bearer …），令牌单独占最后一行。"))
 def token(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="账号的用户名。")],
+    name: Annotated[str, typer.Argument(metavar=N_("账号名"), help=N_("账号的用户名。"))],
     data: DataOption = None,
     database: DatabaseOption = None,
+    lang: LangOption = "zh",
 ) -> None:
-    """为账号生成一个给脚本用的令牌（Authorization: Bearer …），令牌单独占最后一行。 An API token."""
+    parse_lang(lang)
     with cannot_proceed():
         _configure(data, database)
         from django.contrib.auth import get_user_model
@@ -126,25 +146,26 @@ def write_links(path: Path, rows: list[tuple[str, str, str]]) -> None:
             writer.writerows(rows)
 
 
-@office_app.command("open-round")
+@office_command("open-round", help=N_("按名单开启一轮报送，写出各单位的链接；最后一行单独输出本轮编号。"))
 def open_round_cmd(
-    roster: Annotated[Path, typer.Option("--roster", "-r", metavar="FILE", help="单位名单（CSV 或 XLSX）。")],
-    year: Annotated[str, typer.Option("--year", "-y", metavar="YEAR", help="报告年度。")],
-    links: Annotated[Path, typer.Option("--links", metavar="FILE.xlsx|.csv",
-                                        help="写出各单位的报送链接（单位代码、单位名称、上报链接），发给各单位。")],
+    roster: Annotated[Path, typer.Option("--roster", "-r", metavar=METAVAR_FILE, help=N_("单位名单（CSV 或 XLSX）。"))],
+    year: Annotated[str, typer.Option("--year", "-y", metavar=METAVAR_YEAR, help=N_("报告年度。"))],
+    links: Annotated[Path, typer.Option("--links", metavar=N_("文件.xlsx|.csv"),
+                                        help=N_("写出各单位的报送链接（单位代码、单位名称、上报链接），发给各单位。"))],
     format_id: Annotated[str | None, typer.Option("--format", "-f", metavar="v2021|v2019",
-                                                  help="国家格式，默认按年度。")] = None,
-    name: Annotated[str | None, typer.Option("--name", metavar="NAME", help="汇总单位名称，默认取名单的上级单位。")] = None,
-    code: Annotated[str, typer.Option("--code", metavar="CODE", help="汇总单位代码。")] = "",
-    deadline: Annotated[str | None, typer.Option("--deadline", metavar="YYYY-MM-DD[ HH:MM]", help="截止时间。")] = None,
-    base_url: Annotated[str, typer.Option("--base-url", metavar="URL",
-                                          help="各单位访问本网站的地址，默认 http://127.0.0.1:8000。")] = "http://127.0.0.1:8000",
+                                                  help=N_("国家格式，默认按年度。"))] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar=N_("名称"), help=N_("汇总单位名称，默认取名单的上级单位。"))] = None,
+    code: Annotated[str, typer.Option("--code", metavar=N_("代码"), help=N_("汇总单位代码。"))] = "",
+    deadline: Annotated[str | None, typer.Option("--deadline", metavar=N_("日期"), help=N_("截止时间。"))] = None,
+    base_url: Annotated[str, typer.Option("--base-url", metavar=N_("网址"),
+                                          help=N_("各单位访问本网站的地址，默认 http://127.0.0.1:8000。"))] = "http://127.0.0.1:8000",
     data: DataOption = None,
     database: DatabaseOption = None,
+    lang: LangOption = "zh",
 ) -> None:
-    """按名单开启一轮报送，写出各单位的链接；最后一行单独输出本轮编号。 Open a round."""
     from ..roster import read_roster
 
+    parse_lang(lang)
     the_year = parse_year(year)
     if links.suffix.lower() not in (".csv", ".xlsx"):
         raise fail(_("--links 的文件名应以 .csv 或 .xlsx 结尾：{path}").format(path=links))
@@ -168,14 +189,15 @@ def open_round_cmd(
     sys.stdout.write(f"{round_.id}\n")
 
 
-@office_app.command("import")
+@office_command("import", help=N_("把通过其他途径收到的报表按其填报信息归到各单位名下（与网页上传相同的保存和审核）。"))
 def import_cmd(
-    round_id: Annotated[int, typer.Argument(metavar="ROUND", help="本轮编号。")],
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="收到的报表文件或文件夹。")],
+    round_id: Annotated[int, typer.Argument(metavar=N_("编号"), help=N_("本轮编号。"))],
+    paths: Annotated[list[Path], typer.Argument(metavar=METAVAR_PATHS, help=N_("收到的报表文件或文件夹。"))],
     data: DataOption = None,
     database: DatabaseOption = None,
+    lang: LangOption = "zh",
 ) -> None:
-    """把通过其他途径收到的报表按其填报信息归到各单位名下（与网页上传相同的保存和审核）。 Import files."""
+    parse_lang(lang)
     with cannot_proceed():
         _configure(data, database)
         from ..web.checker import close_pool

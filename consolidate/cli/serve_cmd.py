@@ -8,16 +8,17 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import _
-from . import app
-from .common import cannot_proceed, out_console
+from ..i18n import N_, _
+from .app import command
+from .common import HELP_LANG, cannot_proceed, out_console, parse_lang
 
 DataOption = Annotated[Path | None, typer.Option(
-    "--data", metavar="DIR", envvar="CONSOLIDATE_DATA",
-    help="数据文件夹：保存收到的文件、密钥和（默认的）SQLite 数据库。默认为 ./consolidate-data/。")]
+    "--data", metavar=N_("文件夹"), envvar="CONSOLIDATE_DATA",
+    help=N_("数据文件夹：保存收到的文件、密钥和（默认的）SQLite 数据库。默认为 ./consolidate-data/。"))]
 DatabaseOption = Annotated[str | None, typer.Option(
     "--database", metavar="postgresql://…", envvar="CONSOLIDATE_DATABASE_URL",
-    help="PostgreSQL 数据库地址（市、省级多进程部署）；不给时用数据文件夹中的 SQLite。")]
+    help=N_("PostgreSQL 数据库地址（市、省级多进程部署）；不给时用数据文件夹中的 SQLite。"))]
+LangOption = Annotated[str, typer.Option("--lang", metavar="zh|en", help=HELP_LANG)]
 
 
 def database_label(database: str | None) -> str:
@@ -29,19 +30,20 @@ def database_label(database: str | None) -> str:
     return f"PostgreSQL {parts.hostname or 'localhost'}:{parts.port or 5432}/{parts.path.lstrip('/')}"
 
 
-@app.command("serve")
+@command("serve", help=N_("启动报送网站：各单位上传自查，公开办查看报送情况。"))
 def serve(
     data: DataOption = None,
     database: DatabaseOption = None,
-    host: Annotated[str, typer.Option("--host", metavar="HOST",
-                                      help="监听地址，默认 127.0.0.1（只有本机能访问）；局域网访问用 0.0.0.0。")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", metavar="PORT", min=0, max=65535, help="端口，默认 8000。")] = 8000,
+    host: Annotated[str, typer.Option("--host", metavar=N_("地址"),
+                                      help=N_("监听地址，默认 127.0.0.1（只有本机能访问）；局域网访问用 0.0.0.0。"))] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", metavar=N_("端口"), min=0, max=65535, help=N_("端口，默认 8000。"))] = 8000,
     threads: Annotated[int, typer.Option("--threads", metavar="N", min=1, max=256,
-                                         help="同时处理的请求数，默认 8。")] = 8,
+                                         help=N_("同时处理的请求数，默认 8。"))] = 8,
+    lang: LangOption = "zh",
 ) -> None:
-    """启动报送网站：各单位上传自查，公开办查看报送情况。 Start the web application."""
     from ..web.server import run
 
+    parse_lang(lang)
     with cannot_proceed():
         run(data=data, database=database, host=host, port=port, threads=threads,
             announce=lambda url, folder: out_console.print(
