@@ -8,7 +8,6 @@ import csv
 import getpass
 import sys
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -104,22 +103,6 @@ def token(
     sys.stdout.write(secret + "\n")
 
 
-def _deadline(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    from django.utils import timezone
-
-    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
-        try:
-            value = datetime.strptime(text.strip(), fmt)
-        except ValueError:
-            continue
-        if fmt == "%Y-%m-%d":
-            value = value.replace(hour=23, minute=59)
-        return timezone.make_aware(value)
-    raise fail(_("--deadline 应写作 2026-01-31 或 \"2026-01-31 17:00\"，不是“{text}”。").format(text=text))
-
-
 def write_links(path: Path, rows: list[tuple[str, str, str]]) -> None:
     """单位代码, 单位名称, 上报链接: a CSV (UTF-8 with BOM, for Excel) or an .xlsx."""
     header = (_("单位代码"), _("单位名称"), _("上报链接"))
@@ -175,9 +158,9 @@ def open_round_cmd(
         units = read_roster(roster)
         _configure(data, database)
         from ..web.links import link_url
-        from ..web.rounds import open_round
+        from ..web.rounds import open_round, parse_deadline
 
-        when = _deadline(deadline)
+        when = parse_deadline(deadline)
         round_, issued = open_round(units, year=the_year or 0, format_id=format_id, name=name, code=code,
                                     deadline=when, actor="命令行")
         try:

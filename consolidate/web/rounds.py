@@ -24,6 +24,23 @@ STATE_LABELS = {MISSING: N_("未报送"), VALID: N_("已报送且通过"), INVAL
 SUBMISSION_LABELS = {"valid": N_("通过"), "invalid": N_("有错误"), "unreadable": N_("无法读取"), "refused": N_("已拒收")}
 
 
+def parse_deadline(text: str | None) -> datetime | None:
+    """“2026-01-31”, “2026-01-31 17:00” or the browser's “2026-01-31T17:00”, in the server's
+    time zone; a date alone means the end of that day."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            value = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        if fmt == "%Y-%m-%d":
+            value = value.replace(hour=23, minute=59)
+        return timezone.make_aware(value)
+    raise ConsolidateError(N_("截止时间应写作 2026-01-31 或 2026-01-31 17:00，不是“{text}”。"), text=text)
+
+
 def unit_actor(unit: RoundUnit) -> str:
     return f"单位：{unit.name}（{unit.code}）"
 

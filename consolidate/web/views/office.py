@@ -4,7 +4,6 @@ Every page needs a logged-in office user or a bearer token (``common.office``)."
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from ..rounds import (
     close_round,
     counts,
     open_round,
+    parse_deadline,
     reissue_link,
     reopen_round,
     review,
@@ -72,21 +72,6 @@ def rounds(request: HttpRequest) -> HttpResponse:
     return render(request, "web/rounds.html", {"items": items, "this_year": timezone.localdate().year - 1})
 
 
-def _deadline(text: str) -> datetime | None:
-    text = text.strip()
-    if not text:
-        return None
-    for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
-        try:
-            value = datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-        if fmt == "%Y-%m-%d":
-            value = value.replace(hour=23, minute=59)
-        return timezone.make_aware(value)
-    raise ConsolidateError(_("截止时间应写作 2026-01-31 或 2026-01-31 17:00，不是“{text}”。").format(text=text))
-
-
 @office
 @require_POST
 def new_round(request: HttpRequest) -> HttpResponse:
@@ -106,7 +91,7 @@ def new_round(request: HttpRequest) -> HttpResponse:
         round_, issued = open_round(
             roster, year=int(year_text), format_id=request.POST.get("format") or None,
             name=request.POST.get("name", ""), code=request.POST.get("code", ""),
-            deadline=_deadline(request.POST.get("deadline", "")), actor=actor(request))
+            deadline=parse_deadline(request.POST.get("deadline", "")), actor=actor(request))
     except ConsolidateError as exc:
         messages.error(request, exc.message("zh"))
         return redirect("office")

@@ -114,27 +114,26 @@ def template(request: HttpRequest, secret: str) -> HttpResponse:
     return attachment(data, template_file_name(round_.year, who), XLSX)
 
 
-def _own(unit: RoundUnit, version: str) -> Submission | None:
-    return unit.submissions.filter(version=int(version)).first() if version.isdigit() else None
+def _own(request: HttpRequest, secret: str, version: str, annotated: bool) -> HttpResponse:
+    """One of the unit's own stored files (as sent, or its annotated copy); never another unit's."""
+    found = _unit(request, secret)
+    if isinstance(found, HttpResponse):
+        return found
+    sub = found.submissions.filter(version=int(version)).first() if version.isdigit() else None
+    if sub is None:
+        return error(request, 404, _("没有这个版本。"))
+    if not annotated:
+        return attachment(store.path_of(sub.sha256), sub.file_name, "application/octet-stream")
+    if not sub.annotated:
+        return error(request, 404, _("这个版本没有问题标注副本。"))
+    return attachment(store.path_of(sub.annotated), sub.annotated_name or "问题标注.xlsx", XLSX)
 
 
 @require_GET
 def own_file(request: HttpRequest, secret: str, version: str) -> HttpResponse:
-    found = _unit(request, secret)
-    if isinstance(found, HttpResponse):
-        return found
-    sub = _own(found, version)
-    if sub is None:
-        return error(request, 404, _("没有这个版本。"))
-    return attachment(store.path_of(sub.sha256), sub.file_name, "application/octet-stream")
+    return _own(request, secret, version, annotated=False)
 
 
 @require_GET
 def own_annotated(request: HttpRequest, secret: str, version: str) -> HttpResponse:
-    found = _unit(request, secret)
-    if isinstance(found, HttpResponse):
-        return found
-    sub = _own(found, version)
-    if sub is None or not sub.annotated:
-        return error(request, 404, _("这个版本没有问题标注副本。"))
-    return attachment(store.path_of(sub.annotated), sub.annotated_name or "问题标注.xlsx", XLSX)
+    return _own(request, secret, version, annotated=True)
