@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 from typing import Any
 
-from .i18n import N_, in_language
+from .i18n import N_, Msg, in_language
 
 
 class ConsolidateError(Exception):
@@ -54,12 +54,14 @@ OS_ERRORS: dict[int, str] = {
 OS_ERROR_OTHER = N_("系统错误，代码 {code}")
 
 
-def os_error_text(exc: OSError, lang: str | None = None) -> str:
-    """``exc`` in words (“文件或文件夹不存在”), in ``lang`` or the current language."""
-    from .i18n import _
-
+def os_error_msg(exc: OSError) -> Msg:
+    """``exc`` in words (“文件或文件夹不存在”), to be shown in whichever language."""
     text = OS_ERRORS.get(exc.errno or 0)
     if text is None:
-        return (_(OS_ERROR_OTHER) if lang is None else in_language(lang, OS_ERROR_OTHER)).format(
-            code=exc.errno if exc.errno is not None else "?")
-    return _(text) if lang is None else in_language(lang, text)
+        return Msg(OS_ERROR_OTHER, {"code": exc.errno if exc.errno is not None else "?"})
+    return Msg(text)
+
+
+def os_error_text(exc: OSError, lang: str | None = None) -> str:
+    """``exc`` in words, in ``lang`` or the current language."""
+    return os_error_msg(exc).render(lang)

@@ -10,11 +10,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .i18n import Msg
+from .i18n import N_, Msg, _, in_language
 from .spec import Cell, FormatSpec, load_common
 from .spec.model import Lang, Severity
 
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+# The one table of severity words (catalog ids): 错误 must be fixed, 警告 checked, 提示 is a note.
+SEVERITY_LABEL: dict[Severity, str] = {"error": N_("错误"), "warning": N_("警告"), "info": N_("提示")}
+
+
+def severity_label(severity: Severity, lang: Lang | None = None) -> str:
+    """“错误” / “error”: in ``lang``, or in the current language."""
+    text = SEVERITY_LABEL[severity]
+    return _(text) if lang is None else in_language(lang, text)
 Value = str | int | float | None
 Param = Value | Msg  # a catalog text (a format's name) is shown in the message's language
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from .findings import Finding, Status, count_by_severity
 from .spec.model import Lang
 
-Kind = Literal["template", "rollup", "foreign"]  # ours, a summary of ours, or retyped by a unit
+Kind = Literal["template", "rollup", "foreign", "report"]  # ours, a summary of ours, retyped by a unit, or its published report
 
 
 @dataclass

@@ -29,6 +29,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from . import __version__
 from .errors import ConsolidateError
+from .i18n import _, in_language, language
 from .roster import Roster, Unit
 from .spec import FORMATS, Common, FormatSpec, TableLayout, format_for_year, identity_cells, load_common, load_spec
 from .spec import template_layout as _template_layout
@@ -89,14 +90,14 @@ def _write_instructions(wb: Workbook, styles: Styles, spec: FormatSpec, year: in
     for n, text in enumerate(common.instruction_lines, start=1):
         line(texts.LINE_NUMBER.format(n=n, text=text.format(**names)))
     if unit is not None:
-        line(texts.UNIT_SCOPE.format(unit=unit.name, code=unit.code))
+        line(_(texts.UNIT_SCOPE).format(unit=unit.name, code=unit.code))
     row += 1
-    line(texts.DEADLINE_HEADING, styles.doc_heading)
+    line(_(texts.DEADLINE_HEADING), styles.doc_heading)
     line(common.deadline)
     row += 1
     line(common.rules_heading, styles.doc_heading)
     for rule in spec.rules:
-        line(texts.RULE_LINE.format(title=rule.title, severity=texts.SEVERITY_LABEL[rule.severity]))
+        line(_(texts.RULE_LINE).format(title=rule.title, severity=_(texts.SEVERITY_LABEL[rule.severity])))
     ws.protect("", {"format_columns": True, "format_rows": True})
     ws.set_paper(9)
     ws.print_area(0, 0, row, 0)
@@ -111,10 +112,10 @@ def _unit_line(ws: Worksheet, layout: TableLayout, styles: Styles, identity: Map
     sheet = common.identity_sheet.replace("'", "''")
     name_ref = f"'{sheet}'!${col_letter(places['unit_name'][1])}${places['unit_name'][0] + 1}"
     year_ref = f"'{sheet}'!${col_letter(places['year'][1])}${places['year'][0] + 1}"
-    formula = (f'="{_q(texts.UNIT_PREFIX)}"&IF({name_ref}="","{_q(texts.UNIT_BLANK)}",{name_ref})'
-               f'&"{_q(texts.YEAR_PREFIX)}"&{year_ref}')
-    name = str(identity.get("unit_name", "")) or texts.UNIT_BLANK
-    cached = f"{texts.UNIT_PREFIX}{name}{texts.YEAR_PREFIX}{identity.get('year', '')}"
+    formula = (f'="{_q(_(texts.UNIT_PREFIX))}"&IF({name_ref}="","{_q(_(texts.UNIT_BLANK))}",{name_ref})'
+               f'&"{_q(_(texts.YEAR_PREFIX))}"&{year_ref}')
+    name = str(identity.get("unit_name", "")) or _(texts.UNIT_BLANK)
+    cached = f"{_(texts.UNIT_PREFIX)}{name}{_(texts.YEAR_PREFIX)}{identity.get('year', '')}"
     row = layout.top + 1
     ws.merge_range(row, 0, row, layout.width - 1, "", styles.unit_line)
     ws.write_formula(row, 0, formula, styles.unit_line, cached)
@@ -153,15 +154,22 @@ def build_workbook(
     ``identity``: field id of common.yaml -> value, overriding the unit's (e.g. filler,
     phone, filled_on). With a ``unit`` its identity fields are locked; the year always is.
     Nothing is refused here (a test may build a wrong submission on purpose): the format
-    against the year is checked by :func:`make_templates`.
+    against the year is checked by :func:`make_templates`. The template is the unit's
+    document: its words are Chinese whatever language the command runs in.
     """
+    with language(TEMPLATE_LANG):
+        return _build(spec, year, unit, values, identity)
+
+
+def _build(spec: FormatSpec, year: int, unit: Unit | None, values: Mapping[str, CellValue] | None,
+           identity: Mapping[str, IdentityValue] | None) -> bytes:
     common = load_common()
     ident = _identity(year, unit, identity, common)
     locked = {"year"} | ({f.id for f in common.fields if f.prefill} if unit is not None else set())
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, workbook_options())
     wb.set_properties({
-        "title": texts.FILE_STEM.format(year=year),
+        "title": _(texts.FILE_STEM).format(year=year),
         "subject": f"{spec.name}（{spec.notice}）",
         "author": "consolidate",
         "company": str(ident.get("parent", "")),
@@ -196,6 +204,8 @@ def build_workbook(
     return buffer.getvalue()
 
 
+TEMPLATE_LANG = "zh"
+
 # --- files ---------------------------------------------------------------------------
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
@@ -211,9 +221,9 @@ def safe_name(text: str) -> str:
 
 def template_file_name(year: int, unit: Unit | None) -> str:
     """“2025年度政府信息公开统计表_花山镇人民政府_91440101….xlsx”, or “…_空白模板.xlsx”."""
-    stem = texts.FILE_STEM.format(year=year)
+    stem = in_language(TEMPLATE_LANG, texts.FILE_STEM).format(year=year)
     if unit is None:
-        return f"{stem}_{texts.BLANK_NAME}.xlsx"
+        return f"{stem}_{in_language(TEMPLATE_LANG, texts.BLANK_NAME)}.xlsx"
     return f"{stem}_{safe_name(unit.name)}_{safe_name(unit.code)}.xlsx"
 
 

@@ -32,9 +32,7 @@ from factories import submission
 
 from consolidate.findings import Finding, FindingFactory, Place
 from consolidate.output.annotate import (
-    AUTHOR,
     MARK_FILL,
-    SHEET,
     AnnotateError,
     annotate_file,
     annotate_report,
@@ -95,7 +93,7 @@ def marked(wb: openpyxl.Workbook) -> dict[tuple[str, str], str]:
     """(sheet, cell) -> comment text of every red cell outside 问题清单."""
     out = {}
     for ws in wb.worksheets:
-        if ws.title == SHEET["zh"]:
+        if ws.title == "问题清单":
             continue
         for row in ws.iter_rows():
             for cell in row:
@@ -120,8 +118,8 @@ def test_findings_sheet_first_lists_every_finding(source: Path, tmp_path: Path) 
     out = annotate_file(file_result(source, findings), tmp_path / "out")
     assert out is not None and out.name == "花山镇人民政府_花山镇_问题标注.xlsx"
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[0] == SHEET["zh"] and wb.active.title == SHEET["zh"]
-    rows = listed(wb[SHEET["zh"]])
+    assert wb.sheetnames[0] == "问题清单" and wb.active.title == "问题清单"
+    rows = listed(wb["问题清单"])
     assert [r[0] for r in rows] == list(range(1, len(findings) + 1))
     assert sorted(r[8] for r in rows) == sorted(f.message_zh for f in findings)
     assert [r[1] for r in rows] == ["错误"] * 5 + ["警告"] * 3  # errors first
@@ -131,7 +129,7 @@ def test_findings_sheet_first_lists_every_finding(source: Path, tmp_path: Path) 
                          SPEC.cell(DASH).column_label, "/")
     assert by_message[findings[2].message_zh][6:8] == (5, 7)  # found and expected stay numbers
     assert by_message[findings[5].message_zh][2] == "表五"  # listed though the sheet is missing
-    heading = "\n".join(str(r[0]) for r in wb[SHEET["zh"]].iter_rows(max_row=5, values_only=True))
+    heading = "\n".join(str(r[0]) for r in wb["问题清单"].iter_rows(max_row=5, values_only=True))
     for part in (UNIT.name, UNIT.code, source.name, "共 8 个问题：错误 5 个，警告 3 个，提示 0 个",
                  "请按下表逐项修改后重新报送"):
         assert part in heading
@@ -150,7 +148,7 @@ def test_exactly_the_finding_cells_are_red_with_one_comment(source: Path, tmp_pa
     assert set(red) == {dash_at, total_at, fee_at, name_at}
     assert findings[2].message_zh in red[total_at] and findings[3].message_zh in red[total_at]
     assert red[dash_at].startswith("政务公开办审核") and findings[1].message_zh in red[dash_at]
-    assert wb[dash_at[0]][dash_at[1]].comment.author == AUTHOR["zh"]
+    assert wb[dash_at[0]][dash_at[1]].comment.author == "政务公开办审核"
     # every value and formula of the unit's sheets is as it was (openpyxl writes an empty text as no value)
     before = openpyxl.load_workbook(source)
     for ws in before.worksheets:
@@ -158,7 +156,7 @@ def test_exactly_the_finding_cells_are_red_with_one_comment(source: Path, tmp_pa
     assert wb["表三"][dash_at[1]].value == 7
     assert str(wb["表三"][total_at[1]].value).startswith("=SUM(")
     # the link in the 单元格 column jumps to the cell
-    links = {c.value: c.hyperlink.location for c in wb[SHEET["zh"]]["D"] if c.hyperlink is not None}
+    links = {c.value: c.hyperlink.location for c in wb["问题清单"]["D"] if c.hyperlink is not None}
     assert links[dash_at[1]] == f"'表三'!{dash_at[1]}"
 
 
@@ -185,7 +183,7 @@ def test_copy_is_still_a_usable_template(source: Path, tmp_path: Path) -> None: 
     assert any(ws.protection.sheet for ws in before.worksheets)
     dash = LAYOUT["t3"].cells[DASH].address
     assert after["表三"][dash].protection.locked is False  # the unit can still type the fix
-    assert [ws.title for ws in after.worksheets if ws.sheet_view.tabSelected] == [SHEET["zh"]]
+    assert [ws.title for ws in after.worksheets if ws.sheet_view.tabSelected] == ["问题清单"]
     assert after.calculation.fullCalcOnLoad
 
 
@@ -194,7 +192,7 @@ def test_formula_like_text_stays_text(source: Path, tmp_path: Path) -> None:  # 
     findings = [FF.common("CELL-TEXT", place(DASH), found="=1+1", hint="")]
     out = annotate_file(file_result(source, findings, unit_name=evil), tmp_path / "out")
     assert out is not None
-    ws = openpyxl.load_workbook(out)[SHEET["zh"]]
+    ws = openpyxl.load_workbook(out)["问题清单"]
     texts = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
     assert {c.value for c in texts} == {"=1+1"}
     assert all(c.data_type == "s" for c in texts)
@@ -220,7 +218,7 @@ def test_only_warnings_says_the_file_passed(source: Path, tmp_path: Path) -> Non
     findings = [FF.common("CELL-UNIT-CONVERTED", place(FEE), found="28112200元", value=2811.22)]
     out = annotate_file(file_result(source, findings, status="valid"), tmp_path / "out")
     assert out is not None
-    heading = [c.value for c in openpyxl.load_workbook(out)[SHEET["zh"]]["A"][:5]]
+    heading = [c.value for c in openpyxl.load_workbook(out)["问题清单"]["A"][:5]]
     assert any("已通过审核" in str(v) for v in heading)
     assert not any("请按下表逐项修改后重新报送" in str(v) for v in heading)
 
@@ -301,8 +299,8 @@ def test_a_returned_copy_is_annotated_afresh(source: Path, tmp_path: Path) -> No
     second = annotate_file(file_result(returned, again), tmp_path / "round2")
     assert second is not None and second.name == first.name  # no “_问题标注_问题标注”
     wb = openpyxl.load_workbook(second)
-    assert wb.sheetnames.count(SHEET["zh"]) == 1 and len(wb.sheetnames) == len(openpyxl.load_workbook(source).sheetnames) + 1
-    assert len(listed(wb[SHEET["zh"]])) == 1
+    assert wb.sheetnames.count("问题清单") == 1 and len(wb.sheetnames) == len(openpyxl.load_workbook(source).sheetnames) + 1
+    assert len(listed(wb["问题清单"])) == 1
     comments = [c.comment.text for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.comment]
     assert len(comments) == 1 and again[0].message_zh in comments[0]
 
@@ -315,7 +313,25 @@ def test_libreoffice_opens_the_copy(source: Path, tmp_path: Path) -> None:  # R1
     assert out is not None
     (xlsx,) = convert([out], "xlsx", tmp_path / "lo")
     wb = openpyxl.load_workbook(xlsx, data_only=True)
-    assert wb.sheetnames[0] == SHEET["zh"]
+    assert wb.sheetnames[0] == "问题清单"
     total = LAYOUT["t3"].cells[TOTAL].address
     assert wb["表三"][total].value == 8  # 7 + 1, recalculated from the formula openpyxl kept
-    assert len(listed(wb[SHEET["zh"]])) == len(sample_findings())
+    assert len(listed(wb["问题清单"])) == len(sample_findings())
+
+
+def test_an_english_copy_has_english_words(source: Path, tmp_path: Path) -> None:  # R1 in English (issue 9 item 2)
+    findings = sample_findings()
+    out = annotate_file(file_result(source, findings), tmp_path / "out", lang="en")
+    assert out is not None and out.name == "花山镇人民政府_花山镇_annotated.xlsx"
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[0] == "Findings"
+    rows = list(wb["Findings"].iter_rows(values_only=True))
+    header = next(r for r in rows if r[0] == "No.")
+    assert header[:4] == ("No.", "Severity", "Sheet", "Cell")
+    assert sorted(r[8] for r in rows[rows.index(header) + 1:] if r[0] is not None) == sorted(
+        f.message_en for f in findings)
+    heading = "\n".join(str(r[0]) for r in rows[:5])
+    assert "8 findings: 5 errors, 3 warnings, 0 notes." in heading and "Correct every error below" in heading
+    comments = [c.comment for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.comment is not None]
+    assert comments and all(c.author == "Disclosure office review" for c in comments)
+    assert all(c.text.startswith("Disclosure office review:") for c in comments)

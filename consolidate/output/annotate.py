@@ -51,6 +51,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import ConsolidateError
 from ..findings import Finding, Value, count_by_severity
+from ..i18n import LANGS, N_, in_language
 from ..report import FileResult, Report
 from ..spec.model import Lang
 from ..xlsx.findings_sheet import (
@@ -66,9 +67,9 @@ from ..xlsx.findings_sheet import (
 from ..xlsx.styles import FONT, HEADER_FILL, text_width
 from .paths import same_file, write_atomically
 
-SUFFIX: dict[Lang, str] = {"zh": "_问题标注", "en": "_annotated"}
-SHEET: dict[Lang, str] = {"zh": "问题清单", "en": "Findings"}
-AUTHOR: dict[Lang, str] = {"zh": "政务公开办审核", "en": "政务公开办审核 (disclosure office review)"}
+SUFFIX = N_("_问题标注")  # the copy's file name: the unit's own name, then this
+SHEET = N_("问题清单")
+AUTHOR = N_("政务公开办审核")
 MARK_FILL = "FFC7CE"  # light red: Excel's own “light red fill”
 TAG_PROPERTY = "consolidate_annotated_from"
 SHEET_COLUMNS = ("no", "severity", "sheet", "cell", "row", "column", "found", "expected", "message")
@@ -77,34 +78,24 @@ MAX_TEXT = 32_767  # Excel's limit for one cell's text
 PINNED = datetime(2000, 1, 1)  # the copy's dates when the source has none (deterministic bytes)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
-TEXT: dict[Lang, dict[str, str]] = {
-    "zh": {
-        "title": "问题清单：{unit}",
-        "about": "单位：{unit}{code}；文件：{file}；年度：{year}",
-        "code": "（单位代码 {code}）",
-        "counts": "共 {n} 个问题：错误 {error} 个，警告 {warning} 个，提示 {info} 个。",
-        "todo_errors": "请按下表逐项修改后重新报送。“错误”必须改正；“警告”请核对，确有错误的请改正；“提示”只是说明，无需修改。",
-        "todo_clean": "本文件没有错误，已通过审核。请核对下表的警告；如需修改，改正后重新报送。",
-        "how": "标红的格子就是问题所在，鼠标移到格子上可看批注；点“单元格”一列的链接可跳到该格。"
-               "改好后直接保存本文件（.xlsx）报送即可，本表和红色标记不影响审核，不必删除。",
-        "comment_head": "政务公开办审核：",
-        "comment_line": "第 {no} 项（{severity}）{message}",
-        "unknown": "（未填）",
-    },
-    "en": {
-        "title": "Findings: {unit}",
-        "about": "Unit: {unit}{code}; file: {file}; year: {year}",
-        "code": " (code {code})",
-        "counts": "{n} findings: {error} errors, {warning} warnings, {info} notes.",
-        "todo_errors": "Correct every error below and send the workbook again; check the warnings; notes need no change.",
-        "todo_clean": "No errors: the file passed. Check the warnings below and send it again only if you change it.",
-        "how": "Red cells carry a comment; the links in the Cell column jump to them. Save this file (.xlsx) "
-               "and send it back; this sheet and the red marks do not need to be removed.",
-        "comment_head": "Disclosure office review:",
-        "comment_line": "#{no} ({severity}) {message}",
-        "unknown": "(blank)",
-    },
+# The copy's own words (catalog ids), in the language of the run.
+TEXT: dict[str, str] = {
+    "title": N_("问题清单：{unit}"),
+    "about": N_("单位：{unit}{code}；文件：{file}；年度：{year}"),
+    "code": N_("（单位代码 {code}）"),
+    "counts": N_("共 {n} 个问题：错误 {error} 个，警告 {warning} 个，提示 {info} 个。"),
+    "todo_errors": N_("请按下表逐项修改后重新报送。“错误”必须改正；“警告”请核对，确有错误的请改正；“提示”只是说明，无需修改。"),
+    "todo_clean": N_("本文件没有错误，已通过审核。请核对下表的警告；如需修改，改正后重新报送。"),
+    "how": N_("标红的格子就是问题所在，鼠标移到格子上可看批注；点“单元格”一列的链接可跳到该格。"
+              "改好后直接保存本文件（.xlsx）报送即可，本表和红色标记不影响审核，不必删除。"),
+    "comment_head": N_("政务公开办审核："),
+    "comment_line": N_("第 {no} 项（{severity}）{message}"),
+    "unknown": N_("（未填）"),
 }
+
+
+def texts_in(lang: Lang) -> dict[str, str]:
+    return {key: in_language(lang, text) for key, text in TEXT.items()}
 
 
 class AnnotateError(ConsolidateError):
@@ -153,8 +144,8 @@ def annotate_file(result: FileResult, out_dir: Path, *, lang: Lang = "zh",
     :class:`AnnotateError` when this file cannot be copied (changed since it was checked,
     or openpyxl cannot open it) or the copy cannot be written.
     """
-    if result.status == "unreadable" or not result.findings:
-        return None
+    if result.status == "unreadable" or not result.findings or result.kind == "report":
+        return None  # a published report is not a workbook to mark: its findings name table and row
     source = Path(result.path)
     data = _read_source(source, result)
     workbook = _load(data, source)
@@ -219,10 +210,10 @@ def _load(data: bytes, source: Path) -> Workbook:
 
 def _forget_previous_round(workbook: Workbook, lang: Lang) -> None:
     """A returned annotated copy: drop its old findings sheet and our old comments."""
-    for name in SHEET.values():
+    for name in {in_language(other, SHEET) for other in LANGS}:
         if name in workbook.sheetnames:
             del workbook[name]
-    authors = set(AUTHOR.values())
+    authors = {in_language(lang, AUTHOR) for lang in LANGS}
     for ws in workbook.worksheets:
         for cell in list(ws._cells.values()):
             if cell.comment is not None and cell.comment.author in authors:
@@ -254,7 +245,7 @@ def marked_cell(workbook: Workbook, sheet: str | None, address: str | None) -> C
 
 def mark_cells(workbook: Workbook, numbered: Sequence[tuple[int, Finding]], lang: Lang) -> int:
     """Fill each finding's cell red and comment on it; return how many cells were marked."""
-    text = TEXT[lang]
+    text = texts_in(lang)
     on_cell: dict[tuple[str, int, int], tuple[Cell, list[tuple[int, Finding]]]] = {}
     for no, finding in numbered:
         cell = marked_cell(workbook, finding.sheet, finding.cell)
@@ -273,7 +264,7 @@ def mark_cells(workbook: Workbook, numbered: Sequence[tuple[int, Finding]], lang
         body = clean_text("\n".join(lines))
         width = 360
         height = 16 * sum(max(1, math.ceil(text_width(line) / 56)) for line in body.splitlines()) + 12
-        cell.comment = Comment(body, AUTHOR[lang], height=min(height, 600), width=width)
+        cell.comment = Comment(body, in_language(lang, AUTHOR), height=min(height, 600), width=width)
     return len(on_cell)
 
 
@@ -304,10 +295,10 @@ def _colour(hex_colour: str) -> str:
 def add_findings_sheet(workbook: Workbook, result: FileResult, numbered: Sequence[tuple[int, Finding]],
                        lang: Lang) -> Worksheet:
     """Insert the 问题清单 sheet first and make it the sheet the workbook opens on."""
-    text = TEXT[lang]
-    ws = workbook.create_sheet(SHEET[lang], 0)
+    text = texts_in(lang)
+    ws = workbook.create_sheet(in_language(lang, SHEET), 0)
     counts = count_by_severity([f for _, f in numbered])
-    unit = result.unit_name or UNNAMED_UNIT[lang]
+    unit = result.unit_name or in_language(lang, UNNAMED_UNIT)
     code = text["code"].format(code=result.unit_code) if result.unit_code else ""
     heading = (
         text["title"].format(unit=unit),
@@ -407,7 +398,7 @@ def _finish(workbook: Workbook, data: bytes, result: FileResult, tag: str, lang:
         props.created = PINNED
     if not has_modified:
         props.modified = props.created
-    props.lastModifiedBy = AUTHOR[lang]
+    props.lastModifiedBy = in_language(lang, AUTHOR)
     custom = workbook.custom_doc_props
     custom.props = [p for p in custom.props if p.name != TAG_PROPERTY]
     custom.append(StringProperty(name=TAG_PROPERTY, value=tag))
@@ -447,7 +438,7 @@ def _pin_zip(data: bytes) -> bytes:
 # --- naming -----------------------------------------------------------------------------
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-_OUR_SUFFIX = re.compile(r"(?:_问题标注|_annotated)(?:\(\d+\))?$")
+_OUR_SUFFIX = re.compile("(?:" + "|".join(re.escape(in_language(lang, SUFFIX)) for lang in LANGS) + r")(?:\(\d+\))?$")
 
 
 def _safe(name: str, limit: int) -> str:
@@ -491,7 +482,7 @@ def copy_path(result: FileResult, out_dir: Path, tag: str, lang: Lang, keep: Seq
     """
     stem = copy_stem(result)
     for n in range(1, 10_000):
-        name = f"{stem}{SUFFIX[lang]}{'' if n == 1 else f'({n})'}.xlsx"
+        name = f"{stem}{in_language(lang, SUFFIX)}{'' if n == 1 else f'({n})'}.xlsx"
         candidate = out_dir / name
         if any(same_file(candidate, k) for k in keep):
             continue

@@ -26,6 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import unescape
 
+from ..i18n import Msg
+
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a submission is ~12 KB; a large foreign workbook a few MB
 MAX_PARTS = 4000
 MAX_PART_BYTES = 32 * 1024 * 1024  # one XML part, inflated
@@ -45,7 +47,7 @@ WORKSHEET = b"/worksheet"
 class Unreadable(Exception):
     """The file cannot be read: ``code`` is a FILE-* code of common.yaml, ``detail`` says why."""
 
-    def __init__(self, code: str, detail: str = "") -> None:
+    def __init__(self, code: str, detail: str | Msg = "") -> None:
         super().__init__(f"{code}: {detail}")
         self.code = code
         self.detail = detail

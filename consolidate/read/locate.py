@@ -11,7 +11,8 @@ offset. Verification is tolerant of how a retyped table merges cells: a label ma
 any cell its box covers, a row label in any label column of its row.
 
 Row and column labels (and their groups) are structural: one that does not match means the
-numbers cannot be placed reliably. Titles, captions and the corner note are not: a typo
+numbers cannot be placed reliably; one cut short (at least half of it, six characters) is a
+typo, as the retyped table's cell or page ended there. Titles, captions and the corner note are not: a typo
 there (seed 001 writes 第二十六条) is worth a warning, not the table.
 """
 
@@ -168,6 +169,53 @@ def matches(found: str, box: Box) -> Status | None:
     return None
 
 
+TRUNCATED_MIN = 6  # characters a cut label keeps at least (and half of the label)
+
+
+NEAR_MIN = 10  # characters of a label that may carry up to two wrong ones
+NEAR_MIN_ONE = 7  # ... one wrong one
+
+
+def truncated(found: str, box: Box) -> bool:
+    """A label cut short where its cell (or a page, or OCR) ended: ``2.没有现成信息`` for
+    ``2.没有现成信息需要另行制作``; or a label with one character wrong, missing or added (seven
+    characters or more), or two (ten or more; OCR: ``只度办计这一情形``). Still the label (a
+    typo, numbers read) when it keeps six characters and half of it, or eight: no two labels
+    of a table are that close."""
+    key = normalise(found)
+    if len(key) < TRUNCATED_MIN:
+        return False
+    for text in (box.text, *box.aliases):
+        full = normalise(text)
+        if len(key) < len(full) and (len(full) <= 2 * len(key) or len(key) >= 8) and full.startswith(key):
+            return True
+        if len(full) >= NEAR_MIN and abs(len(full) - len(key)) <= 2 and _within_edits(key, full, 2):
+            return True
+        if len(full) >= NEAR_MIN_ONE and abs(len(full) - len(key)) <= 1 and _within_edits(key, full, 1):
+            return True
+    return False
+
+
+def similar(found: str, expected: str) -> bool:
+    """Two texts that are mostly the same characters in the same order (a typo, not another text)."""
+    from difflib import SequenceMatcher
+
+    return SequenceMatcher(None, normalise(found), normalise(expected), autojunk=False).ratio() >= 0.6
+
+
+def _within_edits(a: str, b: str, most: int) -> bool:
+    """Levenshtein distance of at most ``most`` (a band of the table: cheap for labels)."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [most + 1] * len(b)
+        for j in range(max(1, i - most), min(len(b), i + most) + 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != b[j - 1]))
+        if min(current) > most:
+            return False
+        previous = current
+    return previous[-1] <= most
+
+
 _UNIT_NOTE = re.compile(r"\((?:单位[:：]?)?(" + "|".join(sorted(AMOUNT_UNITS, key=len, reverse=True)) + r")\)$")
 
 
@@ -205,6 +253,8 @@ def check_label(box: Box, layout: TableLayout, grid: Grid, dr: int, dc: int,
         unit = _unit_added(found, box)
         if unit is not None:
             return LabelCheck(box, "alias", found, r, c, unit)
+        if box.role in STRUCTURAL and truncated(found, box):
+            return LabelCheck(box, "typo", found, r, c)
         if first is None:
             first = (found, r, c)
     if first is None:

@@ -22,19 +22,24 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..errors import os_error_msg
 from ..findings import Finding, FindingFactory, Place, Status, fmt_number
-from ..i18n import Msg
+from ..i18n import N_, Msg
 from ..report import FileResult, Kind
 from ..spec import DEFAULT_FORMAT, FORMATS, Common, FormatSpec, format_for_year, load_common, load_spec
-from ..spec.layout import a1, summary_layout, template_layout
+from ..spec.layout import summary_layout, template_layout
 from .archive import MAX_FILE_BYTES, Unreadable, open_package
-from .locate import STRUCTURAL, Located, TablePlan, TextIndex, check_at, locate, plan_of
+from .documents import DocBook, document_type, open_document, unit_and_year
+from .locate import STRUCTURAL, Located, TablePlan, TextIndex, check_at, locate, plan_of, similar
 from .meta import KINDS, check_meta, layout_name, parse_units, parse_year, read_identity, read_meta
 from .sheets import Book, Grid
 from .sniff import sniff
 from .values import AMOUNT_UNITS, NAN, parse_cell
 
 MAX_SHEETS = 64  # sheets of a foreign workbook searched for the tables
+AnyBook = Book | DocBook  # a workbook, or a published report laid out as one
+
+NOT_A_FILE = N_("不是普通文件（可能是文件夹或设备）")
 
 
 def status_of(findings: list[Finding]) -> Status:
@@ -105,19 +110,23 @@ class _Reading:
             data = self._read_bytes()
             self.result.sha256 = hashlib.sha256(data).hexdigest()
             code = sniff(data)
-            if code != "zip":
+            container = document_type(data, code)
+            if container is not None:  # a published report: .txt, .html, .docx, .pdf
+                self._read_document(data, container, code)
+            elif code != "zip":
                 raise Unreadable(code)
-            package = open_package(data)
-            try:
-                if package.macros:
-                    self._file_finding("FILE-MACROS")
-                book = Book(data, package)
+            else:
+                package = open_package(data)
                 try:
-                    self._read_book(book)
+                    if package.macros:
+                        self._file_finding("FILE-MACROS")
+                    book = Book(data, package)
+                    try:
+                        self._read_book(book)
+                    finally:
+                        book.close()
                 finally:
-                    book.close()
-            finally:
-                package.close()
+                    package.close()
         except Unreadable as exc:
             self.findings = [f for f in self.findings if f.code == "FILE-MACROS"]
             self._file_finding(exc.code, detail=exc.detail)
@@ -133,9 +142,9 @@ class _Reading:
         try:
             st = os.stat(self.path)
         except OSError as exc:
-            raise Unreadable("FILE-IO", exc.strerror or type(exc).__name__) from exc
+            raise Unreadable("FILE-IO", os_error_msg(exc)) from exc
         if not stat.S_ISREG(st.st_mode):
-            raise Unreadable("FILE-IO", "not a regular file")
+            raise Unreadable("FILE-IO", Msg(NOT_A_FILE))
         self.result.size, self.result.mtime = st.st_size, st.st_mtime
         if st.st_size > MAX_FILE_BYTES:
             raise Unreadable("FILE-TOO-LARGE", f"{st.st_size // (1024 * 1024)} MB")
@@ -143,7 +152,7 @@ class _Reading:
             with open(self.path, "rb") as fh:
                 data = fh.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
-            raise Unreadable("FILE-IO", exc.strerror or type(exc).__name__) from exc
+            raise Unreadable("FILE-IO", os_error_msg(exc)) from exc
         if len(data) > MAX_FILE_BYTES:
             raise Unreadable("FILE-TOO-LARGE", f"{len(data) // (1024 * 1024)} MB")
         return data
@@ -195,6 +204,17 @@ class _Reading:
         self.result.identity = identity
         self.result.year = parse_year(identity.get("year")) or parse_year(meta.get("year"))
 
+    def _read_document(self, data: bytes, container: str, sniffed: str) -> None:
+        """A published report: its unit and year from its words, its tables by their labels."""
+        book = open_document(data, container)
+        unit, year = unit_and_year(book.document.text_lines())
+        identity = {f.id: "" for f in self.common.fields}
+        identity["unit_name"], identity["year"] = unit, str(year) if year else ""
+        self.result.identity, self.result.year = identity, year
+        self._read_foreign(book, None, kind="report", container=container)
+        if self.spec is None:  # no statistical table at all: what the file is, as for any other file
+            raise Unreadable(sniffed)
+
     def _read_by_position(self, book: Book, plans: dict[str, TablePlan]) -> None:
         """Our template or summary: every table where the layout puts it, its labels verified."""
         for plan in plans.values():
@@ -218,7 +238,7 @@ class _Reading:
             self._take(book, located)
         self._recompute()
 
-    def _search(self, book: Book, plan: TablePlan, prefer: str | None, lenient_blank: bool) -> Located | None:
+    def _search(self, book: AnyBook, plan: TablePlan, prefer: str | None, lenient_blank: bool) -> Located | None:
         best: Located | None = None
         for grid in self._grids(book):
             found = locate(plan, grid, self._index(grid), lenient_blank)
@@ -229,7 +249,7 @@ class _Reading:
                 best = found
         return best
 
-    def _grids(self, book: Book) -> list[Grid]:
+    def _grids(self, book: AnyBook) -> list[Grid]:
         names = [n for n in book.sheet_names if n != self.common.meta_sheet and book.has(n)]
         return [book.grid(n) for n in names[:MAX_SHEETS]]
 
@@ -238,8 +258,9 @@ class _Reading:
             self.indexes[grid.name] = TextIndex(grid)
         return self.indexes[grid.name]
 
-    def _read_foreign(self, book: Book, problem: str | None) -> None:
-        """A workbook without our ``_meta``: recognise the format by the labels, find every table."""
+    def _read_foreign(self, book: AnyBook, problem: str | None, kind: Kind = "foreign", container: str = "") -> None:
+        """A workbook without our ``_meta`` (or a published report, ``kind="report"``):
+        recognise the format by the labels, find every table."""
         grids = self._grids(book)
         if not self.result.identity.get("unit_name"):
             found = read_identity(grids, self.common, at_cells=False)
@@ -265,20 +286,24 @@ class _Reading:
             self.findings.append(self.factory.common("FORMAT-UNKNOWN", Place(file=self.path.name)))
             return
         _, _, spec, placed = best
-        self._start(spec, "foreign")
-        if problem is None:
+        self._start(spec, kind)
+        if kind == "report":
+            self._file_finding("REPORT-READ", format_name=Msg(spec.name), container=container)
+        elif problem is None:
             self._file_finding("META-MISSING", format_name=Msg(spec.name))
         else:
             self._file_finding("META-BAD", format_name=Msg(spec.name), detail=problem)
         for tid, plan in plans_for(spec, "template").items():
             located = placed.get(tid)
+            if located is None and isinstance(book, DocBook):
+                located = book.by_title(plan)  # a table without row labels, its header garbled
             if located is None:
                 self._not_found(book, plan)
             else:
                 self._take(book, located)
         self._recompute()
 
-    def _not_found(self, book: Book, plan: TablePlan) -> None:
+    def _not_found(self, book: AnyBook, plan: TablePlan) -> None:
         sheet = plan.layout.sheet
         table = plan.layout.table
         if not book.has(sheet):
@@ -291,11 +316,16 @@ class _Reading:
 
     # --- one table ---------------------------------------------------------------------------------------
 
-    def _take(self, book: Book, located: Located) -> None:
+    def _take(self, book: AnyBook, located: Located) -> None:
         """Report what the labels say about the table, and read its numbers if they can be trusted."""
         plan, sheet = located.plan, located.sheet
         table = plan.layout.table
         expected_sheet = plan.layout.sheet
+        grid = book.grid(sheet)
+        where = grid.address
+        if self.kind == "report":  # a document has no template position to keep
+            self._take_report(grid, located)
+            return
         if sheet != expected_sheet:
             self.findings.append(self.factory.common(
                 "TABLE-MOVED", Place(sheet, located.anchor_address), table=table.short_name, expected=expected_sheet,
@@ -307,23 +337,62 @@ class _Reading:
         mismatch = next((c for c in located.problems if c.status == "mismatch"), None)
         if mismatch is not None:
             self.findings.append(self.factory.common(
-                "LABEL-MISMATCH", Place(sheet, mismatch.address), expected=mismatch.box.text, found=mismatch.found))
-        for check in located.problems:
-            if check.status == "alias":
-                self.findings.append(self.factory.common(
-                    "LABEL-ALIAS", Place(sheet, check.address), expected=check.box.text, found=check.found))
-            elif check.status == "typo":
-                self.findings.append(self.factory.common(
-                    "LABEL-TYPO", Place(sheet, check.address), expected=check.box.text, found=check.found))
+                "LABEL-MISMATCH", Place(sheet, where(mismatch.row, mismatch.col)), expected=mismatch.box.text,
+                found=mismatch.found))
+        self._label_findings(grid, located)
         if mismatch is None:
-            self._read_cells(book.grid(sheet), located, _header_units(located))
+            self._read_cells(grid, located, _header_units(located))
+
+    def _label_findings(self, grid: Grid, located: Located) -> None:
+        for check in located.problems:
+            if not grid.positional and check.status == "typo" and not check.structural and (
+                    check.box.role == "title" or not similar(check.found, check.box.text)):
+                continue  # a document's titles are paragraphs; other text where a caption was: none there
+            if check.status in ("alias", "typo"):
+                code = "LABEL-ALIAS" if check.status == "alias" else "LABEL-TYPO"
+                self.findings.append(self.factory.common(
+                    code, Place(grid.name, grid.address(check.row, check.col)), expected=check.box.text,
+                    found=check.found))
+
+    def _take_report(self, grid: Grid, located: Located) -> None:
+        """A table of a published report. Its numbers are placed by their row's own labels and
+        their count, not by the header: a header or a group label that is garbled or missing
+        is a warning, and only a row label that does not match leaves the table unread."""
+        blocking = None
+        loose = []
+        for check in located.problems:
+            if check.status != "mismatch":
+                continue
+            if check.box.role == "row_label":
+                blocking = blocking or check
+            else:
+                loose.append(check)
+        if len(loose) > 3:  # a header OCR broke up: one finding for the table
+            first = loose[0]
+            self.findings.append(self.factory.common(
+                "REPORT-HEADER-GARBLED", Place(grid.name, grid.address(first.row, first.col)),
+                table=located.plan.layout.table.short_name, count=len(loose), expected=first.box.text,
+                found=first.found))
+        else:
+            for check in loose:
+                self.findings.append(self.factory.common(
+                    "REPORT-HEADER", Place(grid.name, grid.address(check.row, check.col)), expected=check.box.text,
+                    found=check.found))
+        if blocking is not None:
+            self.findings.append(self.factory.common(
+                "LABEL-MISMATCH", Place(grid.name, grid.address(blocking.row, blocking.col)),
+                expected=blocking.box.text, found=blocking.found))
+        self._label_findings(grid, located)
+        if blocking is None:
+            self._read_cells(grid, located, _header_units(located))
 
     def _read_cells(self, grid: Grid, located: Located, header_units: dict[str, str]) -> None:
         spec, kind, values = self.spec, self.kind, self.result.values
         assert spec is not None and values is not None
         totals, ambiguous = _cell_sets(spec)
         check_totals = kind == "template"
-        check_units = kind == "foreign"
+        check_units = kind in ("foreign", "report")
+        positional = grid.positional
         rows, formulas, sheet = grid.rows, grid.formulas, grid.name
         addresses = self.result.addresses
         for place in located.places:
@@ -340,8 +409,8 @@ class _Reading:
                     r, c = _first_filled(grid, r, c, last_row + dr, last_col + dc)  # a merged box: anywhere in it
                     raw = grid.value(r, c)
                     moved = moved or r != row or c != col
-                if moved:
-                    address = a1(r, c)
+                if moved or not positional:
+                    address = grid.address(r, c)
                 addresses[key] = (sheet, address)
                 if address in formulas:
                     self._formula_cell(key, raw, grid, address)

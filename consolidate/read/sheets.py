@@ -16,7 +16,7 @@ import contextlib
 import io
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 from xml.sax.saxutils import unescape
 
 from ..spec.layout import a1
@@ -137,6 +137,11 @@ class Grid:
     rows: list[list[Any]]
     formulas: dict[str, str] = field(default_factory=dict)  # "J6" -> formula (see ``formula``)
     scan: SheetScan | None = None
+    positional: ClassVar[bool] = True  # a cell is named by its address (a document names its row instead)
+
+    def address(self, row: int, col: int) -> str:
+        """How a finding names the cell at (row, col): "D12" on a sheet."""
+        return a1(row, col)
 
     def formula(self, ref: str) -> str:
         """The formula in cell ``ref`` as the clerk sees it ("" when unknown)."""

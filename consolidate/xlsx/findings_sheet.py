@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from ..findings import Finding, Value
+from ..findings import Finding, Value, severity_label
+from ..i18n import N_, in_language
 from ..spec.model import Lang, Severity
 from .styles import CHARSET, FAIL_FILL, FAIL_FONT, FONT, FONT_SIZE, HEADER_FILL, text_width
 
@@ -30,10 +31,6 @@ if TYPE_CHECKING:
 
     from ..report import FileResult
 
-SEVERITY_LABEL: dict[Lang, dict[Severity, str]] = {
-    "zh": {"error": "错误", "warning": "警告", "info": "提示"},
-    "en": {"error": "error", "warning": "warning", "info": "info"},
-}
 SEVERITY_ORDER: dict[Severity, int] = {"error": 0, "warning": 1, "info": 2}
 # (fill, font) per severity: Excel's light red / light yellow presets, and a quiet blue
 SEVERITY_COLOURS: dict[Severity, tuple[str, str]] = {
@@ -41,38 +38,37 @@ SEVERITY_COLOURS: dict[Severity, tuple[str, str]] = {
     "warning": ("#FFEB9C", "#9C5700"),
     "info": ("#DDEBF7", "#1F4E78"),
 }
-NO_FINDINGS: dict[Lang, str] = {"zh": "没有发现问题。", "en": "No findings."}
-UNNAMED_UNIT: dict[Lang, str] = {"zh": "（未填单位名称）", "en": "(no unit name)"}
+NO_FINDINGS = N_("没有发现问题。")
+UNNAMED_UNIT = N_("（未填单位名称）")
 
 
 @dataclass(frozen=True)
 class Column:
-    """A column of the findings table: its id, heading per language and width bounds."""
+    """A column of the findings table: its id, heading (a catalog id) and width bounds."""
 
     id: str
-    zh: str
-    en: str
+    title: str
     min_width: float
     max_width: float
     wrap: bool = False
 
     def heading(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else self.en
+        return in_language(lang, self.title)
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("no", "序号", "No.", 6, 7),
-    Column("unit", "单位名称", "Unit", 12, 30, wrap=True),
-    Column("file", "文件", "File", 12, 40, wrap=True),
-    Column("severity", "级别", "Severity", 6, 9),
-    Column("code", "规则", "Rule", 10, 22),
-    Column("sheet", "工作表", "Sheet", 8, 14),
-    Column("cell", "单元格", "Cell", 8, 10),
-    Column("row", "行", "Row", 10, 36, wrap=True),
-    Column("column", "列", "Column", 8, 24, wrap=True),
-    Column("found", "填写值", "Found", 8, 20, wrap=True),
-    Column("expected", "应为", "Expected", 8, 16),
-    Column("message", "说明", "Message", 30, 70, wrap=True),
+    Column("no", N_("序号"), 6, 7),
+    Column("unit", N_("单位名称"), 12, 30, wrap=True),
+    Column("file", N_("文件"), 12, 40, wrap=True),
+    Column("severity", N_("级别"), 6, 9),
+    Column("code", N_("规则"), 10, 22),
+    Column("sheet", N_("工作表"), 8, 14),
+    Column("cell", N_("单元格"), 8, 10),
+    Column("row", N_("行"), 10, 36, wrap=True),
+    Column("column", N_("列"), 8, 24, wrap=True),
+    Column("found", N_("填写值"), 8, 20, wrap=True),
+    Column("expected", N_("应为"), 8, 16),
+    Column("message", N_("说明"), 30, 70, wrap=True),
 )
 COLUMN_IDS: tuple[str, ...] = tuple(c.id for c in COLUMNS)
 
@@ -93,14 +89,10 @@ def finding_rows(files: Iterable[FileResult], *, lang: Lang = "zh", names_only: 
     """
     out: list[FindingRow] = []
     for f in files:
-        unit = f.unit_name or UNNAMED_UNIT[lang]
+        unit = f.unit_name or in_language(lang, UNNAMED_UNIT)
         file = PurePath(f.path).name if names_only else f.path
         out.extend(FindingRow(finding, unit, file) for finding in f.findings)
     return out
-
-
-def severity_label(severity: Severity, lang: Lang = "zh") -> str:
-    return SEVERITY_LABEL[lang][severity]
 
 
 def cell_values(row: FindingRow, number: int, lang: Lang) -> dict[str, Value]:
@@ -253,7 +245,7 @@ def write_findings_sheet(
         if height is not None:
             ws.set_row(r, height)
     if not rows:
-        ws.write_string(header_row + 1, 0, NO_FINDINGS[lang], formats.line)
+        ws.write_string(header_row + 1, 0, in_language(lang, NO_FINDINGS), formats.line)
 
     for j, width in enumerate(final):
         ws.set_column(j, j, width)

@@ -11,6 +11,7 @@ from collections.abc import Collection, Mapping
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ..i18n import _
 from ..spec import a1, identity_cells, load_common, meta_cells
 from ..uscc import CHARSET, WEIGHTS, uscc_problem
 from . import texts
@@ -51,7 +52,7 @@ def uscc_check_formula(ref: str, hint: str) -> str:
     expected = f'MID("{CHARSET}",MOD(31-MOD({terms},31),31)+1,1)'
     return (
         f'=IF(LEN(TRIM({ref}))<>18,"{hint}",'
-        f'IFERROR(IF({expected}=RIGHT({code},1),"{texts.USCC_OK}","{texts.USCC_BAD_CHECK}"),"{texts.USCC_BAD_CHAR}"))'
+        f'IFERROR(IF({expected}=RIGHT({code},1),"{_(texts.USCC_OK)}","{_(texts.USCC_BAD_CHECK)}"),"{_(texts.USCC_BAD_CHAR)}"))'
     )
 
 
@@ -61,8 +62,8 @@ def uscc_check_value(code: str, hint: str) -> str:
     if len(code) != 18:
         return hint
     if any(ch not in CHARSET for ch in code[:17]):
-        return texts.USCC_BAD_CHAR
-    return texts.USCC_OK if uscc_problem(code) is None else texts.USCC_BAD_CHECK
+        return _(texts.USCC_BAD_CHAR)
+    return _(texts.USCC_OK) if uscc_problem(code) is None else _(texts.USCC_BAD_CHECK)
 
 
 def write_identity(workbook: Workbook, styles: Styles, values: Mapping[str, IdentityValue],
@@ -85,7 +86,7 @@ def write_identity(workbook: Workbook, styles: Styles, values: Mapping[str, Iden
     ws.set_column(hint_col, hint_col, 52)
     ws.merge_range(0, label_col, 0, hint_col, common.identity_title, styles.title)
     ws.set_row(0, 30)
-    ws.merge_range(1, label_col, 1, hint_col, texts.IDENTITY_NOTE, styles.hint)
+    ws.merge_range(1, label_col, 1, hint_col, _(texts.IDENTITY_NOTE), styles.hint)
     for field in common.fields:
         row, col = places[field.id]
         ws.set_row(row, 24)

@@ -35,6 +35,7 @@ from typing import Literal
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from ..i18n import _
 from ..spec import FORMATS, Box, Cell, FormatSpec, TableLayout, a1, load_spec
 from . import texts
 from .styles import Styles, text_width
@@ -263,14 +264,14 @@ def _validation(cell: Cell) -> dict[str, object]:
         rule = {"validate": "decimal", "criteria": ">=", "value": 0}
     else:
         rule = {"validate": "integer", "criteria": ">=", "value": 0}
-    title = (cell.column_text or texts.INPUT_TITLE_DEFAULT)[:32]
-    message = "\n".join(p for p in (cell.row_label, texts.INPUT_HINT[kind]) if p)[:255]
+    title = (cell.column_text or _(texts.INPUT_TITLE_DEFAULT))[:32]
+    message = "\n".join(p for p in (cell.row_label, _(texts.INPUT_HINT[kind])) if p)[:255]
     return {
         **rule,
         "input_title": title,
         "input_message": message,
-        "error_title": texts.ERROR_TITLE,
-        "error_message": texts.ERROR_MESSAGE[kind][:255],
+        "error_title": _(texts.ERROR_TITLE),
+        "error_message": _(texts.ERROR_MESSAGE[kind])[:255],
         "error_type": "stop",
     }
 

@@ -1,0 +1,348 @@
+"""A document's rows laid out as a sheet, so the workbook reader's locator can find the tables.
+
+A retyped table keeps its labels and the order of its numbers, but not the template's
+geometry: plain text collapses merged cells, a CMS puts each sub-table in a table of its
+own, a row may lose a cell. ``DocBook`` lays every row of the document out again in the
+shape of each table of the national format (its label columns, then its data columns), one
+sheet per table (表二, 表三, 表四), and the locator of ``read/locate.py`` then finds and
+verifies the labels there exactly as in a workbook. Nothing here compares a label's text
+with the spec: the shape is all that is used.
+
+- A row with numbers: its leading label cells, then its values. A label goes to the label
+  column of its numbering level (``一、`` the first, ``（一）`` the second, ``1.`` the third; an
+  unnumbered one after the previous label); the values fill the data columns from the left.
+  A row with fewer values than its sub-table has columns lost its first ones (what OCR and
+  retyping lose; the 总计 at the end is kept), so its values are placed from the right and
+  the lost cells stay blank: the reader reports them where they are.
+- A row without numbers is a header: its first cell is the corner over the label columns,
+  the others stand over the data columns, by their spans when these fill the table's width,
+  else one a column when there is one per data column, else at the columns of the level of
+  the national header with as many headings (plain text keeps ``法人或其他组织`` once though it
+  spans five columns).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ...spec import FORMATS, load_spec
+from ...spec.layout import TableLayout, a1, template_layout
+from ..locate import Located, TablePlan, check_at, normalise, plan_of
+from ..sheets import Grid
+from ..values import clean_text, parse_cell
+from .model import DocCell, DocRow, Document, Paragraph
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_NOT_LABEL_CJK = frozenset("无元万件个千亿百空")
+_LEVELS = (
+    re.compile(r"^[一二三四五六七八九十]{1,3}[、,.，．]"),
+    re.compile(r"^[（(]?[一二三四五六七八九十]{1,3}[）)]"),
+    re.compile(r"^\d{1,2}[、,.，．]"),
+)
+_PLAIN = re.compile(r"^\d{1,15}(?:\.\d{1,15})?$")  # a number as a document writes it: read as it is
+_STRAY = frozenset("()[]-_,.·'\"")
+GAP = 2  # blank rows between two of the document's tables
+
+
+def is_label(text: str) -> bool:
+    """Text that names a row or a column (as opposed to a number, a blank, a dash or ``万元``)."""
+    cleaned = clean_text(text)
+    if not cleaned or parse_cell(cleaned, "amount").ok:
+        return False
+    return sum(1 for ch in cleaned if _CJK.match(ch) and ch not in _NOT_LABEL_CJK) >= 2
+
+
+def level(text: str) -> int | None:
+    """The numbering level of a row label: 0 for ``一、``, 1 for ``（一）``, 2 for ``1.``."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    if folded[:1] in _STRAY and len(folded) > 2 and folded[1:2] in _STRAY:  # "()六)其他处理": OCR's bracket
+        folded = folded.lstrip("".join(_STRAY))
+    for i, pattern in enumerate(_LEVELS):
+        if pattern.match(folded):
+            return i
+    return None
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What of a table's layout the rows are laid out by."""
+
+    sheet: str
+    label_cols: int
+    data_cols: int
+    header_levels: tuple[tuple[int, ...], ...]  # the first column of every heading, level by level, block by block
+
+    @property
+    def width(self) -> int:
+        return self.label_cols + self.data_cols
+
+
+def shape_of(layouts: Iterable[TableLayout]) -> Shape:
+    layouts = list(layouts)
+    first = layouts[0]
+    levels: list[tuple[int, ...]] = []
+    for layout in layouts:
+        for block in plan_of(layout).blocks:
+            heads = [b for b in block.labels if b.role in ("col_header", "col_group")]
+            for row in sorted({b.row for b in heads}):
+                cols = tuple(sorted(b.col for b in heads if b.row == row))
+                if cols not in levels:
+                    levels.append(cols)
+    return Shape(first.sheet, first.label_cols, first.data_cols, tuple(levels))
+
+
+class DocGrid(Grid):
+    """A laid-out document: ``address`` names the row in the document, not a cell."""
+
+    positional = False
+
+    def __init__(self, name: str, rows: list[list[Any]], where: list[str], index: dict[int, int]) -> None:
+        super().__init__(name, rows)
+        self.where = where
+        self.index = index  # id of a DocRow -> its row here
+
+    def address(self, row: int, col: int) -> str:
+        """The document's name for the row (the next named row for a spare row above a table)."""
+        for r in range(max(row, 0), len(self.where)):
+            if self.where[r]:
+                return self.where[r]
+        return a1(row, col)
+
+
+def _split(row: DocRow) -> tuple[list[DocCell], list[DocCell]]:
+    """A row's label cells (each numbered label on its own) and its value cells."""
+    cells = list(row.cells)
+    labelled = [i for i, c in enumerate(cells) if is_label(c.text)]
+    cut = labelled[-1] + 1 if labelled else 0
+    return cells[:cut], cells[cut:]
+
+
+def _numbered(labels: list[DocCell]) -> bool:
+    named = [c for c in labels if c.text]
+    return bool(named) and level(_pieces(named[-1].text)[-1]) is not None
+
+
+def _filled(cells: list[DocCell]) -> int:
+    return sum(1 for c in cells if c.text)
+
+
+def _mend(rows: list[DocRow], columns: int) -> tuple[list[DocRow], list[tuple[list[DocCell], list[DocCell]]]]:
+    """表三's rows as OCR or a PDF breaks them: a label wrapped onto the next line, where the
+    numbers stand (``5.属于三类内部`` / ``事务信息 0 0 …``), or a row's numbers split over both
+    lines. A row whose label is not numbered, with numbers, continues the row above when that
+    row has hardly any: the two are one row, their labels joined."""
+    out_rows: list[DocRow] = []
+    out: list[tuple[list[DocCell], list[DocCell]]] = []
+    for row in rows:
+        labels, values = _split(row)
+        named = [c for c in labels if c.text]
+        if (out and out_rows[-1].table == row.table and _filled(values) >= 3
+                and not any(level(p) is not None for c in named for p in _pieces(c.text))):
+            above_labels, above_values = out[-1]
+            if _filled(above_values) < 3 and any(is_label(c.text) for c in above_labels):
+                joined = "".join(c.text for c in above_labels + labels if c.text)
+                kept = [c for c in above_values if c.text] + values
+                if _filled(kept) > columns:  # the line above held no number of the row
+                    kept = values
+                out[-1] = ([DocCell(joined)], kept)
+                continue
+        out_rows.append(row)
+        out.append((labels, values))
+    return out_rows, out
+
+
+def lay_out(rows: list[DocRow], shape: Shape) -> DocGrid:
+    out: list[list[Any]] = []
+    where: list[str] = []
+    index: dict[int, int] = {}
+    if shape.label_cols >= 2:
+        rows, split = _mend(rows, shape.data_cols)
+    else:
+        split = [_split(row) for row in rows]
+    data = [any(v.text for v in values) or len(values) >= 2 for _, values in split]
+    numbered = [d and _numbered(labels) for d, (labels, _) in zip(data, split, strict=True)]
+    dropped = _page_breaks(numbered)
+    table: int | None = None
+    columns = shape.data_cols
+    for i, row in enumerate(rows):
+        if i in dropped:
+            continue
+        if row.table != table:
+            if not (numbered[i] and out and i > 0 and _last_kept_numbered(numbered, dropped, i)):
+                out.extend([[""] * shape.width for _ in range(GAP)])
+                where.extend([""] * GAP)
+                columns = shape.data_cols
+            table = row.table
+        line: list[Any] = [""] * shape.width
+        labels, values = split[i]
+        if data[i]:
+            _place_labels(line, labels, shape)
+            _place_values(line, values, shape, columns)
+        else:
+            columns = min(_place_header(line, list(row.cells), shape), shape.data_cols) or columns
+        index[id(row)] = len(out)
+        out.append(line)
+        where.append(row.where)
+    return DocGrid(shape.sheet, out, where, index)
+
+
+def _page_breaks(numbered: list[bool]) -> set[int]:
+    """Rows between two numbered rows of 表三 that are not numbered rows themselves: the table's
+    header repeated on a new page, a line of a label broken off its row, OCR's ghost of a row.
+    They are left out so the numbered rows stand one under the other, as in the table."""
+    dropped: set[int] = set()
+    last = None
+    for i, is_numbered in enumerate(numbered):
+        if not is_numbered:
+            continue
+        if last is not None and i - last > 1:
+            dropped.update(range(last + 1, i))
+        last = i
+    return dropped
+
+
+def _last_kept_numbered(numbered: list[bool], dropped: set[int], i: int) -> bool:
+    j = i - 1
+    while j >= 0 and j in dropped:
+        j -= 1
+    return j >= 0 and numbered[j]
+
+
+_BOUNDARY = re.compile(r"(?<=.)(?=[（(][一二三四五六七八九十]{1,3}[）)])|(?<=[^\d.．])(?=\d{1,2}[.．、]\D)"
+                       r"|(?<=.)(?=[一二三四五六七八九十]{1,3}、)")
+
+
+def _pieces(text: str) -> list[str]:
+    """A label as its numbered parts: ``（三）不予公开1.属于国家秘密`` is two labels run together."""
+    squashed = "".join(text.split())
+    return [p for p in _BOUNDARY.split(squashed) if p] or [squashed]
+
+
+def _place_labels(line: list[Any], labels: list[DocCell], shape: Shape) -> None:
+    if not shape.label_cols:
+        return
+    col = -1
+    carry = ""
+    for cell in labels:
+        if not cell.text:
+            continue
+        if not _CJK.search(cell.text):  # "()" before "六) 其他处理": OCR's broken-off bracket
+            carry += cell.text
+            continue
+        text, carry = carry + cell.text, ""
+        for piece in _pieces(text) if len(text) > 1 else [text]:
+            lv = level(piece)
+            target = lv if lv is not None else col + 1  # a numbered label: the column of its level
+            target = min(target, shape.label_cols - 1)
+            line[target] = piece
+            col = target
+
+
+def _place_values(line: list[Any], values: list[DocCell], shape: Shape, columns: int) -> None:
+    texts = [v.text for v in values]
+    while len(texts) > columns and not texts[-1]:  # a spare empty cell at the end of the row
+        texts.pop()
+    while len(texts) > columns and "" in texts:  # the rest of a merged label cell, as OCR or a PDF keeps it
+        texts.remove("")
+    if len(texts) < columns:  # lost cells: the first ones (see the module's note)
+        texts = [""] * (columns - len(texts)) + texts
+    for j, text in enumerate(texts[: shape.data_cols]):
+        line[shape.label_cols + j] = float(text) if _PLAIN.match(text) else text
+
+
+def _place_header(line: list[Any], cells: list[DocCell], shape: Shape) -> int:
+    """Lay out a header (or caption) row; return how many data columns it heads (0: unknown)."""
+    heads = cells
+    if shape.label_cols and cells:
+        line[0] = cells[0].text
+        heads = cells[1:]
+    if not heads:
+        return 0
+    start = shape.label_cols
+    if sum(c.span for c in heads) == shape.data_cols:
+        col = start
+        for c in heads:
+            line[col] = c.text
+            col += c.span
+    elif len(heads) == shape.data_cols:
+        for j, c in enumerate(heads):
+            line[start + j] = c.text
+    else:
+        named = [c for c in heads if c.text]
+        cols = next((lv for lv in shape.header_levels if len(lv) == len(named)), None)
+        if cols is not None:
+            for c, col in zip(named, cols, strict=True):
+                line[col] = c.text
+        else:
+            col = start
+            for c in heads:
+                if col < shape.width:
+                    line[col] = c.text
+                col += c.span
+    return len(heads)
+
+
+_shapes: dict[str, Shape] = {}
+
+
+def shapes() -> dict[str, Shape]:
+    """The shape of 表二, 表三 and 表四 (the same in both formats: label and data columns agree)."""
+    if not _shapes:
+        by_sheet: dict[str, list[TableLayout]] = {}
+        for fid in FORMATS:
+            for layout in template_layout(load_spec(fid)).values():
+                by_sheet.setdefault(layout.sheet, []).append(layout)
+        for sheet, layouts in by_sheet.items():
+            _shapes[sheet] = shape_of(layouts)
+    return _shapes
+
+
+class DocBook:
+    """A document as a workbook for the reader: one laid-out sheet per table."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.sheet_names = list(shapes())
+        self._rows = document.rows
+        self._grids: dict[str, DocGrid] = {}
+
+    def has(self, name: str) -> bool:
+        return name in self.sheet_names
+
+    def grid(self, name: str, formulas: bool = True) -> DocGrid:
+        grid = self._grids.get(name)
+        if grid is None:
+            grid = self._grids[name] = lay_out(self._rows, shapes()[name])
+        return grid
+
+    def by_title(self, plan: TablePlan) -> Located | None:
+        """A table without row labels (表四) whose header the locator could not find (OCR breaks
+        its vertical headings into single characters): after the paragraph that is its title,
+        its one row with a number in every data column, its labels then verified there."""
+        layout = plan.layout
+        if layout.label_cols or len(plan.blocks) != 1:
+            return None
+        groups = [normalise(b.text) for b in layout.boxes if b.role == "col_group" and b.row == layout.body_top]
+        title = normalise(layout.table.title)
+        first_cell = min(b.row for b in layout.boxes if b.key)
+        grid = self.grid(layout.sheet)
+        after_title = False
+        for item in self.document.items:
+            single = isinstance(item, DocRow) and len(item.cells) == 1
+            if isinstance(item, Paragraph) or single:
+                text = normalise(item.text if isinstance(item, Paragraph) else item.cells[0].text)
+                is_title = text == title or (bool(groups) and all(g in text for g in groups))
+                after_title = is_title or (after_title and single)
+                continue
+            values = [c for c in _split(item)[1] if c.text]
+            if after_title and len(values) == layout.data_cols:
+                dr = grid.index[id(item)] - first_cell
+                return check_at(plan, grid, [(dr, 0)], lenient_blank=True)
+        return None
+
+    def close(self) -> None:
+        """Nothing to release: the document is in memory."""
