@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from defusedxml import ElementTree as DefusedET
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.comments import Comment
@@ -467,11 +468,18 @@ def _tag_of(path: Path) -> str | None:
             info = z.getinfo("docProps/custom.xml")
             if info.file_size > 1 << 20:
                 return None
-            xml = z.read(info).decode("utf-8", "replace")
-    except (OSError, KeyError, zipfile.BadZipFile):
+            xml = z.read(info)
+        root = DefusedET.fromstring(xml)
+    except (OSError, KeyError, zipfile.BadZipFile, DefusedET.ParseError, ValueError):
         return None
-    match = re.search(TAG_PROPERTY + r'".*?<vt:lpwstr>([0-9a-f]+)</vt:lpwstr>', xml, re.S)
-    return match.group(1) if match else None
+    # parsed, not matched as text: openpyxl writes the vt: namespace on the element itself
+    # when lxml is installed, and on the root otherwise
+    for prop in root:
+        if prop.get("name") == TAG_PROPERTY:
+            for value in prop:
+                if value.text and re.fullmatch("[0-9a-f]+", value.text):
+                    return value.text
+    return None
 
 
 def copy_path(result: FileResult, out_dir: Path, tag: str, lang: Lang, keep: Sequence[Path]) -> Path:
