@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint office bench clean catalog web-demo web-services
+.PHONY: demo test lint office bench clean catalog dist dist-test web-demo web-services
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,15 +35,21 @@ catalog: $(STAMP)
 	$(BIN)/python scripts/compile_catalog.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check consolidate tests benchmarks samples
+	$(BIN)/ruff check consolidate tests benchmarks samples scripts
 	$(BIN)/mypy
+	$(BIN)/mypy scripts
 
-# LibreOffice (headless) for the tests that recalculate a workbook in a real office suite.
+# LibreOffice (headless) for the tests that recalculate a workbook in a real office suite; bsdtar for .rar.
 office:
 	@command -v soffice >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libreoffice-calc-nogui fonts-noto-cjk; \
 	  else echo "LibreOffice is missing and we are not root: the office tests will be skipped"; fi; }
+	@# bsdtar: rarfile's back end for .rar bundles; Writer: the published .docx tables rendered to PDF
+	@{ command -v bsdtar >/dev/null 2>&1 && dpkg -s libreoffice-writer-nogui >/dev/null 2>&1; } || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libarchive-tools libreoffice-writer-nogui; \
+	  else echo "bsdtar or LibreOffice Writer is missing and we are not root: their tests will be skipped"; fi; }
 
 # The web tests' services: Debian's chromium + chromium-driver (the browser test) and a running
 # PostgreSQL cluster with the role consolidate_test (CREATEDB), for the contract on PostgreSQL.
@@ -61,9 +67,18 @@ web-services:
 test: $(STAMP) office web-services lint
 	$(BIN)/pytest
 
+# Offline install bundles for office PCs (Linux x86_64 and aarch64, Windows amd64; Python 3.11) in dist/,
+# with dist/SHA256SUMS: every wheel [project].dependencies needs there, our wheel, install.sh / install.bat.
+dist: $(STAMP)
+	$(BIN)/python scripts/dist/build.py
+
+# The bundle for this machine installed with the network cut off, then the demo round run with it.
+dist-test: dist
+	$(BIN)/python scripts/dist/offline_check.py
+
 # The speed benchmark (benchmarks/README.md), not part of `make test`: make bench BENCH_ARGS=--quick
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) out build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out build dist .pytest_cache .mypy_cache .ruff_cache

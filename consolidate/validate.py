@@ -11,7 +11,8 @@ Folders are searched recursively and every file in them counts, whatever its ext
 (a ``.docx`` renamed ``.xlsx``, a ``.csv`` or a ``.pdf`` sent by mistake is reported as
 unreadable with its reason), except hidden files and folders (``.*``), Office lock files
 (``~$*``) and the folder files Windows and macOS make (``Thumbs.db``, ``desktop.ini``).
-A file named on the command line always counts.
+A file named on the command line always counts. A bundle (.zip, .rar, .7z) counts as its
+members, each checked as ``包.zip/成员.xlsx`` (``consolidate.read.bundles``).
 """
 
 from __future__ import annotations
@@ -49,6 +50,22 @@ def _walk(folder: Path) -> list[Path]:
     return found
 
 
+def _is_member(path: Path) -> bool:
+    from .read.bundles import split
+
+    return split(path) is not None
+
+
+def _opened(files: list[Path]) -> list[Path]:
+    """Each bundle (.zip/.rar/.7z) replaced by its members (``包.zip/成员.xlsx``)."""
+    from .read.bundles import members
+
+    out: list[Path] = []
+    for f in files:
+        out += members(f) or [f]
+    return out
+
+
 def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
     """Files and folders -> the files to check, in a stable order, each once."""
     out: list[Path] = []
@@ -57,12 +74,12 @@ def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
         path = Path(given)
         if path.is_dir():
             candidates = _walk(path)
-        elif path.exists() or path.is_symlink():
+        elif path.exists() or path.is_symlink() or _is_member(path):
             candidates = [path]
         else:
             raise ConsolidateError(f"找不到文件或文件夹：{path}。请检查路径。",
                                    f"no such file or folder: {path}. Check the path.")
-        for candidate in candidates:
+        for candidate in _opened(candidates):
             try:
                 identity = candidate.resolve()
             except OSError:

@@ -39,7 +39,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from defusedxml import ElementTree as DefusedET
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeElementTree
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.comments import Comment
@@ -177,13 +178,23 @@ def ordered(findings: Sequence[Finding]) -> list[Finding]:
 # --- reading -----------------------------------------------------------------------------
 
 def _read_source(source: Path, result: FileResult) -> bytes:
+    from ..read.archive import Unreadable
+    from ..read.bundles import member_bytes
+
     try:
-        if source.stat().st_size > MAX_SOURCE_BYTES:
+        member = None if source.exists() else member_bytes(source)  # 包.zip/成员.xlsx
+    except Unreadable:
+        member = None
+    try:
+        if member is not None:
+            data = member.data
+        elif source.stat().st_size > MAX_SOURCE_BYTES:
             raise AnnotateError(
                 f"{source.name}：文件过大，不生成问题标注副本。请按审核结果中的问题清单退改。",
                 f"{source.name}: too large for an annotated copy; send the findings list instead.",
             )
-        data = source.read_bytes()
+        else:
+            data = source.read_bytes()
     except OSError as exc:
         raise AnnotateError(
             f"{source.name}：无法读取文件（{exc.strerror or exc}），未生成问题标注副本。",
@@ -468,17 +479,18 @@ def _tag_of(path: Path) -> str | None:
             info = z.getinfo("docProps/custom.xml")
             if info.file_size > 1 << 20:
                 return None
-            xml = z.read(info)
-        root = DefusedET.fromstring(xml)
-    except (OSError, KeyError, zipfile.BadZipFile, DefusedET.ParseError, ValueError):
+            xml = z.read(info).decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
         return None
-    # parsed, not matched as text: openpyxl writes the vt: namespace on the element itself
-    # when lxml is installed, and on the root otherwise
+    # Parsed, not matched: with lxml installed openpyxl declares the vt: namespace on the value itself.
+    try:
+        root = SafeElementTree.fromstring(xml)
+    except (SafeElementTree.ParseError, DefusedXmlException):
+        return None
     for prop in root:
         if prop.get("name") == TAG_PROPERTY:
-            for value in prop:
-                if value.text and re.fullmatch("[0-9a-f]+", value.text):
-                    return value.text
+            text = "".join(prop.itertext()).strip()
+            return text if re.fullmatch(r"[0-9a-f]+", text) else None
     return None
 
 

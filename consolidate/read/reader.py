@@ -28,12 +28,14 @@ from ..i18n import N_, Msg
 from ..report import FileResult, Kind
 from ..spec import DEFAULT_FORMAT, FORMATS, Common, FormatSpec, format_for_year, load_common, load_spec
 from ..spec.layout import summary_layout, template_layout
+from . import bundles
 from .archive import MAX_FILE_BYTES, Unreadable, open_package
 from .documents import DocBook, document_type, open_document, unit_and_year
 from .locate import STRUCTURAL, Located, TablePlan, TextIndex, check_at, locate, plan_of, similar
 from .meta import KINDS, check_meta, layout_name, parse_units, parse_year, read_identity, read_meta
 from .sheets import Book, Grid
 from .sniff import sniff
+from .spreadsheets import Container, ValuesBook, container_of
 from .values import AMOUNT_UNITS, NAN, parse_cell
 
 MAX_SHEETS = 64  # sheets of a foreign workbook searched for the tables
@@ -102,6 +104,8 @@ class _Reading:
     indexes: dict[str, TextIndex] = field(default_factory=dict)
     spec: FormatSpec | None = None
     kind: Kind = "foreign"
+    values_only: bool = False  # an .xls/.ods/.xlsb: no formulas to tell a typed total by
+    depth: int = -1  # a member of a bundle: 0, of a bundle in a bundle: 1; a file on disk: -1
 
     def run(self) -> FileResult:
         self.result = FileResult(path=str(self.path), sha256=None, size=None, mtime=None, status="unreadable")
@@ -110,26 +114,20 @@ class _Reading:
             data = self._read_bytes()
             self.result.sha256 = hashlib.sha256(data).hexdigest()
             code = sniff(data)
+            bundles.refuse(data, nested=self.depth >= 1)  # a bundle not opened: why
             container = document_type(data, code)
+            sheet_kind = container_of(data, code) if container is None else None
             if container is not None:  # a published report: .txt, .html, .docx, .pdf
                 self._read_document(data, container, code)
+            elif sheet_kind is not None:  # .xls/.et, .ods, .xlsb: values only, through calamine
+                self._read_values_only(data, sheet_kind)
             elif code != "zip":
                 raise Unreadable(code)
             else:
-                package = open_package(data)
-                try:
-                    if package.macros:
-                        self._file_finding("FILE-MACROS")
-                    book = Book(data, package)
-                    try:
-                        self._read_book(book)
-                    finally:
-                        book.close()
-                finally:
-                    package.close()
+                self._read_package(data)
         except Unreadable as exc:
             self.findings = [f for f in self.findings if f.code == "FILE-MACROS"]
-            self._file_finding(exc.code, detail=exc.detail)
+            self._file_finding(exc.code, detail=exc.detail, **getattr(exc, "params", {}))
             self.result.values = None
             self.result.addresses = {}
         self.result.findings = self.findings
@@ -141,6 +139,12 @@ class _Reading:
     def _read_bytes(self) -> bytes:
         try:
             st = os.stat(self.path)
+        except (FileNotFoundError, NotADirectoryError) as exc:
+            member = bundles.member_bytes(self.path)  # 包.zip/成员.xlsx: read in memory
+            if member is None:
+                raise Unreadable("FILE-IO", exc.strerror or type(exc).__name__) from exc
+            self.result.size, self.result.mtime, self.depth = len(member.data), member.mtime, member.depth
+            return member.data
         except OSError as exc:
             raise Unreadable("FILE-IO", os_error_msg(exc)) from exc
         if not stat.S_ISREG(st.st_mode):
@@ -156,6 +160,28 @@ class _Reading:
         if len(data) > MAX_FILE_BYTES:
             raise Unreadable("FILE-TOO-LARGE", f"{len(data) // (1024 * 1024)} MB")
         return data
+
+    def _read_package(self, data: bytes) -> None:
+        package = open_package(data)
+        try:
+            if package.macros:
+                self._file_finding("FILE-MACROS")
+            book = Book(data, package)
+            try:
+                self._read_book(book)
+            finally:
+                book.close()
+        finally:
+            package.close()
+
+    def _read_values_only(self, data: bytes, container: Container) -> None:
+        book = ValuesBook(data, container)
+        try:
+            self.values_only = True
+            self._file_finding("FILE-VALUES-ONLY", kind_zh=container.zh, kind_en=container.en)
+            self._read_book(book)  # type: ignore[arg-type]  # the same interface as Book
+        finally:
+            book.close()
 
     def _file_finding(self, code: str, **params: Any) -> None:
         self.findings.append(self.factory.common(code, Place(file=self.path.name), **params))
@@ -390,7 +416,7 @@ class _Reading:
         spec, kind, values = self.spec, self.kind, self.result.values
         assert spec is not None and values is not None
         totals, ambiguous = _cell_sets(spec)
-        check_totals = kind == "template"
+        check_totals = kind == "template" and not self.values_only
         check_units = kind in ("foreign", "report")
         positional = grid.positional
         rows, formulas, sheet = grid.rows, grid.formulas, grid.name
@@ -412,7 +438,7 @@ class _Reading:
                 if moved or not positional:
                     address = grid.address(r, c)
                 addresses[key] = (sheet, address)
-                if address in formulas:
+                if address in formulas or (self.values_only and key in totals and raw == ""):
                     self._formula_cell(key, raw, grid, address)
                 elif key in header_units:
                     self._other_cell(key, raw, sheet, address, False, False, header_units[key])

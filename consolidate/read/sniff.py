@@ -65,7 +65,12 @@ def _as_text(head: bytes) -> str | None:
 
 
 def ole2_is_encrypted_package(data: bytes) -> bool:
-    """An OLE2 file with an ``EncryptionInfo``/``EncryptedPackage`` stream: a protected .xlsx.
+    """An OLE2 file with an ``EncryptionInfo``/``EncryptedPackage`` stream: a protected .xlsx."""
+    return ole2_has_entry(data, _ENCRYPTION_NAMES)
+
+
+def ole2_has_entry(data: bytes, names: tuple[str, ...]) -> bool:
+    """Does the OLE2 file hold a stream or storage with one of ``names``?
 
     Looks for the names as directory entries (UTF-16LE, on a 128-byte boundary after the
     512-byte header, with the right name length), so a cell text of an .xls that happens
@@ -75,7 +80,7 @@ def ole2_is_encrypted_package(data: bytes) -> bool:
         return False
     shift = struct.unpack_from("<H", data, 30)[0]
     sector = 1 << shift if 7 <= shift <= 16 else 512
-    for name in _ENCRYPTION_NAMES:
+    for name in names:
         encoded = (name + "\0").encode("utf-16-le")
         start = 0
         while (pos := data.find(encoded, start)) >= 0:
