@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from documents_factory import as_number
 
 from consolidate.read import read_submission
 from consolidate.spec import load_spec
@@ -28,18 +29,6 @@ SPEC = load_spec("v2019")
 RULES = {r.id for r in SPEC.rules}
 
 
-def printed(raw: object) -> float:
-    """A transcribed value as a number in 万元 (the transcription keeps "+373", "28112200元")."""
-    if not isinstance(raw, str):
-        return float(raw)  # type: ignore[arg-type]
-    text = raw.replace(" ", "")
-    if text.endswith("万元"):
-        return float(text[:-2])
-    if text.endswith("元"):
-        return float(text[:-1]) / 10000
-    return float(text)
-
-
 @pytest.mark.parametrize("seed", SEEDS, ids=[s["source"] for s in SEEDS])
 def test_each_seed_reads_to_the_transcription(seed: dict) -> None:
     result = read_submission(TEXTS / seed["source"])
@@ -50,7 +39,7 @@ def test_each_seed_reads_to_the_transcription(seed: dict) -> None:
     for key, raw in seed["values"].items():
         if key in reconstructed:
             continue
-        assert result.values[key] == pytest.approx(printed(raw), abs=1e-9), key
+        assert result.values[key] == pytest.approx(as_number(raw), abs=1e-9), key
     for key in reconstructed:  # lost in the report: a finding where it is, no number made up
         assert math.isnan(result.values[key]), key
         here = [f for f in result.findings if f.key == key and f.severity == "error"]

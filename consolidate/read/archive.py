@@ -186,6 +186,16 @@ def _inflate(data: bytes, entry: Entry) -> bytes:
     return out
 
 
+def checked_zip(data: bytes) -> Package:
+    """Any zip package (a .docx too) under the same limits as a workbook: its directory read,
+    sizes, ratio, count and encryption checked before anything is inflated."""
+    entries = _central_directory(data)
+    _check_sizes(list(entries.values()))
+    if any(e.flags & 0x1 for e in entries.values()):
+        raise Unreadable("FILE-ENCRYPTED", "zip encryption")
+    return Package(data, entries)
+
+
 def open_package(data: bytes) -> Package:
     """Open the bytes of an .xlsx/.xlsm; raise ``Unreadable`` for anything else or anything unsafe."""
     entries = _central_directory(data)

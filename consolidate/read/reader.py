@@ -239,7 +239,7 @@ class _Reading:
         self.result.identity, self.result.year = identity, year
         self._read_foreign(book, None, kind="report", container=container)
         if self.spec is None:  # no statistical table at all: what the file is, as for any other file
-            raise Unreadable(sniffed)
+            raise Unreadable("FILE-DOCX" if container == "docx" else sniffed)
 
     def _read_by_position(self, book: Book, plans: dict[str, TablePlan]) -> None:
         """Our template or summary: every table where the layout puts it, its labels verified."""

@@ -9,14 +9,14 @@ bytes, never the name); ``open_document(data, kind)`` parses it, within bounds, 
 
 from __future__ import annotations
 
-from ..archive import Unreadable
+from ..archive import Unreadable, checked_zip
 from .grid import DocBook
 from .identity import unit_and_year
 from .model import Document
 
 __all__ = ["CONTAINERS", "DocBook", "Document", "document_type", "open_document", "unit_and_year"]
 
-CONTAINERS = ("txt",)  # html, docx and pdf follow
+CONTAINERS = ("txt", "html", "docx", "pdf")
 MAX_ROWS = 20_000  # table rows in one document (a report has about a hundred)
 MAX_CELLS = 200  # cells in one row (the widest official table has 16)
 
@@ -31,7 +31,12 @@ def document_type(data: bytes, sniffed: str) -> str | None:
 
 def _container(data: bytes, sniffed: str) -> str | None:
     if sniffed == "zip":
-        return "docx" if _DOCX_PART in data else None
+        if _DOCX_PART not in data:
+            return None
+        try:  # the part named in the zip's own directory (not a member's bytes inside a bundle)
+            return "docx" if "word/document.xml" in checked_zip(data).entries else None
+        except Unreadable:
+            return None  # the workbook reader says why (too large, damaged, encrypted)
     if sniffed == "FILE-PDF":
         return "pdf"
     if sniffed == "FILE-HTML":

@@ -74,7 +74,9 @@ class Shape:
     sheet: str
     label_cols: int
     data_cols: int
-    header_levels: tuple[tuple[int, ...], ...]  # the first column of every heading, level by level, block by block
+    # the first column of every heading, level by level, block by block, with the number of data
+    # columns of that block
+    header_levels: tuple[tuple[tuple[int, ...], int], ...]
 
     @property
     def width(self) -> int:
@@ -84,14 +86,15 @@ class Shape:
 def shape_of(layouts: Iterable[TableLayout]) -> Shape:
     layouts = list(layouts)
     first = layouts[0]
-    levels: list[tuple[int, ...]] = []
+    levels: list[tuple[tuple[int, ...], int]] = []
     for layout in layouts:
         for block in plan_of(layout).blocks:
             heads = [b for b in block.labels if b.role in ("col_header", "col_group")]
+            leaves = len({c.col for c in block.cells})
             for row in sorted({b.row for b in heads}):
-                cols = tuple(sorted(b.col for b in heads if b.row == row))
-                if cols not in levels:
-                    levels.append(cols)
+                level = (tuple(sorted(b.col for b in heads if b.row == row)), leaves)
+                if level not in levels:
+                    levels.append(level)
     return Shape(first.sheet, first.label_cols, first.data_cols, tuple(levels))
 
 
@@ -140,6 +143,15 @@ def _mend(rows: list[DocRow], columns: int) -> tuple[list[DocRow], list[tuple[li
     for row in rows:
         labels, values = _split(row)
         named = [c for c in labels if c.text]
+        if (out and out_rows[-1].table != row.table and not _filled(values) and len(named) == 1
+                and level(_pieces(named[0].text)[0]) is None and _filled(out[-1][1]) >= 3 and _numbered(out[-1][0])):
+            # the rest of the label above, carried over to the next page's table (a row Word let break)
+            above_labels, above_values = out[-1]
+            j = max(i for i, c in enumerate(above_labels) if c.text)
+            above_labels = list(above_labels)
+            above_labels[j] = DocCell(above_labels[j].text + named[0].text, above_labels[j].span)
+            out[-1] = (above_labels, above_values)
+            continue
         if (out and out_rows[-1].table == row.table and _filled(values) >= 3
                 and not any(level(p) is not None for c in named for p in _pieces(c.text))):
             above_labels, above_values = out[-1]
@@ -183,7 +195,7 @@ def lay_out(rows: list[DocRow], shape: Shape) -> DocGrid:
             _place_labels(line, labels, shape)
             _place_values(line, values, shape, columns)
         else:
-            columns = min(_place_header(line, list(row.cells), shape), shape.data_cols) or columns
+            columns = _place_header(line, list(row.cells), shape) or columns
         index[id(row)] = len(out)
         out.append(line)
         where.append(row.where)
@@ -243,7 +255,7 @@ def _place_labels(line: list[Any], labels: list[DocCell], shape: Shape) -> None:
 
 
 def _place_values(line: list[Any], values: list[DocCell], shape: Shape, columns: int) -> None:
-    texts = [v.text for v in values]
+    texts = [t for v in values for t in [v.text] + [""] * (v.span - 1)]  # a cell over two columns: both
     while len(texts) > columns and not texts[-1]:  # a spare empty cell at the end of the row
         texts.pop()
     while len(texts) > columns and "" in texts:  # the rest of a merged label cell, as OCR or a PDF keeps it
@@ -255,7 +267,8 @@ def _place_values(line: list[Any], values: list[DocCell], shape: Shape, columns:
 
 
 def _place_header(line: list[Any], cells: list[DocCell], shape: Shape) -> int:
-    """Lay out a header (or caption) row; return how many data columns it heads (0: unknown)."""
+    """Lay out a header (or caption) row; return how many data columns its sub-table has
+    (0: it does not say)."""
     heads = cells
     if shape.label_cols and cells:
         line[0] = cells[0].text
@@ -268,22 +281,23 @@ def _place_header(line: list[Any], cells: list[DocCell], shape: Shape) -> int:
         for c in heads:
             line[col] = c.text
             col += c.span
-    elif len(heads) == shape.data_cols:
+        return shape.data_cols
+    if len(heads) == shape.data_cols:
         for j, c in enumerate(heads):
             line[start + j] = c.text
-    else:
-        named = [c for c in heads if c.text]
-        cols = next((lv for lv in shape.header_levels if len(lv) == len(named)), None)
-        if cols is not None:
-            for c, col in zip(named, cols, strict=True):
-                line[col] = c.text
-        else:
-            col = start
-            for c in heads:
-                if col < shape.width:
-                    line[col] = c.text
-                col += c.span
-    return len(heads)
+        return shape.data_cols
+    named = [c for c in heads if c.text]
+    level = next((lv for lv in shape.header_levels if len(lv[0]) == len(named)), None)
+    if level is not None:
+        for c, col in zip(named, level[0], strict=True):
+            line[col] = c.text
+        return level[1]
+    col = start
+    for c in heads:
+        if col < shape.width:
+            line[col] = c.text
+        col += c.span
+    return min(col - start, shape.data_cols)
 
 
 _shapes: dict[str, Shape] = {}

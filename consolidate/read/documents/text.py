@@ -62,17 +62,22 @@ def parse_text(text: str) -> Document:
 
 
 def _flowing(lines: list[str], doc: Document) -> None:
+    doc.items.extend(flowing_lines(lines))
+
+
+def flowing_lines(lines: list[str]) -> list[DocRow | Paragraph]:
     """Text as a PDF's text layer gives it: a row's numbers at the end of a line, separated by
     spaces; its label on that line or on the lines before it (a long label wraps, a group
     label stands one character a line); a header's headings on one line, by spaces."""
     from .grid import is_label
 
+    items: list[DocRow | Paragraph] = []
     pending: list[tuple[int, str]] = []
 
     def flush() -> None:  # the line just before a header is its caption (第二十条第（五）项)
-        doc.items.extend(Paragraph(text) for _, text in pending[:-1])
+        items.extend(Paragraph(text) for _, text in pending[:-1])
         if pending:
-            doc.items.append(DocRow((DocCell(pending[-1][1]),), _line_where(pending[-1][0]), 0))
+            items.append(DocRow((DocCell(pending[-1][1]),), _line_where(pending[-1][0]), 0))
         pending.clear()
 
     for n, line in enumerate(lines, start=1):
@@ -89,13 +94,14 @@ def _flowing(lines: list[str], doc: Document) -> None:
             label = "".join(t for _, t in pending) + "".join(lead)
             cells = ([DocCell(label)] if label else []) + [DocCell(v) for v in values]
             pending.clear()
-            doc.items.append(DocRow(tuple(cells), _line_where(start), 0))
+            items.append(DocRow(tuple(cells), _line_where(start), 0))
         elif len(tokens) >= 2 and all(is_label(t) for t in tokens):
             flush()
-            doc.items.append(DocRow(tuple(DocCell(t) for t in tokens), _line_where(n), 0))
+            items.append(DocRow(tuple(DocCell(t) for t in tokens), _line_where(n), 0))
         else:
             pending.append((n, text))
     flush()
+    return items
 
 
 # a value as a PDF's text writes it: a number (signed, with a unit), a dash, 无

@@ -1,0 +1,62 @@
+"""A report as a Word document (.docx), through python-docx.
+
+The package is first opened under the workbook reader's zip limits (``archive.checked_zip``:
+sizes, ratio, count, encryption; a DTD in the document part refused), then python-docx reads
+the body in order: paragraphs, and tables row by row. A cell spanning columns (``gridSpan``)
+is one cell with its span; python-docx gives a cell merged down (``vMerge``) again in every
+row it covers, which the locator takes as it is (a label found in any row of its box). A
+table inside a cell gives its own rows after its parent's.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from ..archive import Unreadable, checked_zip
+from .model import DocCell, DocRow, Document, Paragraph
+
+DOCUMENT_PART = "word/document.xml"
+
+
+def parse_docx(data: bytes) -> Document:
+    package = checked_zip(data)
+    package.part(DOCUMENT_PART)  # bounded, CRC-checked, no DTD: before python-docx parses it
+    import docx
+    from docx.table import Table
+
+    try:
+        word = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises zip, XML and key errors of its own for a broken file
+        raise Unreadable("FILE-DOCX", f"{type(exc).__name__}: {str(exc)[:120]}") from exc
+    doc = Document("docx")
+    counter = [0]
+    for block in word.iter_inner_content():
+        if isinstance(block, Table):
+            _table(block, counter, doc)
+        elif block.text.strip():
+            doc.items.append(Paragraph(block.text.strip()))
+    return doc
+
+
+def _table(table: Any, counter: list[int], doc: Document) -> None:
+    number = counter[0]
+    counter[0] += 1
+    nested: list[Any] = []
+    for r, row in enumerate(table.rows):
+        cells: list[DocCell] = []
+        if row.grid_cols_before:
+            cells.append(DocCell("", row.grid_cols_before))
+        previous = None
+        for cell in row.cells:
+            if cell is previous:  # python-docx gives a cell spanning columns once per column
+                last = cells[-1]
+                cells[-1] = DocCell(last.text, last.span + 1)
+                continue
+            previous = cell
+            cells.append(DocCell(" ".join(cell.text.split()), 1))
+            nested.extend(cell.tables)
+        if cells:
+            doc.items.append(DocRow(tuple(cells), f"表格 {number + 1} 第 {r + 1} 行", number))
+    for inner in nested:
+        _table(inner, counter, doc)
