@@ -51,7 +51,8 @@ if [ -e "$TARGET" ] && [ ! -f "$TARGET/pyvenv.cfg" ] && [ -n "$(ls -A "$TARGET" 
         "$TARGET exists and is not an earlier install: choose a new or empty folder."
 fi
 printf '正在安装到 %s …\nInstalling into %s …\n' "$TARGET" "$TARGET"
-"$PY" -m venv --clear "$TARGET" || fail "无法在 $TARGET 建立 Python 环境。" "cannot create a venv in $TARGET."
+"$PY" -m venv --clear "$TARGET" || fail "无法在 $TARGET 建立 Python 环境（统信 UOS 等 Debian 系统上常因缺少 python@PYTHON@-venv 软件包）。" \
+    "cannot create a venv in $TARGET (on Debian-based systems such as UOS, install python@PYTHON@-venv)."
 
 # 4. 只从本安装包安装，不联网 / from this bundle only, never the network
 PIP_CONFIG_FILE=/dev/null "$TARGET/bin/python" -m pip install --isolated --no-index --find-links "$HERE/wheels" \
