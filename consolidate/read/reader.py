@@ -266,7 +266,9 @@ class _Reading:
 
     def _search(self, book: AnyBook, plan: TablePlan, prefer: str | None, lenient_blank: bool) -> Located | None:
         best: Located | None = None
-        for grid in self._grids(book):
+        # a report is laid out in each table's own shape: a table is looked for in its own
+        grids = [book.grid(plan.layout.sheet)] if isinstance(book, DocBook) else self._grids(book)
+        for grid in grids:
             found = locate(plan, grid, self._index(grid), lenient_blank)
             if found is None:
                 continue

@@ -27,6 +27,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ...spec import FORMATS, load_spec
@@ -48,6 +49,7 @@ _STRAY = frozenset("()[]-_,.·'\"")
 GAP = 2  # blank rows between two of the document's tables
 
 
+@lru_cache(maxsize=8192)  # a report repeats "0" and its labels; every table's layout asks again
 def is_label(text: str) -> bool:
     """Text that names a row or a column (as opposed to a number, a blank, a dash or ``万元``)."""
     cleaned = clean_text(text)
@@ -56,6 +58,7 @@ def is_label(text: str) -> bool:
     return sum(1 for ch in cleaned if _CJK.match(ch) and ch not in _NOT_LABEL_CJK) >= 2
 
 
+@lru_cache(maxsize=8192)
 def level(text: str) -> int | None:
     """The numbering level of a row label: 0 for ``一、``, 1 for ``（一）``, 2 for ``1.``."""
     folded = unicodedata.normalize("NFKC", text).strip()

@@ -13,11 +13,11 @@ import unicodedata
 
 _TITLE = re.compile(
     r"^(?:关于)?(?P<before>.*?)(?P<year>(?:19|20)\d{2})\s*年\s*(?:度)?\s*(?:的)?(?P<after>.*?)"
-    r"(?<!人民)(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|年报)")
+    r"(?<!人民)(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:的)?(?:年度)?(?:报告|年报)")
 _PERIOD = re.compile(r"(?:19|20)\d{2}(?=\s*年\s*1\s*月\s*1\s*日)")
 _UNIT = re.compile(r"[\u4e00-\u9fff]{2,24}?(?:人民政府|街道办事处|办事处|管理委员会|委员会|局|办公室)")
 _GOVERNMENT = re.compile(r"[\u4e00-\u9fff]{2,24}?(?:人民政府|街道办事处)")
-_LEAD = re.compile(r"通过|根据|按照|关于|本年度|我镇|我局|我区|我县|我街|我办|我委|现将")
+_LEAD = re.compile(r"通过|根据|按照|关于|本年度|我镇|我局|我区|我县|我街|我办|我委|现将|现公布|公布|特编制|编制")
 _PLACE = re.compile(r"[省市县区州旗]")
 _REPORT = ("年度报告", "工作报告", "年报")
 _NOT_UNIT = ("中华人民共和国", "国务院", "国办")
@@ -37,7 +37,8 @@ def from_title(lines: list[str]) -> tuple[str, int | None]:
             m = _TITLE.search(title)
             if m is None:
                 continue
-            unit = (m.group("before") or m.group("after")).strip("《》“”\"·-—_ ")
+            unit = (m.group("before") or m.group("after")).strip("《》“”\"·-—_ ").removesuffix("关于")
+            unit = _LEAD.split(re.split(r"[,，。:：;；《》、]", unit)[-1])[-1]  # "…规定,现公布XX局": the name
             if unit.startswith(_NOT_UNIT):
                 unit = ""
             return unit, int(m.group("year"))

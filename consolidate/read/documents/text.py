@@ -54,11 +54,128 @@ def parse_text(text: str) -> Document:
         _rows_per_line(lines, doc, "\t")
     elif sum(1 for line in lines if line.startswith("\t")) >= 3:
         _cell_per_line(lines, doc)
+    elif sum(1 for line in lines if line.strip() == "|") >= 3:
+        _pipe_cells(lines, doc)
+    elif _cell_then_pipe(lines):  # "规章 |" / "0 |": a page's table copied one cell a line
+        doc.items.extend(cell_lines([line.strip().rstrip("|").strip() if line.strip().strip("|") else ""
+                                     for line in lines]))
     elif sum(1 for line in lines if line.count("|") >= 2) >= 3:
         _rows_per_line(lines, doc, "|")
+    elif _one_value_lines(lines):
+        doc.items.extend(cell_lines(lines))
     else:
         _flowing(lines, doc)
     return doc
+
+
+def _cell_then_pipe(lines: list[str]) -> bool:
+    """Most lines one cell followed by ``|`` (a table copied from a page, one cell a line)."""
+    filled = [line.strip() for line in lines if line.strip().strip("|")]
+    ending = [line for line in filled if line.endswith("|") and line.count("|") == 1]
+    return len(ending) >= 10 and len(ending) * 5 >= len(filled) * 3
+
+
+def _one_value_lines(lines: list[str]) -> bool:
+    """Each number on a line of its own (a web page's table copied as text), not a row's
+    numbers on one line (a PDF's text)."""
+    single = several = 0
+    for line in lines:
+        tokens = line.split()
+        if len(tokens) == 1 and _VALUE.match(tokens[0]):
+            single += 1
+        elif len(tokens) >= 2 and all(_VALUE.match(t) for t in tokens[-2:]):
+            several += 1
+    return single >= 10 and several < 3
+
+
+def _pipe_cells(lines: list[str], doc: Document) -> None:
+    """A table as some pages are copied: a line ``|`` before each row, each cell on a line
+    ending with `` |``; a blank cell is a ``|`` line too (the last ``|`` before a label starts
+    the row)."""
+    from .grid import is_label
+
+    stripped = [line.strip() for line in lines]
+    cells: list[DocCell] = []
+    start = 0
+
+    def end_row() -> None:
+        nonlocal cells
+        if cells:
+            doc.items.append(DocRow(tuple(cells), _line_where(start), 0))
+            cells = []
+
+    for i, text in enumerate(stripped):
+        n = i + 1
+        if not text:
+            continue
+        if text == "|":
+            following = next((t for t in stripped[i + 1:] if t), "")
+            if following != "|" and (not following or is_label(following.rstrip("|"))):
+                end_row()
+                start = n + 1
+            else:
+                cells.append(DocCell(""))
+            continue
+        if not text.endswith("|"):
+            end_row()
+            doc.items.append(Paragraph(_clean(text)))
+            continue
+        for piece in text.rstrip("|").split("|"):
+            if piece.strip() or not cells:
+                cells.append(DocCell(_clean(piece)))
+    end_row()
+
+
+_CAPTION = re.compile(r"^第.{1,5}条")
+
+
+def cell_lines(lines: list[str]) -> list[DocRow | Paragraph]:
+    """One cell a line, rows not marked (a web page's tables copied as text): a row is its
+    label lines and the numbers after them, the label's numbered group lines kept with it
+    (``三、本年度办理结果`` / ``（一）予以公开``); the other lines before it are a caption
+    (``第二十条第（一）项``) or a header row."""
+    from .grid import is_label, level
+
+    items: list[DocRow | Paragraph] = []
+    pending: list[tuple[int, str]] = []
+    values: list[str] = []
+
+    def close() -> None:
+        if not values:
+            return
+        k = len(pending) - 1
+        while k > 0 and level(pending[k - 1][1]) is not None and level(pending[k][1]) is not None:
+            k -= 1
+        head, labels = pending[:max(k, 0)], pending[max(k, 0):]
+        header: list[tuple[int, str]] = []
+        for n, text in head:
+            if _CAPTION.match(text) or (level(text) == 0 and not header):
+                if header:
+                    items.append(DocRow(tuple(DocCell(t) for _, t in header), _line_where(header[0][0]), 0))
+                    header = []
+                items.append(DocRow((DocCell(text),), _line_where(n), 0))
+            else:
+                header.append((n, text))
+        if header:
+            items.append(DocRow(tuple(DocCell(t) for _, t in header), _line_where(header[0][0]), 0))
+        start = labels[0][0] if labels else 0
+        cells = [DocCell(t) for _, t in labels] + [DocCell(v) for v in values]
+        items.append(DocRow(tuple(cells), _line_where(start), 0))
+        pending.clear()
+        values.clear()
+
+    for n, line in enumerate(lines, start=1):
+        text = _clean(line)
+        if not text:
+            continue
+        if not is_label(text):  # a number, a blank mark, or what stands in a number's cell ("减4")
+            values.append(text)
+        else:
+            close()
+            pending.append((n, text))
+    close()
+    items.extend(Paragraph(t) for _, t in pending)
+    return items
 
 
 def _flowing(lines: list[str], doc: Document) -> None:
