@@ -58,12 +58,18 @@ def run_round(
     workers: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     now: datetime | None = None,
+    name: str | None = None,
+    code: str | None = None,
 ) -> RoundResult:
-    """Validate and roll up ``paths`` into ``out_dir`` (see the module's docstring)."""
+    """Validate and roll up ``paths`` into ``out_dir`` (see the module's docstring).
+
+    ``name``/``code``: the 汇总单位 (default: the roster's common 上级单位; without either
+    the round is refused before anything is written)."""
     from .output.annotate import annotate_report
     from .output.json_report import write_json
     from .output.report_xlsx import write_report
     from .rollup import rollup
+    from .rollup.data import district_name
 
     out_dir = Path(out_dir)
     for p in (*paths, *previous):
@@ -72,13 +78,14 @@ def run_round(
                 f"输出文件夹 {out_dir} 位于输入文件夹 {p} 之内：下一次运行会把生成的文件当作报表读入。请把输出放到别处。",
                 f"the output folder {out_dir} is inside the input folder {p}; put the outputs elsewhere.",
             )
+    name = district_name(name, roster)  # refused before anything is written
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ConsolidateError(f"无法创建输出文件夹 {out_dir}（{exc.strerror}）。",
                                f"cannot create the output folder {out_dir} ({exc.strerror}).") from exc
     result = rollup(paths, out=out_dir / SUMMARY, roster=roster, year=year, format_id=format_id,
-                    previous=previous, workers=workers, on_progress=on_progress, now=now)
+                    previous=previous, workers=workers, on_progress=on_progress, now=now, name=name, code=code)
     report = result.report
     write_report(report, out_dir / REPORT, lang=lang)
     write_json(report, out_dir / JSON, lang=lang)

@@ -30,6 +30,7 @@ from xlsxwriter.worksheet import Worksheet
 from . import __version__
 from .errors import ConsolidateError
 from .i18n import _, in_language, language
+from .level import office
 from .roster import Roster, Unit
 from .spec import FORMATS, Common, FormatSpec, TableLayout, format_for_year, identity_cells, load_common, load_spec
 from .spec import template_layout as _template_layout
@@ -86,7 +87,8 @@ def _write_instructions(wb: Workbook, styles: Styles, spec: FormatSpec, year: in
         ws.write_string(row, 0, text, fmt_ or styles.doc_text)  # type: ignore[arg-type]
         row += 1
 
-    names = {"year": year, "format_name": spec.name, "notice": spec.notice}
+    names = {"year": year, "format_name": spec.name, "notice": spec.notice,
+             "office": office(unit.parent if unit is not None else "")}
     for n, text in enumerate(common.instruction_lines, start=1):
         line(texts.LINE_NUMBER.format(n=n, text=text.format(**names)))
     if unit is not None:

@@ -109,7 +109,7 @@ def write_submission(folder: Path, spec: FormatSpec, unit: Unit, values: dict[st
 
 
 def write_district(folder: Path, n: int, *, seed: int = 1, fmt: str = "v2021", year: int = 2025,
-                   prefix: str = "单位", parent: str = "") -> tuple[Roster, list[Path], dict[str, dict[str, float]]]:
+                   prefix: str = "单位", parent: str = "示例区") -> tuple[Roster, list[Path], dict[str, dict[str, float]]]:
     """``n`` balanced submissions of a roster's units (random values, amounts with decimals),
     in ``folder``; the roster is written beside it (``folder.with_suffix(".csv")``)."""
     spec = load_spec(fmt)

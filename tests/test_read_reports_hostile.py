@@ -98,3 +98,24 @@ def test_a_document_without_the_tables_is_what_it_is(tmp_path: Path, name: str, 
     path = tmp_path / name
     path.write_bytes(data)
     assert codes(path) == [code]
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("行很多.txt", "规章 0 0 0\n".encode() * 100_000),
+    ("一格一行.txt", b"\t0\n\n" * 100_000),
+    ("行很多.html", b"<html><body><table>" + "<tr><td>规章</td><td>0</td></tr>".encode() * 30_000
+     + b"</table></body></html>"),
+])
+def test_a_document_with_too_many_rows_is_refused_before_it_is_laid_out(tmp_path: Path, name: str,
+                                                                         data: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert codes(path) == ["FILE-TOO-LARGE"]
+
+
+def test_a_docx_with_too_many_rows_is_refused_before_python_docx(tmp_path: Path) -> None:
+    rows = b"<w:tr><w:tc><w:p/></w:tc></w:tr>" * 30_000
+    path = tmp_path / "报告.docx"
+    path.write_bytes(docx_with(b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+                               b'wordprocessingml/2006/main"><w:body><w:tbl>' + rows + b"</w:tbl></w:body></w:document>"))
+    assert codes(path) == ["FILE-TOO-LARGE"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import openpyxl
 import pytest
@@ -77,16 +77,17 @@ def test_files_sheet_one_row_per_file_with_totals() -> None:  # R1
     assert wb.sheetnames == ["文件", "问题"] and wb.active.title == "文件"
     _, rows = table(wb["文件"], "单位名称")
     assert rows[0] == ("单位名称", "单位代码", "文件", "状态", "格式", "年度", "错误数", "警告数", "提示数",
-                       "主要问题", "sha256")
+                       "主要问题", "路径", "sha256")  # the path and the hash last, outside the print area
     body = rows[1:]
-    assert [r[2] for r in body] == [f.path for f in report.files]
+    assert [r[2] for r in body] == [PurePath(f.path).name for f in report.files]
+    assert [r[10] for r in body] == [f.path for f in report.files]
     assert [r[3] for r in body] == ["通过", "有错误", "无法读取", "通过"]
     assert [r[6:9] for r in body] == [(0, 0, 0), (2, 1, 0), (1, 0, 0), (0, 0, 1)]
     assert body[0][:2] == ("甲镇人民政府", "001") and body[0][4] == SPEC.name and body[0][5] == 2025
     assert body[1][4] == f"{SPEC.name}，非下发模板"
     assert body[1][9] == report.files[1].findings[0].message_zh  # the first error
     assert body[2][9] == report.files[2].findings[0].message_zh
-    assert [r[10] for r in body] == [f.sha256 for f in report.files]
+    assert [r[11] for r in body] == [f.sha256 for f in report.files]
     heading = " ".join(str(c.value) for c in wb["文件"]["A"][:4])
     assert "共 4 个文件：通过 2 个，有错误 1 个，无法读取 1 个" in heading
     assert "错误 3 条、警告 1 条、提示 1 条" in heading
@@ -95,17 +96,17 @@ def test_files_sheet_one_row_per_file_with_totals() -> None:  # R1
 def test_findings_sheet_lists_every_finding() -> None:  # R2
     report = sample_report()
     _, rows = table(load(report)["问题"], "序号")
-    assert rows[0] == ("序号", "单位名称", "文件", "级别", "规则", "工作表", "单元格", "行", "列", "填写值", "应为",
-                       "说明")
+    assert rows[0] == ("序号", "单位名称", "级别", "规则", "工作表", "单元格", "行", "列", "填写值", "应为",
+                       "说明", "文件")  # the file's path last, outside the print area
     body = rows[1:]
     expected = [(f.path, g) for f in report.files for g in f.findings]
     assert len(body) == len(expected) == 5
     for row, (path, finding) in zip(body, expected, strict=True):
-        assert row[2] == path and row[4] == finding.code and row[11] == finding.message_zh
-        assert row[5:9] == (finding.sheet, finding.cell, finding.row_label, finding.column_label)
+        assert row[11] == path and row[3] == finding.code and row[10] == finding.message_zh
+        assert row[4:8] == (finding.sheet, finding.cell, finding.row_label, finding.column_label)
     total = body[1]
-    assert total[1] == EVIL and total[3] == "错误" and total[9:11] == (5, 7)
-    assert body[2][5] is None and body[2][3] == "警告"  # a finding about the whole file
+    assert total[1] == EVIL and total[2] == "错误" and total[8:10] == (5, 7)
+    assert body[2][4] is None and body[2][2] == "警告"  # a finding about the whole file
     assert body[3][1] == "（未填单位名称）"
 
 
@@ -152,11 +153,18 @@ def test_inputs_are_never_overwritten_and_bad_folders_are_clear(tmp_path: Path) 
 def test_english() -> None:  # R7
     report = sample_report()
     wb = load(report, "en")
-    assert wb.sheetnames == ["Files", "Findings"]
-    _, files = table(wb["Files"], "Unit")
-    assert [r[3] for r in files[1:]] == ["passed", "has errors", "unreadable", "passed"]
+    assert wb.sheetnames == ["File", "Findings"]  # the catalog's one English for 文件
+    _, files = table(wb["File"], "Unit")
+    assert [r[3] for r in files[1:]] == ["passed", "invalid", "unreadable", "passed"]
     _, findings = table(wb["Findings"], "No.")
-    assert findings[2][11] == report.files[1].findings[1].message_en
+    assert findings[2][10] == report.files[1].findings[1].message_en
+    texts = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    quoted = {q for f in report.files for q in (f.unit_name, f.path, PurePath(f.path).name) if q}
+    labels = {str(v) for f in report.files for g in f.findings
+              for v in (g.sheet, g.row_label, g.column_label, g.found, g.message_en) if v}
+    chinese = [t for t in texts if any("\u4e00" <= ch <= "\u9fff" for ch in t)
+               and not any(q in t for q in quoted) and t not in labels]
+    assert not chinese, chinese  # no Chinese beyond the names and labels it quotes
 
 
 def test_write_findings_sheet_alone() -> None:  # R8

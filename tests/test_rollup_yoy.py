@@ -53,7 +53,7 @@ def test_carry_and_stock_warnings_per_unit() -> None:
     assert carry.severity == "warning" and carry.expected == carry.found + 2  # type: ignore[operator]
     assert carry.message_zh.startswith("表三 E9（二、上年结转政府信息公开申请数量 / 自然人）")
     # the district: the same two differences, at the 汇总 sheet
-    assert {(f.code, f.sheet) for f in yoy.district_findings} == {("YOY-CARRY", "汇总"), ("YOY-STOCK", "汇总")}
+    assert {(f.code, f.sheet) for f in yoy.district_findings} == {("YOY-CARRY", "表三"), ("YOY-STOCK", "表二")}
     assert yoy.district_source == "units"
     line = dict((x.key, x) for x in yoy.district)["t3.new.total"]
     assert line.this == data.totals["t3.new.total"]

@@ -25,31 +25,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from web_support import http, links_of, office, roster, serving, upload, workbook, write_roster_csv
+from web_support import http, office, serving, setup_round, upload, workbook
 
 PG_ADMIN = os.environ.get("CONSOLIDATE_TEST_POSTGRES",
                           "postgresql://consolidate_test:consolidate_test@127.0.0.1:5432/postgres")
 LIMIT = 200_000  # bytes: small, so that 413 is cheap to reach
-
-
-def setup_round(data: Path, database: str | None, units: int) -> tuple[str, int, dict[str, str], object]:
-    """An account, its token and a round of ``units`` units, through the office commands."""
-    made = office(data, "adduser", "scripter", database=database, stdin="a-long-enough-password\n")
-    assert made.returncode == 0, made.stderr
-    token = office(data, "token", "scripter", database=database)
-    assert token.returncode == 0, token.stderr
-    secret = token.stdout.strip().splitlines()[-1]
-    assert len(secret) >= 32 and " " not in secret
-    units_roster = roster(units)
-    csv_path = write_roster_csv(data.parent / f"roster-{uuid.uuid4().hex[:6]}.csv", units_roster)
-    links = data.parent / f"links-{uuid.uuid4().hex[:6]}.csv"
-    opened = office(data, "open-round", "--roster", str(csv_path), "--year", "2025", "--links", str(links),
-                    "--base-url", "http://units.example", database=database)
-    assert opened.returncode == 0, opened.stderr
-    round_id = int(opened.stdout.strip().splitlines()[-1])
-    paths = {code: urlsplit(url).path for code, url in links_of(links).items()}
-    assert all(url.startswith("http://units.example/u/") for url in links_of(links).values())
-    return secret, round_id, paths, units_roster
 
 
 def run_contract(urls: list[str], data: Path, database: str | None, units: int = 50) -> None:

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from factories import balanced_values, submission
 
@@ -148,3 +149,24 @@ def wait_until(predicate: Any, seconds: float = 30) -> None:
             return
         time.sleep(0.2)
     raise AssertionError("condition not met in time")
+
+
+def setup_round(data: Path, database: str | None, units: int, *, user: str = "scripter",
+                password: str = "a-long-enough-password") -> tuple[str, int, dict[str, str], Roster]:
+    """An account, its token and a round of ``units`` units, through the office commands."""
+    made = office(data, "adduser", user, database=database, stdin=password + "\n")
+    assert made.returncode == 0, made.stderr
+    token = office(data, "token", user, database=database)
+    assert token.returncode == 0, token.stderr
+    secret = token.stdout.strip().splitlines()[-1]
+    assert len(secret) >= 32 and " " not in secret
+    units_roster = roster(units)
+    csv_path = write_roster_csv(data.parent / f"roster-{uuid.uuid4().hex[:6]}.csv", units_roster)
+    links = data.parent / f"links-{uuid.uuid4().hex[:6]}.csv"
+    opened = office(data, "open-round", "--roster", str(csv_path), "--year", "2025", "--links", str(links),
+                    "--base-url", "http://units.example", database=database)
+    assert opened.returncode == 0, opened.stderr
+    round_id = int(opened.stdout.strip().splitlines()[-1])
+    paths = {code: urlsplit(url).path for code, url in links_of(links).items()}
+    assert all(url.startswith("http://units.example/u/") for url in links_of(links).values())
+    return secret, round_id, paths, units_roster

@@ -45,6 +45,10 @@ def run(
         "--templates", help=N_("同时按名单为每个单位生成本年度的空白模板（写在输出文件夹的“模板”中）。"))] = False,
     strict: Annotated[bool, typer.Option(
         "--strict", help=N_("有单位未报送、报表有错误或文件无法读取时，退出码为 1。"))] = False,
+    name: Annotated[str | None, typer.Option(
+        "--name", metavar=N_("名称"),
+        help=N_("本级（汇总单位）名称，写入汇总表的填报信息；默认取名单中共同的上级单位。"))] = None,
+    code: Annotated[str | None, typer.Option("--code", metavar=N_("代码"), help=N_("本级单位代码。"))] = None,
     lang: Annotated[str, typer.Option("--lang", metavar="zh|en", help=HELP_LANG)] = "zh",
     workers: Annotated[int | None, typer.Option("--workers", min=1, metavar="N", help=HELP_WORKERS)] = None,
 ) -> None:
@@ -60,7 +64,7 @@ def run(
         with ProgressBar(err_console) as progress:
             result = run_round(paths, out_dir=out, roster=units, year=parse_year(year), format_id=fmt,
                                previous=previous or (), templates=templates, lang=language, workers=workers,
-                               on_progress=progress)
+                               on_progress=progress, name=name, code=code)
     rolled = result.rollup
     render_summary(out_console, rolled.report, hint=False)
     render_rollup(out_console, rolled)

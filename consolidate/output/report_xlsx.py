@@ -1,8 +1,10 @@
 """The office's validation report workbook (``consolidate validate --report FILE.xlsx``).
 
 Two sheets: 文件 (one row per input file: unit, file, status, format, year, counts, the
-first problem, sha256; the run's totals on top) and 问题 (every finding of every file,
-written by the shared findings-table writer). Both have a frozen, filterable header.
+first problem, path, sha256; the run's totals on top) and 问题 (every finding of every file,
+written by the shared findings-table writer). Both have a frozen, filterable header, and
+print landscape one page wide with their pages numbered (the path and the sha256 stand
+outside the print area). Every text comes from the catalog, in ``lang``.
 
 The workbook is byte-for-byte reproducible: the created date is pinned, nothing in it
 depends on the clock, and every text (unit names, paths, messages) is written as text,
@@ -15,7 +17,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import xlsxwriter
@@ -25,6 +27,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..errors import ConsolidateError
 from ..findings import Status, Value
+from ..i18n import N_, in_language
 from ..report import FileResult, Report
 from ..spec import FORMATS, load_spec
 from ..spec.model import Lang
@@ -44,54 +47,39 @@ from .paths import same_file, write_atomically
 
 CREATED = datetime(2000, 1, 1)  # pinned: the same report gives the same bytes
 
-STATUS_LABEL: dict[Lang, dict[Status, str]] = {
-    "zh": {"valid": "通过", "invalid": "有错误", "unreadable": "无法读取"},
-    "en": {"valid": "passed", "invalid": "has errors", "unreadable": "unreadable"},
-}
+STATUS_LABEL: dict[Status, str] = {"valid": N_("通过"), "invalid": N_("有错误"), "unreadable": N_("无法读取")}
 STATUS_COLOURS: dict[Status, tuple[str, str]] = {
     "valid": (PASS_FILL, PASS_FONT),
     "invalid": (FAIL_FILL, FAIL_FONT),
     "unreadable": ("#BFBFBF", "#7F0000"),
 }
 
-TEXT: dict[Lang, dict[str, str]] = {
-    "zh": {
-        "files_sheet": "文件",
-        "findings_sheet": "问题",
-        "title": "政府信息公开工作年度报告统计表 审核结果",
-        "totals": "共 {files} 个文件：通过 {valid} 个，有错误 {invalid} 个，无法读取 {unreadable} 个；"
-                  "共发现错误 {error} 条、警告 {warning} 条、提示 {info} 条。",
-        "run": "格式：{format}；年度：{year}；审核程序：consolidate {version}",
-        "per_file": "按文件识别",
-        "how": "“问题”表逐条列出每个文件的问题（可按单位、级别、规则筛选）；有错误或无法读取的文件请退回单位修改后重新报送。",
-        "findings_heading": "全部问题（共 {n} 条）",
-        "findings_how": "每行一个问题；可用表头的筛选按单位、文件、级别或规则查看。",
-        "rollup": "汇总表（{units} 个单位）",
-        "foreign": "非下发模板",
-    },
-    "en": {
-        "files_sheet": "Files",
-        "findings_sheet": "Findings",
-        "title": "Annual disclosure report tables: validation results",
-        "totals": "{files} files: {valid} passed, {invalid} with errors, {unreadable} unreadable; "
-                  "{error} errors, {warning} warnings, {info} notes.",
-        "run": "Format: {format}; year: {year}; checked by consolidate {version}",
-        "per_file": "detected per file",
-        "how": "The Findings sheet lists every finding of every file (filter by unit, severity or rule); "
-               "send files with errors or that could not be read back to their unit.",
-        "findings_heading": "All findings ({n})",
-        "findings_how": "One finding a row; use the header's filters to pick a unit, file, severity or rule.",
-        "rollup": "summary of {units} units",
-        "foreign": "not our template",
-    },
+TEXT: dict[str, str] = {
+    "files_sheet": N_("文件"),
+    "findings_sheet": N_("问题"),
+    "title": N_("政府信息公开工作年度报告统计表 审核结果"),
+    "totals": N_("共 {files} 个文件：通过 {valid} 个，有错误 {invalid} 个，无法读取 {unreadable} 个；"
+                 "共发现错误 {error} 条、警告 {warning} 条、提示 {info} 条。"),
+    "run": N_("格式：{format}；年度：{year}；审核程序：consolidate {version}"),
+    "per_file": N_("按文件识别"),
+    "how": N_("“问题”表逐条列出每个文件的问题（可按单位、级别、规则筛选）；有错误或无法读取的文件请退回单位修改后重新报送。"),
+    "findings_heading": N_("全部问题（共 {n} 条）"),
+    "findings_how": N_("每行一个问题；可用表头的筛选按单位、文件、级别或规则查看。"),
+    "rollup": N_("汇总表（{units} 个单位）"),
+    "foreign": N_("非下发模板"),
+    "join": N_("，"),
+    "footer": N_("第 &P 页 共 &N 页"),
 }
+
+
+def text(key: str, lang: Lang) -> str:
+    return in_language(lang, TEXT[key])
 
 
 @dataclass(frozen=True)
 class FileColumn:
     key: str
-    zh: str
-    en: str
+    title: str  # a catalog id
     min_width: float
     max_width: float
     value: Callable[[FileResult, Lang], Value]
@@ -105,10 +93,10 @@ def format_label(result: FileResult, lang: Lang) -> str:
         name = load_spec(result.format).name
     extra = ""
     if result.kind == "rollup":
-        extra = TEXT[lang]["rollup"].format(units=result.units)
+        extra = text("rollup", lang).format(units=result.units)
     elif result.kind == "foreign":
-        extra = TEXT[lang]["foreign"]
-    return ("，" if lang == "zh" else ", ").join(p for p in (name, extra) if p)
+        extra = text("foreign", lang)
+    return text("join", lang).join(p for p in (name, extra) if p)
 
 
 def first_problem(result: FileResult, lang: Lang) -> str:
@@ -120,19 +108,23 @@ def first_problem(result: FileResult, lang: Lang) -> str:
     return ""
 
 
+# Printed landscape one page wide (about 125 width units: text 9 points or more on paper);
+# the full path and the sha256 stand last, outside the print area.
 FILE_COLUMNS: tuple[FileColumn, ...] = (
-    FileColumn("unit", "单位名称", "Unit", 12, 30, lambda f, _: f.unit_name, wrap=True),
-    FileColumn("code", "单位代码", "Unit code", 10, 22, lambda f, _: f.unit_code),
-    FileColumn("file", "文件", "File", 12, 50, lambda f, _: f.path, wrap=True),
-    FileColumn("status", "状态", "Status", 8, 12, lambda f, lang: STATUS_LABEL[lang][f.status]),
-    FileColumn("format", "格式", "Format", 10, 26, format_label, wrap=True),
-    FileColumn("year", "年度", "Year", 6, 8, lambda f, _: f.year),
-    FileColumn("errors", "错误数", "Errors", 7, 8, lambda f, _: f.counts["error"]),
-    FileColumn("warnings", "警告数", "Warnings", 7, 9, lambda f, _: f.counts["warning"]),
-    FileColumn("infos", "提示数", "Notes", 7, 8, lambda f, _: f.counts["info"]),
-    FileColumn("problem", "主要问题", "First problem", 30, 60, first_problem, wrap=True),
-    FileColumn("sha256", "sha256", "sha256", 16, 20, lambda f, _: f.sha256),  # the whole hash is in the cell
+    FileColumn("unit", N_("单位名称"), 12, 16, lambda f, _: f.unit_name, wrap=True),
+    FileColumn("code", N_("单位代码"), 10, 20, lambda f, _: f.unit_code),
+    FileColumn("file", N_("文件"), 12, 18, lambda f, _: PurePath(f.path).name, wrap=True),
+    FileColumn("status", N_("状态"), 6, 7, lambda f, lang: in_language(lang, STATUS_LABEL[f.status]), wrap=True),
+    FileColumn("format", N_("格式"), 8, 10, format_label, wrap=True),
+    FileColumn("year", N_("年度"), 5, 5, lambda f, _: f.year),
+    FileColumn("errors", N_("错误数"), 5, 5, lambda f, _: f.counts["error"]),
+    FileColumn("warnings", N_("警告数"), 5, 5, lambda f, _: f.counts["warning"]),
+    FileColumn("infos", N_("提示数"), 5, 5, lambda f, _: f.counts["info"]),
+    FileColumn("problem", N_("主要问题"), 24, 32, first_problem, wrap=True),
+    FileColumn("path", N_("路径"), 12, 60, lambda f, _: f.path),
+    FileColumn("sha256", N_("sha256"), 16, 20, lambda f, _: f.sha256),  # the whole hash is in the cell
 )
+PRINTED_COLUMNS = 10  # 单位名称 … 主要问题
 
 
 def _formats(workbook: Workbook) -> dict[str, Any]:
@@ -157,22 +149,22 @@ def _formats(workbook: Workbook) -> dict[str, Any]:
 
 
 def _write_files_sheet(workbook: Workbook, report: Report, lang: Lang) -> Worksheet:
-    text = TEXT[lang]
     fmts = _formats(workbook)
-    ws = workbook.add_worksheet(text["files_sheet"])
+    ws = workbook.add_worksheet(text("files_sheet", lang))
     totals = report.totals()
+    per_file = text("per_file", lang)
     heading = (
-        text["title"],
-        text["totals"].format(**totals),
-        text["run"].format(format=report.format or text["per_file"], year=report.year or text["per_file"],
-                           version=report.tool_version),
-        text["how"],
+        text("title", lang),
+        text("totals", lang).format(**totals),
+        text("run", lang).format(format=report.format or per_file, year=report.year or per_file,
+                                 version=report.tool_version),
+        text("how", lang),
     )
     for i, line in enumerate(heading):
         ws.write_string(i, 0, line, fmts["title"] if i == 0 else fmts["line"])
     header = len(heading) + 1
     table = [[col.value(result, lang) for col in FILE_COLUMNS] for result in report.files]
-    titles = [col.zh if lang == "zh" else col.en for col in FILE_COLUMNS]
+    titles = [in_language(lang, col.title) for col in FILE_COLUMNS]
     widths = [fit_width([shown_width(titles[j]), *(shown_width(row[j]) for row in table)], col.min_width,
                         col.max_width) for j, col in enumerate(FILE_COLUMNS)]
     for j, title in enumerate(titles):
@@ -200,7 +192,10 @@ def _write_files_sheet(workbook: Workbook, report: Report, lang: Lang) -> Worksh
     ws.autofilter(header, 0, header + max(len(report.files), 1), len(FILE_COLUMNS) - 1)
     ws.set_landscape()
     ws.set_paper(9)
+    ws.print_area(0, 0, header + max(len(report.files), 1), PRINTED_COLUMNS - 1)
     ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.7)
+    ws.set_footer("&C" + text("footer", lang))
     ws.repeat_rows(header)
     return ws
 
@@ -214,12 +209,11 @@ def report_bytes(report: Report, *, lang: Lang = "zh") -> bytes:
         "strings_to_numbers": False,
         "strings_to_urls": False,
     })
-    text = TEXT[lang]
-    workbook.set_properties({"title": text["title"], "author": "consolidate", "created": CREATED})
+    workbook.set_properties({"title": text("title", lang), "author": "consolidate", "created": CREATED})
     files = _write_files_sheet(workbook, report, lang)
     rows = _finding_rows(report.files, lang=lang)
-    write_findings_sheet(workbook, text["findings_sheet"], rows, lang,
-                         heading=(text["findings_heading"].format(n=len(rows)), text["findings_how"]))
+    write_findings_sheet(workbook, text("findings_sheet", lang), rows, lang,
+                         heading=(text("findings_heading", lang).format(n=len(rows)), text("findings_how", lang)))
     files.activate()
     workbook.close()
     return buffer.getvalue()

@@ -3,7 +3,8 @@
 Each chart stands beside the small table it is drawn from (on the same sheet, so the
 numbers are there to check): applications received per unit (the largest first; the
 top 30 when there are many units), the district's outcome groups （一）…（六）, and how
-complete the round is (roster units passed / with errors / missing).
+complete the round is (roster units passed / with errors / missing). Printed landscape,
+each chart on a page of its own (a page break before each), so no chart is ever cut.
 """
 
 from __future__ import annotations
@@ -13,17 +14,22 @@ from typing import Any
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ..i18n import _
+from ..level import whole
 from ..xlsx.styles import FONT
 from . import texts
 from .data import RollupData
-from .formats import SummaryFormats
+from .formats import SummaryFormats, page_footer
 from .totals import group_sums, headline
 
 TOP_N, ALL_UP_TO = 30, 40
 ROW_PX = 20
 COLOURS = {"accepted": "#70AD47", "invalid": "#C00000", "missing": "#A6A6A6", "bar": "#4472C4"}
 PIE_COLOURS = ("#4472C4", "#ED7D31", "#A5A5A5", "#FFC000", "#5B9BD5", "#70AD47")
-CHART_COL = 3
+CHART_COL = 2
+PRINT_SCALE = 90  # percent: 11-point text prints at 9.9 points, the charts' 10-point labels at 9
+CHART_PX = 560  # beside the table, within a landscape A4 page at that scale
+PAGE_PX = 640  # the tallest chart that fits a landscape A4 page at that scale, with its heading
 
 
 def short_label(label: str) -> str:
@@ -32,7 +38,7 @@ def short_label(label: str) -> str:
     return label[:cut] if cut > 0 else label
 
 
-def _font(size: int = 10, bold: bool = False) -> dict[str, Any]:
+def _font(size: int = 11, bold: bool = False) -> dict[str, Any]:
     return {"name": FONT, "size": size, "bold": bold}
 
 
@@ -40,7 +46,7 @@ def _table(ws: Worksheet, top: int, heading: str, what: str, rows: list[tuple[st
            fmt: SummaryFormats) -> int:
     ws.write_string(top, 0, heading, fmt.heading)
     ws.write_string(top + 1, 0, what, fmt.header)
-    ws.write_string(top + 1, 1, texts.CHART_COUNT, fmt.header)
+    ws.write_string(top + 1, 1, _(texts.CHART_COUNT), fmt.header)
     for i, (label, value) in enumerate(rows):
         ws.write_string(top + 2 + i, 0, label, fmt.text)
         ws.write_number(top + 2 + i, 1, value, fmt.integer)
@@ -51,12 +57,15 @@ def write_charts_sheet(workbook: Workbook, ws: Worksheet, data: RollupData, fmt:
     name = ws.get_name()
     ws.set_landscape()
     ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.set_column(0, 0, 34)
+    ws.set_print_scale(PRINT_SCALE)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
+    ws.set_footer(page_footer())
+    ws.set_column(0, 0, 24)
     ws.set_column(1, 1, 10)
-    ws.write_string(0, 0, f"{texts.SHEET_CHARTS}（{data.district_name}{data.year}年度）"
-                    if data.district_name else texts.SHEET_CHARTS, fmt.title)
+    ws.write_string(0, 0, _(texts.CHART_TITLE).format(sheet=_(texts.SHEET_CHARTS), name=data.district_name,
+                                                    year=data.year), fmt.title)
     top = 2
+    breaks: list[int] = []  # each chart starts a printed page: none is cut by a page break
     head = headline(data.spec)
 
     # 1. applications received, per counted unit, the largest first
@@ -64,10 +73,10 @@ def write_charts_sheet(workbook: Workbook, ws: Worksheet, data: RollupData, fmt:
         counted = [(u.name, (u.file.values or {}).get(head.received, 0.0))
                    for u in data.selection.units if u.counted and u.file is not None]
         ranked = sorted(enumerate(counted), key=lambda p: (-p[1][1], p[0]))
-        shown = [row for _, row in ranked[: TOP_N if len(ranked) > ALL_UP_TO else len(ranked)]]
-        title = (texts.CHART_RECEIVED_TOP.format(n=len(shown)) if len(shown) < len(ranked)
-                 else texts.CHART_RECEIVED)
-        first = _table(ws, top, title, texts.CHART_UNIT, shown, fmt)
+        shown = [row for _i, row in ranked[: TOP_N if len(ranked) > ALL_UP_TO else len(ranked)]]
+        title = (_(texts.CHART_RECEIVED_TOP).format(n=len(shown)) if len(shown) < len(ranked)
+                 else _(texts.CHART_RECEIVED))
+        first = _table(ws, top, title, _(texts.CHART_UNIT), shown, fmt)
         if shown:
             chart = workbook.add_chart({"type": "bar"})
             chart.add_series({
@@ -75,15 +84,15 @@ def write_charts_sheet(workbook: Workbook, ws: Worksheet, data: RollupData, fmt:
                 "categories": [name, first, 0, first + len(shown) - 1, 0],
                 "values": [name, first, 1, first + len(shown) - 1, 1],
                 "fill": {"color": COLOURS["bar"]},
-                "data_labels": {"value": True, "font": _font(9)},
+                "data_labels": {"value": True, "font": _font(10)},
                 "gap": 60,
             })
             chart.set_title({"name": title, "name_font": _font(12, True)})
             chart.set_legend({"none": True})
-            chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": _font(9)})  # the largest on top
-            chart.set_x_axis({"num_font": _font(9), "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-            height = max(288, 22 * len(shown) + 90)
-            chart.set_size({"width": 620, "height": height})
+            chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": _font(10)})  # the largest on top
+            chart.set_x_axis({"num_font": _font(10), "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+            height = min(max(288, 22 * len(shown) + 90), PAGE_PX)
+            chart.set_size({"width": CHART_PX, "height": height})
             ws.insert_chart(top, CHART_COL, chart)
             top = max(first + len(shown), top + height // ROW_PX + 1) + 2
         else:
@@ -91,38 +100,43 @@ def write_charts_sheet(workbook: Workbook, ws: Worksheet, data: RollupData, fmt:
 
     # 2. the district's outcome groups
     if head.outcomes:
+        breaks.append(top)
+        outcomes = _(texts.CHART_OUTCOMES).format(whole=whole(data.district_name))
         rows = [(short_label(label), value) for label, value in group_sums(data.totals, head.outcomes)]
-        first = _table(ws, top, texts.CHART_OUTCOMES, texts.CHART_OUTCOME, rows, fmt)
+        first = _table(ws, top, outcomes, _(texts.CHART_OUTCOME), rows, fmt)
         chart = workbook.add_chart({"type": "pie"})
         chart.add_series({
-            "name": texts.CHART_OUTCOMES,
+            "name": outcomes,
             "categories": [name, first, 0, first + len(rows) - 1, 0],
             "values": [name, first, 1, first + len(rows) - 1, 1],
             "data_labels": {"category": True, "value": True, "percentage": True, "separator": "\n",
-                            "leader_lines": True, "position": "best_fit", "font": _font(9)},
+                            "leader_lines": True, "position": "best_fit", "font": _font(10)},
             "points": [{"fill": {"color": c}} for c in PIE_COLOURS[: len(rows)]],
         })
-        chart.set_title({"name": texts.CHART_OUTCOMES, "name_font": _font(12, True)})
+        chart.set_title({"name": outcomes, "name_font": _font(12, True)})
         chart.set_legend({"none": True})
-        chart.set_size({"width": 620, "height": 340})
+        chart.set_size({"width": CHART_PX, "height": 340})
         ws.insert_chart(top, CHART_COL, chart)
         top = max(first + len(rows), top + 340 // ROW_PX + 1) + 2
 
     # 3. how complete the round is (roster units)
     counts = data.selection.unit_counts()
     fates = ("accepted", "invalid", "missing") if data.selection.roster_size else ("accepted", "invalid")
-    rows = [(texts.FATE_LABEL[f], float(counts[f])) for f in fates]  # type: ignore[index]
-    first = _table(ws, top, texts.CHART_ROUND, texts.CHART_FATE, rows, fmt)
+    rows = [(_(texts.FATE_LABEL[f]), float(counts[f])) for f in fates]  # type: ignore[index]
+    if top > 2:
+        breaks.append(top)
+    first = _table(ws, top, _(texts.CHART_ROUND), _(texts.CHART_FATE), rows, fmt)
     chart = workbook.add_chart({"type": "doughnut"})
     chart.add_series({
-        "name": texts.CHART_ROUND,
+        "name": _(texts.CHART_ROUND),
         "categories": [name, first, 0, first + len(rows) - 1, 0],
         "values": [name, first, 1, first + len(rows) - 1, 1],
-        "data_labels": {"category": True, "value": True, "separator": "\n", "font": _font(9)},
+        "data_labels": {"category": True, "value": True, "separator": "\n", "font": _font(10)},
         "points": [{"fill": {"color": COLOURS[f]}} for f in fates],
     })
-    chart.set_title({"name": texts.CHART_ROUND, "name_font": _font(12, True)})
-    chart.set_legend({"position": "right", "font": _font(9)})
+    chart.set_title({"name": _(texts.CHART_ROUND), "name_font": _font(12, True)})
+    chart.set_legend({"position": "right", "font": _font(10)})
     chart.set_hole_size(50)
-    chart.set_size({"width": 620, "height": 320})
+    chart.set_size({"width": CHART_PX, "height": 320})
     ws.insert_chart(top, CHART_COL, chart)
+    ws.set_h_pagebreaks(breaks)

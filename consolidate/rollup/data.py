@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import ConsolidateError
 from ..findings import Finding, FindingFactory, Place
+from ..i18n import N_, in_language
 from ..report import FileResult
 from ..roster import Roster
 from ..spec import FormatSpec, a1, cell_addresses, format_for_year, identity_cells, load_common, load_spec
@@ -84,8 +85,9 @@ class RollupData:
 
 def totals_as_file(spec: FormatSpec, year: int, totals: dict[str, float], name: str, code: str,
                    units: int) -> FileResult:
-    """The totals as one more "file", so the rules engine can check them at the 汇总 addresses."""
-    addresses = cell_addresses(spec, "summary")
+    """The totals as one more "file", so the rules engine can check them at the summary's
+    addresses (表二/表三/表四, in the template's layout)."""
+    addresses = cell_addresses(spec, "template")
     return FileResult(path=TOTALS_PATH, sha256=None, size=None, mtime=None, status="valid", format=spec.id,
                       kind="rollup", units=units, identity={"unit_name": name, "unit_code": code, "year": str(year)},
                       year=year, values=dict(totals), addresses=addresses)
@@ -140,6 +142,35 @@ def default_district_name(roster: Roster | None) -> str:
     return parents.pop() if len(parents) == 1 else ""
 
 
+def district_name(name: str | None, roster: Roster | None) -> str:
+    """Whom the summary is for: ``name`` (``--name``), else the roster's common 上级单位.
+
+    Raises ConsolidateError when neither says it: a summary without a name cannot be
+    rolled up at the next level (its 单位名称 would be empty: UNIT-NAME-MISSING).
+    """
+    given = " ".join((name or "").split())
+    if given:
+        return given
+    found = default_district_name(roster)
+    if found:
+        return found
+    parents = sorted({u.parent for u in roster.units if u.parent}) if roster is not None else []
+    if len(parents) > 1:
+        listed = "、".join(parents[:3]) + ("等" if len(parents) > 3 else "")
+        raise _refusal(NAME_AMBIGUOUS, parents=listed)
+    raise _refusal(NAME_MISSING)
+
+
+NAME_AMBIGUOUS = N_("名单中的上级单位不止一个（{parents}），无法确定汇总单位的名称。请用 --name 写明本级汇总单位，"
+                    "例如 --name 示例县人民政府。")
+NAME_MISSING = N_("不知道这份汇总表是哪个单位的：没有给出 --name，名单中也没有“上级单位”。请用 --name 写明本级汇总单位，"
+                  "例如 --name 示例县人民政府；否则汇总表的单位名称为空，上一级无法汇总它。")
+
+
+def _refusal(text: str, **params: str) -> ConsolidateError:
+    return ConsolidateError(in_language("zh", text).format(**params), in_language("en", text).format(**params))
+
+
 def build(
     files: Sequence[FileResult],
     *,
@@ -169,7 +200,7 @@ def build(
         last_year = the_year - 1
         last_spec = load_spec(format_for_year(last_year))
         last = select(conform(previous, last_spec, last_year), roster, include_unlisted=True)
-        where = cell_addresses(spec, "summary")
+        where = cell_addresses(spec, "template")
 
         def district_place(key: str) -> Place:
             return Place.of_cell(spec.cell(key), *where[key])

@@ -6,6 +6,11 @@ numbers, so the total row (formulas, with their values cached) equals the 汇总
 A hidden row above the header holds each column's id (the spec's cell keys), so next
 year's roll-up can read the units' figures back for 同比 (``previous.py``).
 The header row carries an autofilter; headers and the unit name stay in view.
+
+Printed landscape at a fixed scale (text 9.4 pt on paper), each table's columns a group of
+pages of their own: a page break stands before every table and, inside a table, between
+whole header groups (a row of 表三 with its seven columns is never cut), and every page
+repeats the header rows and the 序号/单位名称 columns.
 """
 
 from __future__ import annotations
@@ -14,18 +19,22 @@ from operator import itemgetter
 
 from xlsxwriter.worksheet import Worksheet
 
+from ..i18n import _
 from ..spec import Cell, FormatSpec, a1
-from ..xlsx.styles import text_width
+from ..spec.model import CellKind
 from . import texts
 from .bulk import PendingCells
 from .data import RollupData
-from .formats import SummaryFormats
+from .formats import LINE_POINTS, UNIT_POINTS, SummaryFormats, fit_row, lines_needed, page_footer
 
 KEY_ROW = 2  # hidden: the column ids
 HEADER_TOP = 3  # title, note, the key row, then the three header rows
 FIXED_IDS = ("no", "unit_name", "unit_code", "unit_type", "status", "units")
-FIXED_WIDTHS = (6.0, 30.0, 21.0, 10.0, 16.0, 9.0)
-DATA_WIDTH = 11.0
+FIXED_WIDTHS = (5.0, 20.0, 20.0, 10.0, 15.0, 7.0)
+DATA_WIDTH: dict[CellKind, float] = {"count": 6.5, "signed": 6.5, "amount": 10.0}  # numbers without separators
+PRINT_SCALE = 85  # percent: 11-point text prints at 9.35 points
+# Landscape A4 less 0.4-inch margins is 784 points wide; what fits at that scale, less 3 % to spare
+PAGE_UNITS = 784 / (PRINT_SCALE / 100) / UNIT_POINTS * 0.97
 
 
 def row_text(cell: Cell) -> str:
@@ -50,24 +59,57 @@ def _header(ws: Worksheet, spec: FormatSpec, fmt: SummaryFormats, first_col: int
     top = HEADER_TOP
     for col, text in enumerate(texts.DETAIL_COLS):
         ws.merge_range(top, col, top + 2, col, "", fmt.header_wrap)
-        ws.write_string(top, col, text, fmt.header_wrap)
+        ws.write_string(top, col, _(text), fmt.header_wrap)
     cells = spec.cells
-    titles = [spec.table(c.table).title for c in cells]
-    rows = [f"{c.table}\x00{row_text(c)}" for c in cells]
+    widths = [DATA_WIDTH[c.kind] for c in cells]
+    # merged labels stop at page breaks, so every printed page shows its table's whole title
+    starts = [b - first_col for b in page_groups(spec, first_col)]
+    page = [sum(1 for b in starts if b <= i) for i in range(len(cells))]
+    titles = [f"{page[i]}\x00{spec.table(c.table).title}" for i, c in enumerate(cells)]
+    rows = [f"{page[i]}\x00{c.table}\x00{row_text(c)}" for i, c in enumerate(cells)]
+    lines = [2, 1, 1]
     for level, values in ((0, titles), (1, rows)):
         for first, last, value in _runs(values):
-            shown = value.split("\x00", 1)[-1]
+            shown = value.split("\x00")[-1]
+            lines[level] = max(lines[level], lines_needed(shown, sum(widths[first:last + 1])))
             if first == last:
                 ws.write_string(top + level, first_col + first, shown, fmt.header_wrap)
             else:
                 ws.merge_range(top + level, first_col + first, top + level, first_col + last, shown, fmt.header_wrap)
     for i, c in enumerate(cells):
         ws.write_string(top + 2, first_col + i, c.column_label, fmt.header_wrap)
-    deepest = max((row_text(c).count("\n") + 1 for c in cells), default=1)
-    ws.set_row(top, 30)
-    ws.set_row(top + 1, 15 * deepest + 6)
-    longest = max((text_width(c.column_label) for c in cells), default=0.0)
-    ws.set_row(top + 2, 15 * min(4, max(1, int(longest / (DATA_WIDTH - 1)) + 1)) + 6)
+        lines[2] = max(lines[2], lines_needed(c.column_label, widths[i]))
+    for level in range(3):
+        ws.set_row(top + level, LINE_POINTS * min(lines[level], 8) + 6)
+
+
+def page_groups(spec: FormatSpec, first_col: int) -> list[int]:
+    """The columns before which a printed page starts: every table's first column, and
+    inside a table the start of a header group (a row's columns) that would not fit."""
+    cells = spec.cells
+    repeated = sum(FIXED_WIDTHS[:2])
+    room = PAGE_UNITS - repeated
+    breaks: list[int] = []
+    used = sum(FIXED_WIDTHS[2:])  # the first page also holds 单位代码 … 汇总单位数
+    groups = _runs([f"{c.table}\x00{row_text(c)}" for c in cells])
+    previous_table = None
+    for first, last, _value in groups:
+        table = cells[first].table
+        width = sum(DATA_WIDTH[c.kind] for c in cells[first:last + 1])
+        if previous_table is not None and (table != previous_table or used + width > room):
+            breaks.append(first_col + first)
+            used = 0.0
+        while width > room:  # a group wider than a page: cut it at the page's edge
+            fit, taken = first, 0.0
+            while fit <= last and taken + DATA_WIDTH[cells[fit].kind] <= room - used:
+                taken += DATA_WIDTH[cells[fit].kind]
+                fit += 1
+            breaks.append(first_col + fit)
+            width -= taken
+            first, used = fit, 0.0
+        used += width
+        previous_table = table
+    return breaks
 
 
 def write_detail_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> PendingCells:
@@ -75,20 +117,21 @@ def write_detail_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> 
     added by ``bulk.fill`` once the workbook is closed (see ``bulk.py``: 15x faster)."""
     spec = data.spec
     first_col = len(texts.DETAIL_COLS)
-    ws.write_string(0, 0, f"{texts.SHEET_DETAIL}（{data.district_name}{data.year}年度）"
-                    if data.district_name else texts.SHEET_DETAIL, fmt.title)
-    ws.write_string(1, 0, texts.DETAIL_NOTE, fmt.subtitle)
+    ws.write_string(0, 0, _(texts.DETAIL_TITLE).format(sheet=_(texts.SHEET_DETAIL), name=data.district_name,
+                                                     year=data.year), fmt.title)
+    ws.write_string(1, 0, _(texts.DETAIL_NOTE), fmt.subtitle)
     _header(ws, spec, fmt, first_col)
     for col, ident in enumerate((*FIXED_IDS, *spec.keys)):
         ws.write_string(KEY_ROW, col, ident)
     ws.set_row(KEY_ROW, None, None, {"hidden": True})
     for col, width in enumerate(FIXED_WIDTHS):
         ws.set_column(col, col, width)
-    ws.set_column(first_col, first_col + len(spec.cells) - 1, DATA_WIDTH)
+    for j, c in enumerate(spec.cells):
+        ws.set_column(first_col + j, first_col + j, DATA_WIDTH[c.kind])
 
     top = HEADER_TOP + 3
     rows = data.selection.units
-    formats = [fmt.number[c.kind] for c in spec.cells]
+    formats = [fmt.bare[c.kind] for c in spec.cells]
     pending = PendingCells(ws.index, first_col, formats)
     keys = spec.keys
     getter = itemgetter(*keys)
@@ -96,10 +139,11 @@ def write_detail_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> 
     for i, unit in enumerate(rows):
         r = top + i
         ws.write_number(r, 0, i + 1, fmt.integer)
-        ws.write_string(r, 1, unit.name, fmt.text)
+        ws.write_string(r, 1, unit.name, fmt.wrap)
         ws.write_string(r, 2, unit.code, fmt.text)
-        ws.write_string(r, 3, unit.type, fmt.text)
-        ws.write_string(r, 4, unit.label, fmt.fate[unit.fate])
+        ws.write_string(r, 3, unit.type, fmt.wrap)
+        ws.write_string(r, 4, _(unit.label), fmt.fate_wrap[unit.fate])
+        fit_row(ws, r, ((unit.name, FIXED_WIDTHS[1]), (_(unit.label), FIXED_WIDTHS[4]), (unit.type, FIXED_WIDTHS[3])))
         values = unit.file.values if unit.counted and unit.file is not None else None
         if values is None:
             ws.write_blank(r, 5, None, fmt.integer)
@@ -118,18 +162,22 @@ def write_detail_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> 
 
     total_row = top + len(rows)
     ws.merge_range(total_row, 0, total_row, 4, "", fmt.total_label)
-    ws.write_string(total_row, 0, texts.DETAIL_TOTAL, fmt.total_label)
+    ws.write_string(total_row, 0, _(texts.DETAIL_TOTAL), fmt.total_label)
     _total(ws, total_row, 5, top, data.units, fmt.total["count"], bool(rows))
     for j, c in enumerate(spec.cells):
-        _total(ws, total_row, first_col + j, top, data.totals[c.key], fmt.total[c.kind], bool(rows))
+        _total(ws, total_row, first_col + j, top, data.totals[c.key], fmt.bare_total[c.kind], bool(rows))
 
     header_row = HEADER_TOP + 2
     ws.autofilter(header_row, 0, max(header_row + 1, total_row - 1), first_col + len(spec.cells) - 1)
     ws.freeze_panes(header_row + 1, 2)
     ws.set_landscape()
     ws.set_paper(9)
+    ws.set_print_scale(PRINT_SCALE)
+    ws.set_margins(left=0.4, right=0.4, top=0.4, bottom=0.55)
+    ws.set_footer(page_footer(), {"margin": 0.25})
     ws.repeat_rows(HEADER_TOP, header_row)
     ws.repeat_columns(0, 1)
+    ws.set_v_pagebreaks(page_groups(spec, first_col))
     return pending
 
 

@@ -11,6 +11,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ..i18n import _
 from ..spec.model import CellKind
 from ..xlsx.styles import (
     CHARSET,
@@ -24,7 +25,7 @@ from ..xlsx.styles import (
     PASS_FONT,
     text_width,
 )
-from .texts import Fate
+from .texts import PAGE_FOOTER, Fate
 
 # (fill, font) per fate: green passed, red errors, grey missing, amber the rest
 FATE_COLOURS: dict[Fate, tuple[str, str]] = {
@@ -38,6 +39,15 @@ FATE_COLOURS: dict[Fate, tuple[str, str]] = {
 
 
 LINE_POINTS = 15.0
+# What a column-width unit prints as at 100 % (points), as LibreOffice prints 宋体's replacement face
+UNIT_POINTS = 7.7
+# Numbers of 分单位明细 without thousands separators: six digits fit a narrow column (never ####)
+BARE_FORMAT: dict[CellKind, str] = {"count": "0", "signed": "+0;-0;0", "amount": "0.00##"}
+
+
+def page_footer() -> str:
+    """Every sheet's footer: “第 X 页 共 Y 页”, centred."""
+    return "&C" + _(PAGE_FOOTER)
 
 
 def lines_needed(text: str, width: float) -> int:
@@ -61,6 +71,7 @@ class SummaryFormats:
     title: Format
     subtitle: Format
     heading: Format
+    heading_wrap: Format
     header: Format
     header_wrap: Format
     text: Format
@@ -73,9 +84,17 @@ class SummaryFormats:
     number: dict[CellKind, Format]
     total_label: Format
     total: dict[CellKind, Format]
+    bare: dict[CellKind, Format]
+    bare_total: dict[CellKind, Format]
     change: dict[CellKind, Format]
     fate: dict[Fate, Format]
+    fate_wrap: dict[Fate, Format]
     line: Format
+    unit_line: Format  # 表二/表三/表四: under the table title
+    coverage: Format
+    partial: Format  # the summary is not final yet
+    final: Format
+    signature: Format
 
     @classmethod
     def make(cls, workbook: Workbook) -> SummaryFormats:
@@ -93,6 +112,7 @@ class SummaryFormats:
             title=big(16, bold=True),
             subtitle=fmt(**base, font_color="#404040"),
             heading=big(12, bold=True),
+            heading_wrap=big(12, bold=True, text_wrap=True, align="left"),
             header=fmt(**boxed, bold=True, bg_color=HEADER_FILL, align="center"),
             header_wrap=fmt(**boxed, bold=True, bg_color=HEADER_FILL, align="center", text_wrap=True),
             text=fmt(**boxed),
@@ -106,8 +126,18 @@ class SummaryFormats:
             total_label=fmt(**boxed, bold=True, bg_color="#D9D9D9"),
             total={k: fmt(**boxed, num_format=n, align="right", bold=True, bg_color="#D9D9D9")
                    for k, n in NUMBER_FORMAT.items()},
+            bare={k: fmt(**boxed, num_format=n, align="right") for k, n in BARE_FORMAT.items()},
+            bare_total={k: fmt(**boxed, num_format=n, align="right", bold=True, bg_color="#D9D9D9")
+                        for k, n in BARE_FORMAT.items()},
             change={k: fmt(**boxed, num_format=f"+{n};-{n};0", align="right") for k, n in CHANGE_FORMAT.items()},
             fate={f: fmt(**boxed, align="center", bg_color=fill, font_color=font)
                   for f, (fill, font) in FATE_COLOURS.items()},
+            fate_wrap={f: fmt(**boxed, align="center", bg_color=fill, font_color=font, text_wrap=True)
+                       for f, (fill, font) in FATE_COLOURS.items()},
             line=workbook.add_format({**base, "text_wrap": True, "valign": "top"}),
+            unit_line=fmt(**base, align="left"),
+            coverage=fmt(**base, align="left", text_wrap=True),
+            partial=fmt(**base, align="left", text_wrap=True, bold=True, font_color=FAIL_FONT),
+            final=fmt(**base, align="left", text_wrap=True, font_color=PASS_FONT),
+            signature=fmt(**{**base, "valign": "bottom"}, align="left"),
         )

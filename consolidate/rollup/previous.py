@@ -1,7 +1,7 @@
 """Last year's units, read back from last year's summary (its 分单位明细), for 同比 per unit.
 
-Given last year's summary alone, the district's figures come from its 汇总 sheet (the
-reader reads it as a roll-up); the units' figures come from the 分单位明细 rows of the
+Given last year's summary alone, the district's figures come from its tables (the reader
+reads it as a roll-up); the units' figures come from the 分单位明细 rows of the
 units it counted, found through the hidden row of column ids (the spec's cell keys). A
 summary without that row (not ours, or damaged) gives no units: 同比 is then district-only.
 The workbook has already been read and checked by the reader before this is called.
@@ -9,12 +9,14 @@ The workbook has already been read and checked by the reader before this is call
 
 from __future__ import annotations
 
+from ..i18n import N_, _, in_language
 from ..report import FileResult
 from ..spec import load_spec
 from .detail_sheet import FIXED_IDS
 from .texts import SHEET_DETAIL
 
 HEADER_ROWS = 3
+DETAIL_ROW = N_("{path}（{sheet} 第 {row} 行）")  # where a unit's figures of last year were read
 
 
 def _number(value: object) -> float | None:
@@ -30,8 +32,9 @@ def units_of_summary(summary: FileResult) -> list[FileResult]:
     from python_calamine import CalamineWorkbook
 
     try:
-        rows = CalamineWorkbook.from_path(summary.path).get_sheet_by_name(SHEET_DETAIL).to_python(
-            skip_empty_area=False)
+        book = CalamineWorkbook.from_path(summary.path)
+        names = [n for n in (SHEET_DETAIL, in_language("en", SHEET_DETAIL)) if n in book.sheet_names]
+        rows = book.get_sheet_by_name(names[0]).to_python(skip_empty_area=False)
     except Exception:  # no such sheet, or not readable by calamine: no units, district only
         return []
     fixed = list(FIXED_IDS)
@@ -50,7 +53,7 @@ def units_of_summary(summary: FileResult) -> list[FileResult]:
         if len(values) != len(columns):
             continue
         out.append(FileResult(
-            path=f"{summary.path}（{SHEET_DETAIL} 第 {number} 行）", sha256=None, size=None, mtime=summary.mtime,
+            path=_(DETAIL_ROW).format(path=summary.path, sheet=_(SHEET_DETAIL), row=number), sha256=None, size=None, mtime=summary.mtime,
             status="valid", format=summary.format, kind="rollup" if units > 1 else "template", units=int(units),
             identity={"unit_name": str(row[at["unit_name"]]), "unit_code": str(row[at["unit_code"]]),
                       "unit_type": str(row[at["unit_type"]]), "year": str(summary.year or "")},

@@ -20,11 +20,12 @@ from typing import Any
 from .. import __version__
 from ..errors import ConsolidateError
 from ..findings import Finding
+from ..i18n import in_language
 from ..report import Report
 from ..roster import Roster
 from ..spec.model import Lang
 from . import texts
-from .data import RollupData, build, round_year
+from .data import RollupData, build, district_name, round_year
 from .previous import with_units
 from .summary import summary_bytes
 
@@ -61,7 +62,8 @@ class RollupResult:
     def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
         data = self.data
         sel = data.selection
-        label = texts.FATE_LABEL if lang == "zh" else texts.FATE_EN
+        def label(fate: str) -> str:
+            return in_language(lang, texts.FATE_LABEL[fate])  # type: ignore[index]
 
         def finding(f: Finding) -> dict[str, Any]:
             return f.to_dict(lang)
@@ -80,13 +82,13 @@ class RollupResult:
             "skipped": list(self.skipped),
             "units": [
                 {"name": r.name, "code": r.code, "type": r.type, "listed": r.listed, "status": r.fate,
-                 "status_label": label[r.fate], "counted": r.counted, "units": r.units,
+                 "status_label": label(r.fate), "counted": r.counted, "units": r.units,
                  "file": r.file.path if r.file is not None else None}
                 for r in sel.units
             ],
             "files": [
                 {"path": f.file.path, "sha256": f.file.sha256, "status": f.file.status, "fate": f.fate,
-                 "fate_label": label[f.fate], "counted": f.counted, "kind": f.file.kind, "units": f.file.units,
+                 "fate_label": label(f.fate), "counted": f.counted, "kind": f.file.kind, "units": f.file.units,
                  "unit": {"name": f.unit.name if f.unit else f.file.unit_name,
                           "code": f.unit.code if f.unit else f.file.unit_code},
                  "note": f.note, "filled_on": f.filled_on.isoformat() if f.filled_on else None,
@@ -168,7 +170,8 @@ def rollup(
     the round (default: the year most files state, its national format); ``previous``: last
     year's summary or submissions (for 同比); ``include_unlisted``: count units off the
     roster; ``name``/``code``: this level's own name and code (default: the roster's common
-    上级单位); ``now``: the time the 说明 sheet reports (default: the clock).
+    上级单位; without either the roll-up is refused: a summary must say whom it is for);
+    ``now``: the time the summary reports as 截至 (default: the clock).
     """
     from ..validate import validate
 
@@ -178,6 +181,7 @@ def rollup(
     files, skipped = _inputs(paths, out)
     if not files:
         raise ConsolidateError("没有要汇总的文件。", "no files to roll up.")
+    name = district_name(name, roster)
     report = validate(files, format_id=format_id, year=year, roster=roster, workers=workers, on_progress=on_progress)
     the_year = round_year(report.files, year)
     previous_report = None

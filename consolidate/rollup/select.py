@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ..i18n import _
 from ..report import FileResult
 from ..roster import Roster, Unit, normalise_code, normalise_text
 from . import texts
@@ -41,6 +42,7 @@ class FileFate:
 
     @property
     def label(self) -> str:
+        """The fate's words as a catalog id (Chinese): translate with ``_`` where shown."""
         return texts.FATE_LABEL[self.fate]
 
 
@@ -60,7 +62,7 @@ class UnitRow:
     @property
     def label(self) -> str:
         if self.fate == "unlisted" and self.counted:
-            return f"{texts.FATE_LABEL['unlisted']}（已计入）"
+            return texts.UNLISTED_COUNTED
         return texts.FATE_LABEL[self.fate]
 
     @property
@@ -105,10 +107,10 @@ def _newest_key(item: tuple[int, FileResult]) -> tuple[date, float, int]:
 def _why(winner: FileResult, loser: FileResult) -> str:
     wd, ld = parse_date(winner.identity.get("filled_on")), parse_date(loser.identity.get("filled_on"))
     if (wd or date.min) > (ld or date.min):
-        return texts.NOTE_WHY_DATE
+        return _(texts.NOTE_WHY_DATE)
     if (winner.mtime or 0.0) > (loser.mtime or 0.0):
-        return texts.NOTE_WHY_MTIME
-    return texts.NOTE_WHY_ORDER
+        return _(texts.NOTE_WHY_MTIME)
+    return _(texts.NOTE_WHY_ORDER)
 
 
 def _name(path: str) -> str:
@@ -151,18 +153,18 @@ def select(files: Sequence[FileResult], roster: Roster | None = None, *, include
     candidates: list[int] = []
     for i, f in enumerate(files):
         if f.status == "unreadable":
-            fates[i] = FileFate(f, "unreadable", False, note=texts.NOTE_UNREADABLE)
+            fates[i] = FileFate(f, "unreadable", False, note=_(texts.NOTE_UNREADABLE))
             continue
         if f.sha256 and f.sha256 in first_of_sha:
             first = files[first_of_sha[f.sha256]]
-            fates[i] = FileFate(f, "superseded", False, note=texts.NOTE_DUPLICATE.format(path=_name(first.path)),
+            fates[i] = FileFate(f, "superseded", False, note=_(texts.NOTE_DUPLICATE).format(path=_name(first.path)),
                                 filled_on=parse_date(f.identity.get("filled_on")),
                                 replaced_by=first.path, identical_to=first.path)
             continue
         if f.sha256:
             first_of_sha[f.sha256] = i
         if not normalise_code(f.unit_code) and not normalise_text(f.unit_name):
-            fates[i] = FileFate(f, "invalid", False, note=texts.NOTE_NO_UNIT,
+            fates[i] = FileFate(f, "invalid", False, note=_(texts.NOTE_NO_UNIT),
                                 filled_on=parse_date(f.identity.get("filled_on")))
             continue
         candidates.append(i)
@@ -185,7 +187,7 @@ def select(files: Sequence[FileResult], roster: Roster | None = None, *, include
         unit = find(winner.unit_code, winner.unit_name) if find is not None else None
         for i, loser in ordered[:-1]:
             fates[i] = FileFate(loser, "superseded", False, unit=unit,
-                                note=texts.NOTE_SUPERSEDED.format(path=_name(winner.path), why=_why(winner, loser)),
+                                note=_(texts.NOTE_SUPERSEDED).format(path=_name(winner.path), why=_why(winner, loser)),
                                 filled_on=parse_date(loser.identity.get("filled_on")), replaced_by=winner.path)
         fates[win_index] = _fate_of_chosen(winner, key[0] == "unlisted", unit, include_unlisted)
 
@@ -205,21 +207,22 @@ def select(files: Sequence[FileResult], roster: Roster | None = None, *, include
 def _fate_of_chosen(f: FileResult, unlisted: bool, unit: Unit | None, include_unlisted: bool) -> FileFate:
     filled_on = parse_date(f.identity.get("filled_on"))
     valid = f.status == "valid"
-    rollup_note = texts.NOTE_ROLLUP.format(units=f.units) if f.kind == "rollup" else ""
+    rollup_note = _(texts.NOTE_ROLLUP).format(units=f.units) if f.kind == "rollup" else ""
     if unlisted:
         counted = include_unlisted and valid
-        note = texts.NOTE_UNLISTED_COUNTED if counted else texts.NOTE_UNLISTED
+        note = _(texts.NOTE_UNLISTED_COUNTED) if counted else _(texts.NOTE_UNLISTED)
         if not valid:
-            note = f"{texts.NOTE_UNLISTED}；{texts.NOTE_INVALID}"
-        return FileFate(f, "unlisted", counted, None, "；".join(p for p in (note, rollup_note) if p), filled_on)
+            note = _(texts.NOTE_JOIN).join((_(texts.NOTE_UNLISTED), _(texts.NOTE_INVALID)))
+        return FileFate(f, "unlisted", counted, None, _(texts.NOTE_JOIN).join(p for p in (note, rollup_note) if p),
+                        filled_on)
     if valid:
         return FileFate(f, "accepted", True, unit, rollup_note, filled_on)
-    return FileFate(f, "invalid", False, unit, texts.NOTE_INVALID, filled_on)
+    return FileFate(f, "invalid", False, unit, _(texts.NOTE_INVALID), filled_on)
 
 
 def _row_for(f: FileResult, fate: FileFate, listed: bool, unit: Unit | None, code: str = "") -> UnitRow:
     return UnitRow(
-        name=unit.name if unit else (normalise_text(f.unit_name) or texts.UNNAMED_UNIT),
+        name=unit.name if unit else (normalise_text(f.unit_name) or _(texts.UNNAMED_UNIT)),
         code=unit.code if unit else (normalise_code(f.unit_code) or code),
         type=unit.type if unit else normalise_text(f.identity.get("unit_type", "")),
         fate=fate.fate,

@@ -3,7 +3,8 @@
 一、the district's figures side by side; 二、the year-over-year rules (warnings), for the
 district and per unit; 三、last year's files and what was done with them; 四、per unit,
 every cell that is not zero in either year (filterable). The sections share one set of
-columns: unit, code, table, row, column, this year, last year, change, rate.
+columns: unit, code, table, row, column, this year, last year, change, rate. Printed
+landscape one page wide: sections 一 to 三 (四 is a long list for filtering on screen).
 """
 
 from __future__ import annotations
@@ -13,31 +14,34 @@ from pathlib import PurePath
 from xlsxwriter.worksheet import Worksheet
 
 from ..findings import Finding
+from ..i18n import _, current
+from ..level import whole
 from ..spec import FormatSpec, load_spec
+from ..xlsx.findings_sheet import severity_label
 from . import texts
 from .data import TOTALS_PATH, RollupData
 from .detail_sheet import row_text
-from .formats import SummaryFormats, fit_row
+from .formats import SummaryFormats, fit_row, page_footer
 from .yoy import Yoy, YoyLine
 
-WIDTHS = (26.0, 21.0, 8.0, 44.0, 40.0, 12.0, 12.0, 12.0, 10.0)
+WIDTHS = (16.0, 20.0, 5.0, 28.0, 20.0, 9.0, 9.0, 9.0, 8.0)  # landscape A4 at 9 points or more
 
 
 def _header(ws: Worksheet, r: int, cols: tuple[str, ...], fmt: SummaryFormats) -> None:
     for col, text in enumerate(cols):
-        ws.write_string(r, col, text, fmt.header)
+        ws.write_string(r, col, _(text), fmt.header_wrap)
 
 
 def _line(ws: Worksheet, r: int, spec: FormatSpec, name: str, code: str, line: YoyLine, fmt: SummaryFormats,
           rate: bool) -> None:
     c = spec.cell(line.key)
-    ws.write_string(r, 0, name, fmt.text)
+    ws.write_string(r, 0, name, fmt.wrap)
     ws.write_string(r, 1, code, fmt.text)
     row_label = " ".join(c.row_labels[-2:]) if c.row_labels else row_text(c).replace("\n", " ")
     ws.write_string(r, 2, spec.table(c.table).short_name, fmt.text)
     ws.write_string(r, 3, row_label, fmt.wrap)
     ws.write_string(r, 4, c.column_text, fmt.wrap)
-    fit_row(ws, r, ((row_label, WIDTHS[3]), (c.column_text, WIDTHS[4])))
+    fit_row(ws, r, ((row_label, WIDTHS[3]), (c.column_text, WIDTHS[4]), (name, WIDTHS[0])))
     for col, value, formats in ((5, line.this, fmt.number), (6, line.last, fmt.number), (7, line.change, fmt.change)):
         if value is None:
             ws.write_blank(r, col, None, fmt.text)
@@ -51,7 +55,7 @@ def _line(ws: Worksheet, r: int, spec: FormatSpec, name: str, code: str, line: Y
 
 
 def _district(ws: Worksheet, r: int, data: RollupData, lines: tuple[YoyLine, ...], fmt: SummaryFormats) -> int:
-    ws.write_string(r, 0, texts.YOY_DISTRICT, fmt.heading)
+    ws.write_string(r, 0, _(texts.YOY_DISTRICT).format(whole=whole(data.district_name)), fmt.heading)
     _header(ws, r + 1, texts.YOY_COLS, fmt)
     r += 2
     first = r
@@ -59,7 +63,7 @@ def _district(ws: Worksheet, r: int, data: RollupData, lines: tuple[YoyLine, ...
         _line(ws, r, data.spec, "", "", line, fmt, rate=True)
         r += 1
     if r - 1 > first:  # the district's name and code once, beside all its lines
-        for col, text in ((0, data.district_name or TOTALS_PATH), (1, data.district_code)):
+        for col, text in ((0, data.district_name or _(TOTALS_PATH)), (1, data.district_code)):
             ws.merge_range(first, col, r - 1, col, "", fmt.wrap)
             ws.write_string(first, col, text, fmt.wrap)
     return r + 1
@@ -73,22 +77,24 @@ def _value(ws: Worksheet, r: int, col: int, value: object, fmt: SummaryFormats) 
 
 
 def _rules(ws: Worksheet, r: int, data: RollupData, yoy: Yoy, fmt: SummaryFormats) -> int:
-    ws.write_string(r, 0, texts.YOY_RULES, fmt.heading)
+    ws.write_string(r, 0, _(texts.YOY_RULES), fmt.heading)
     _header(ws, r + 1, texts.YOY_RULE_COLS, fmt)
     r += 2
-    rows: list[tuple[str, str, Finding]] = [(data.district_name or TOTALS_PATH, data.district_code, f)
+    rows: list[tuple[str, str, Finding]] = [(data.district_name or _(TOTALS_PATH), data.district_code, f)
                                             for f in yoy.district_findings]
     rows += [(u.name, u.code, f) for u in yoy.units for f in u.findings]
     if not rows:
-        ws.write_string(r, 0, texts.YOY_NO_RULES, fmt.subtitle)
+        ws.write_string(r, 0, _(texts.YOY_NO_RULES), fmt.subtitle)
         return r + 2
     for name, code, f in rows:
-        ws.write_string(r, 0, name, fmt.text)
+        message = f.message(current())
+        rule = f"{severity_label(f.severity, current())} {f.code}"
+        ws.write_string(r, 0, name, fmt.wrap)
         ws.write_string(r, 1, code, fmt.text)
-        ws.write_string(r, 2, f"{texts.SEVERITY_LABEL[f.severity]} {f.code}", fmt.text)
+        ws.write_string(r, 2, rule, fmt.wrap)
         ws.write_string(r, 3, " ".join(p for p in (f.sheet, f.cell) if p), fmt.text)
-        ws.write_string(r, 4, f.message_zh, fmt.wrap)
-        fit_row(ws, r, ((f.message_zh, WIDTHS[4]),))
+        ws.write_string(r, 4, message, fmt.wrap)
+        fit_row(ws, r, ((message, WIDTHS[4]), (name, WIDTHS[0]), (rule, WIDTHS[2])))
         _value(ws, r, 5, f.found, fmt)
         _value(ws, r, 6, f.expected, fmt)
         r += 1
@@ -96,23 +102,25 @@ def _rules(ws: Worksheet, r: int, data: RollupData, yoy: Yoy, fmt: SummaryFormat
 
 
 def _previous_files(ws: Worksheet, r: int, yoy: Yoy, fmt: SummaryFormats) -> int:
-    ws.write_string(r, 0, texts.YOY_PREVIOUS_FILES, fmt.heading)
+    ws.write_string(r, 0, _(texts.YOY_PREVIOUS_FILES), fmt.heading)
     _header(ws, r + 1, texts.YOY_FILE_COLS, fmt)
     r += 2
     for fate in yoy.previous.files:
         f = fate.file
-        ws.write_string(r, 0, fate.unit.name if fate.unit else f.unit_name, fmt.text)
+        name = fate.unit.name if fate.unit else f.unit_name
+        ws.write_string(r, 0, name, fmt.wrap)
         ws.write_string(r, 1, fate.unit.code if fate.unit else f.unit_code, fmt.text)
-        ws.write_string(r, 2, fate.label, fmt.fate[fate.fate])
-        ws.write_string(r, 3, PurePath(f.path).name, fmt.text)
+        ws.write_string(r, 2, _(fate.label), fmt.fate_wrap[fate.fate])
+        ws.write_string(r, 3, PurePath(f.path).name, fmt.wrap)
         ws.write_string(r, 4, fate.note, fmt.wrap)
-        fit_row(ws, r, ((fate.note, WIDTHS[4]),))
+        fit_row(ws, r, ((fate.note, WIDTHS[4]), (name, WIDTHS[0]), (_(fate.label), WIDTHS[2]),
+                        (PurePath(f.path).name, WIDTHS[3])))
         r += 1
     return r + 1
 
 
 def _units(ws: Worksheet, r: int, spec: FormatSpec, yoy: Yoy, fmt: SummaryFormats) -> None:
-    ws.write_string(r, 0, texts.YOY_UNITS, fmt.heading)
+    ws.write_string(r, 0, _(texts.YOY_UNITS), fmt.heading)
     header = r + 1
     _header(ws, header, texts.YOY_COLS[:-1], fmt)
     r += 2
@@ -128,17 +136,21 @@ def write_yoy_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> Non
     yoy = data.yoy
     assert yoy is not None
     spec = data.spec
-    ws.write_string(0, 0, texts.YOY_TITLE.format(year=data.year, previous=yoy.previous_year), fmt.title)
+    ws.write_string(0, 0, _(texts.YOY_TITLE).format(year=data.year, previous=yoy.previous_year), fmt.title)
     notes = []
+    area = whole(data.district_name)
     if yoy.previous_format != spec.id:
-        notes.append(texts.YOY_FORMAT_NOTE.format(previous_format=load_spec(yoy.previous_format).name,
-                                                  format=spec.name, common=len(yoy.keys)))
+        notes.append(_(texts.YOY_FORMAT_NOTE).format(previous_format=load_spec(yoy.previous_format).name,
+                                                     format=spec.name, common=len(yoy.keys)))
     counted = sum(1 for f in yoy.previous.files if f.counted)
-    notes.append(texts.YOY_SOURCE_ROLLUP if yoy.district_source == "rollup"
-                 else texts.YOY_SOURCE_UNITS.format(n=counted))
+    notes.append(_(texts.YOY_SOURCE_ROLLUP).format(whole=area) if yoy.district_source == "rollup"
+                 else _(texts.YOY_SOURCE_UNITS).format(whole=area, n=counted))
     if not yoy.district_checked:
-        notes.append(texts.YOY_COVERAGE_NOTE.format(this=yoy.coverage[0], last=yoy.coverage[1]))
-    ws.write_string(1, 0, "".join(notes), fmt.subtitle)
+        notes.append(_(texts.YOY_COVERAGE_NOTE).format(this=yoy.coverage[0], last=yoy.coverage[1], whole=area))
+    note = " ".join(notes) if current() == "en" else "".join(notes)
+    ws.merge_range(1, 0, 1, len(WIDTHS) - 1, "", fmt.coverage)
+    ws.write_string(1, 0, note, fmt.coverage)
+    fit_row(ws, 1, ((note, sum(WIDTHS)),))
     for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)
     r = _district(ws, 3, data, yoy.district, fmt)
@@ -148,4 +160,7 @@ def write_yoy_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> Non
     ws.freeze_panes(3, 0)
     ws.set_landscape()
     ws.set_paper(9)
+    ws.print_area(0, 0, r - 1, len(WIDTHS) - 1)  # 一 to 三; 四 (every cell of every unit) is for the screen
     ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.7)
+    ws.set_footer(page_footer())

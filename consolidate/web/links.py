@@ -56,6 +56,8 @@ def find_unit(request: HttpRequest, secret: str) -> RoundUnit | None:
     if 16 <= len(secret) <= 128:
         unit = RoundUnit.objects.select_related("round").filter(link_hash=wanted).first()
     if unit is None or not hmac.compare_digest(unit.link_hash, wanted):
-        LinkMiss.objects.create(address=client_address(request), at=timezone.now())
+        now = timezone.now()
+        LinkMiss.objects.filter(at__lt=now - timedelta(seconds=settings.LINK_GUESS_WINDOW)).delete()
+        LinkMiss.objects.create(address=client_address(request), at=now)
         return None
     return unit

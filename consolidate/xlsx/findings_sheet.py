@@ -40,6 +40,7 @@ SEVERITY_COLOURS: dict[Severity, tuple[str, str]] = {
 }
 NO_FINDINGS = N_("没有发现问题。")
 UNNAMED_UNIT = N_("（未填单位名称）")
+PAGE_FOOTER = N_("第 &P 页 共 &N 页")
 
 
 @dataclass(frozen=True)
@@ -56,20 +57,24 @@ class Column:
         return in_language(lang, self.title)
 
 
+# Printed landscape one page wide: the widths are capped so that the printed columns (all
+# but the file's path, which stands last, outside the print area) keep the text at 9 points
+# or more on paper (about 125 width units on landscape A4, as LibreOffice prints them).
 COLUMNS: tuple[Column, ...] = (
-    Column("no", N_("序号"), 6, 7),
-    Column("unit", N_("单位名称"), 12, 30, wrap=True),
-    Column("file", N_("文件"), 12, 40, wrap=True),
-    Column("severity", N_("级别"), 6, 9),
-    Column("code", N_("规则"), 10, 22),
-    Column("sheet", N_("工作表"), 8, 14),
-    Column("cell", N_("单元格"), 8, 10),
-    Column("row", N_("行"), 10, 36, wrap=True),
-    Column("column", N_("列"), 8, 24, wrap=True),
-    Column("found", N_("填写值"), 8, 20, wrap=True),
-    Column("expected", N_("应为"), 8, 16),
-    Column("message", N_("说明"), 30, 70, wrap=True),
+    Column("no", N_("序号"), 5, 5),
+    Column("unit", N_("单位名称"), 10, 14, wrap=True),
+    Column("severity", N_("级别"), 5, 6, wrap=True),
+    Column("code", N_("规则"), 8, 12, wrap=True),
+    Column("sheet", N_("工作表"), 6, 7, wrap=True),
+    Column("cell", N_("单元格"), 6, 7, wrap=True),
+    Column("row", N_("行"), 10, 16, wrap=True),
+    Column("column", N_("列"), 8, 10, wrap=True),
+    Column("found", N_("填写值"), 6, 8, wrap=True),
+    Column("expected", N_("应为"), 6, 8, wrap=True),
+    Column("message", N_("说明"), 24, 32, wrap=True),
+    Column("file", N_("文件"), 12, 60),
 )
+UNPRINTED = ("file",)  # kept out of the print area when they stand last
 COLUMN_IDS: tuple[str, ...] = tuple(c.id for c in COLUMNS)
 
 
@@ -253,6 +258,12 @@ def write_findings_sheet(
     ws.autofilter(header_row, 0, header_row + max(len(rows), 1), len(cols) - 1)
     ws.set_landscape()
     ws.set_paper(9)  # A4
+    printed = len(cols)
+    while printed > 1 and cols[printed - 1].id in UNPRINTED:
+        printed -= 1
+    ws.print_area(0, 0, header_row + max(len(rows), 1), printed - 1)
     ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.7)
+    ws.set_footer("&C" + in_language(lang, PAGE_FOOTER))
     ws.repeat_rows(header_row)
     return ws

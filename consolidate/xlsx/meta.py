@@ -12,6 +12,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..i18n import _
+from ..level import office
 from ..spec import a1, identity_cells, load_common, meta_cells
 from ..uscc import CHARSET, WEIGHTS, uscc_problem
 from . import texts
@@ -67,14 +68,15 @@ def uscc_check_value(code: str, hint: str) -> str:
 
 
 def write_identity(workbook: Workbook, styles: Styles, values: Mapping[str, IdentityValue],
-                   *, locked: Collection[str]) -> Worksheet:
+                   *, locked: Collection[str], note: str | None = None) -> Worksheet:
     """Add the 填报信息 sheet: each field's label from common.yaml, its value one column
     right (at ``identity_cells``), a hint one further right.
 
     Fields in ``locked`` are written grey and locked (prefilled by the office); the others
     are light yellow, unlocked, formatted as text (a phone number keeps its leading 0, a
     date stays as typed). The year is a number. An unlocked 单位代码 gets a live check of
-    its 统一社会信用代码 check character beside it.
+    its 统一社会信用代码 check character beside it. ``note``: the line under the title
+    (default: which cells to fill, and that the 政务公开办 of the 上级单位's level filled the grey ones).
     """
     common = load_common()
     ws = workbook.add_worksheet(common.identity_sheet)
@@ -86,7 +88,9 @@ def write_identity(workbook: Workbook, styles: Styles, values: Mapping[str, Iden
     ws.set_column(hint_col, hint_col, 52)
     ws.merge_range(0, label_col, 0, hint_col, common.identity_title, styles.title)
     ws.set_row(0, 30)
-    ws.merge_range(1, label_col, 1, hint_col, _(texts.IDENTITY_NOTE), styles.hint)
+    if note is None:
+        note = _(texts.IDENTITY_NOTE).format(office=office(str(values.get("parent", ""))))
+    ws.merge_range(1, label_col, 1, hint_col, note, styles.hint)
     for field in common.fields:
         row, col = places[field.id]
         ws.set_row(row, 24)

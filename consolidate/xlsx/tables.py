@@ -48,6 +48,24 @@ DATA_MIN, DATA_MAX = 11.0, 16.0
 LEAF_CAP = 44.0  # a leaf row label wraps beyond this (about 20 Chinese characters)
 GROUP_MIN = 9.0  # a tall row-group column: at least about 4 characters
 LINE_HEIGHT, ROW_PAD, ROW_MIN, TITLE_HEIGHT = 14.5, 6.0, 20.0, 30.0
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How roomy a table is laid out (widths in column units, heights in points)."""
+
+    data_min: float = DATA_MIN
+    data_max: float = DATA_MAX
+    leaf_cap: float = LEAF_CAP
+    group_min: float = GROUP_MIN
+    line_height: float = LINE_HEIGHT
+    row_pad: float = ROW_PAD
+    row_min: float = ROW_MIN
+    header_lines: int = 2  # a column header may wrap into this many lines
+    group_rows_per_line: int = 3  # a row group's label gets a line per this many of its rows
+
+
+ROOMY = Sizes()  # the template: room to type in
 _LABEL_ROLES = ("corner", "row_label", "row_group")
 
 
@@ -176,19 +194,21 @@ def total_formula(layout: TableLayout, cell: Cell) -> str:
 # --- sizes -------------------------------------------------------------------------
 
 
-def column_widths(layouts: Iterable[TableLayout]) -> dict[int, float]:
-    """Column widths that show the labels of every table laid out on one sheet."""
+def column_widths(layouts: Iterable[TableLayout], sizes: Sizes = ROOMY) -> dict[int, float]:
+    """Column widths that show the labels of every table laid out on one sheet (``sizes``:
+    the template's by default; the summary, printed one table a page, is tighter)."""
+    data_min, data_max, leaf_cap, group_min = sizes.data_min, sizes.data_max, sizes.leaf_cap, sizes.group_min
     widths: dict[int, float] = {}
     for layout in layouts:
         cell_cols = {c for b in layout.boxes if b.role == "cell" for c in range(b.col, b.last_col + 1)}
         for col in range(layout.label_cols, layout.width):
-            need = DATA_MIN
+            need = data_min
             for b in layout.boxes:
                 if b.role == "col_header" and b.col == b.last_col == col:
-                    need = max(need, text_width(b.text) / 2 + 1.5)
+                    need = max(need, text_width(b.text) / sizes.header_lines + 1.5)
             if col not in cell_cols:
                 continue
-            widths[col] = max(widths.get(col, 0.0), min(need, DATA_MAX))
+            widths[col] = max(widths.get(col, 0.0), min(need, data_max))
         for col in range(layout.label_cols):
             need = 0.0
             for b in layout.boxes:
@@ -197,15 +217,15 @@ def column_widths(layouts: Iterable[TableLayout]) -> dict[int, float]:
                 text = text_width(b.text) + 1.5
                 if b.role == "row_group" and b.col == b.last_col:
                     rows = b.last_row - b.row + 1
-                    lines = max(1, rows // 3)
-                    box_need = max(GROUP_MIN, min(text, text / lines + 1.5))
+                    lines = max(1, rows // sizes.group_rows_per_line)
+                    box_need = max(group_min, min(text, text / lines + 1.5))
                 elif b.role == "corner":
                     box_need = 0.0  # the corner wraps into the space the rows need
                 else:
-                    box_need = min(text, LEAF_CAP)
+                    box_need = min(text, leaf_cap)
                 before = sum(widths.get(c, 0.0) for c in range(b.col, col))
                 need = max(need, box_need - before)
-            widths[col] = max(widths.get(col, 0.0), need, GROUP_MIN)
+            widths[col] = max(widths.get(col, 0.0), need, group_min)
     return widths
 
 
@@ -214,16 +234,17 @@ def _lines(text: str, width: float, bold: bool = False) -> int:
     return max(1, math.ceil(text_width(text) * (1.08 if bold else 1.0) / usable))
 
 
-def row_heights(layout: TableLayout, widths: Mapping[int, float]) -> dict[int, float]:
+def row_heights(layout: TableLayout, widths: Mapping[int, float], sizes: Sizes = ROOMY) -> dict[int, float]:
     """Row heights (points) that show every wrapped label of the table."""
-    heights: dict[int, float] = {row: ROW_MIN for row in range(layout.body_top, layout.bottom + 1)}
+    heights: dict[int, float] = {row: sizes.row_min for row in range(layout.body_top, layout.bottom + 1)}
     heights[layout.top] = TITLE_HEIGHT
     tall: list[tuple[Box, float]] = []
     for b in layout.boxes:
         if b.role in ("cell", "title") or not b.text:
             continue
         width = sum(widths.get(c, DATA_MIN) for c in range(b.col, b.last_col + 1))
-        need = _lines(b.text, width, bold=b.role in ("caption", "corner", "col_header", "col_group")) * LINE_HEIGHT + ROW_PAD
+        bold = b.role in ("caption", "corner", "col_header", "col_group")
+        need = _lines(b.text, width, bold=bold) * sizes.line_height + sizes.row_pad
         if b.row == b.last_row:
             heights[b.row] = max(heights[b.row], need)
         else:
@@ -297,6 +318,7 @@ def write_table(
     mode: Mode,
     spec: FormatSpec | None = None,
     widths: Mapping[int, float] | None = None,
+    sizes: Sizes = ROOMY,
 ) -> TableArea:
     """Write the table of ``layout`` on ``ws``; see the module docstring for the modes.
 
@@ -306,11 +328,11 @@ def write_table(
     """
     spec = spec or spec_of(layout)
     values = values or {}
-    widths = dict(widths) if widths is not None else column_widths([layout])
+    widths = dict(widths) if widths is not None else column_widths([layout], sizes)
     for col in range(layout.width):
         if col in widths:
             ws.set_column(col, col, widths[col])
-    for row, height in row_heights(layout, widths).items():
+    for row, height in row_heights(layout, widths, sizes).items():
         ws.set_row(row, height)
 
     for box in layout.boxes:

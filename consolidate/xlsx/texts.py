@@ -40,7 +40,7 @@ ALL_ROWS = N_("各行")
 ALL_COLUMNS = N_("各列")
 
 # 填报信息
-IDENTITY_NOTE = N_("浅黄色格子请填写；灰色格子已由区政务公开办预先填好，不能修改。")
+IDENTITY_NOTE = N_("浅黄色格子请填写；灰色格子已由{office}预先填好，不能修改。")  # office: level.office(上级单位)
 USCC_OK = N_("统一社会信用代码校验通过")
 USCC_BAD_CHAR = N_("统一社会信用代码含有不允许的字符（不使用 I、O、Z、S、V），请核对")
 USCC_BAD_CHECK = N_("统一社会信用代码最后一位校验码不对，请核对")

@@ -19,6 +19,7 @@ __all__ = ["CONTAINERS", "DocBook", "Document", "document_type", "open_document"
 CONTAINERS = ("txt", "html", "docx", "pdf")
 MAX_ROWS = 20_000  # table rows in one document (a report has about a hundred)
 MAX_CELLS = 200  # cells in one row (the widest official table has 16)
+MAX_LINES = 20_000  # lines of a text report (the seeds have at most 600)
 
 _DOCX_PART = b"word/document.xml"
 
@@ -63,6 +64,9 @@ def open_document(data: bytes, kind: str) -> DocBook:
         text = decode(data)
         if text is None:
             raise Unreadable("FILE-UNKNOWN", "not text")
+        lines = text.count("\n")
+        if lines > MAX_LINES:  # before parsing: a report's text is some 600 lines
+            raise Unreadable("FILE-TOO-LARGE", f"{lines} lines")
         document = parse_text(text)
     elif kind == "html":
         from .html import parse_html

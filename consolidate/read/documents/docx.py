@@ -17,11 +17,15 @@ from ..archive import Unreadable, checked_zip
 from .model import DocCell, DocRow, Document, Paragraph
 
 DOCUMENT_PART = "word/document.xml"
+MAX_TABLE_ROWS = 20_000
 
 
 def parse_docx(data: bytes) -> Document:
     package = checked_zip(data)
-    package.part(DOCUMENT_PART)  # bounded, CRC-checked, no DTD: before python-docx parses it
+    body = package.part(DOCUMENT_PART)  # bounded, CRC-checked, no DTD: before python-docx parses it
+    rows = body.count(b"<w:tr>") + body.count(b"<w:tr ")
+    if rows > MAX_TABLE_ROWS:  # counted before python-docx builds them: a report has about a hundred
+        raise Unreadable("FILE-TOO-LARGE", f"{rows} table rows")
     import docx
     from docx.table import Table
 

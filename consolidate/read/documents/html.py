@@ -17,6 +17,7 @@ from ..archive import Unreadable
 from .model import DocCell, DocRow, Document, Paragraph
 
 MAX_HTML_BYTES = 8 * 1024 * 1024  # a report's page is some 100 KB
+MAX_TABLE_ROWS = 20_000
 MAX_SPAN = 64  # colspan / rowspan beyond this are a broken or hostile page
 _BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "title", "div", "section", "article", "td", "th")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
@@ -71,6 +72,9 @@ def _span(value: str | None) -> int:
 def parse_html(data: bytes) -> Document:
     if len(data) > MAX_HTML_BYTES:
         raise Unreadable("FILE-TOO-LARGE", f"{len(data) // (1024 * 1024)} MB")
+    rows = data.count(b"<tr") + data.count(b"<TR")
+    if rows > MAX_TABLE_ROWS:  # counted before parsing: a report has about a hundred
+        raise Unreadable("FILE-TOO-LARGE", f"{rows} table rows")
     import lxml.html
     from lxml import etree
 

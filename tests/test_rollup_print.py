@@ -1,0 +1,247 @@
+"""The summary a leader reads, on paper (issue 11, items 1 to 4).
+
+Requirements covered:
+- P1 the summary carries 表二, 表三, 表四 in the template's layout (read back by the reader
+  like any submission), each printed by LibreOffice on ONE A4 page of its own with no text
+  smaller than 9 points; the page names the 汇总单位 and the year, says the coverage (应报,
+  计入, 未报送, 有错误, 截至) and that a partial summary is not final, has the lines offices sign
+  (制表人, 审核人, 填报日期, 单位（盖章）) and “第 1 页 共 1 页”;
+- P2 every printed sheet of the summary has its pages numbered and prints at 9 points or more;
+  分单位明细 prints landscape, each table's columns a page group of their own, the header rows
+  and the 单位名称 column on every page; 报送情况, 问题清单, 审核报告 keep the SHA-256 and the full
+  path out of the print area; 图表 starts a page before every chart;
+- P3 the level is named from the 汇总单位's name (全县 for a county, never 全区), and the
+  summary's own 填报信息 says it is a summary; a county's template says 县政务公开办;
+- P4 a roll-up always knows whom it is for: --name, else the roster's 上级单位, else refused
+  with a message asking for --name (nothing written).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from rollup_factories import write_district
+
+from consolidate.errors import ConsolidateError
+from consolidate.i18n import language
+from consolidate.level import level_of, office, whole
+from consolidate.read import read_submission
+from consolidate.rollup import rollup
+from consolidate.rollup import texts as T
+from consolidate.rollup.detail_sheet import page_groups
+from consolidate.roster import Roster, Unit
+from consolidate.spec import load_spec, template_layout
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the benchmarks package, beside tests/
+
+NOW = datetime(2026, 2, 1, 9, 30)
+SPEC = load_spec("v2021")
+COUNTY = "示例县人民政府"
+
+
+def _county(tmp_path: Path, n: int = 6) -> tuple[Path, Roster]:
+    """A county round of ``n`` roster units, the last one missing; the summary written."""
+    roster, paths, _ = write_district(tmp_path / "in", n, seed=7, parent=COUNTY)
+    paths[-1].unlink()
+    out = tmp_path / "汇总表.xlsx"
+    rollup([tmp_path / "in"], out=out, roster=roster, now=NOW)
+    return out, roster
+
+
+# --- P1, P2: the workbook's print settings (fast) -------------------------------------------------------
+
+
+def _sheet_xml(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as z:
+        book = z.read("xl/workbook.xml").decode("utf-8")
+        names = re.findall(r'<sheet name="([^"]+)"', book)
+        return {name: z.read(f"xl/worksheets/sheet{i + 1}.xml").decode("utf-8") for i, name in enumerate(names)}
+
+
+def _defined(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read("xl/workbook.xml").decode("utf-8")
+
+
+def test_tables_are_sheets_in_the_template_layout_read_like_a_submission(tmp_path: Path) -> None:  # P1
+    out, _ = _county(tmp_path)
+    wb = openpyxl.load_workbook(out)
+    tables = [t.sheet for t in SPEC.tables]
+    assert wb.sheetnames[:3] == tables and "汇总" not in wb.sheetnames
+    for layout in template_layout(SPEC).values():
+        ws = wb[layout.sheet]
+        title = next(b for b in layout.boxes if b.role == "title")
+        assert ws[title.address].value == title.text  # the official title where the template has it
+        assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight in (None, 1)  # 1 x 1 page
+        assert COUNTY in ws.oddHeader.center.text and "2025" in ws.oddHeader.center.text
+        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+        below = " ".join(str(c.value) for row in ws.iter_rows(min_row=layout.bottom + 2) for c in row if c.value)
+        assert "应报 6 个单位，计入 5 个，未报送 1 个，有错误 0 个，截至 2026-02-01 09:30" in below
+        assert "本表不是最终汇总数" in below
+        assert all(w in below for w in ("制表人", "审核人", "填报日期：2026-02-01", "单位（盖章）"))
+    assert wb["表三"].page_setup.orientation == "portrait" and wb["表四"].page_setup.orientation == "landscape"
+    back = read_submission(out)  # the reader reads the summary by the template's places
+    assert (back.kind, back.status, back.units, back.unit_name) == ("rollup", "valid", 5, COUNTY)
+    assert back.addresses["t3.new.natural"] == ("表三", "D6")
+
+
+def test_every_sheet_is_numbered_and_set_for_paper(tmp_path: Path) -> None:  # P2
+    out, _ = _county(tmp_path)
+    sheets = _sheet_xml(out)
+    shown = [n for n in sheets if n != "_meta"]
+    assert all("&amp;P" in sheets[n] and "&amp;N" in sheets[n] and 'paperSize="9"' in sheets[n] for n in shown)
+    detail = sheets[T.SHEET_DETAIL]
+    assert 'orientation="landscape"' in detail and 'scale="85"' in detail
+    breaks = [int(b) for b in re.findall(r'<brk id="(\d+)"', detail)]
+    assert breaks == page_groups(SPEC, len(T.DETAIL_COLS))
+    first_col = {c.table: len(T.DETAIL_COLS) + i for i, c in reversed(list(enumerate(SPEC.cells)))}
+    assert {first_col["t3"], first_col["t4"]} <= set(breaks)  # every table starts a page
+    book = _defined(out)
+    assert f"{T.SHEET_DETAIL}!$A:$B,{T.SHEET_DETAIL}!$4:$6" in book  # the unit names and the header on every page
+    status = openpyxl.load_workbook(out)[T.SHEET_STATUS]
+    header = [c.value for c in status[7]]
+    printed = status.print_area[0] if isinstance(status.print_area, list) else status.print_area
+    last = re.search(r":\$([A-Z]+)\$", printed).group(1)  # type: ignore[union-attr]
+    assert openpyxl.utils.column_index_from_string(last) < header.index("SHA-256") + 1
+    assert header.index("路径") > header.index("SHA-256") > header.index("警告数")
+    assert re.search(r'<rowBreaks count="2"', sheets[T.SHEET_CHARTS])  # a page before the 2nd and 3rd chart
+
+
+def test_report_keeps_the_path_and_hash_off_paper(tmp_path: Path) -> None:  # P2
+    from consolidate.output.report_xlsx import write_report
+
+    roster, _, _ = write_district(tmp_path / "in", 3, seed=3, parent=COUNTY)
+    result = rollup([tmp_path / "in"], out=tmp_path / "汇总表.xlsx", roster=roster, now=NOW)
+    write_report(result.report, tmp_path / "审核报告.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "审核报告.xlsx")
+    for ws in wb.worksheets:
+        header_row = next(r for r in ws.iter_rows() if r[0].value in ("单位名称", "序号"))
+        header = [c.value for c in header_row]
+        area = ws.print_area[0] if isinstance(ws.print_area, list) else ws.print_area
+        last = openpyxl.utils.column_index_from_string(re.search(r":\$([A-Z]+)\$", area).group(1))  # type: ignore[union-attr]
+        hidden = [h for h in header if h in (("sha256", "路径") if ws.title == "文件" else ("文件",))]
+        assert hidden and all(header.index(h) + 1 > last for h in hidden), (ws.title, header, area)
+        assert "&P" in ws.oddFooter.center.text
+
+
+# --- P1, P2: as LibreOffice prints it ------------------------------------------------------------------
+
+
+@pytest.mark.office
+def test_summary_prints_one_page_per_table_at_nine_points_or_more(tmp_path: Path) -> None:  # P1, P2
+    from libreoffice import soffice_or_skip
+
+    soffice_or_skip()
+    from benchmarks.printing import measure
+
+    out, _ = _county(tmp_path)
+    printed = {p.sheet: p for p in measure([out], keep=tmp_path / "pdf")}
+    for table in ("表二", "表三", "表四"):
+        assert printed[table].pages == 1, printed[table]
+    assert all(p.smallest is not None and p.smallest >= 9 for p in printed.values()), printed
+    assert printed[T.SHEET_DETAIL].pages == len(page_groups(SPEC, len(T.DETAIL_COLS))) + 1  # one page a group
+    assert printed[T.SHEET_CHARTS].pages == 3  # one chart a page
+
+    import pdfplumber
+
+    with pdfplumber.open(tmp_path / "pdf" / "汇总表-表三.pdf") as pdf:
+        text = "".join((pdf.pages[0].extract_text() or "").split())
+    for words in (f"{COUNTY}2025年度", "三、收到和处理政府信息公开申请情况", "应报6个单位，计入5个，未报送1个",
+                  "本表不是最终汇总数", "制表人", "审核人", "单位（盖章）", "第1页共1页"):
+        assert words in text, words
+    with pdfplumber.open(tmp_path / "pdf" / f"汇总表-{T.SHEET_DETAIL}.pdf") as pdf:
+        pages = ["".join((p.extract_text() or "").split()) for p in pdf.pages]
+    assert all("序号" in p and "单位名称" in p and "单位00" in p for p in pages)  # header and names on every page
+
+
+# --- P3: the level ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "level"), [
+    ("示例县人民政府", "县"), ("示例县", "县"), ("杭州市西湖区人民政府办公室", "区"), ("示例市", "市"),
+    ("某某自治县政务公开办", "县"), ("某某旗", "旗"), ("浙江省人民政府办公厅", "省"), ("示例县发展和改革局", ""), ("", ""),
+])
+def test_level_of_a_name(name: str, level: str) -> None:  # P3
+    assert level_of(name) == level
+
+
+def test_a_county_is_never_called_a_district(tmp_path: Path) -> None:  # P3
+    assert (whole(COUNTY), office(COUNTY), whole("某局")) == ("全县", "县政务公开办", "全部单位")
+    with language("en"):
+        assert whole(COUNTY) == "the county"
+    roster, _, _ = write_district(tmp_path / "last", 3, seed=9, parent=COUNTY, year=2024)
+    rollup([tmp_path / "last"], out=tmp_path / "2024.xlsx", roster=roster, now=NOW)
+    write_district(tmp_path / "in", 3, seed=9, parent=COUNTY)
+    out = tmp_path / "汇总表.xlsx"
+    rollup([tmp_path / "in"], out=out, roster=roster, previous=[tmp_path / "2024.xlsx"], now=NOW)
+    wb = openpyxl.load_workbook(out)
+    words = " ".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                     if isinstance(c.value, str))
+    assert "全县" in words and "全区" not in words and "区政务公开办" not in words
+    identity = wb["填报信息"]
+    cells = {str(r[0].value): r[1].value for r in identity.iter_rows(min_row=3, max_col=2) if r[0].value}
+    assert cells["单位名称"] == COUNTY and "汇总表" in str(cells["单位类型"])
+    assert "汇总表" in str(identity["A2"].value)  # the note says it is a summary, not a unit's submission
+
+
+def test_a_countys_template_names_the_county_office(tmp_path: Path) -> None:  # P3
+    from consolidate.template import build_workbook
+
+    unit = Unit(code="11340000MB0000000X", name="示例县城关镇", type="乡镇", parent=COUNTY, row=2)
+    wb = openpyxl.load_workbook(__import__("io").BytesIO(build_workbook(SPEC, 2025, unit)))
+    words = " ".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                     if isinstance(c.value, str))
+    assert "县政务公开办" in words and "区政务公开办" not in words
+
+
+# --- P4: whom the roll-up is for ----------------------------------------------------------------------------
+
+
+def test_name_from_the_option_or_the_roster_else_refused(tmp_path: Path) -> None:  # P4
+    roster, paths, _ = write_district(tmp_path / "in", 2, seed=4, parent="")
+    out = tmp_path / "汇总表.xlsx"
+    with pytest.raises(ConsolidateError, match="--name") as refused:
+        rollup([tmp_path / "in"], out=out, roster=roster, now=NOW)
+    assert "--name" in refused.value.message("en")
+    with pytest.raises(ConsolidateError, match="--name"):
+        rollup(paths, out=out, now=NOW)  # no roster either
+    assert not out.exists()  # nothing written
+    mixed = Roster(tuple(Unit(u.code, u.name, u.type, p, u.row) for u, p in zip(roster.units, ("甲县", "别的县"),
+                                                                               strict=True)), "r.csv")
+    with pytest.raises(ConsolidateError, match="别的县"):
+        rollup([tmp_path / "in"], out=out, roster=mixed, now=NOW)
+    named = rollup([tmp_path / "in"], out=out, roster=roster, name=" 示例县 ", now=NOW)
+    assert named.data.district_name == "示例县" and read_submission(out).unit_name == "示例县"
+    parented = Roster(tuple(Unit(u.code, u.name, u.type, "示例市", u.row) for u in roster.units), "r.csv")
+    assert rollup([tmp_path / "in"], out=out, roster=parented, now=NOW).data.district_name == "示例市"
+
+
+def test_a_roll_up_made_without_a_name_rolls_up_at_the_next_level(tmp_path: Path) -> None:  # P4
+    districts = []
+    for i, county in enumerate(("甲县人民政府", "乙县人民政府")):
+        roster, _, _ = write_district(tmp_path / county, 2, seed=50 + i, parent=county, prefix=f"{county}单位")
+        rollup([tmp_path / county], out=tmp_path / "up" / f"{county}.xlsx", roster=roster, now=NOW)
+        districts.append(Unit(f"CODE{i}", county, "县", "示例市", i + 2))
+    city = rollup([tmp_path / "up"], out=tmp_path / "市.xlsx", roster=Roster(tuple(districts), "c.csv"), now=NOW)
+    assert city.complete and city.data.units == 4 and city.data.district_name == "示例市"
+    assert not any(f.code == "UNIT-NAME-MISSING" for f in city.report.files[0].findings)
+
+
+def test_cli_refuses_a_nameless_roll_up(tmp_path: Path) -> None:  # P4
+    from typer.testing import CliRunner
+
+    from consolidate.cli import app
+
+    write_district(tmp_path / "in", 2, seed=6, parent="")
+    result = CliRunner().invoke(app, ["rollup", str(tmp_path / "in"), "--out", str(tmp_path / "汇总表.xlsx")])
+    assert result.exit_code == 2 and "--name" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "汇总表.xlsx").exists()
+    run = CliRunner().invoke(app, ["run", str(tmp_path / "in"), "--out", str(tmp_path / "轮次")])
+    assert run.exit_code == 2 and "--name" in run.output and not (tmp_path / "轮次").exists()
