@@ -156,36 +156,45 @@ def test_limits_and_bundles_that_cannot_be_opened(tmp_path: Path) -> None:
 @pytest.mark.office
 def test_run_on_a_mixed_folder_accounts_for_every_member_and_counts_each_unit_once(
         tmp_path: Path, write_roster) -> None:  # type: ignore[no-untyped-def]
+    from consolidate.publish import publish
+
     roster_path = write_roster([(str(_unit(i)["unit_code"]), str(_unit(i)["unit_name"]), "乡镇", "示例县")
-                                for i in range(1, 6)])
+                                for i in range(1, 7)])
     folder = tmp_path / "收到的报表"
     folder.mkdir()
-    files = {i: submission(unit=_unit(i), seed=i) for i in range(1, 6)}
+    work = tmp_path / "work"
+    work.mkdir()
+    files = {i: submission(unit=_unit(i), seed=i) for i in range(1, 7)}
+    for i, data in files.items():
+        (work / f"第{i}单位.xlsx").write_bytes(data)
+    xls = dict(zip((2, 5), convert([work / "第2单位.xlsx", work / "第5单位.xlsx"], "xls", work / "xls"), strict=True))
+    published = {  # the units' annual reports, as they publish them
+        "第3单位年度报告.html": publish(work / "第3单位.xlsx", work / "第3单位年度报告.html").out,
+        "第4单位年度报告.docx": publish(work / "第4单位.xlsx", work / "第4单位年度报告.docx").out,
+        "第6单位年度报告.docx": publish(work / "第6单位.xlsx", work / "第6单位年度报告.docx").out,
+    }
     (folder / "第1单位.xlsx").write_bytes(files[1])
-    source = tmp_path / "第2单位.xlsx"
-    source.write_bytes(files[2])
-    [xls] = convert([source], "xls", tmp_path / "xls")
-    shutil.copyfile(xls, folder / "第2单位.xls")
-    (tmp_path / "第5单位.xlsx").write_bytes(files[5])
-    [xls5] = convert([tmp_path / "第5单位.xlsx"], "xls", tmp_path / "xls5")
-    report_doc = zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
-    (folder / "第3单位年度报告.html").write_bytes("<html><body><p>2025年第3单位政府信息公开工作年度报告</p></body></html>"
-                                            .encode())
+    shutil.copyfile(xls[2], folder / "第2单位.xls")
+    shutil.copyfile(published["第3单位年度报告.html"], folder / "第3单位年度报告.html")
     (folder / "微信文件.zip").write_bytes(gbk_zip({
         "第3单位.xlsx": files[3],
         "第4单位/统计表.xlsx": files[4],
-        "第5单位.xls": xls5.read_bytes(),
+        "第4单位/年度报告.docx": published["第4单位年度报告.docx"].read_bytes(),
+        "第5单位.xls": xls[5].read_bytes(),
         "第1单位.xlsx": files[1],  # the same file as in the folder
-        "第4单位/年度报告.docx": report_doc,
+        "第6单位年度报告.docx": published["第6单位年度报告.docx"].read_bytes(),  # unit 6 sent only its report
     }))
     result = run_round([folder], out_dir=tmp_path / "out", roster=read_roster(roster_path), year=2025)
     report = result.rollup.report
-    shown = sorted(Path(f.path).relative_to(folder).as_posix() for f in report.files)
-    assert shown == ["微信文件.zip/第1单位.xlsx", "微信文件.zip/第3单位.xlsx", "微信文件.zip/第4单位/年度报告.docx",
-                     "微信文件.zip/第4单位/统计表.xlsx", "微信文件.zip/第5单位.xls", "第1单位.xlsx",
-                     "第2单位.xls", "第3单位年度报告.html"]
+    by_path = {Path(f.path).relative_to(folder).as_posix(): f for f in report.files}
+    assert sorted(by_path) == ["微信文件.zip/第1单位.xlsx", "微信文件.zip/第3单位.xlsx", "微信文件.zip/第4单位/年度报告.docx",
+                               "微信文件.zip/第4单位/统计表.xlsx", "微信文件.zip/第5单位.xls",
+                               "微信文件.zip/第6单位年度报告.docx", "第1单位.xlsx", "第2单位.xls", "第3单位年度报告.html"]
+    for name in ("微信文件.zip/第4单位/年度报告.docx", "微信文件.zip/第6单位年度报告.docx", "第3单位年度报告.html"):
+        assert by_path[name].kind == "report" and by_path[name].status == "valid", name
+    assert by_path["微信文件.zip/第4单位/年度报告.docx"].values == by_path["微信文件.zip/第4单位/统计表.xlsx"].values
     selection = result.rollup.data.selection
     assert len(selection.files) == len(report.files)  # every member has a fate
     counted = [f.file for f in selection.files if f.counted]
-    assert sorted(f.unit_name for f in counted) == [f"示例县第{i}单位" for i in range(1, 6)]
+    assert sorted(f.unit_name for f in counted) == [f"示例县第{i}单位" for i in range(1, 7)]  # each unit once
     assert all(row.counted for row in selection.units)

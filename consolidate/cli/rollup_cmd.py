@@ -17,6 +17,7 @@ from .common import (
     HELP_FORMAT,
     HELP_LANG,
     HELP_WORKERS,
+    METAVAR_DIR,
     METAVAR_FILE,
     METAVAR_PATHS,
     METAVAR_YEAR,
@@ -59,6 +60,9 @@ def rollup(
         "--name", metavar=N_("名称"),
         help=N_("本级（汇总单位）名称，写入汇总表的填报信息；默认取名单中共同的上级单位。"))] = None,
     code: Annotated[str | None, typer.Option("--code", metavar=N_("代码"), help=N_("本级单位代码。"))] = None,
+    reports: Annotated[list[Path] | None, typer.Option(
+        "--reports", metavar=METAVAR_DIR,
+        help=N_("各单位公开的年度报告（文件或文件夹）：逐格与该单位计入的报表比较，不一致的作为警告列出。"))] = None,
     lang: Annotated[str, typer.Option("--lang", metavar="zh|en", help=HELP_LANG)] = "zh",
     workers: Annotated[int | None, typer.Option("--workers", min=1, metavar="N", help=HELP_WORKERS)] = None,
 ) -> None:
@@ -77,7 +81,7 @@ def rollup(
         with ProgressBar(err_console) as progress:
             result = run_rollup(paths, out=out, roster=units, year=report_year, format_id=fmt, previous=previous or (),
                                 include_unlisted=include_unlisted, name=name, code=code, workers=workers,
-                                on_progress=progress)
+                                on_progress=progress, reports=reports or ())
         if json_out is not None:
             text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
             if to_stdout:

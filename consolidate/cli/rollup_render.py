@@ -85,6 +85,13 @@ def render_rollup(console: Console, result: RollupResult) -> None:
         n = len(data.yoy.district_findings) + sum(len(u.findings) for u in data.yoy.units)
         console.print(_("与 {year} 年对比：{n} 条跨年度提示（见“同比”表）。").format(year=data.yoy.previous_year, n=n),
                       soft_wrap=True)
+    if result.reports:
+        outcomes = [r.outcome for r in result.reports]
+        console.print(_("公开的年度报告 {n} 份：与计入的报表一致 {same}，不一致 {differs}（已作为警告列入“报送情况”和“问题清单”），"
+                        "未能对应到计入的报表 {unmatched}，无法读取 {unreadable}。").format(
+            n=len(outcomes), same=outcomes.count("same"), differs=outcomes.count("differs"),
+            unmatched=outcomes.count("unmatched") + outcomes.count("other-format"),
+            unreadable=outcomes.count("unreadable")), soft_wrap=True)
     for path in result.skipped:
         console.print("[dim]{}[/]".format(escape(_("跳过上次生成的汇总表：{path}").format(path=path))), soft_wrap=True)
     console.print(_("汇总表：[bold]{path}[/]").format(path=escape(str(result.out))), soft_wrap=True)

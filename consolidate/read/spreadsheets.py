@@ -61,6 +61,10 @@ def container_of(data: bytes, sniffed: str) -> Container | None:
         return CONTAINERS["ole2"]
     if sniffed != "zip":
         return None
+    # cheap first (every .xlsx passes here): an .xlsb names its binary workbook part in the zip's
+    # directory; an .ods stores its "mimetype" part first
+    if b"xl/workbook.bin" not in data and b"mimetype" not in data[:128]:
+        return None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())

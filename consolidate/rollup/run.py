@@ -20,13 +20,14 @@ from typing import Any
 from .. import __version__
 from ..errors import ConsolidateError
 from ..findings import Finding
-from ..i18n import in_language
+from ..i18n import N_, in_language
 from ..report import Report
 from ..roster import Roster
 from ..spec.model import Lang
 from . import texts
 from .data import RollupData, build, district_name, round_year
 from .previous import with_units
+from .reports import ReportCheck, check_reports
 from .summary import summary_bytes
 
 
@@ -39,6 +40,7 @@ class RollupResult:
     tool_version: str
     ran_at: datetime
     skipped: tuple[str, ...] = ()  # inputs left out: the output workbook itself, found in an input folder
+    reports: tuple[ReportCheck, ...] = ()  # --reports: each published report against its unit's submission
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -96,6 +98,7 @@ class RollupResult:
                  "counts": f.file.counts, "findings": [finding(x) for x in f.file.findings]}
                 for f in sel.files
             ],
+            "reports": [r.to_dict() for r in self.reports],
             "totals": data.totals,
             "totals_findings": [finding(x) for x in data.totals_findings],
             "yoy": None if data.yoy is None else {
@@ -163,6 +166,7 @@ def rollup(
     workers: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     now: datetime | None = None,
+    reports: Sequence[Path | str] = (),
 ) -> RollupResult:
     """Validate ``paths`` (files and folders), roll the accepted submissions up, write ``out``.
 
@@ -171,7 +175,9 @@ def rollup(
     year's summary or submissions (for 同比); ``include_unlisted``: count units off the
     roster; ``name``/``code``: this level's own name and code (default: the roster's common
     上级单位; without either the roll-up is refused: a summary must say whom it is for);
-    ``now``: the time the summary reports as 截至 (default: the clock).
+    ``now``: the time the summary reports as 截至 (default: the clock); ``reports``: the units'
+    published annual reports (files or folders), each compared with its unit's counted
+    submission (``reports.check_reports``: a difference is a warning on that submission).
     """
     from ..validate import validate
 
@@ -192,7 +198,17 @@ def rollup(
                  previous=with_units(previous_report.files) if previous_report else (),
                  include_unlisted=include_unlisted,
                  name=name, code=code)
+    checks: tuple[ReportCheck, ...] = ()
+    if reports:
+        report_files, _ = _inputs(reports, out)
+        given = {p.resolve() for p in files}
+        if any(p.resolve() in given for p in report_files):
+            raise ConsolidateError(N_("公开的年度报告（--reports）与要汇总的报表是同一批文件。请把年度报告放在单独的文件夹中。"))
+        if report_files:
+            read = validate(report_files, format_id=format_id, year=the_year, roster=roster, workers=workers)
+            checks = tuple(check_reports(read.files, data.selection, roster))
     ran_at = now or datetime.now().replace(microsecond=0)
     _write(out, summary_bytes(data, now=ran_at, tool_version=__version__))
     return RollupResult(data=data, out=out, report=report, previous_report=previous_report,
-                        tool_version=__version__, ran_at=ran_at, skipped=tuple(str(PurePath(s)) for s in skipped))
+                        tool_version=__version__, ran_at=ran_at, skipped=tuple(str(PurePath(s)) for s in skipped),
+                        reports=checks)

@@ -29,7 +29,7 @@ if exist "%TARGET%\pyvenv.cfg" goto :makevenv
 dir /b /a "%TARGET%" 2>nul | findstr "^" >nul
 if not errorlevel 1 goto :notempty
 :makevenv
-echo 正在安装到 %TARGET% ...
+echo 正在安装到 %TARGET%（约需 1～3 分钟）...
 "%PY%" -m venv --clear "%TARGET%"
 if errorlevel 1 goto :novenv
 

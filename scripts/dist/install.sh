@@ -50,7 +50,7 @@ if [ -e "$TARGET" ] && [ ! -f "$TARGET/pyvenv.cfg" ] && [ -n "$(ls -A "$TARGET" 
     fail "$TARGET 已存在且不是以前安装的环境：请换一个新的（或空的）文件夹。" \
         "$TARGET exists and is not an earlier install: choose a new or empty folder."
 fi
-printf '正在安装到 %s …\nInstalling into %s …\n' "$TARGET" "$TARGET"
+printf '正在安装到 %s（约需 1～3 分钟）…\nInstalling into %s (1 to 3 minutes) …\n' "$TARGET" "$TARGET"
 "$PY" -m venv --clear "$TARGET" || fail "无法在 $TARGET 建立 Python 环境（统信 UOS 等 Debian 系统上常因缺少 python@PYTHON@-venv 软件包）。" \
     "cannot create a venv in $TARGET (on Debian-based systems such as UOS, install python@PYTHON@-venv)."
 
