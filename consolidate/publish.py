@@ -13,15 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ConsolidateError
+from .findings import Finding
 from .i18n import N_
 from .report import FileResult
 
 SUFFIXES = (".docx", ".html", ".htm")
-SHOWN_ERRORS = 3
 
 
 class PublishRefused(ConsolidateError):
-    """The file has errors: its numbers are not fit to publish (exit code 1)."""
+    """The file has errors: its numbers are not fit to publish (exit code 1); ``errors`` are they."""
+
+    errors: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,10 @@ def publish(path: Path | str, out: Path | str, *, force: bool = False, format_id
     file = checked_file(path, format_id)
     errors = [f for f in file.findings if f.severity == "error"]
     if errors and not force:
-        shown = "\n".join(f"- {f.message_zh}" for f in errors[:SHOWN_ERRORS])
-        raise PublishRefused(N_("{path} 有 {n} 个错误，数字不宜公开。请先改正（或加 --force 仍然生成）：\n{shown}"),
-                             path=path, n=len(errors), shown=shown)
+        refused = PublishRefused(N_("{path} 有 {n} 个错误，数字不宜公开。请先改正（或加 --force 仍然生成）："),
+                                 path=path, n=len(errors))
+        refused.errors = tuple(errors)
+        raise refused
     assert file.format is not None and file.values is not None
     tables = published_tables(load_spec(file.format), file.values)
     heading = heading_of(file)

@@ -124,3 +124,20 @@ def test_an_xlsx_is_not_taken_for_another_container() -> None:
         zf.writestr("mimetype", "application/vnd.oasis.opendocument.text")  # a Writer document
         zf.writestr("content.xml", "<x/>")
     assert container_of(ods_like.getvalue(), "zip") is None
+
+
+def test_an_xls_gets_no_annotated_copy_but_a_clear_reason(tmp_path: Path) -> None:
+    from consolidate.output.annotate import annotate_report
+    from consolidate.uscc import make_uscc
+
+    unit = {"unit_name": "示例县花园镇人民政府", "unit_code": make_uscc("11340000MB0000001")}
+    right, wrong = tmp_path / "right.xlsx", tmp_path / "wrong.xlsx"
+    right.write_bytes(submission(unit=unit))
+    wrong.write_bytes(submission(kind="foreign", unit=unit, overwrite={"t3.new.total": 999}))
+    report = validate(convert([right, wrong], "xls", tmp_path / "out"), workers=1)
+    assert [f.status for f in report.files] == ["valid", "invalid"]
+    done = annotate_report(report, tmp_path / "退改")
+    assert [d.copy for d in done] == [None, None]
+    assert done[0].problem is None  # only the 提示: nothing to send back
+    assert done[1].problem is not None
+    assert done[1].problem.message("zh").startswith("wrong.xls：这是 .xls、.et、.ods 或 .xlsb 文件，无法在其中标注问题")

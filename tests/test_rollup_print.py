@@ -245,3 +245,19 @@ def test_cli_refuses_a_nameless_roll_up(tmp_path: Path) -> None:  # P4
     assert not (tmp_path / "汇总表.xlsx").exists()
     run = CliRunner().invoke(app, ["run", str(tmp_path / "in"), "--out", str(tmp_path / "轮次")])
     assert run.exit_code == 2 and "--name" in run.output and not (tmp_path / "轮次").exists()
+
+
+@pytest.mark.office
+def test_a_template_prints_at_nine_points_or_more(tmp_path: Path) -> None:  # P2 (the template the units fill)
+    from libreoffice import soffice_or_skip
+
+    from benchmarks.printing import measure
+    from consolidate.template import build_workbook
+
+    soffice_or_skip()
+    unit = Unit(code="11340000MB0000000X", name="示例县城关镇", type="乡镇", parent=COUNTY, row=2)
+    path = tmp_path / "模板.xlsx"
+    path.write_bytes(build_workbook(SPEC, 2025, unit))
+    printed = {p.sheet: p for p in measure([path])}
+    assert all(p.smallest is not None and p.smallest >= 9 for p in printed.values()), printed
+    assert printed["表四"].pages == 1

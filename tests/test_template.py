@@ -338,8 +338,10 @@ def test_sheets_print_setup_and_panes(fmt: str, unit_template: bytes) -> None:
         assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.print_title_rows and ws.print_title_rows.startswith("$1:")
         assert ws.freeze_panes is not None
-        for col in range(layout.width):
-            assert ws.column_dimensions[openpyxl.utils.get_column_letter(col + 1)].width >= 9
+        amounts = {b.col for b in layout.boxes if b.key and spec.cell(b.key).kind == "amount"}
+        for col in range(layout.width):  # 7-digit counts, and 万元 amounts with decimals, never show ####
+            width = ws.column_dimensions[openpyxl.utils.get_column_letter(col + 1)].width
+            assert width >= (11 if col in amounts else 8)
 
 
 def test_amounts_show_decimals_and_v2019_states_the_unit() -> None:

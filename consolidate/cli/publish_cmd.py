@@ -11,6 +11,8 @@ from ..i18n import N_, _
 from .app import command
 from .common import EXIT_DATA, HELP_LANG, METAVAR_FILE, cannot_proceed, fail, out_console, parse_format, parse_lang
 
+SHOWN_ERRORS = 3  # the first errors, said on the terminal
+
 
 @command("publish", help=N_("把审核过的报表或汇总表的三张统计表写成官方表式，供粘贴进年度报告：Word 文档（.docx）"
                             "或网站编辑器用的 HTML 片段（.html）。\n\n"
@@ -34,7 +36,10 @@ def publish(
         try:
             result = run_publish(file, out, force=force, format_id=fmt)
         except PublishRefused as exc:  # the file has errors: exit 1, not a usage error
-            raise fail(exc.message(language), EXIT_DATA) from None
+            lines = [exc.message(language), *(f"- {f.message(language)}" for f in exc.errors[:SHOWN_ERRORS])]
+            if len(exc.errors) > SHOWN_ERRORS:
+                lines.append(_("……另有 {n} 个错误。").format(n=len(exc.errors) - SHOWN_ERRORS))
+            raise fail("\n".join(lines), EXIT_DATA) from None
     if result.forced:
         out_console.print(_("注意：{file} 有错误，仍按 --force 生成。").format(file=file), soft_wrap=True, markup=False)
     out_console.print(_("已生成：{out}").format(out=result.out), soft_wrap=True, markup=False)

@@ -149,6 +149,11 @@ def annotate_file(result: FileResult, out_dir: Path, *, lang: Lang = "zh",
     if result.status == "unreadable" or not result.findings or result.kind == "report":
         return None  # a published report is not a workbook to mark: its findings name table and row
     source = Path(result.path)
+    if any(f.code == "FILE-VALUES-ONLY" for f in result.findings):  # an .xls/.et/.ods/.xlsb: nothing to mark in
+        if all(f.severity == "info" for f in result.findings):
+            return None
+        raise AnnotateError(N_("{name}：这是 .xls、.et、.ods 或 .xlsb 文件，无法在其中标注问题，未生成退改文件。"
+                               "请按审核报告中的问题清单修改，今后请使用下发的 .xlsx 模板。"), name=source.name)
     data = _read_source(source, result)
     workbook = _load(data, source)
     numbered = list(enumerate(ordered(result.findings), start=1))

@@ -418,7 +418,11 @@ def member_bytes(path: Path) -> MemberData | None:
     if where is None:
         return None
     bundle_path, names = where
-    kind = _bundle_kind(bundle_path)
+    try:
+        with open(bundle_path, "rb") as fh:
+            kind = kind_of(fh.read(8))  # listed as a bundle already: its magic is enough
+    except OSError:
+        return None
     if kind is None:
         return None
     return _read_in(bundle_path, kind, names, depth=0)

@@ -31,7 +31,7 @@ KEY_ROW = 2  # hidden: the column ids
 HEADER_TOP = 3  # title, note, the key row, then the three header rows
 FIXED_IDS = ("no", "unit_name", "unit_code", "unit_type", "status", "units")
 FIXED_WIDTHS = (5.0, 20.0, 20.0, 10.0, 15.0, 7.0)
-DATA_WIDTH: dict[CellKind, float] = {"count": 6.5, "signed": 6.5, "amount": 10.0}  # numbers without separators
+DATA_WIDTH: dict[CellKind, float] = {"count": 6.5, "signed": 6.5, "amount": 11.0}  # numbers without separators
 PRINT_SCALE = 85  # percent: 11-point text prints at 9.35 points
 # Landscape A4 less 0.4-inch margins is 784 points wide; what fits at that scale, less 3 % to spare
 PAGE_UNITS = 784 / (PRINT_SCALE / 100) / UNIT_POINTS * 0.97

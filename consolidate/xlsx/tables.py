@@ -44,8 +44,11 @@ Mode = Literal["input", "output"]
 CellValue = float | int | str
 
 # widths in Excel column units, heights in points
-DATA_MIN, DATA_MAX = 11.0, 16.0
-LEAF_CAP = 44.0  # a leaf row label wraps beyond this (about 20 Chinese characters)
+# The template's tables print landscape one page wide with text at 9 points or more: 表三 and
+# 表四 need their number columns at 8 and the leaf labels wrapping beyond about 15 characters.
+DATA_MIN, DATA_MAX = 8.0, 16.0
+AMOUNT_MIN = 11.0  # 万元 with up to four decimals: “12,345.6789” must not show as ####
+LEAF_CAP = 32.0  # a leaf row label wraps beyond this (about 15 Chinese characters)
 GROUP_MIN = 9.0  # a tall row-group column: at least about 4 characters
 LINE_HEIGHT, ROW_PAD, ROW_MIN, TITLE_HEIGHT = 14.5, 6.0, 20.0, 30.0
 
@@ -201,8 +204,10 @@ def column_widths(layouts: Iterable[TableLayout], sizes: Sizes = ROOMY) -> dict[
     widths: dict[int, float] = {}
     for layout in layouts:
         cell_cols = {c for b in layout.boxes if b.role == "cell" for c in range(b.col, b.last_col + 1)}
+        spec = spec_of(layout)
+        amount_cols = {b.col for b in layout.boxes if b.key is not None and spec.cell(b.key).kind == "amount"}
         for col in range(layout.label_cols, layout.width):
-            need = data_min
+            need = max(data_min, AMOUNT_MIN) if col in amount_cols else data_min
             for b in layout.boxes:
                 if b.role == "col_header" and b.col == b.last_col == col:
                     need = max(need, text_width(b.text) / sizes.header_lines + 1.5)
