@@ -5,7 +5,7 @@ visible, so an overwritten total can be told from a formula), ``_meta`` and å¡«æ
 cell by cell, a pandas DataFrame per table (rows x columns of the spec) built from the
 cells, each cell parsed with the project's own ``parse_cell`` (so the same texts give the
 same findings), totals holding their formula recomputed, then the rules with ONE pandera
-validation per file: ``check_results(..., per_file=True)``, the same checks as the project.
+validation per file: ``check_results([file])`` for each file, the same checks as the project.
 
 It reads only our own template by position (no search for moved tables, no foreign
 workbooks): the synthetic rounds hold nothing else, and a baseline that does less is a
@@ -103,4 +103,4 @@ def validate(paths: Sequence[Path], *, year: int | None, roster: Roster | None) 
     from consolidate.validate import check_results
 
     results = [read_file(p) for p in paths]
-    return check_results(results, year=year, roster=roster, per_file=True)
+    return [checked for result in results for checked in check_results([result], year=year, roster=roster)]

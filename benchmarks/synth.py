@@ -144,28 +144,26 @@ def plain_values(spec: FormatSpec, rnd: random.Random, kind: str) -> dict[str, f
         else:
             values[cell.key] = 0.0  # 表三: set below
     _stock(spec, values, rnd)
-    for rule in spec.rules:
-        if rule.kind == "balance" and rule.table is not None:
-            _applications(spec, rule.table, dict(rule.params), values, rnd, means["apps"] * size)
+    balance = spec.rule("T3-BALANCE")
+    _applications(spec, str(balance.table), balance.sides(), values, rnd, means["apps"] * size)
     return with_totals(spec, values)
 
 
 def _stock(spec: FormatSpec, values: dict[str, float], rnd: random.Random) -> None:
     """现行有效件数 at least what was issued this year."""
     for rule in spec.rules:
-        if rule.kind == "yoy_stock" and rule.table is not None:
-            stock, plus = str(rule.params["stock"]), str(rule.params["plus"])
+        if rule.id == "YOY-STOCK" and rule.table is not None:
+            (stock,), (_, plus, _) = rule.sides()  # in_force == prev.in_force + issued - repealed
             for cell in spec.cells:
                 if cell.table == rule.table and cell.column == stock and not cell.is_total:
                     issued = values.get(f"{cell.table}.{cell.row}.{plus}", 0.0)
                     values[cell.key] = max(values[cell.key], issued + rnd.randint(0, 5) * (values[cell.key] > 0))
 
 
-def _applications(spec: FormatSpec, table: str, params: dict[str, object], values: dict[str, float],
-                  rnd: random.Random, mean: float) -> None:
+def _applications(spec: FormatSpec, table: str, sides: tuple[tuple[str, ...], tuple[str, ...]],
+                  values: dict[str, float], rnd: random.Random, mean: float) -> None:
     """表三: outcomes per applicant column, then 一 and 二 so that 一 + 二 = （七） + 四."""
-    new, carried = (str(x) for x in params["lhs"])  # type: ignore[attr-defined]
-    total, carry_over = (str(x) for x in params["rhs"])  # type: ignore[attr-defined]
+    (new, carried), (total, carry_over) = sides
     columns = sorted({c.column for c in spec.cells if c.table == table and not c.is_total},
                      key=lambda col: -APPLICANT_SHARE.get(col, 0.01))
     for col in columns:

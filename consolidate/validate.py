@@ -91,18 +91,17 @@ def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
 
 
 def check_results(results: Sequence[FileResult], *, format_id: str | None = None, year: int | None = None,
-                  roster: Roster | None = None, per_file: bool = False) -> list[FileResult]:
+                  roster: Roster | None = None) -> list[FileResult]:
     """The read ``results`` with the rule and identity findings added, sorted, and their status.
 
-    ``per_file=True`` validates each file on its own (the straightforward way, for the
-    benchmark's baseline and the test that both ways agree); the default stacks them.
-    The inputs are not changed: new ``FileResult`` objects are returned.
+    The rules run once over all of them, stacked. The inputs are not changed: new
+    ``FileResult`` objects are returned.
     """
     from .read import status_of
-    from .rules import check_batch, check_each, check_identity
+    from .rules import check_batch, check_identity
     from .rules.order import sort_findings
 
-    rule_findings = check_each(results) if per_file else check_batch(results)
+    rule_findings = check_batch(results)
     out = []
     for result, found in zip(results, rule_findings, strict=True):
         identity = check_identity(result, year=year, roster=roster, format_id=format_id)
@@ -112,8 +111,8 @@ def check_results(results: Sequence[FileResult], *, format_id: str | None = None
 
 
 def validate(paths: Sequence[Path | str], *, format_id: str | None = None, year: int | None = None,
-             roster: Roster | None = None, workers: int | None = None, on_progress: Progress | None = None,
-             per_file: bool = False) -> Report:
+             roster: Roster | None = None, workers: int | None = None, on_progress: Progress | None = None
+             ) -> Report:
     """Check every file under ``paths`` and return the report.
 
     ``format_id`` (v2021/v2019): read workbooks without our template marker as this format,
@@ -135,5 +134,5 @@ def validate(paths: Sequence[Path | str], *, format_id: str | None = None, year:
         results.append(result)
         if on_progress is not None:
             on_progress(len(results), len(files))
-    checked = check_results(results, format_id=format_id, year=year, roster=roster, per_file=per_file)
+    checked = check_results(results, format_id=format_id, year=year, roster=roster)
     return Report(checked, tool_version=__version__, format=format_id, year=year)

@@ -105,17 +105,17 @@ def arithmetic(spec: FormatSpec, values: dict[str, float]) -> list[str]:
         parts = spec.cell(key).sums
         notes.append(f"total {key} printed {printed:g}, parts add up to "
                      + " / ".join(f"{sum(values[p] for p in ps):g} ({rule})" for rule, ps in parts))
-    balance = spec.rule("T3-BALANCE").params
+    balance_lhs, balance_rhs = spec.rule("T3-BALANCE").sides()
     columns = [c.column for c in spec.cells if c.table == "t3" and c.row == "new"]
     for col in columns:
-        lhs = sum(values[f"t3.{r}.{col}"] for r in balance["lhs"])
-        rhs = sum(values[f"t3.{r}.{col}"] for r in balance["rhs"])
+        lhs = sum(values[f"t3.{r}.{col}"] for r in balance_lhs)
+        rhs = sum(values[f"t3.{r}.{col}"] for r in balance_rhs)
         if lhs != rhs:
             notes.append(f"balance t3 column {col}: 一+二 = {lhs:g}, （七）+四 = {rhs:g}")
     for rule in spec.rules:
-        if rule.kind != "misuse":
+        if rule.id != "T2-V2019-MISUSE":
             continue
-        base, change, result = (str(rule.params[k]) for k in ("base", "change", "result"))
+        (result,), (base, change) = rule.sides()
         for cell in spec.cells:
             if cell.table == rule.table and cell.column == result:
                 b, c, r = (values[f"{cell.table}.{cell.row}.{x}"] for x in (base, change, result))

@@ -82,8 +82,8 @@ def balanced_values(fmt: str | FormatSpec = "v2021", seed: int = 0, high: int = 
             values[cell.key] = float(rnd.randint(0, high))
     # v2019 表二: never let 处理决定数量 equal 上一年项目数量 + 本年增/减 (a misuse warning)
     for rule in spec.rules:
-        if rule.kind == "misuse":
-            base, change, result = (str(rule.params[k]) for k in ("base", "change", "result"))
+        if rule.id == "T2-V2019-MISUSE":
+            (result,), (base, change) = rule.sides()  # decisions == prev_count + change
             for cell in spec.cells:
                 if cell.table == rule.table and cell.column == result:
                     b = values.get(f"{cell.table}.{cell.row}.{base}", 0.0)
@@ -91,15 +91,15 @@ def balanced_values(fmt: str | FormatSpec = "v2021", seed: int = 0, high: int = 
                     if values[cell.key] == b + c:
                         values[cell.key] = b + c + 1
     for rule in spec.rules:
-        if rule.kind == "balance":
-            _balance(spec, rule.params, str(rule.table), values, rnd)
+        if rule.id == "T3-BALANCE":
+            _balance(spec, rule.sides(), str(rule.table), values, rnd)
     _fill_totals(spec, values)
     return values
 
 
-def _balance(spec: FormatSpec, params: Mapping[str, Any], table: str, values: dict[str, float],
-             rnd: random.Random) -> None:
-    lhs, rhs = tuple(params["lhs"]), tuple(params["rhs"])  # (new, carried), (total, carry_over)
+def _balance(spec: FormatSpec, sides: tuple[tuple[str, ...], tuple[str, ...]], table: str,
+             values: dict[str, float], rnd: random.Random) -> None:
+    lhs, rhs = sides  # (new, carried), (total, carry_over)
     columns = sorted({c.column for c in spec.cells if c.table == table and not c.is_total})
     for col in columns:
         outcomes = _total_of(spec, f"{table}.{rhs[0]}.{col}", values)

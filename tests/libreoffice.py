@@ -1,8 +1,8 @@
 """LibreOffice (headless) for the tests that need a real office suite to recalculate.
 
 ``soffice_or_skip()`` skips the test with a clear reason when LibreOffice is missing,
-except under CI (``CI=true``), where the office tests must run and a missing
-``soffice`` fails. ``convert(files, to, outdir)`` runs one ``soffice --convert-to`` in a
+except when ``CI`` is set (``.ci/run`` sets it), where the office tests must run and a
+missing ``soffice`` fails. ``convert(files, to, outdir)`` runs one ``soffice --convert-to`` in a
 throwaway profile that recalculates every formula on load (by default LibreOffice keeps
 the cached values it finds: see shared/NOTES.md), and checks that every output exists.
 """
@@ -31,8 +31,8 @@ def soffice_or_skip() -> str:
     path = shutil.which("soffice") or shutil.which("libreoffice")
     if path:
         return path
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail("CI=true but LibreOffice (soffice) is not installed: run `make office` (apt libreoffice-calc-nogui)")
+    if os.environ.get("CI"):
+        pytest.fail("CI is set but LibreOffice (soffice) is not installed: run `make office` (apt libreoffice-calc-nogui)")
     pytest.skip("LibreOffice (soffice) is not installed; `make office` installs it (needs root)")
 
 

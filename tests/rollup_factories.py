@@ -1,7 +1,7 @@
 """Factories for the roll-up tests: balanced random submissions, as FileResults and as files.
 
 Values are drawn with a seeded RNG and made to satisfy every total and the 表三 balance,
-working from the spec (the totals' ``sums`` and the balance rule's params), so the same
+working from the spec (the totals' ``sums`` and the balance rule's expression), so the same
 factory serves v2021 and v2019.
 """
 
@@ -28,8 +28,8 @@ def _fill_totals(spec: FormatSpec, values: dict[str, float]) -> None:
 
 def balanced_values(spec: FormatSpec, rng: random.Random, *, zero_share: float = 0.4) -> dict[str, float]:
     values: dict[str, float] = {}
-    rule = next(r for r in spec.rules if r.kind == "balance")
-    lhs, rhs = rule.params["lhs"], rule.params["rhs"]
+    rule = spec.rule("T3-BALANCE")
+    lhs, rhs = rule.sides()
     for c in spec.cells:
         if c.is_total:
             values[c.key] = 0.0

@@ -15,6 +15,8 @@ Requirements covered:
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -145,13 +147,30 @@ def test_magnitudes_are_realistic() -> None:
     assert any(f != round(f) for f in fees)
 
 
-def test_generator_is_deterministic() -> None:
-    """D3: the same plan twice; the same bytes twice for a plain file and one edited through openpyxl."""
-    assert GEN.plan() == PLAN
+FRESH_PROCESS = """
+import importlib.util, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1] + "/samples")
+spec = importlib.util.spec_from_file_location("demo_generate", sys.argv[1] + "/samples/demo/generate.py")
+gen = importlib.util.module_from_spec(spec)
+sys.modules["demo_generate"] = gen
+spec.loader.exec_module(gen)
+plan = gen.plan()
+for i, name in enumerate(sys.argv[3:]):
+    sub = next(s for s in plan.submissions if s.file == name)
+    Path(sys.argv[2], f"{i}.xlsx").write_bytes(gen.workbook(sub))
+"""
+
+
+def test_generator_is_deterministic(tmp_path: Path) -> None:
+    """D3: another interpreter (another hash seed, another clock) makes the same plan and the same
+    bytes, for a plain file and one edited through openpyxl."""
     plain = next(s for s in PLAN.submissions if s.mistake is None)
     edited = next(s for s in PLAN.submissions if s.edits)
-    for sub in (plain, edited):
-        assert GEN.workbook(sub) == GEN.workbook(sub), sub.file
+    subprocess.run([sys.executable, "-c", FRESH_PROCESS, str(ROOT), str(tmp_path), plain.file, edited.file],
+                   check=True, env={**os.environ, "PYTHONHASHSEED": "12345"}, timeout=300)
+    for i, sub in enumerate((plain, edited)):
+        assert (tmp_path / f"{i}.xlsx").read_bytes() == GEN.workbook(sub), sub.file
 
 
 # --- D4-D6: the round --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from straightforward import validate_each
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the benchmarks package, beside tests/
 
@@ -51,7 +52,7 @@ def canonical(report: Report) -> str:
 
 
 def test_the_batch_is_mixed_and_large_enough_for_processes(batch: data.Round) -> None:
-    report = validate([batch.folder], year=YEAR, roster=read_roster(batch.roster), workers=1, per_file=True)
+    report = validate_each([batch.folder], year=YEAR, roster=read_roster(batch.roster))
     totals = report.totals()
     assert totals["files"] == FILES + 4 >= MIN_PARALLEL
     assert totals["valid"] > 0 and totals["invalid"] > 0 and totals["unreadable"] >= 4
@@ -62,7 +63,7 @@ def test_the_batch_is_mixed_and_large_enough_for_processes(batch: data.Round) ->
 def test_stacked_over_processes_equals_per_file_serial(batch: data.Round) -> None:
     roster = read_roster(batch.roster)
     fast = validate([batch.folder], year=YEAR, roster=roster, workers=2)
-    straightforward = validate([batch.folder], year=YEAR, roster=roster, workers=1, per_file=True)
+    straightforward = validate_each([batch.folder], year=YEAR, roster=roster)
     assert canonical(fast) == canonical(straightforward)
 
 

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import math
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from factories import balanced_values, parts_of, resave_with_openpyxl, sheet_part, submission, with_parts
+from libreoffice import soffice_or_skip
 
 from consolidate.read import read_submission
 from consolidate.report import FileResult
@@ -279,9 +279,7 @@ def test_a_bad_meta_falls_back_to_the_labels(tmp_path: Path) -> None:
 
 @pytest.mark.office
 def test_a_template_saved_by_libreoffice(tmp_path: Path) -> None:
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice is not installed")
+    soffice = soffice_or_skip()  # fails instead when CI is set
     values = balanced_values("v2021", seed=43)
     source = tmp_path / "in" / "unit.xlsx"
     source.parent.mkdir()

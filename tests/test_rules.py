@@ -24,11 +24,12 @@ from pathlib import Path
 
 import pytest
 from rules_factory import UNIT_CODE, UNIT_NAME, result, unreadable
+from straightforward import check_each
 
 from consolidate.findings import Finding
 from consolidate.report import FileResult
 from consolidate.roster import Roster, Unit
-from consolidate.rules import check_batch, check_each, check_identity, rule_schema
+from consolidate.rules import RuleSchema, build_schema, check_batch, check_identity
 from consolidate.rules.order import cell_position, sort_findings
 from consolidate.spec import load_spec, template_layout, templates_dir
 from consolidate.uscc import make_uscc
@@ -65,27 +66,33 @@ def broken(format_id: str, **changes: float) -> FileResult:
 # --- R1 -------------------------------------------------------------------------------------
 
 
-def test_schema_checks_follow_format_md() -> None:
-    v2021 = rule_schema(load_spec("v2021"))
-    names = set(v2021.checks)
-    assert {n for n in names if n.startswith("T3-BALANCE@")} == {f"T3-BALANCE@t3.carry_over.{c}" for c in T3_COLUMNS}
-    assert len([n for n in names if n.startswith("T3-ROWTOTAL@")]) == 25  # every data row of v2021 表三
-    assert {n for n in names if n.startswith("T3-OUTCOMES@")} == {f"T3-OUTCOMES@t3.total.{c}" for c in T3_COLUMNS}
-    assert {n for n in names if n.startswith("T4-TOTALS@")} == {
-        "T4-TOTALS@t4.cases.rev_total", "T4-TOTALS@t4.cases.direct_total", "T4-TOTALS@t4.cases.after_total"}
-    assert not any(n.startswith(("YOY", "VERSION", "T2-V2019")) for n in names)
-    assert set(v2021.types) == {"TYPES:negative", "TYPES:fraction", "TYPES:negative_amount"}
-    assert len(v2021.schema.checks) == len(v2021.checks) + len(v2021.types)
+def places(compiled: RuleSchema, rule: str) -> set[str]:
+    return {target for rule_id, target in compiled.checks if rule_id == rule}
 
-    v2019 = rule_schema(load_spec("v2019"))
-    assert {n for n in v2019.checks if n.startswith("T2-V2019-MISUSE@")} == {
-        f"T2-V2019-MISUSE@t2.{r}.decisions" for r in ("permit", "other_services", "penalty", "coercion")}
-    assert len([n for n in v2019.checks if n.startswith("T3-ROWTOTAL@")]) == 23
+
+def test_schema_checks_follow_format_md() -> None:
+    v2021 = build_schema(load_spec("v2021"))
+    assert places(v2021, "T3-BALANCE") == {f"t3.carry_over.{c}" for c in T3_COLUMNS}
+    assert len(places(v2021, "T3-ROWTOTAL")) == 25  # every data row of v2021 表三
+    assert places(v2021, "T3-OUTCOMES") == {f"t3.total.{c}" for c in T3_COLUMNS}
+    assert places(v2021, "T4-TOTALS") == {"t4.cases.rev_total", "t4.cases.direct_total", "t4.cases.after_total"}
+    assert not any(rule.startswith(("YOY", "VERSION", "T2-V2019")) for rule, _ in v2021.checks)
+    assert set(v2021.types) == {"TYPES:negative", "TYPES:fraction", "TYPES:negative_amount"}
+    # one schema per table, one check per TYPES variant of its cells and one per rule
+    assert [t.table for t in v2021.tables] == ["t2", "t3", "t4"]
+    assert [[c.name for c in t.schema.checks] for t in v2021.tables] == [
+        ["TYPES:negative", "TYPES:fraction", "TYPES:negative_amount"],
+        ["TYPES:negative", "TYPES:fraction", "T3-BALANCE", "T3-ROWTOTAL", "T3-OUTCOMES"],
+        ["TYPES:negative", "TYPES:fraction", "T4-TOTALS"]]
+
+    v2019 = build_schema(load_spec("v2019"))
+    assert places(v2019, "T2-V2019-MISUSE") == {f"t2.{r}.decisions" for r in
+                                                ("permit", "other_services", "penalty", "coercion")}
+    assert len(places(v2019, "T3-ROWTOTAL")) == 23
     assert set(v2019.types) == {"TYPES:negative", "TYPES:fraction", "TYPES:signed_fraction", "TYPES:negative_amount"}
-    balance = v2019.checks["T3-BALANCE@t3.carry_over.natural"]
-    assert (balance.lhs, balance.rhs) == (("t3.new.natural", "t3.carried.natural"),
-                                          ("t3.total.natural", "t3.carry_over.natural"))
-    assert rule_schema(load_spec("v2019")) is v2019  # cached
+    (balance,) = v2019.checks[("T3-BALANCE", "t3.carry_over.natural")].conditions
+    assert ([r.key for r in balance.left], balance.op, [r.key for r in balance.right]) == (
+        ["t3.new.natural", "t3.carried.natural"], "==", ["t3.total.natural", "t3.carry_over.natural"])
 
 
 def test_schema_changes_with_the_yaml(tmp_path: Path) -> None:
@@ -93,19 +100,32 @@ def test_schema_changes_with_the_yaml(tmp_path: Path) -> None:
     shutil.copytree(templates_dir(), folder)
     path = folder / "v2021.yaml"
     text = path.read_text(encoding="utf-8")
-    marker = "  - id: T4-TOTALS\n    kind: sum\n    severity: error\n"
+    marker = "  - id: T4-TOTALS\n    severity: error\n"
     assert marker in text
     path.write_text(text.replace(marker, marker.replace("error", "warning")), encoding="utf-8")
     changed = load_spec("v2021", folder)
     assert changed.hash != load_spec("v2021").hash
-    assert rule_schema(changed) is not rule_schema(load_spec("v2021"))
     from consolidate.rules.run import failure_cases, findings_from_failures, wide_frame
 
     file = broken("v2021", t4__cases__rev_upheld=9)
     frame = wide_frame(changed, [file])
-    (found,) = findings_from_failures(changed, rule_schema(changed), frame, failure_cases(rule_schema(changed), frame),
-                                      [file])
+    compiled = build_schema(changed)
+    (found,) = findings_from_failures(changed, compiled, frame, failure_cases(compiled, frame), [file])
     assert [(f.code, f.severity) for f in found] == [("T4-TOTALS", "warning")]
+
+
+def test_pandera_failure_cases_name_the_file_and_the_cell() -> None:
+    from consolidate.rules.run import failure_cases, wide_frame
+
+    spec = load_spec("v2021")
+    files = [result("v2021", seed=1), broken("v2021", t3__carry_over__legal=999, t2__fee__fee_amount=-3)]
+    cases = failure_cases(build_schema(spec), wide_frame(spec, files))
+    listed = {(str(c), int(i), tuple(cells.items())) for table in cases
+              for c, i, cells in zip(table["check"], table["index"], table["failure_case"], strict=True)}
+    total = files[1].values["t3.carry_over.total"]  # type: ignore[index]  # not recomputed: its row fails
+    assert listed == {("T3-BALANCE", 1, (("t3.carry_over.legal", 999.0),)),
+                      ("T3-ROWTOTAL", 1, (("t3.carry_over.total", total),)),
+                      ("TYPES:negative_amount", 1, (("t2.fee.fee_amount", -3.0),))}
 
 
 # --- R2 -------------------------------------------------------------------------------------
@@ -207,6 +227,19 @@ def test_types_fail_at_the_cell(format_id: str, key: str, value: float, variant_
     assert (finding.sheet, finding.cell) == address(format_id, key)
     assert variant_text in finding.message_zh
     assert finding.message_zh.startswith(f"表二 {finding.cell}（")
+
+
+def test_findings_point_at_the_template_cells_written_out() -> None:
+    """The addresses of our template, typed out here rather than asked of the layout."""
+    file = broken("v2021", t2__regulation__issued=-1)
+    assert file.values is not None
+    file.values["t3.carried.legal"] += 2
+    file.values["t3.carried.total"] += 2
+    file.values["t4.cases.rev_pending"] += 1
+    assert [(f.code, f.sheet, f.cell) for f in findings_of(file)] == [
+        ("TYPES", "表二", "B5"), ("T3-BALANCE", "表三", "H30"), ("T4-TOTALS", "表四", "E6")]
+    old = broken("v2019", t2__permit__prev_count=1, t2__permit__change=2, t2__permit__decisions=3)
+    assert [(f.code, f.sheet, f.cell) for f in findings_of(old)] == [("T2-V2019-MISUSE", "表二", "D9")]
 
 
 def test_types_negative_and_fraction_both_reported() -> None:

@@ -132,7 +132,6 @@ def load_make_seeds() -> ModuleType:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pytest.importorskip("consolidate.template")
     out = tmp_path_factory.mktemp("seeds")
     load_make_seeds().build_all(out)
     return out

@@ -14,6 +14,7 @@ import pytest
 
 from consolidate.spec import FORMATS, SpecError, format_for_year, load_common, load_spec, template_layout, templates_dir
 from consolidate.spec.layout import a1, summary_layout
+from consolidate.spec.load import read_spec
 
 T3_ROWS_V2019 = [
     "一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量",
@@ -70,8 +71,12 @@ def test_rules_and_kinds() -> None:
     assert v2019.cell("t2.fee.change").kind == "signed"
     assert v2019.cell("t2.procurement.purchase_amount").kind == "amount"
     assert v2021.cell("t2.fee.fee_amount").kind == "amount"
-    assert v2021.rule("T3-BALANCE").params == {"lhs": ("new", "carried"), "rhs": ("total", "carry_over"),
-                                               "fix": "carry_over"}
+    balance = v2021.rule("T3-BALANCE")
+    assert (balance.kind, balance.for_each, balance.target) == ("expression", "column", "carry_over")
+    assert balance.sides() == (("new", "carried"), ("total", "carry_over"))
+    assert [v2021.rule(r).kind for r in ("T3-ROWTOTAL", "TYPES", "VERSION")] == ["totals", "types", "version"]
+    assert v2021.rule("YOY-CARRY").year_over_year and not balance.year_over_year
+    assert v2019.rule("T2-V2019-MISUSE").flag
 
 
 def test_years() -> None:
@@ -119,9 +124,15 @@ def _copy_specs(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(("old", "new", "message"), [
     ("{id: regulation, label: 规章}", "{id: Regulation, label: 规章}", "v2021.yaml: tables.0.blocks.0.rows.0.id"),
     ("rule: T3-ROWTOTAL}", "rule: T3-NOPE}", "names rule T3-NOPE, not defined"),
-    ("    lhs: [new, carried]", "    lhs: [new, carryd]", "rules.T3-BALANCE: lhs: table t3 has no row 'carryd'"),
+    ("new + carried ==", "new + carryd ==", "rules.T3-BALANCE: 'carryd': table t3 has no row 'carryd'"),
+    ("new + carried ==", "new + carried =", "rules.T3-BALANCE: 'new + carried = total + carry_over': not an"),
+    ("new + carried ==", "new * carried ==", "'new * carried': only a number may multiply a cell"),
+    ("new + carried ==", "max(new, carried) ==", "'max(new, carried)' is not allowed"),
+    ("new + carried ==", "__import__.os ==", "'__import__.os' is not a cell"),
+    ("    target: carry_over", "    target: carryover", "no cell 't3.carryover.natural'"),
     ("format: v2021", "format: [v2021", "v2021.yaml: line"),
-    ("    severity: error\n    table: t3\n    lhs", "    severity: fatal\n    table: t3\n    lhs", "rules.0.severity"),
+    ("    severity: error\n    table: t3\n    for_each", "    severity: fatal\n    table: t3\n    for_each",
+     "rules.0.severity"),
 ])
 def test_malformed_spec_is_refused_with_place(tmp_path: Path, old: str, new: str, message: str) -> None:
     folder = _copy_specs(tmp_path)
@@ -130,7 +141,7 @@ def test_malformed_spec_is_refused_with_place(tmp_path: Path, old: str, new: str
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(SpecError, match=None) as info:
-        load_spec.__wrapped__("v2021", folder)
+        read_spec("v2021", folder)
     assert message in str(info.value)
 
 
@@ -140,13 +151,13 @@ def test_edit_must_match_one_label(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8").replace("label: （六）其他处理, set", "label: （六）其它处理, set")
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SpecError, match=r"v2019\.yaml: edits\.0: the label '（六）其它处理' matches 0"):
-        load_spec.__wrapped__("v2019", folder)
+        read_spec("v2019", folder)
 
 
 def test_specs_hash_differs_and_is_stable() -> None:
     hashes = {load_spec(f).hash for f in FORMATS}
     assert len(hashes) == 2
-    assert load_spec.__wrapped__("v2021", templates_dir()).hash == load_spec("v2021").hash
+    assert read_spec("v2021", templates_dir()).hash == load_spec("v2021").hash
 
 
 def test_built_spec_is_cached_and_a_changed_file_rebuilds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -155,13 +166,13 @@ def test_built_spec_is_cached_and_a_changed_file_rebuilds(tmp_path: Path, monkey
     monkeypatch.setenv("CONSOLIDATE_CACHE", str(tmp_path / "cache"))
     (tmp_path / "specs").mkdir()
     folder = _copy_specs(tmp_path / "specs")
-    fresh = loader.load_spec.__wrapped__("v2021", folder)
+    fresh = loader.read_spec("v2021", folder)
     assert len(list((tmp_path / "cache").glob("spec-v2021-*.pickle"))) == 1
-    again = loader.load_spec.__wrapped__("v2021", folder)  # from the cache this time
+    again = loader.read_spec("v2021", folder)  # from the cache this time
     assert again == fresh and again is not fresh
     path = folder / "v2021.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("title: 二、主动公开政府信息情况", "title: 二、改了"),
                     encoding="utf-8")
-    changed = loader.load_spec.__wrapped__("v2021", folder)
+    changed = loader.read_spec("v2021", folder)
     assert changed.table("t2").title == "二、改了" and changed.hash != fresh.hash
     assert len(list((tmp_path / "cache").glob("spec-v2021-*.pickle"))) == 2

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from factories import balanced_values, submission
+from straightforward import validate_each
 
 from consolidate.errors import ConsolidateError
 from consolidate.output.json_report import report_dict, report_json
@@ -161,7 +162,7 @@ def test_batch_and_per_file_reports_agree(tmp_path: Path) -> None:
     folder = mixed_folder(tmp_path / "in")
     template_file(folder / "07_many.xlsx", {"t3.carried.natural": 50.0, "t2.permit.decisions": 1.5})
     batch = validate([folder], year=2025, workers=1)
-    each = validate([folder], year=2025, workers=1, per_file=True)
+    each = validate_each([folder], year=2025)
     assert report_dict(batch) == report_dict(each)
     assert batch.files[6].counts["error"] == 2  # TYPES, and 表三's natural column
 

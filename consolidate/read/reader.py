@@ -508,7 +508,7 @@ class _Reading:
         if not pending:
             return
         todo = set(pending)
-        for key, parts in _total_order(spec):  # totals of totals after their parts
+        for key, parts in spec.program.totals:  # totals of totals after their parts
             if key in todo:
                 total = 0.0
                 for part in parts:
@@ -517,23 +517,6 @@ class _Reading:
                         total += v
                 values[key] = total
         pending.clear()
-
-
-_orders: dict[int, tuple[FormatSpec, tuple[tuple[str, tuple[str, ...]], ...]]] = {}
-
-
-def _total_order(spec: FormatSpec) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Every total with its parts, a total that adds up totals after them."""
-    cached = _orders.get(id(spec))
-    if cached is None or cached[0] is not spec:
-        def depth(key: str) -> int:
-            cell = spec.cell(key)
-            return 1 + max((depth(p) for p in cell.sum_of), default=0) if cell.is_total else 0
-
-        order = sorted((c for c in spec.cells if c.is_total), key=lambda c: depth(c.key))
-        cached = (spec, tuple((c.key, c.sum_of) for c in order))
-        _orders[id(spec)] = cached
-    return cached[1]
 
 
 def _header_units(located: Located) -> dict[str, str]:

@@ -72,14 +72,15 @@ def _parent_of(nodes: tuple[Node, ...], row_id: str) -> Node | None:
 
 
 def headline(spec: FormatSpec) -> Headline:
-    """Found from the balance rule: its first left-hand row is 一、本年新收, its first right-hand
-    row is （七）总计, whose siblings are the outcome groups （一）…（六）."""
-    rule = next((r for r in spec.rules if r.kind == "balance"), None)
+    """Found from the balance rule (the first per-column equality): its first left-hand row is
+    一、本年新收, its first right-hand row is （七）总计, whose siblings are the outcome groups."""
+    rule = next((r for r in spec.rules if r.kind == "expression" and r.for_each == "column" and not r.flag
+                 and not r.year_over_year), None)
     if rule is None or rule.table is None:
         return Headline(None, ())
     table = rule.table
     total_col = _total_column(spec, table)
-    lhs, rhs = rule.params.get("lhs", ()), rule.params.get("rhs", ())
+    lhs, rhs = rule.sides()
     if total_col is None or not lhs or not rhs:
         return Headline(None, ())
     received = cell_key(spec, table, lhs[0], total_col)

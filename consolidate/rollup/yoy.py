@@ -2,9 +2,10 @@
 
 Last year may have used the other national format (2020 reports are v2019, 2021 ones
 v2021). By the spec's convention the same cell key means the same quantity in both, so
-only the keys the two formats share are compared. The rules come from the spec
-(``kind: yoy_carry`` and ``kind: yoy_stock``) with their row and column ids as params;
-a rule whose cells last year's format lacks (v2019 has no 现行有效件数) is skipped.
+only the keys the two formats share are compared. The rules are the spec's expressions
+that name last year's values (``carried == prev.carry_over``), compiled with the spec and
+evaluated here on a unit's (or the district's) two years; a place whose cells last year's
+format lacks (v2019 has no 现行有效件数) is skipped.
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ from ..findings import Finding, FindingFactory, Place
 from ..report import FileResult
 from ..roster import normalise_code, normalise_text
 from ..spec import FormatSpec, cell_addresses
+from ..spec.program import evaluate, message_values
 from .select import Selection, UnitRow
 from .totals import AMOUNT_PLACES, total_values
-
-TOLERANCE = 0.5 * 10**-AMOUNT_PLACES
 
 
 @dataclass(frozen=True)
@@ -67,34 +67,21 @@ def common_keys(spec: FormatSpec, previous: FormatSpec) -> tuple[str, ...]:
 
 def yoy_findings(spec: FormatSpec, this: Mapping[str, float], last: Mapping[str, float],
                  place_of: Callable[[str], Place]) -> list[Finding]:
-    """The spec's year-over-year rules for one unit (or the district)."""
+    """The spec's year-over-year rules (those naming ``prev.``) for one unit (or the district).
+
+    A place whose cells either year lacks is skipped (last year's format may not have them)."""
     factory = FindingFactory(spec)
-    by_pos = {(c.table, c.row, c.column): c.key for c in spec.cells}
     out: list[Finding] = []
     for rule in spec.rules:
-        p = rule.params
-        if rule.kind == "yoy_carry" and rule.table:
-            for c in spec.cells:
-                if c.table != rule.table or c.row != p.get("this_year"):
-                    continue
-                last_key = by_pos.get((c.table, str(p.get("last_year")), c.column))
-                if last_key is None or last_key not in last or c.key not in this:
-                    continue
-                if abs(this[c.key] - last[last_key]) > TOLERANCE:
-                    out.append(factory.rule(rule.id, place_of(c.key), found=this[c.key], expected=last[last_key]))
-        elif rule.kind == "yoy_stock" and rule.table:
-            for c in spec.cells:
-                if c.table != rule.table or c.column != p.get("stock"):
-                    continue
-                plus = by_pos.get((c.table, c.row, str(p.get("plus"))))
-                minus = by_pos.get((c.table, c.row, str(p.get("minus"))))
-                if plus is None or minus is None or c.key not in last or c.key not in this:
-                    continue
-                expected = last[c.key] + this.get(plus, 0.0) - this.get(minus, 0.0)
-                if abs(this[c.key] - expected) > TOLERANCE:
-                    out.append(factory.rule(rule.id, place_of(c.key), found=this[c.key], expected=expected,
-                                            previous=last[c.key], plus=this.get(plus, 0.0),
-                                            minus=this.get(minus, 0.0)))
+        if not rule.year_over_year:
+            continue
+        for check in spec.program.of_rule(rule.id):
+            if not all(k in this for k in check.keys) or not all(k in last for k in check.last_year_keys):
+                continue
+            outcome = evaluate(check, this, last)
+            if outcome.failed:
+                said = message_values(check, outcome, this, last)
+                out.append(factory.rule(rule.id, place_of(check.target), **said))  # type: ignore[arg-type]
     return out
 
 

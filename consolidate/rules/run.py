@@ -1,18 +1,14 @@
 """Run the compiled rules over submissions and turn pandera's failure cases into findings.
 
-Two ways, with the same findings:
-
-- ``check_batch``: the fast path. All readable submissions of one format are stacked into
-  one wide frame (one row per file, index = the file's position in the batch) and
-  validated by ONE lazy pandera call per format.
-- ``check_each``: the straightforward path, one pandera call per file on that file's
-  own one-row frame. The benchmark's baseline, and the test that the fast path is exact.
+``check_batch``: all readable submissions of one format are stacked into one wide frame
+(one row per file, index = the file's position in the batch) and validated by one lazy
+pandera call per table of the format.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -21,8 +17,9 @@ import pandera.pandas as pa
 from ..findings import Finding, FindingFactory, Place, Value
 from ..report import FileResult
 from ..spec import FormatSpec, cell_addresses, load_spec
+from ..spec.program import evaluate, message_values
 from .order import sort_findings
-from .schema import RuleSchema, rule_schema
+from .schema import RuleSchema, build_schema
 
 
 def number(value: float) -> Value:
@@ -57,62 +54,56 @@ def wide_frame(spec: FormatSpec, files: Sequence[FileResult]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=pd.Index(keys), index=pd.RangeIndex(len(files)))
 
 
-def failure_cases(compiled: RuleSchema, frame: pd.DataFrame) -> pd.DataFrame | None:
-    """One lazy pandera validation: every failure of every check, or None when all pass."""
-    try:
-        compiled.schema.validate(frame, lazy=True, inplace=True)
-    except pa.errors.SchemaErrors as exc:
-        return exc.failure_cases
-    return None
+def failure_cases(compiled: RuleSchema, frame: pd.DataFrame) -> list[pd.DataFrame]:
+    """One lazy pandera validation per table: every failure of every check."""
+    out = []
+    for table in compiled.tables:
+        try:
+            table.schema.validate(frame[list(table.columns)], lazy=True, inplace=True)
+        except pa.errors.SchemaErrors as exc:
+            out.append(exc.failure_cases)
+    return out
+
+
+def _failures(cases: pd.DataFrame) -> Iterator[tuple[str, int, str, float]]:
+    """(check name, file position, cell key, value found) for each failure pandera lists.
+
+    A check of ours returns a frame of the table's shape, so pandera gives one failure case
+    per failing file: its index and ``{cell key: value}`` for each cell where it failed.
+    """
+    for check, index, cells in zip(cases["check"], cases["index"], cases["failure_case"], strict=True):
+        if not isinstance(cells, dict):  # not one of our checks: a bug, not a data problem
+            raise RuntimeError(f"unexpected schema failure: {check} {index} {cells!r}")
+        for key, value in cells.items():
+            yield str(check), int(index), str(key), float(value)
 
 
 def findings_from_failures(spec: FormatSpec, compiled: RuleSchema, frame: pd.DataFrame,
-                           cases: pd.DataFrame | None, files: Sequence[FileResult]) -> list[list[Finding]]:
-    """Map pandera's failure cases back to (file, cell): one finding per failure.
+                           cases: Sequence[pd.DataFrame], files: Sequence[FileResult]) -> list[list[Finding]]:
+    """Map pandera's failure cases back to findings: one per (check, file, cell) it lists.
 
-    A failing check names its row (``index``: the file's position) and lists that row's
-    cells (``column``, ``failure_case``): a TYPES finding for each listed cell of the
-    check's kind whose value breaks it; a cross-cell finding at the check's target cell.
+    A TYPES failure is the cell and its value; a rule's failure is the cell its finding
+    points at. The message also quotes the rule's other values (its two sides, the value
+    that would satisfy it), read from the file's row.
     """
     out: list[list[Finding]] = [[] for _ in files]
-    if cases is None or cases.empty:
-        return out
     factory = FindingFactory(spec)
-    groups = cases.groupby("check", sort=False).indices  # check name -> positions in `cases`
-    unknown = set(groups) - set(compiled.types) - set(compiled.checks)
-    if unknown:  # a failure no rule of ours makes: a bug, not a data problem
-        raise RuntimeError(f"unexpected schema failures: {sorted(map(str, unknown))}")
-    rows = cases["index"].to_numpy()
-    columns = cases["column"].to_numpy()
-    for name, check_type in compiled.types.items():
-        if name not in groups:
-            continue
-        positions = np.asarray(groups[name])
-        kind_keys = set(check_type.keys)
-        mine = np.fromiter((c in kind_keys for c in columns[positions]), dtype=bool, count=len(positions))
-        sub = positions[mine]  # the cells of the check's kind
-        values = cases["failure_case"].to_numpy()[sub].astype(np.float64)
-        bad = check_type.violates(values)
-        for row, key, value in zip(rows[sub][bad], columns[sub][bad], values[bad], strict=True):
-            pos = int(row)
-            place = place_of(spec, files[pos], str(key))
-            out[pos].append(factory.rule(check_type.rule, place, variant=check_type.variant, found=number(value)))
-    pairs = [(int(row), str(name)) for name, positions in groups.items() if name in compiled.checks
-             for row in np.unique(rows[positions].astype(np.int64))]
-    array = frame.to_numpy(dtype=np.float64)
-    for pos, name in pairs:
-        check = compiled.checks[name]
-        target, left, right, _ = (float(x[0]) for x in check.sides(array[pos : pos + 1]))
-        place = place_of(spec, files[pos], check.target)
-        if check.kind == "sum":
-            finding = factory.rule(check.rule, place, found=number(target), expected=number(left))
-        elif check.kind == "balance":
-            finding = factory.rule(check.rule, place, found=number(target), expected=number(target + left - right),
-                                   lhs=number(left), rhs=number(right), diff=number(abs(left - right)))
-        else:  # misuse: the target equals base + change
-            base, change = (number(array[pos, check.position[k]]) for k in check.lhs)
-            finding = factory.rule(check.rule, place, found=number(target), base=base, change=change)
-        out[pos].append(finding)
+    columns = list(frame.columns)
+    for table_cases in cases:
+        for name, pos, key, value in _failures(table_cases):
+            place = place_of(spec, files[pos], key)
+            variant = compiled.types.get(name)
+            if variant is not None:
+                out[pos].append(factory.rule(variant.rule, place, variant=variant.variant, found=number(value)))
+                continue
+            check = compiled.checks.get((name, key))
+            if check is None:
+                raise RuntimeError(f"unexpected schema failure: {name} at {key}")
+            row = dict(zip(columns, frame.iloc[pos].to_numpy(dtype=np.float64).tolist(), strict=True))
+            said = {k: (None if v is None else number(v))
+                    for k, v in message_values(check, evaluate(check, row), row).items()}
+            said["found"] = number(value)  # what pandera found in the cell
+            out[pos].append(factory.rule(check.rule, place, **said))  # type: ignore[arg-type]
     return [sort_findings(without_consequences(spec, found)) for found in out]
 
 
@@ -147,25 +138,12 @@ def _scatter(out: list[list[Finding]], positions: Iterable[int], found: list[lis
 
 
 def check_batch(files: Sequence[FileResult]) -> list[list[Finding]]:
-    """The rule findings of each file (same order): one pandera validation per format."""
+    """The rule findings of each file (same order): one pandera validation per format and table."""
     out: list[list[Finding]] = [[] for _ in files]
     for format_id, positions in _by_format(files).items():
         spec = load_spec(format_id)
-        compiled = rule_schema(spec)
+        compiled = build_schema(spec)
         group = [files[i] for i in positions]
         frame = wide_frame(spec, group)
         _scatter(out, positions, findings_from_failures(spec, compiled, frame, failure_cases(compiled, frame), group))
-    return out
-
-
-def check_each(files: Sequence[FileResult]) -> list[list[Finding]]:
-    """The same findings as ``check_batch``, one pandera validation per file."""
-    out: list[list[Finding]] = [[] for _ in files]
-    for i, file in enumerate(files):
-        if not checkable(file):
-            continue
-        spec = load_spec(file.format or "")
-        compiled = rule_schema(spec)
-        frame = wide_frame(spec, [file])
-        out[i] = findings_from_failures(spec, compiled, frame, failure_cases(compiled, frame), [file])[0]
     return out

@@ -16,7 +16,9 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import SpecError
-from .model import Block, Cell, Common, Field, FindingText, FormatSpec, Node, Rule, Table, paths_of
+from .expr import Term, parse
+from .model import Block, Cell, Common, Field, FindingText, FormatSpec, Node, Rule, RuleKind, Table, paths_of
+from .program import TOLERANCE, Program, RuleCheck, bind, bind_term, sum_check
 from .schema import CommonIn, FormatIn, NodeIn, RuleIn
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader is ~8x faster when present
@@ -183,12 +185,13 @@ def _build_format(path: Path, data: FormatIn, digest: str) -> FormatSpec:
                         )
                     )
         tables.append(Table(id=t.id, sheet=t.sheet, title=t.title, blocks=tuple(blocks)))
-    rules = tuple(_build_rule(path, r, tables) for r in data.rules)
-    rule_ids = {r.id for r in rules}
+    rule_ids = {r.id for r in data.rules}
     for cell in cells:
         for rule_id, _ in cell.sums:
             if rule_id not in rule_ids:
                 raise SpecError(f"{path.name}: {cell.key}: the total names rule {rule_id}, not defined")
+    named = {rule_id for cell in cells for rule_id, _ in cell.sums}
+    rules = tuple(_build_rule(path, r, tables, named) for r in data.rules)
     return FormatSpec(
         id=data.format,
         name=data.name,
@@ -200,41 +203,110 @@ def _build_format(path: Path, data: FormatIn, digest: str) -> FormatSpec:
         tables=tuple(tables),
         cells=tuple(cells),
         rules=rules,
+        program=_program(path, rules, tables, cells),
     )
 
 
-_ROW_PARAMS = ("lhs", "rhs", "fix", "this_year", "last_year")
-_COL_PARAMS = ("stock", "plus", "minus", "base", "change", "result")
-
-
-def _build_rule(path: Path, r: RuleIn, tables: list[Table]) -> Rule:
+def _build_rule(path: Path, r: RuleIn, tables: list[Table], named: set[str]) -> Rule:
     where = f"{path.name}: rules.{r.id}"
-    params: dict[str, tuple[str, ...] | str] = {}
-    table = next((t for t in tables if t.id == r.table), None)
-    if r.table is not None and table is None:
+    if r.table is not None and not any(t.id == r.table for t in tables):
         raise SpecError(f"{where}: table: no table {r.table!r}")
-    row_ids = {n.id for b in table.blocks for n in b.leaf_rows} if table else set()
-    col_ids = {n.id for b in table.blocks for n in b.leaf_columns} if table else set()
-    for name in _ROW_PARAMS + _COL_PARAMS:
-        value = getattr(r, name)
-        if value is None:
-            continue
-        known = row_ids if name in _ROW_PARAMS else col_ids
-        for ident in [value] if isinstance(value, str) else value:
-            if ident not in known:
-                what = "row" if name in _ROW_PARAMS else "column"
-                raise SpecError(f"{where}: {name}: table {r.table} has no {what} {ident!r}")
-        params[name] = value if isinstance(value, str) else tuple(value)
+    text = r.expect or r.flag_if
+    expression = None
+    if text is not None:
+        try:
+            expression = parse(text)
+        except SpecError as exc:
+            raise SpecError(f"{where}: {exc}") from exc
+    if r.kind is not None:
+        kind: RuleKind = r.kind
+    elif expression is not None:
+        kind = "expression"
+    elif r.id in named:
+        kind = "totals"
+    else:
+        raise SpecError(f"{where}: the rule has no `expect` or `flag_if` and no total names it (`rule: {r.id}`)")
     return Rule(
         id=r.id,
-        kind=r.kind,
+        kind=kind,
         severity=r.severity,
         title=r.title,
         check=r.check,
         table=r.table,
         messages=r.all_messages(),  # type: ignore[arg-type]
-        params=params,
+        expression=expression,
+        flag=r.flag_if is not None,
+        for_each=r.for_each,
+        target=r.target,
     )
+
+
+def _total_order(cells: list[Cell]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Every total with its parts (of its first ``sums``), a total that adds up totals after them."""
+    by_key = {c.key: c for c in cells}
+
+    def depth(key: str) -> int:
+        cell = by_key[key]
+        return 1 + max((depth(p) for p in cell.sum_of), default=0) if cell.is_total else 0
+
+    return tuple((c.key, c.sum_of) for c in sorted((c for c in cells if c.is_total), key=lambda c: depth(c.key)))
+
+
+def _tolerance(cells: dict[str, Cell], keys: tuple[str, ...]) -> float:
+    return max(TOLERANCE[cells[k].kind] for k in keys)
+
+
+def _expression_checks(path: Path, rule: Rule, tables: list[Table], cells: dict[str, Cell]) -> list[RuleCheck]:
+    where = f"{path.name}: rules.{rule.id}"
+    assert rule.expression is not None
+    scopes: list[tuple[str, str] | None] = [None]
+    table = next((t for t in tables if t.id == rule.table), None)
+    if rule.for_each is not None and table is not None:
+        along = [n.id for b in table.blocks for n in (b.leaf_columns if rule.for_each == "column" else b.leaf_rows)]
+        scopes = [(rule.for_each, i) for i in dict.fromkeys(along) if i]
+        names = {n.id for b in table.blocks for n in (b.leaf_rows if rule.for_each == "column" else b.leaf_columns)}
+        for term in rule.expression.terms:
+            if term.name is not None and "." not in term.name and term.name not in names:
+                what = "row" if rule.for_each == "column" else "column"
+                raise SpecError(f"{where}: {term.name!r}: table {table.id} has no {what} {term.name!r}")
+    first = next(t for t in rule.expression.comparisons[0].terms if t.name is not None)
+    target_term = first if rule.target is None else Term(1.0, rule.target)
+    out: list[RuleCheck] = []
+    first_missing = ""
+    for scope in scopes:
+        try:
+            conditions = bind(rule.expression, rule.table, scope)
+            target = bind_term(target_term, rule.table, scope)
+        except ValueError as exc:
+            raise SpecError(f"{where}: {exc}") from exc
+        keys = [target, *(r.key for c in conditions for r in c.refs if r.key is not None)]
+        if not all(k in cells for k in keys):
+            first_missing = first_missing or next(k for k in keys if k not in cells)
+            continue  # this row / column lacks a cell the rule needs (表二's blocks differ)
+        check = RuleCheck(f"{rule.id}@{target}", rule.id, target, conditions, rule.flag,
+                          _tolerance(cells, tuple(keys)), scope[1] if scope else None)
+        if not rule.flag and not check.target_coef():
+            raise SpecError(f"{where}: the target {target} is not in the first comparison")
+        out.append(check)
+    if not out:
+        raise SpecError(f"{where}: the rule applies to no cell of the spec (no cell {first_missing!r})")
+    return out
+
+
+def _program(path: Path, rules: tuple[Rule, ...], tables: list[Table], cells: list[Cell]) -> Program:
+    by_key = {c.key: c for c in cells}
+    checks: list[RuleCheck] = []
+    for rule in rules:
+        if rule.kind == "expression":
+            checks += _expression_checks(path, rule, tables, by_key)
+        elif rule.kind == "totals":
+            checks += [sum_check(rule.id, c.key, parts, _tolerance(by_key, (c.key, *parts)))
+                       for c in cells for rid, parts in c.sums if rid == rule.id]
+    names = [c.name for c in checks]
+    if len(set(names)) != len(names):
+        twice = next(n for n in names if names.count(n) > 1)
+        raise SpecError(f"{path.name}: rules: {twice} is checked twice (give the rule a `target` in its scope)")
+    return Program(tuple(checks), _total_order(cells))
 
 
 def build_spec(format_id: str, folder: Path) -> FormatSpec:

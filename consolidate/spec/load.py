@@ -24,11 +24,19 @@ from .model import Common, FormatSpec
 
 FORMATS = ("v2021", "v2019")
 DEFAULT_FORMAT = "v2021"
-_BUILDERS = ("build.py", "schema.py", "model.py")
+_BUILDERS = ("build.py", "schema.py", "model.py", "expr.py", "program.py")
 T = TypeVar("T")
 
 
 def templates_dir() -> Path:
+    """The spec folder: ``$CONSOLIDATE_SPEC_DIR`` when set (a copy of workbook_templates/ with
+    changed or added rules, for every command), else workbook_templates/ beside the package."""
+    configured = os.environ.get("CONSOLIDATE_SPEC_DIR")
+    if configured:
+        folder = Path(configured).resolve()
+        if not (folder / "common.yaml").is_file():
+            raise SpecError(f"CONSOLIDATE_SPEC_DIR={configured}: no common.yaml there (a copy of workbook_templates/)")
+        return folder
     here = Path(__file__).resolve().parent.parent
     for candidate in (here / "workbook_templates", here.parent / "workbook_templates"):
         if (candidate / "common.yaml").is_file():
@@ -77,10 +85,15 @@ def _cached(name: str, folder: Path, build: Callable[[], T]) -> T:
     return value
 
 
-@cache
 def load_spec(format_id: str = DEFAULT_FORMAT, folder: Path | None = None) -> FormatSpec:
-    """The resolved, typed spec of one national format (``v2021`` or ``v2019``)."""
-    folder = folder or templates_dir()
+    """The resolved, typed spec of one national format (``v2021`` or ``v2019``) of ``folder``
+    (default: :func:`templates_dir`), built once per folder and format in a process."""
+    return _load_spec(format_id, folder or templates_dir())
+
+
+def read_spec(format_id: str, folder: Path) -> FormatSpec:
+    """The spec of ``folder`` as its files are now (built, or from the disk cache); ``load_spec``
+    keeps it for the rest of the process."""
     if not (folder / f"{format_id}.yaml").is_file():
         known = ", ".join(sorted(p.stem for p in folder.glob("v*.yaml")))
         raise SpecError(f"{format_id}.yaml: no such format spec (known: {known})")
@@ -93,11 +106,16 @@ def load_spec(format_id: str = DEFAULT_FORMAT, folder: Path | None = None) -> Fo
     return _cached(format_id, folder, build)
 
 
-@cache
+_load_spec = cache(read_spec)
+
+
 def load_common(folder: Path | None = None) -> Common:
     """The parts every format shares: identity sheet, _meta, instructions, finding texts."""
-    folder = folder or templates_dir()
+    return _load_common(folder or templates_dir())
 
+
+@cache
+def _load_common(folder: Path) -> Common:
     def build() -> Common:
         from .build import build_common
 

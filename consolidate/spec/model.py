@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .expr import Expression
+from .program import Program
+
 CellKind = Literal["count", "signed", "amount"]
 Severity = Literal["error", "warning", "info"]
 Lang = Literal["zh", "en"]
@@ -121,16 +124,40 @@ class Cell:
         return " / ".join(p for p in (self.row_label, self.column_text) if p)
 
 
+RuleKind = Literal["expression", "totals", "types", "version"]
+Scope = Literal["column", "row"]
+
+
 @dataclass(frozen=True)
 class Rule:
+    """A rule of the spec. ``expression`` rules say what must hold (or, ``flag``, what is
+    suspicious) in the spec's expression language; ``totals`` rules check the totals of the
+    table tree that name them; ``types`` and ``version`` are built in. Each is compiled
+    into the spec's ``program`` (``program.py``)."""
+
     id: str
-    kind: str
+    kind: RuleKind
     severity: Severity
     title: str
     check: str | None
     table: str | None
     messages: dict[str, dict[Lang, str]]  # variant ("" for the only one) -> lang -> template
-    params: dict[str, tuple[str, ...] | str] = field(default_factory=dict)
+    expression: Expression | None = None
+    flag: bool = False  # a finding where the expression holds (``flag_if``), not where it fails
+    for_each: Scope | None = None
+    target: str | None = None  # as written: the row / column / cell a finding points at
+
+    def sides(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The names on the two sides of the first comparison: (("new", "carried"), ("total", "carry_over"))."""
+        if self.expression is None:
+            return (), ()
+        first = self.expression.comparisons[0]
+        return (tuple(t.name for t in first.left if t.name), tuple(t.name for t in first.right if t.name))
+
+    @property
+    def year_over_year(self) -> bool:
+        """Compares with last year's report: the roll-up's, not a single file's."""
+        return self.expression is not None and self.expression.refers_to_last_year
 
     def template(self, lang: Lang, variant: str = "") -> str:
         return self.messages[variant][lang]
@@ -148,6 +175,7 @@ class FormatSpec:
     tables: tuple[Table, ...]
     cells: tuple[Cell, ...]
     rules: tuple[Rule, ...]
+    program: Program = field(default_factory=lambda: Program((), ()))  # the rules compiled, once
 
     def table(self, table_id: str) -> Table:
         for t in self.tables:

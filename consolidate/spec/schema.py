@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 CellKind = Literal["count", "signed", "amount"]
 Severity = Literal["error", "warning", "info"]
-RuleKind = Literal["balance", "sum", "types", "misuse", "yoy_carry", "yoy_stock", "version"]
+BuiltinKind = Literal["types", "version"]
 
 
 class _Strict(BaseModel):
@@ -58,26 +58,33 @@ class TableIn(_Strict):
 
 
 class RuleIn(_Strict):
+    """A rule: an expression (``expect`` or ``flag_if``, see ``expr.py``), a check of the
+    totals that name it in the table tree (neither), or a built-in ``kind``."""
+
     id: str = Field(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)*$")
-    kind: RuleKind
+    kind: BuiltinKind | None = None
     severity: Severity
     title: str
     check: str | None = None
     table: str | None = None
     message: dict[Literal["zh", "en"], str] | None = None
     messages: dict[str, dict[Literal["zh", "en"], str]] | None = None
-    # kind-specific parameters (row or column ids)
-    lhs: list[str] | None = None
-    rhs: list[str] | None = None
-    fix: str | None = None
-    this_year: str | None = None
-    last_year: str | None = None
-    stock: str | None = None
-    plus: str | None = None
-    minus: str | None = None
-    base: str | None = None
-    change: str | None = None
-    result: str | None = None
+    expect: str | None = Field(default=None, min_length=1)  # must hold; a finding where it does not
+    flag_if: str | None = Field(default=None, min_length=1)  # suspicious; a finding where it holds
+    for_each: Literal["column", "row"] | None = None  # of `table`: bare names are row / column ids
+    target: str | None = None  # the cell a finding points at (default: the expression's first cell)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> RuleIn:
+        if self.expect is not None and self.flag_if is not None:
+            raise ValueError("a rule has `expect` or `flag_if`, not both")
+        if self.kind is not None and (self.expect or self.flag_if):
+            raise ValueError(f"a rule of kind {self.kind} has no expression")
+        if (self.for_each or self.target) and not (self.expect or self.flag_if):
+            raise ValueError("`for_each` and `target` belong to a rule with an expression")
+        if self.for_each and not self.table:
+            raise ValueError("`for_each` needs the rule's `table`")
+        return self
 
     @model_validator(mode="after")
     def _has_message(self) -> RuleIn:

@@ -1,11 +1,13 @@
-"""The live check area beside a table of the template: one line per balance rule.
+"""The live check area beside a table of the template: the spec's rule program as formulas.
 
-Derived from the spec's rules, nothing typed: a ``balance`` rule gives one line per
-column of its table (表三: 一+二=（七）+四 for 自然人 … 总计); a ``sum`` rule one line per
-total when it has three or fewer (表四: one per block), else one line for all of them
-(表三: the row totals, the outcome totals); the ``types`` rule one line per table (every
-input cell a number, and whole / not negative as its kind requires: a pasted value
-escapes data validation, this line does not).
+Compiled from the spec's rule program, nothing typed: every rule that must hold in a
+single file (``expect``, and the totals of the table tree; not the ``flag_if`` warnings nor
+the year-over-year rules) gives one line per place (表三's balance: 一+二=（七）+四 for
+自然人 … 总计; 表四: one per group's total), except that a rule of the table tree with
+more than three totals gets one line for all of them (表三: the row totals, the outcome
+totals); the ``types`` rule one line per table (every input cell a number, and whole /
+not negative as its kind requires: a pasted value escapes data validation, this line does
+not). A condition ``left OP right`` is written ``ROUND(left-right,6) OP 0``.
 
 Each result is a formula giving 通过 or 不通过, written with its cached value, and
 coloured by conditional formatting (green / red). Beside it, for a line comparing two
@@ -20,7 +22,8 @@ from dataclasses import dataclass
 
 from xlsxwriter.worksheet import Worksheet
 
-from ..spec import Cell, FormatSpec, TableLayout, a1
+from ..spec import Cell, FormatSpec, Rule, TableLayout, a1
+from ..spec.program import Condition, Ref, RuleCheck, compare
 from . import texts
 from .styles import Styles
 from .tables import CellValue, TableArea, boxes_by_key, compact_ranges, sum_expression
@@ -50,20 +53,47 @@ class CheckLine:
     difference_address: str | None = None  # the cell showing left minus right (blank when 0)
 
 
-def _sum(values: Mapping[str, CellValue], keys: Sequence[str]) -> float:
-    return sum(0.0 if isinstance(values[k], str) else float(values[k]) for k in keys)
+def _number(value: CellValue) -> float:
+    """How SUM sees a cell: text counts 0."""
+    return 0.0 if isinstance(value, str) else float(value)
 
 
-def _difference(layout: TableLayout, values: Mapping[str, CellValue], lhs: Sequence[str],
-                rhs: Sequence[str]) -> tuple[str, float]:
-    expression = f"ROUND({sum_expression(layout, lhs)}-{sum_expression(layout, rhs)},6)"
-    value = round(_sum(values, lhs) - _sum(values, rhs), 6)
-    return expression, int(value) if value.is_integer() else value
+def _side(layout: TableLayout, refs: Sequence[Ref]) -> str:
+    """An Excel expression for one side of a condition: ``SUM(D8:D9)``, ``2*SUM(D8)-SUM(E8)+1``."""
+    units = [r.key for r in refs if r.key is not None and r.coef == 1]
+    parts = [sum_expression(layout, units)] if units else []
+    for r in refs:
+        if r.key is None:
+            parts.append(f"{r.coef:g}")
+        elif r.coef != 1:
+            coef = "-" if r.coef == -1 else f"{r.coef:g}*"
+            parts.append(f"{coef}{sum_expression(layout, [r.key])}")
+    return "+".join(parts).replace("+-", "-") if parts else "0"
 
 
-def _equal(layout: TableLayout, values: Mapping[str, CellValue], lhs: Sequence[str], rhs: Sequence[str]) -> tuple[str, bool]:
-    expression, value = _difference(layout, values, lhs, rhs)
-    return f"{expression}=0", value == 0
+def _sides(refs: Sequence[Ref], values: Mapping[str, CellValue]) -> float:
+    return sum(r.coef if r.key is None else r.coef * _number(values[r.key]) for r in refs)
+
+
+def _tidy(value: float) -> float | int:
+    value = round(value, 6)
+    return int(value) if value.is_integer() else value
+
+
+def _condition(layout: TableLayout, values: Mapping[str, CellValue], condition: Condition
+               ) -> tuple[str, bool, tuple[str, float | int]]:
+    """(Excel condition, its value on ``values``, the difference left minus right: expression, value)."""
+    expression = f"ROUND({_side(layout, condition.left)}-{_side(layout, condition.right)},6)"
+    value = _tidy(_sides(condition.left, values) - _sides(condition.right, values))
+    op = {"==": "=", "!=": "<>"}.get(condition.op, condition.op)
+    return f"{expression}{op}0", compare(condition.op, value, 0.0), (expression, value)
+
+
+def _check(layout: TableLayout, values: Mapping[str, CellValue], check: RuleCheck
+           ) -> tuple[str, bool, tuple[str, float | int]]:
+    parts = [_condition(layout, values, c) for c in check.conditions]
+    condition = parts[0][0] if len(parts) == 1 else "AND(" + ",".join(p[0] for p in parts) + ")"
+    return condition, all(p[1] for p in parts), parts[0][2]
 
 
 def _group_label(cell: Cell) -> str:
@@ -72,45 +102,43 @@ def _group_label(cell: Cell) -> str:
     return cell.row_label or cell.column_text
 
 
-def _balance_checks(spec: FormatSpec, layout: TableLayout, values: Mapping[str, CellValue]) -> list[Check]:
-    out: list[Check] = []
-    for rule in spec.rules:
-        if rule.kind != "balance" or rule.table != layout.table.id:
-            continue
-        lhs_rows, rhs_rows = rule.params["lhs"], rule.params["rhs"]
-        for block in layout.table.blocks:
-            for col in block.leaf_columns:
-                lhs = [f"{rule.table}.{r}.{col.id}" for r in lhs_rows]
-                rhs = [f"{rule.table}.{r}.{col.id}" for r in rhs_rows]
-                if not all(k in values for k in (*lhs, *rhs)):
-                    continue
-                condition, passed = _equal(layout, values, lhs, rhs)
-                text = spec.cell(lhs[0]).column_text
-                out.append(Check(rule.id, f"{text}：{rule.check or rule.title}", condition, passed,
-                                 _difference(layout, values, lhs, rhs)))
-    return out
+def _scope_label(spec: FormatSpec, rule: Rule, check: RuleCheck) -> str:
+    """Where a place of a rule is: the column (for_each: column), the row, or the total's group."""
+    cell = spec.cell(check.target)
+    if rule.for_each == "column":
+        return cell.column_text
+    if rule.for_each == "row":
+        return cell.row_label
+    return _group_label(cell) if rule.kind == "totals" else ""
 
 
-def _sum_checks(spec: FormatSpec, layout: TableLayout, values: Mapping[str, CellValue]) -> list[Check]:
+def _live(rule: Rule) -> bool:
+    """A rule the template checks as the clerk types: what must hold in this year's file."""
+    return rule.kind in ("expression", "totals") and not rule.flag and not rule.year_over_year
+
+
+def _rule_checks(spec: FormatSpec, layout: TableLayout, values: Mapping[str, CellValue]) -> list[Check]:
+    """One line per place of a rule (表三: each column's balance; 表四: each group's total); a
+    rule of the table tree with more places than ``MAX_LINES_PER_TOTAL`` gets one line for all."""
     out: list[Check] = []
     for rule in spec.rules:
-        if rule.kind != "sum":
+        if not _live(rule):
             continue
-        totals = [(c, parts) for c in spec.cells if c.table == layout.table.id
-                  for rid, parts in c.sums if rid == rule.id]
-        if not totals:
+        checks = [c for c in spec.program.of_rule(rule.id) if all(k in values for k in c.keys)]
+        if not checks:
             continue
-        pairs = [_equal(layout, values, [c.key], parts) for c, parts in totals]
-        check = rule.check or rule.title
-        if len(totals) <= MAX_LINES_PER_TOTAL:
-            for (cell, parts), (condition, passed) in zip(totals, pairs, strict=True):
-                out.append(Check(rule.id, f"{_group_label(cell)}：{check}", condition, passed,
-                                 _difference(layout, values, [cell.key], parts)))
-        else:
-            same_column = len({c.column for c, _ in totals}) == 1
+        text = rule.check or rule.title
+        compiled = [_check(layout, values, c) for c in checks]
+        if rule.kind == "totals" and len(checks) > MAX_LINES_PER_TOTAL:
+            same_column = len({spec.cell(c.target).column for c in checks}) == 1
             scope = texts.ALL_ROWS if same_column else texts.ALL_COLUMNS
-            condition = "AND(" + ",".join(c for c, _ in pairs) + ")"
-            out.append(Check(rule.id, f"{scope}：{check}", condition, all(p for _, p in pairs)))
+            condition = "AND(" + ",".join(c for c, _, _ in compiled) + ")"
+            out.append(Check(rule.id, f"{scope}：{text}", condition, all(p for _, p, _ in compiled)))
+            continue
+        for check, (condition, passed, difference) in zip(checks, compiled, strict=True):
+            where = _scope_label(spec, rule, check)
+            out.append(Check(rule.id, f"{where}：{text}" if where else text, condition, passed,
+                             difference if len(check.conditions) == 1 else None))
     return out
 
 
@@ -143,8 +171,7 @@ def _types_checks(spec: FormatSpec, layout: TableLayout, values: Mapping[str, Ce
 
 def table_checks(spec: FormatSpec, layout: TableLayout, values: Mapping[str, CellValue]) -> list[Check]:
     """The check lines of one table, in the order they are shown."""
-    return [*_balance_checks(spec, layout, values), *_sum_checks(spec, layout, values),
-            *_types_checks(spec, layout, values)]
+    return [*_rule_checks(spec, layout, values), *_types_checks(spec, layout, values)]
 
 
 def write_checks(ws: Worksheet, spec: FormatSpec, area: TableArea, styles: Styles,

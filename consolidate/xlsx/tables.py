@@ -113,24 +113,17 @@ def _tidy(value: float) -> float | int:
 
 
 def computed_values(spec: FormatSpec, table_id: str, values: Mapping[str, CellValue] | None = None) -> dict[str, CellValue]:
-    """Every cell of a table: the given value, 0 for a missing input, a total's sum."""
+    """Every cell of a table: the given value, 0 for a missing input, a total's sum (the spec's
+    program of totals, parts first)."""
     values = values or {}
     out: dict[str, CellValue] = {}
-
-    def get(cell: Cell) -> CellValue:
-        if cell.key not in out:
-            given = values.get(cell.key)
-            if given is not None:
-                out[cell.key] = given
-            elif cell.is_total:
-                out[cell.key] = _tidy(sum(_number(get(spec.cell(p))) for p in cell.sum_of))
-            else:
-                out[cell.key] = 0
-        return out[cell.key]
-
     for cell in spec.cells:
         if cell.table == table_id:
-            get(cell)
+            given = values.get(cell.key)
+            out[cell.key] = 0 if given is None else given
+    for key, parts in spec.program.totals:
+        if key in out and values.get(key) is None:
+            out[key] = _tidy(sum(_number(out[p]) for p in parts))
     return out
 
 
