@@ -261,3 +261,40 @@ def test_a_template_prints_at_nine_points_or_more(tmp_path: Path) -> None:  # P2
     printed = {p.sheet: p for p in measure([path])}
     assert all(p.smallest is not None and p.smallest >= 9 for p in printed.values()), printed
     assert printed["表四"].pages == 1
+
+
+def test_summary_in_english_quotes_only_labels_and_names(tmp_path: Path) -> None:  # the catalog (issue 9, item 2)
+    from test_cli_language import CJK, official_texts
+
+    from consolidate.rollup.charts import short_label
+    from consolidate.spec import load_common
+
+    demo = Path(__file__).resolve().parent.parent / "samples" / "demo"
+    from consolidate.roster import read_roster
+
+    roster = read_roster(demo / "roster.csv")
+    with language("en"):
+        result = rollup([demo / "submissions"], out=tmp_path / "summary.xlsx", roster=roster, year=2025,
+                        previous=[demo / "previous"], workers=1, now=NOW)
+    files = [Path(f.path) for f in result.report.files] + list((demo / "previous").iterdir())
+    names = {p.name for p in files} | {str(p) for p in files} | {u.name for u in roster.units} | {COUNTY}
+    names |= {u.parent for u in roster.units} | {str(f.identity.get(k, "")) for f in result.report.files
+                                                  for k in ("filler", "reviewer", "unit_name", "unit_type")}
+    names |= {str(x.found) for f in result.report.files for x in f.findings if x.found is not None}
+    names |= {b.text for lay in template_layout(SPEC).values() for b in lay.boxes if b.text}
+    common = load_common()
+    names |= {SPEC.name, load_spec("v2019").name, common.identity_title, *(f.hint for f in common.fields if f.hint)}
+    names |= official_texts()
+    names |= {short_label(n) for n in list(names)}
+
+    def chinese_left(text: str) -> list[str]:
+        for name in sorted(names, key=len, reverse=True):
+            text = text.replace(name, " ")
+        return CJK.findall(text)
+
+    wb = openpyxl.load_workbook(tmp_path / "summary.xlsx")
+    assert wb.sheetnames[:4] == ["表二", "表三", "表四", "By unit"]
+    left = {(ws.title, str(c.value)) for ws in wb.worksheets if ws.title != "_meta" for row in ws.iter_rows()
+            for c in row if isinstance(c.value, str) and chinese_left(c.value)}
+    assert not left, sorted(left)[:10]
+    assert not chinese_left(wb["表三"].oddHeader.center.text or "")

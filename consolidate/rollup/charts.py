@@ -46,7 +46,7 @@ def _table(ws: Worksheet, top: int, heading: str, what: str, rows: list[tuple[st
            fmt: SummaryFormats) -> int:
     ws.write_string(top, 0, heading, fmt.heading)
     ws.write_string(top + 1, 0, what, fmt.header)
-    ws.write_string(top + 1, 1, _(texts.CHART_COUNT), fmt.header)
+    ws.write_string(top + 1, 1, _(texts.CHART["count"]), fmt.header)
     for i, (label, value) in enumerate(rows):
         ws.write_string(top + 2 + i, 0, label, fmt.text)
         ws.write_number(top + 2 + i, 1, value, fmt.integer)
@@ -62,7 +62,7 @@ def write_charts_sheet(workbook: Workbook, ws: Worksheet, data: RollupData, fmt:
     ws.set_footer(page_footer())
     ws.set_column(0, 0, 24)
     ws.set_column(1, 1, 10)
-    ws.write_string(0, 0, _(texts.CHART_TITLE).format(sheet=_(texts.SHEET_CHARTS), name=data.district_name,
+    ws.write_string(0, 0, _(texts.CHART["title"]).format(sheet=_(texts.SHEET_CHARTS), name=data.district_name,
                                                     year=data.year), fmt.title)
     top = 2
     breaks: list[int] = []  # each chart starts a printed page: none is cut by a page break
@@ -74,9 +74,9 @@ def write_charts_sheet(workbook: Workbook, ws: Worksheet, data: RollupData, fmt:
                    for u in data.selection.units if u.counted and u.file is not None]
         ranked = sorted(enumerate(counted), key=lambda p: (-p[1][1], p[0]))
         shown = [row for _i, row in ranked[: TOP_N if len(ranked) > ALL_UP_TO else len(ranked)]]
-        title = (_(texts.CHART_RECEIVED_TOP).format(n=len(shown)) if len(shown) < len(ranked)
-                 else _(texts.CHART_RECEIVED))
-        first = _table(ws, top, title, _(texts.CHART_UNIT), shown, fmt)
+        title = (_(texts.CHART["received_top"]).format(n=len(shown)) if len(shown) < len(ranked)
+                 else _(texts.CHART["received"]))
+        first = _table(ws, top, title, _(texts.CHART["unit"]), shown, fmt)
         if shown:
             chart = workbook.add_chart({"type": "bar"})
             chart.add_series({
@@ -101,9 +101,9 @@ def write_charts_sheet(workbook: Workbook, ws: Worksheet, data: RollupData, fmt:
     # 2. the district's outcome groups
     if head.outcomes:
         breaks.append(top)
-        outcomes = _(texts.CHART_OUTCOMES).format(whole=whole(data.district_name))
+        outcomes = _(texts.CHART["outcomes"]).format(whole=whole(data.district_name))
         rows = [(short_label(label), value) for label, value in group_sums(data.totals, head.outcomes)]
-        first = _table(ws, top, outcomes, _(texts.CHART_OUTCOME), rows, fmt)
+        first = _table(ws, top, outcomes, _(texts.CHART["outcome"]), rows, fmt)
         chart = workbook.add_chart({"type": "pie"})
         chart.add_series({
             "name": outcomes,
@@ -125,16 +125,16 @@ def write_charts_sheet(workbook: Workbook, ws: Worksheet, data: RollupData, fmt:
     rows = [(_(texts.FATE_LABEL[f]), float(counts[f])) for f in fates]  # type: ignore[index]
     if top > 2:
         breaks.append(top)
-    first = _table(ws, top, _(texts.CHART_ROUND), _(texts.CHART_FATE), rows, fmt)
+    first = _table(ws, top, _(texts.CHART["round"]), _(texts.CHART["fate"]), rows, fmt)
     chart = workbook.add_chart({"type": "doughnut"})
     chart.add_series({
-        "name": _(texts.CHART_ROUND),
+        "name": _(texts.CHART["round"]),
         "categories": [name, first, 0, first + len(rows) - 1, 0],
         "values": [name, first, 1, first + len(rows) - 1, 1],
         "data_labels": {"category": True, "value": True, "separator": "\n", "font": _font(10)},
         "points": [{"fill": {"color": COLOURS[f]}} for f in fates],
     })
-    chart.set_title({"name": _(texts.CHART_ROUND), "name_font": _font(12, True)})
+    chart.set_title({"name": _(texts.CHART["round"]), "name_font": _font(12, True)})
     chart.set_legend({"position": "right", "font": _font(10)})
     chart.set_hole_size(50)
     chart.set_size({"width": CHART_PX, "height": 320})

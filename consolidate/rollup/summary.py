@@ -67,11 +67,11 @@ def write_notes_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats, *, n
     facts = {
         "ran_at": now.strftime("%Y-%m-%d %H:%M"),
         "tool_version": f"consolidate {tool_version}",
-        "format": f"{spec.name}（{spec.notice}）",
+        "format": _(texts.NOTES_FORMAT).format(name=spec.name, notice=spec.notice),
         "year": str(data.year),
         "district": " ".join(p for p in (data.district_name, data.district_code) if p) or _(texts.NOTES_NOT_GIVEN),
-        "roster_units": (f"{sel.roster_size}（{PurePath(data.roster_source).name}）" if sel.roster_size is not None
-                         else _(texts.NOTES_NO_ROSTER)),
+        "roster_units": (_(texts.NOTES_ROSTER).format(n=sel.roster_size, source=PurePath(data.roster_source).name)
+                         if sel.roster_size is not None else _(texts.NOTES_NO_ROSTER)),
         "files": str(len(sel.files)),
         "counted": str(data.counted),
         "units": str(data.units),

@@ -107,8 +107,7 @@ def write_table_sheet(workbook: Workbook, layout: TableLayout, data: RollupData,
     heights.append(_merged_line(ws, r, width, _(texts.COVERAGE_FINAL if final else texts.COVERAGE_PARTIAL),
                                 fmt.final if final else fmt.partial, widths))
     r += 2
-    gap = "　" * 8
-    signed = f"{_(texts.SIGNED_BY)}{gap}{_(texts.CHECKED_BY)}{gap}{_(texts.SIGNED_ON)}{now.date().isoformat()}"
+    signed = _(texts.SIGNATURE_LINE).format(date=now.date().isoformat())
     heights.append(_merged_line(ws, r, width, signed, fmt.signature, widths) + LINE_POINTS)
     r += 1
     ws.merge_range(r, 0, r, width - 1, "", fmt.signature)

@@ -42,9 +42,7 @@ COVERAGE_PARTIAL = N_("尚有单位未报送或报表有错误，本表不是最
 COVERAGE_FINAL = N_("名单中的单位均已报送且通过审核。")
 AMOUNT_NOTE = N_("金额单位：万元。")
 SIGNATURES = N_("单位（盖章）：")
-SIGNED_BY = N_("制表人：")
-CHECKED_BY = N_("审核人：")
-SIGNED_ON = N_("填报日期：")
+SIGNATURE_LINE = N_("制表人：　　　　　　　　审核人：　　　　　　　　填报日期：{date}")
 PAGE_FOOTER = N_("第 &P 页 共 &N 页")
 SUMMARY_TYPE = N_("汇总表（{units} 个单位）")
 IDENTITY_SUMMARY_NOTE = N_("本工作簿是{name}{year}年度的汇总表，汇总 {units} 个单位的报表，不是单个单位的报表；"
@@ -86,35 +84,38 @@ NOTE_JOIN = N_("；")
 # 问题清单
 FINDINGS_HEADING = N_("共 {n} 个问题：错误 {error} 个，警告 {warning} 个，提示 {info} 个。"
                       "被替代的文件的问题也列在这里，供核对。")
-TOTALS_SOURCE = N_("（汇总数）")
 
 # 同比
-YOY_TITLE = N_("{year}年与{previous}年对比")
-YOY_DISTRICT = N_("一、{whole}合计")
-YOY_RULES = N_("二、跨年度核对（本年“上年结转”与上年“结转下年度”、现行有效件数的接续）")
-YOY_UNITS = N_("四、分单位对比（本年或上年不为 0 的格子）")
+YOY: dict[str, str] = {
+    "title": N_("{year}年与{previous}年对比"),
+    "district": N_("一、{whole}合计"),
+    "rules": N_("二、跨年度核对（本年“上年结转”与上年“结转下年度”、现行有效件数的接续）"),
+    "units": N_("四、分单位对比（本年或上年不为 0 的格子）"),
+    "previous_files": N_("三、上年文件"),
+    "source_rollup": N_("上年{whole}数字取自上年的汇总表。"),
+    "coverage_note": N_("本年计入汇总的单位（{this} 个）与上年（{last} 个）不完全相同，{whole}合计不做跨年度核对"
+                        "（上年结转、现行有效件数），只对两年都计入的单位逐一核对。"),
+    "source_units": N_("上年{whole}数字为上年各单位计入汇总的报表之和（{n} 份）。"),
+    "format_note": N_("上年使用{previous_format}，本年使用{format}：只对比两种格式中含义相同的格子（{common} 个）。"),
+    "no_rules": N_("未发现跨年度不一致。"),
+}
 YOY_COLS = (N_("单位名称"), N_("单位代码"), N_("表"), N_("行"), N_("列"), N_("本年"), N_("上年"), N_("增减"),
             N_("增减率"))
 YOY_RULE_COLS = (N_("单位名称"), N_("单位代码"), N_("规则"), N_("格子"), N_("说明"), N_("本年"), N_("应为"))
 YOY_FILE_COLS = (N_("单位名称"), N_("单位代码"), N_("报送情况"), N_("文件名"), N_("说明"))
-YOY_PREVIOUS_FILES = N_("三、上年文件")
-YOY_SOURCE_ROLLUP = N_("上年{whole}数字取自上年的汇总表。")
-YOY_COVERAGE_NOTE = N_("本年计入汇总的单位（{this} 个）与上年（{last} 个）不完全相同，{whole}合计不做跨年度核对"
-                       "（上年结转、现行有效件数），只对两年都计入的单位逐一核对。")
-YOY_SOURCE_UNITS = N_("上年{whole}数字为上年各单位计入汇总的报表之和（{n} 份）。")
-YOY_FORMAT_NOTE = N_("上年使用{previous_format}，本年使用{format}：只对比两种格式中含义相同的格子（{common} 个）。")
-YOY_NO_RULES = N_("未发现跨年度不一致。")
 
 # 图表
-CHART_RECEIVED = N_("各单位本年新收申请数量")
-CHART_RECEIVED_TOP = N_("各单位本年新收申请数量（前 {n} 名）")
-CHART_OUTCOMES = N_("{whole}办理结果构成")
-CHART_ROUND = N_("报送完成情况（名单单位）")
-CHART_UNIT = N_("单位")
-CHART_OUTCOME = N_("办理结果")
-CHART_FATE = N_("报送情况")
-CHART_COUNT = N_("件数")
-CHART_TITLE = N_("{sheet}（{name}{year}年度）")
+CHART: dict[str, str] = {
+    "received": N_("各单位本年新收申请数量"),
+    "received_top": N_("各单位本年新收申请数量（前 {n} 名）"),
+    "outcomes": N_("{whole}办理结果构成"),
+    "round": N_("报送完成情况（名单单位）"),
+    "unit": N_("单位"),
+    "outcome": N_("办理结果"),
+    "fate": N_("报送情况"),
+    "count": N_("件数"),
+    "title": N_("{sheet}（{name}{year}年度）"),
+}
 
 # 说明
 NOTES_TITLE = N_("说明")
@@ -130,6 +131,8 @@ NOTES_FACTS = (
     (N_("计入汇总的基层单位数"), "units"),
 )
 NOTES_NOT_GIVEN = N_("（未指定）")
+NOTES_FORMAT = N_("{name}（{notice}）")
+NOTES_ROSTER = N_("{n}（{source}）")
 NOTES_NO_ROSTER = N_("（未提供名单）")
 NOTES_UNITS = N_("各单位报送情况")
 NOTES_FILES = N_("各文件处理情况")

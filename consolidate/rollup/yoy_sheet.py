@@ -55,7 +55,7 @@ def _line(ws: Worksheet, r: int, spec: FormatSpec, name: str, code: str, line: Y
 
 
 def _district(ws: Worksheet, r: int, data: RollupData, lines: tuple[YoyLine, ...], fmt: SummaryFormats) -> int:
-    ws.write_string(r, 0, _(texts.YOY_DISTRICT).format(whole=whole(data.district_name)), fmt.heading)
+    ws.write_string(r, 0, _(texts.YOY["district"]).format(whole=whole(data.district_name)), fmt.heading)
     _header(ws, r + 1, texts.YOY_COLS, fmt)
     r += 2
     first = r
@@ -77,14 +77,14 @@ def _value(ws: Worksheet, r: int, col: int, value: object, fmt: SummaryFormats) 
 
 
 def _rules(ws: Worksheet, r: int, data: RollupData, yoy: Yoy, fmt: SummaryFormats) -> int:
-    ws.write_string(r, 0, _(texts.YOY_RULES), fmt.heading)
+    ws.write_string(r, 0, _(texts.YOY["rules"]), fmt.heading)
     _header(ws, r + 1, texts.YOY_RULE_COLS, fmt)
     r += 2
     rows: list[tuple[str, str, Finding]] = [(data.district_name or _(TOTALS_PATH), data.district_code, f)
                                             for f in yoy.district_findings]
     rows += [(u.name, u.code, f) for u in yoy.units for f in u.findings]
     if not rows:
-        ws.write_string(r, 0, _(texts.YOY_NO_RULES), fmt.subtitle)
+        ws.write_string(r, 0, _(texts.YOY["no_rules"]), fmt.subtitle)
         return r + 2
     for name, code, f in rows:
         message = f.message(current())
@@ -102,7 +102,7 @@ def _rules(ws: Worksheet, r: int, data: RollupData, yoy: Yoy, fmt: SummaryFormat
 
 
 def _previous_files(ws: Worksheet, r: int, yoy: Yoy, fmt: SummaryFormats) -> int:
-    ws.write_string(r, 0, _(texts.YOY_PREVIOUS_FILES), fmt.heading)
+    ws.write_string(r, 0, _(texts.YOY["previous_files"]), fmt.heading)
     _header(ws, r + 1, texts.YOY_FILE_COLS, fmt)
     r += 2
     for fate in yoy.previous.files:
@@ -120,7 +120,7 @@ def _previous_files(ws: Worksheet, r: int, yoy: Yoy, fmt: SummaryFormats) -> int
 
 
 def _units(ws: Worksheet, r: int, spec: FormatSpec, yoy: Yoy, fmt: SummaryFormats) -> None:
-    ws.write_string(r, 0, _(texts.YOY_UNITS), fmt.heading)
+    ws.write_string(r, 0, _(texts.YOY["units"]), fmt.heading)
     header = r + 1
     _header(ws, header, texts.YOY_COLS[:-1], fmt)
     r += 2
@@ -136,17 +136,17 @@ def write_yoy_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> Non
     yoy = data.yoy
     assert yoy is not None
     spec = data.spec
-    ws.write_string(0, 0, _(texts.YOY_TITLE).format(year=data.year, previous=yoy.previous_year), fmt.title)
+    ws.write_string(0, 0, _(texts.YOY["title"]).format(year=data.year, previous=yoy.previous_year), fmt.title)
     notes = []
     area = whole(data.district_name)
     if yoy.previous_format != spec.id:
-        notes.append(_(texts.YOY_FORMAT_NOTE).format(previous_format=load_spec(yoy.previous_format).name,
+        notes.append(_(texts.YOY["format_note"]).format(previous_format=load_spec(yoy.previous_format).name,
                                                      format=spec.name, common=len(yoy.keys)))
     counted = sum(1 for f in yoy.previous.files if f.counted)
-    notes.append(_(texts.YOY_SOURCE_ROLLUP).format(whole=area) if yoy.district_source == "rollup"
-                 else _(texts.YOY_SOURCE_UNITS).format(whole=area, n=counted))
+    notes.append(_(texts.YOY["source_rollup"]).format(whole=area) if yoy.district_source == "rollup"
+                 else _(texts.YOY["source_units"]).format(whole=area, n=counted))
     if not yoy.district_checked:
-        notes.append(_(texts.YOY_COVERAGE_NOTE).format(this=yoy.coverage[0], last=yoy.coverage[1], whole=area))
+        notes.append(_(texts.YOY["coverage_note"]).format(this=yoy.coverage[0], last=yoy.coverage[1], whole=area))
     note = " ".join(notes) if current() == "en" else "".join(notes)
     ws.merge_range(1, 0, 1, len(WIDTHS) - 1, "", fmt.coverage)
     ws.write_string(1, 0, note, fmt.coverage)
