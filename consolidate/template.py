@@ -38,7 +38,7 @@ from .spec.layout import col_letter
 from .xlsx import texts
 from .xlsx.checks import write_checks
 from .xlsx.meta import IdentityValue, write_identity, write_meta
-from .xlsx.styles import Styles, make_styles, text_width, workbook_options
+from .xlsx.styles import Styles, make_styles, page_footer, text_width, workbook_options
 from .xlsx.tables import CellValue, write_table
 
 KIND = "template"
@@ -136,7 +136,7 @@ def _page_setup(ws: Worksheet, layout: TableLayout, last_row: int, last_col: int
     ws.print_area(layout.top, 0, last_row, last_col)
     ws.center_horizontally()
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.set_footer("&C&P / &N")
+    ws.set_footer(page_footer())
     ws.hide_gridlines(2)
     ws.protect("", {"format_columns": True, "format_rows": True})
 

@@ -462,3 +462,9 @@ def test_long_roster_is_built_over_processes_with_the_same_bytes(
     assert [f.path.name for f in parallel.files] == [f.path.name for f in serial.files]
     assert [f.sha256 for f in parallel.files] == [f.sha256 for f in serial.files]
     assert len({f.sha256 for f in parallel.files}) == len(roster.units)  # each unit's own file
+
+
+def test_every_table_prints_its_page_numbers_in_chinese(unit_template: bytes) -> None:  # issue 11 item 1
+    wb = openpyxl.load_workbook(io.BytesIO(unit_template))
+    for sheet in ("表二", "表三", "表四"):
+        assert wb[sheet].oddFooter.center.text == "第 &P 页 共 &N 页"

@@ -42,7 +42,7 @@ from ..xlsx.findings_sheet import (
 from ..xlsx.findings_sheet import (
     finding_rows as _finding_rows,
 )
-from ..xlsx.styles import CHARSET, FAIL_FILL, FAIL_FONT, FONT, FONT_SIZE, HEADER_FILL, PASS_FILL, PASS_FONT
+from ..xlsx.styles import CHARSET, FAIL_FILL, FAIL_FONT, FONT, FONT_SIZE, HEADER_FILL, PASS_FILL, PASS_FONT, page_footer
 from .paths import same_file, write_atomically
 
 CREATED = datetime(2000, 1, 1)  # pinned: the same report gives the same bytes
@@ -68,7 +68,6 @@ TEXT: dict[str, str] = {
     "rollup": N_("汇总表（{units} 个单位）"),
     "foreign": N_("非下发模板"),
     "join": N_("，"),
-    "footer": N_("第 &P 页 共 &N 页"),
 }
 
 
@@ -195,7 +194,7 @@ def _write_files_sheet(workbook: Workbook, report: Report, lang: Lang) -> Worksh
     ws.print_area(0, 0, header + max(len(report.files), 1), PRINTED_COLUMNS - 1)
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.7)
-    ws.set_footer("&C" + text("footer", lang))
+    ws.set_footer(page_footer(lang))
     ws.repeat_rows(header)
     return ws
 

@@ -11,7 +11,6 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from ..i18n import _
 from ..spec.model import CellKind
 from ..xlsx.styles import (
     CHARSET,
@@ -25,7 +24,8 @@ from ..xlsx.styles import (
     PASS_FONT,
     text_width,
 )
-from .texts import PAGE_FOOTER, Fate
+from ..xlsx.styles import page_footer as page_footer  # every sheet prints the same footer
+from .texts import Fate
 
 # (fill, font) per fate: green passed, red errors, grey missing, amber the rest
 FATE_COLOURS: dict[Fate, tuple[str, str]] = {
@@ -43,11 +43,6 @@ LINE_POINTS = 15.0
 UNIT_POINTS = 7.7
 # Numbers of 分单位明细 without thousands separators: six digits fit a narrow column (never ####)
 BARE_FORMAT: dict[CellKind, str] = {"count": "0", "signed": "+0;-0;0", "amount": "0.00##"}
-
-
-def page_footer() -> str:
-    """Every sheet's footer: “第 X 页 共 Y 页”, centred."""
-    return "&C" + _(PAGE_FOOTER)
 
 
 def lines_needed(text: str, width: float) -> int:

@@ -43,7 +43,6 @@ COVERAGE_FINAL = N_("名单中的单位均已报送且通过审核。")
 AMOUNT_NOTE = N_("金额单位：万元。")
 SIGNATURES = N_("单位（盖章）：")
 SIGNATURE_LINE = N_("制表人：　　　　　　　　审核人：　　　　　　　　填报日期：{date}")
-PAGE_FOOTER = N_("第 &P 页 共 &N 页")
 SUMMARY_TYPE = N_("汇总表（{units} 个单位）")
 IDENTITY_SUMMARY_NOTE = N_("本工作簿是{name}{year}年度的汇总表，汇总 {units} 个单位的报表，不是单个单位的报表；"
                            "各项信息由汇总程序填写。")

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..findings import Finding, Value, severity_label
 from ..i18n import N_, in_language
 from ..spec.model import Lang, Severity
-from .styles import CHARSET, FAIL_FILL, FAIL_FONT, FONT, FONT_SIZE, HEADER_FILL, text_width
+from .styles import CHARSET, FAIL_FILL, FAIL_FONT, FONT, FONT_SIZE, HEADER_FILL, page_footer, text_width
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -40,7 +40,6 @@ SEVERITY_COLOURS: dict[Severity, tuple[str, str]] = {
 }
 NO_FINDINGS = N_("没有发现问题。")
 UNNAMED_UNIT = N_("（未填单位名称）")
-PAGE_FOOTER = N_("第 &P 页 共 &N 页")
 
 
 @dataclass(frozen=True)
@@ -264,6 +263,6 @@ def write_findings_sheet(
     ws.print_area(0, 0, header_row + max(len(rows), 1), printed - 1)
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.7)
-    ws.set_footer("&C" + in_language(lang, PAGE_FOOTER))
+    ws.set_footer(page_footer(lang))
     ws.repeat_rows(header_row)
     return ws

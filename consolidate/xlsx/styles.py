@@ -141,3 +141,11 @@ def text_width(text: str) -> float:
     for ch in text:
         width += 1.1 if ord(ch) < 0x2E80 and ch not in "“”‘’" else 2.1
     return width
+
+
+def page_footer(lang: str | None = None) -> str:
+    """Every printed sheet's footer: “第 X 页 共 Y 页”, centred, in ``lang`` or the current language."""
+    from ..i18n import _, in_language
+    from .texts import PAGE_FOOTER
+
+    return "&C" + (_(PAGE_FOOTER) if lang is None else in_language(lang, PAGE_FOOTER))

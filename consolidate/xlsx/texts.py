@@ -59,3 +59,6 @@ RULE_LINE = N_("· {title}（{severity}）")
 # file names of the templates
 FILE_STEM = N_("{year}年度政府信息公开统计表")
 BLANK_NAME = N_("空白模板")
+
+# every printed sheet's footer (Excel's header/footer codes: &P this page, &N the page count)
+PAGE_FOOTER = N_("第 &P 页 共 &N 页")
