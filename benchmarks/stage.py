@@ -47,7 +47,7 @@ def cpu_seconds() -> float:
 def summary_of(files: Any) -> dict[str, list[Any]]:
     """file name -> [status, sorted (code, cell) of its non-FILE findings]: to compare two ways."""
     return {Path(f.path).name: [f.status, sorted([x.code, x.cell or ""] for x in f.findings
-                                                  if not x.code.startswith("FILE-"))] for f in files}
+                                                  if x.category != "file")] for f in files}
 
 
 def run(stage: str, folder: Path, roster_path: Path, limit: int | None, workers: int | None,

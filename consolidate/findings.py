@@ -6,10 +6,11 @@ can be written in Chinese for the clerk or in English without going back to the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .codes import Category, Code, rule_category
 from .i18n import N_, Msg, _, in_language
 from .spec import Cell, FormatSpec, load_common
 from .spec.model import Lang, Severity
@@ -29,7 +30,7 @@ Param = Value | Msg  # a catalog text (a format's name) is shown in the message'
 
 @dataclass(frozen=True)
 class Finding:
-    code: str  # a rule id of the spec (T3-BALANCE) or a code of common.yaml (CELL-BLANK)
+    code: str  # a rule id of the spec (T3-BALANCE) or a ``Code`` of common.yaml (CELL-BLANK)
     severity: Severity
     message_zh: str
     message_en: str
@@ -40,13 +41,15 @@ class Finding:
     column_label: str | None = None
     found: Value = None
     expected: Value = None
+    category: Category = Category.RULE  # from the registry of codes (codes.py)
 
     def message(self, lang: Lang = "zh") -> str:
         return self.message_zh if lang == "zh" else self.message_en
 
     def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
         return {
-            "code": self.code,
+            "code": str(self.code),
+            "category": str(self.category),
             "severity": self.severity,
             "sheet": self.sheet,
             "cell": self.cell,
@@ -119,16 +122,19 @@ class FindingFactory:
              **params: Any) -> Finding:
         assert self.spec is not None, "rule findings need a format spec"
         rule = self.spec.rule(rule_id)
-        return self._make(rule_id, rule.severity, rule.template("zh", variant), rule.template("en", variant),
-                          place, found, expected, params)
+        return self._make(rule_id, rule_category(rule), rule.severity, rule.template("zh", variant),
+                          rule.template("en", variant), place, found, expected, params)
 
-    def common(self, code: str, place: Place, found: Param = None, expected: Param = None,
+    def common(self, code: Code | str, place: Place, found: Param = None, expected: Param = None,
                severity: Severity | None = None, **params: Any) -> Finding:
-        text = load_common().findings[code]
-        return self._make(code, severity or text.severity, text.zh, text.en, place, found, expected, params)
+        """A finding of common.yaml; ``code`` must be in the registry (``Code``)."""
+        typed = Code(code)
+        text = load_common().findings[typed.value]
+        return self._make(typed, typed.category, severity or text.severity, text.zh, text.en, place, found,
+                          expected, params)
 
-    def _make(self, code: str, severity: Severity, zh: str, en: str, place: Place, found: Param,
-              expected: Param, params: Mapping[str, Any]) -> Finding:
+    def _make(self, code: str, category: Category, severity: Severity, zh: str, en: str, place: Place,
+              found: Param, expected: Param, params: Mapping[str, Any]) -> Finding:
         merged = {"found": found, "expected": expected, **self.extra, **params}
         return Finding(
             code=code,
@@ -142,6 +148,7 @@ class FindingFactory:
             column_label=place.column_label,
             found=found.render("zh") if isinstance(found, Msg) else found,
             expected=expected.render("zh") if isinstance(expected, Msg) else expected,
+            category=category,
         )
 
 
@@ -153,3 +160,15 @@ def count_by_severity(findings: list[Finding] | tuple[Finding, ...]) -> dict[str
 
 
 Status = Literal["valid", "invalid", "unreadable"]
+
+
+def status_of(findings: Iterable[Finding]) -> Status:
+    """The one place a file's status follows from its findings: unreadable (an error of the
+    ``file`` category), invalid (any other error) or valid."""
+    status: Status = "valid"
+    for f in findings:
+        if f.severity == "error":
+            if f.category is Category.FILE:
+                return "unreadable"
+            status = "invalid"
+    return status

@@ -7,8 +7,10 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from .errors import ConsolidateError
 from .uscc import looks_like_uscc, uscc_problem
@@ -31,34 +33,61 @@ class Unit:
     row: int = 0  # the row in the roster file (the header is row 1)
 
 
+T = TypeVar("T")
+
+
+class UnitIndex(Generic[T]):
+    """The one rule that says whose a file is: by code first, then by name, both normalised
+    (``normalise_code``, ``normalise_text``); of two entries with the same code or name, the
+    first added wins. The roster matches submissions with it, and 同比 last year's files."""
+
+    def __init__(self, entries: Iterable[tuple[str, str, T]] = ()) -> None:
+        self._codes: dict[str, T] = {}
+        self._names: dict[str, T] = {}
+        for code, name, item in entries:
+            self.add(code, name, item)
+
+    def add(self, code: str, name: str, item: T) -> None:
+        if key := normalise_code(code):
+            self._codes.setdefault(key, item)
+        self._names.setdefault(normalise_text(name), item)
+
+    def by_code(self, code: str) -> T | None:
+        return self._codes.get(normalise_code(code))
+
+    def by_name(self, name: str) -> T | None:
+        return self._names.get(normalise_text(name))
+
+    def find(self, code: str = "", name: str = "") -> T | None:
+        return (self.by_code(code) if code else None) or (self.by_name(name) if name else None)
+
+
 @dataclass(frozen=True)
 class Roster:
     units: tuple[Unit, ...]
     source: str = ""
-    # lookups by normalised code and name, built once: a province matches thousands of files
-    _codes: dict[str, Unit] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _names: dict[str, Unit] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _positions: dict[int, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # the lookup by code and name, built once: a province matches thousands of files
+    _index: UnitIndex[Unit] = field(default_factory=UnitIndex, init=False, repr=False, compare=False)
+    _positions: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for i, u in enumerate(self.units):
-            self._codes.setdefault(normalise_code(u.code), u)
-            self._names.setdefault(normalise_text(u.name), u)
-            self._positions.setdefault(id(u), i)
+            self._index.add(u.code, u.name, u)
+            self._positions.setdefault(u.code, i)
 
     def by_code(self, code: str) -> Unit | None:
-        return self._codes.get(normalise_code(code))
+        return self._index.by_code(code)
 
     def by_name(self, name: str) -> Unit | None:
-        return self._names.get(normalise_text(name))
+        return self._index.by_name(name)
 
     def find(self, code: str = "", name: str = "") -> Unit | None:
         """The roster unit a submission belongs to: by code first, then by name."""
-        return (self.by_code(code) if code else None) or (self.by_name(name) if name else None)
+        return self._index.find(code, name)
 
     def position(self, unit: Unit) -> int:
-        found = self._positions.get(id(unit))
-        return found if found is not None else self.units.index(unit)
+        found = self._positions.get(unit.code)
+        return found if found is not None and self.units[found] == unit else self.units.index(unit)
 
 
 def normalise_text(text: object) -> str:

@@ -97,7 +97,7 @@ def check_results(results: Sequence[FileResult], *, format_id: str | None = None
     The rules run once over all of them, stacked. The inputs are not changed: new
     ``FileResult`` objects are returned.
     """
-    from .read import status_of
+    from .findings import status_of
     from .rules import check_batch, check_identity
     from .rules.order import sort_findings
 

@@ -23,6 +23,7 @@ from factories import (
     huge_sheet,
     lying_zip,
     ole2,
+    parts_of,
     sheet_part,
     submission,
     with_parts,
@@ -120,6 +121,37 @@ def test_hostile_workbooks_are_refused_before_they_cost_anything(tmp_path: Path,
 def test_dtd_in_a_sheet_is_refused(tmp_path: Path) -> None:
     _, result = _read(tmp_path, "dtd.xlsx", xml_with_dtd(part="xl/worksheets/sheet3.xml"))
     assert [f.code for f in result.findings] == ["FILE-UNSAFE-XML"]
+
+
+@pytest.mark.parametrize("part", ["docProps/app.xml", "xl/theme/theme1.xml", "[Content_Types].xml", "xl/styles.xml",
+                                  "_rels/.rels", "xl/worksheets/sheet9.xml"])
+def test_dtd_in_any_part_is_refused_also_where_we_do_not_read(tmp_path: Path, part: str) -> None:
+    """OOXML forbids DTDs: a part we never read (docProps, the theme, a sheet no table is on…)
+    with one makes the whole file FILE-UNSAFE-XML, not a valid submission (issue 11, item 12)."""
+    data = submission()
+    if part not in parts_of(data):  # a sheet we do not read
+        data = with_parts(data, add={part: parts_of(data)[sheet_part(data, "填报信息")]})
+    _, result = _read(tmp_path, "dtd.xlsx", xml_with_dtd(data, part=part))
+    assert [f.code for f in result.findings] == ["FILE-UNSAFE-XML"]
+    assert result.status == "unreadable"
+
+
+def test_dtd_after_a_long_prolog_or_in_utf16_is_refused(tmp_path: Path) -> None:
+    data = submission()
+    comment = b"<!-- " + b"x" * (40 * 1024) + b" -->"  # the part is inflated in steps: the DTD comes late
+    for encode in (lambda b: b, lambda b: b.decode("utf-8").encode("utf-16")):
+        body = parts_of(data)["docProps/core.xml"]
+        decl, rest = body.split(b"?>", 1)
+        dtd = b'<!DOCTYPE x [<!ENTITY e "e">]>'
+        hostile = with_parts(data, replace={"docProps/core.xml": encode(decl + b"?>" + comment + dtd + rest)})
+        _, result = _read(tmp_path, "late.xlsx", hostile)
+        assert [f.code for f in result.findings] == ["FILE-UNSAFE-XML"]
+
+
+def test_too_many_parts_are_refused_before_they_are_listed(tmp_path: Path) -> None:
+    data = with_parts(submission(), add={f"xl/media/p{i}.bin": b"" for i in range(4001)})
+    _, result = _read(tmp_path, "parts.xlsx", data)
+    assert [f.code for f in result.findings] == ["FILE-TOO-LARGE"]
 
 
 def test_a_path_that_cannot_be_read(tmp_path: Path) -> None:

@@ -78,12 +78,17 @@ def test_schema_checks_follow_format_md() -> None:
     assert places(v2021, "T4-TOTALS") == {"t4.cases.rev_total", "t4.cases.direct_total", "t4.cases.after_total"}
     assert not any(rule.startswith(("YOY", "VERSION", "T2-V2019")) for rule, _ in v2021.checks)
     assert set(v2021.types) == {"TYPES:negative", "TYPES:fraction", "TYPES:negative_amount"}
-    # one schema per table, one check per TYPES variant of its cells and one per rule
-    assert [t.table for t in v2021.tables] == ["t2", "t3", "t4"]
-    assert [[c.name for c in t.schema.checks] for t in v2021.tables] == [
-        ["TYPES:negative", "TYPES:fraction", "TYPES:negative_amount"],
-        ["TYPES:negative", "TYPES:fraction", "T3-BALANCE", "T3-ROWTOTAL", "T3-OUTCOMES"],
-        ["TYPES:negative", "TYPES:fraction", "T4-TOTALS"]]
+    # TYPES: one schema per table and cell kind, a column check per variant; one schema per rule
+    assert [(p.name, p.slots, [c.name for c in p.schema.checks] + [c.name for col in p.schema.columns.values()
+                                                                   for c in col.checks]) for p in v2021.parts] == [
+        ("v2021 T3-BALANCE", ("carry_over", "new", "carried", "total"), ["T3-BALANCE"]),
+        ("v2021 T3-ROWTOTAL", ("total", *(f"part{i}" for i in range(1, 7))), ["T3-ROWTOTAL"]),
+        ("v2021 T3-OUTCOMES", ("total", *(f"part{i}" for i in range(1, 22))), ["T3-OUTCOMES"]),
+        ("v2021 T4-TOTALS", ("total", "part1", "part2", "part3", "part4"), ["T4-TOTALS"]),
+        ("v2021 表二 count", ("count",), ["TYPES:negative", "TYPES:fraction"]),
+        ("v2021 表二 amount", ("amount",), ["TYPES:negative_amount"]),
+        ("v2021 表三 count", ("count",), ["TYPES:negative", "TYPES:fraction"]),
+        ("v2021 表四 count", ("count",), ["TYPES:negative", "TYPES:fraction"])]
 
     v2019 = build_schema(load_spec("v2019"))
     assert places(v2019, "T2-V2019-MISUSE") == {f"t2.{r}.decisions" for r in
@@ -108,9 +113,8 @@ def test_schema_changes_with_the_yaml(tmp_path: Path) -> None:
     from consolidate.rules.run import failure_cases, findings_from_failures, wide_frame
 
     file = broken("v2021", t4__cases__rev_upheld=9)
-    frame = wide_frame(changed, [file])
     compiled = build_schema(changed)
-    (found,) = findings_from_failures(changed, compiled, frame, failure_cases(compiled, frame), [file])
+    (found,) = findings_from_failures(changed, compiled, failure_cases(compiled, wide_frame(changed, [file])), [file])
     assert [(f.code, f.severity) for f in found] == [("T4-TOTALS", "warning")]
 
 
@@ -119,13 +123,23 @@ def test_pandera_failure_cases_name_the_file_and_the_cell() -> None:
 
     spec = load_spec("v2021")
     files = [result("v2021", seed=1), broken("v2021", t3__carry_over__legal=999, t2__fee__fee_amount=-3)]
-    cases = failure_cases(build_schema(spec), wide_frame(spec, files))
-    listed = {(str(c), int(i), tuple(cells.items())) for table in cases
-              for c, i, cells in zip(table["check"], table["index"], table["failure_case"], strict=True)}
-    total = files[1].values["t3.carry_over.total"]  # type: ignore[index]  # not recomputed: its row fails
-    assert listed == {("T3-BALANCE", 1, (("t3.carry_over.legal", 999.0),)),
-                      ("T3-ROWTOTAL", 1, (("t3.carry_over.total", total),)),
-                      ("TYPES:negative_amount", 1, (("t2.fee.fee_amount", -3.0),))}
+    listed = {(part.name, str(c), part.where(int(i)), str(col), float(v))
+              for part, table in failure_cases(build_schema(spec), wide_frame(spec, files))
+              for c, i, col, v in zip(table["check"], table["index"], table["column"], table["failure_case"], strict=True)}
+    values = files[1].values
+    assert values is not None
+    legal = [(slot, values[f"t3.{slot}.legal"]) for slot in ("carry_over", "new", "carried", "total")]
+    row = [("total", values["t3.carry_over.total"])] + [
+        (f"part{i}", values[f"t3.carry_over.{c}"]) for i, c in enumerate(T3_COLUMNS[:-1], start=1)]
+    place = {name: [c.target for c in build_schema(spec).checks.values() if c.rule == name]
+             for name in ("T3-BALANCE", "T3-ROWTOTAL")}
+    assert listed == {
+        ("v2021 表二 amount", "TYPES:negative_amount", (1, 0), "amount", -3.0),  # file 1, the first amount
+        *(("v2021 T3-BALANCE", "T3-BALANCE", (1, place["T3-BALANCE"].index("t3.carry_over.legal")), slot, v)
+          for slot, v in legal),
+        # the row total was not recomputed: the 总计 column's balance holds, its row does not add up
+        *(("v2021 T3-ROWTOTAL", "T3-ROWTOTAL", (1, place["T3-ROWTOTAL"].index("t3.carry_over.total")), slot, v)
+          for slot, v in row)}
 
 
 # --- R2 -------------------------------------------------------------------------------------

@@ -232,6 +232,10 @@ def _forget_previous_round(workbook: Workbook, lang: Lang) -> None:
             del workbook[name]
     authors = {in_language(lang, AUTHOR) for lang in LANGS}
     for ws in workbook.worksheets:
+        # openpyxl's private ``_cells`` (the cells the file holds), kept for a measured reason:
+        # on a demo submission it takes 0.05 ms against 1.0 ms for the public ``iter_rows()``
+        # (20x), and ``iter_rows()`` creates every empty cell of the used range (603 -> 834
+        # cells), which openpyxl would then write into the copy, changing its bytes.
         for cell in list(ws._cells.values()):
             if cell.comment is not None and cell.comment.author in authors:
                 cell.comment = None

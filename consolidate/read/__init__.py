@@ -8,7 +8,8 @@ when there are many, with the same results in the same order as reading them one
 
 from __future__ import annotations
 
+from ..findings import status_of
 from .many import read_many
-from .reader import read_submission, status_of
+from .reader import read_submission
 
 __all__ = ["read_many", "read_submission", "status_of"]

@@ -1,4 +1,4 @@
-"""Safe access to the zip package of an .xlsx: bounded, checked, read-only.
+"""Safe access to the zip package of an .xlsx: bounded, checked, read-only, through the stdlib's ``zipfile``.
 
 ``open_package(data)`` opens the bytes of a file (never the file again) and refuses, with
 an ``Unreadable`` carrying a FILE-* code, anything that is not a spreadsheet package or
@@ -7,24 +7,37 @@ that could cost unbounded time or memory:
 - not a zip, truncated, bad CRC: FILE-CORRUPT;
 - a Word document (``word/document.xml``): FILE-DOCX; any other zip, an .xlsb or an .ods:
   FILE-UNKNOWN;
-- too many parts, a part or the whole declared too large, or a compression ratio that
+- too many members, a member or the whole declared too large, or a compression ratio that
   only a zip bomb has: FILE-TOO-LARGE (checked on the declared sizes, before inflating
-  anything; inflating is then bounded by the declared size, and the CRC catches a lie);
-- a DTD or entity declaration in any XML part read: FILE-UNSAFE-XML.
+  anything; every member is then inflated in chunks and refused as soon as more comes out
+  than its declared size, and its CRC is checked when it is read to the end);
+- a DTD or entity declaration in ANY XML part of the package (OOXML forbids DTDs), also in a
+  sheet we do not read, the styles or docProps: FILE-UNSAFE-XML. Every part's prolog is
+  looked at when the package is opened.
 
-``Package.part(name)`` returns a part's bytes under those checks; ``Package.sheets`` maps
-each sheet's name to its part, in workbook order.
+The workbook part and the relationships are parsed with defusedxml. ``Package.part(name)``
+returns a part's bytes under those checks; ``Package.sheets`` maps each sheet's name to its
+part, in workbook order. ``checked_zip(data)`` opens any zip package (a .docx) the same way.
+
+Cost, measured on the benchmark's submissions (15 parts, ~20 KB; CPU, min of 7 runs over
+300 files, 2026-12-02): opening the package, checking every part's prolog and reading what
+the reader reads takes ~0.70 ms a file, against ~0.23 ms for the hand-written zip parser
+this replaced, which looked at the prolog of the parts it read only (~0.45 ms more: mostly
+``zipfile``'s per-member overhead, ~18 µs a part, and defusedxml's parse, ~35 µs a part).
 """
 
 from __future__ import annotations
 
+import io
 import posixpath
-import re
-import struct
+import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from xml.sax.saxutils import unescape
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
 
 from ..i18n import Msg
 
@@ -35,13 +48,15 @@ MAX_TOTAL_BYTES = 256 * 1024 * 1024  # every part, inflated, as declared
 MAX_RATIO = 200  # inflated / compressed, for parts over RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 HEAD_STEP = 16 * 1024  # inflating the start of a part: this much first, then twice as much each time
+SMALL_PART = 4096  # inflated whole when its prolog is checked (zipfile inflates 4 KB at least), and kept
+KEEP_BYTES = 16 * 1024  # a part read next (the workbook, a sheet) this small is inflated whole, and kept
+_READ_NEXT = ("xl/workbook.xml", "xl/_rels/", "xl/worksheets/")
+PROLOG_STEP = 1024  # the start of a larger part inflated to judge its prolog
+MAX_PROLOG = 64 * 1024  # a part whose prolog has not ended by then is refused (no real part has one)
 
-_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
-_ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
-_REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
-
-OFFICE_DOCUMENT = b"/officeDocument"
-WORKSHEET = b"/worksheet"
+OFFICE_DOCUMENT = "/officeDocument"
+WORKSHEET = "/worksheet"
+_CENTRAL_SIGNATURE = b"PK\x01\x02"
 
 
 class Unreadable(Exception):
@@ -53,80 +68,77 @@ class Unreadable(Exception):
         self.detail = detail
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One part, as the zip's central directory declares it."""
-
-    name: str
-    flags: int
-    method: int
-    crc: int
-    compress_size: int
-    file_size: int
-    offset: int  # of its local header
-
-
 @dataclass
 class Package:
     """An opened .xlsx package (from bytes), whose parts are read under the limits."""
 
-    data: bytes
-    entries: dict[str, Entry]
+    zip: zipfile.ZipFile
+    infos: dict[str, zipfile.ZipInfo]
     workbook: str = ""  # the workbook part, e.g. "xl/workbook.xml"
     sheets: dict[str, str] = field(default_factory=dict)  # sheet name -> worksheet part ("" if none)
     macros: bool = False
     related: dict[str, str] = field(default_factory=dict)  # sharedStrings, styles -> part
+    whole: dict[str, bytes] = field(default_factory=dict)  # small parts inflated whole while opening
+
+    @property
+    def entries(self) -> dict[str, zipfile.ZipInfo]:
+        """The members by name, as the zip's directory declares them."""
+        return self.infos
 
     def part(self, name: str, limit: int = MAX_PART_BYTES) -> bytes:
-        """A part's bytes; refuses a part declared too large, a bad CRC and XML with a DTD."""
-        entry = self._entry(name, limit)
-        data = _inflate(self.data, entry)
-        if name.endswith((".xml", ".rels", ".vml")) and prolog_verdict(data):
+        """A part's bytes, whole (its CRC checked); refuses a part declared too large."""
+        known = self.whole.get(name)
+        if known is not None:
+            return known
+        data = self._inflate(self._info(name, limit))
+        if _unsafe(data):
             raise Unreadable("FILE-UNSAFE-XML", name)
         return data
 
     def head(self, name: str, enough: Callable[[bytes], bool], limit: int = MAX_PART_BYTES,
              step: int = HEAD_STEP) -> bytes:
-        """The start of a part, inflated until ``enough(what we have)`` (or to its end), its
-        prolog checked for a DTD. For the parts python-calamine reads in full itself: it
-        refuses a part that inflates beyond its declared size, so no CRC is needed here."""
-        entry = self._entry(name, limit)
-        raw = _compressed(self.data, entry)
-        if entry.method == 0:
-            out = bytes(raw[:entry.file_size])
-        else:
-            inflater = zlib.decompressobj(-15)
-            chunks: list[bytes] = []
-            have = 0
-            pending: bytes | memoryview = raw
-            try:
+        """The start of a part, inflated until ``enough(what we have)`` (or to its end). For the
+        parts python-calamine then reads in full itself: it refuses a part that inflates beyond
+        its declared size."""
+        known = self.whole.get(name)
+        if known is not None:
+            return known
+        return self._inflate(self._info(name, limit), enough, step)
+
+    def _info(self, name: str, limit: int) -> zipfile.ZipInfo:
+        info = self.infos.get(name)
+        if info is None:
+            raise Unreadable("FILE-CORRUPT", f"missing part {name}")
+        if info.file_size > limit:
+            raise Unreadable("FILE-TOO-LARGE", f"{name}: {info.file_size // (1024 * 1024)} MB")
+        return info
+
+    def _inflate(self, info: zipfile.ZipInfo, enough: Callable[[bytes], bool] | None = None,
+                 step: int = HEAD_STEP, tail: bool = True) -> bytes:
+        """Inflate a member in chunks: stop at ``enough`` (of the last two chunks when ``tail``,
+        else of all so far), refuse it as soon as more comes out than the directory declares
+        (``zipfile`` checks the CRC when the end is reached)."""
+        chunks: list[bytes] = []
+        have = 0
+        try:
+            with self.zip.open(info) as member:
                 while True:
-                    piece = inflater.decompress(pending, step)
-                    pending = inflater.unconsumed_tail
-                    chunks.append(piece)
+                    piece = member.read(step)
+                    if not piece:
+                        break
                     have += len(piece)
-                    if have > entry.file_size:
-                        raise Unreadable("FILE-CORRUPT", f"{name}: larger than the zip directory says")
-                    if not piece or inflater.eof or enough(b"".join(chunks[-2:])):
+                    if have > info.file_size:
+                        raise Unreadable("FILE-CORRUPT", f"{info.filename}: larger than the zip directory says")
+                    chunks.append(piece)
+                    if enough is not None and enough(b"".join(chunks[-2:] if tail else chunks)):
                         break
                     step *= 2
-            except zlib.error as exc:
-                raise Unreadable("FILE-CORRUPT", f"{name}: {exc}") from exc
-            out = b"".join(chunks)
-        if prolog_verdict(out):
-            raise Unreadable("FILE-UNSAFE-XML", name)
-        return out
-
-    def _entry(self, name: str, limit: int) -> Entry:
-        entry = self.entries.get(name)
-        if entry is None:
-            raise Unreadable("FILE-CORRUPT", f"missing part {name}")
-        if entry.file_size > limit:
-            raise Unreadable("FILE-TOO-LARGE", f"{name}: {entry.file_size // (1024 * 1024)} MB")
-        return entry
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
+            raise Unreadable("FILE-CORRUPT", f"{info.filename}: {exc}") from exc
+        return b"".join(chunks)
 
     def close(self) -> None:
-        """Nothing to release: the package is bytes in memory."""
+        self.zip.close()
 
 
 def prolog_verdict(xml: bytes) -> bool | None:
@@ -134,6 +146,8 @@ def prolog_verdict(xml: bytes) -> bool | None:
     its root element (more is needed to tell). A DTD may only stand in the prolog (after the
     XML declaration, processing instructions and comments, before the root element); a
     document that puts one later is malformed anyway."""
+    if xml.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: judge its text, not its bytes
+        xml = xml[: len(xml) // 2 * 2].decode("utf-16", "replace").encode("utf-8")
     pos = 3 if xml.startswith(b"\xef\xbb\xbf") else 0
     end = len(xml)
     while pos < end:
@@ -157,178 +171,147 @@ def prolog_done(xml: bytes) -> bool:
     return prolog_verdict(xml) is not None
 
 
-def _compressed(data: bytes, entry: Entry) -> memoryview:
-    where = entry.offset
-    if data[where:where + 4] != b"PK\x03\x04":
-        raise Unreadable("FILE-CORRUPT", f"{entry.name}: bad local header")
-    name_len, extra_len = struct.unpack_from("<HH", data, where + 26)
-    start = where + 30 + name_len + extra_len
-    raw = memoryview(data)[start:start + entry.compress_size]
-    if len(raw) < entry.compress_size:
-        raise Unreadable("FILE-CORRUPT", f"{entry.name}: truncated")
-    if entry.method not in (0, 8):
-        raise Unreadable("FILE-CORRUPT", f"{entry.name}: compression method {entry.method}")
-    return raw
-
-
-def _inflate(data: bytes, entry: Entry) -> bytes:
-    """A part's content, inflating at most its declared size and checking its CRC."""
-    raw = _compressed(data, entry)
-    if entry.method == 0:
-        out = bytes(raw)
-    else:
-        try:
-            out = zlib.decompressobj(-15).decompress(raw, entry.file_size + 1)
-        except zlib.error as exc:
-            raise Unreadable("FILE-CORRUPT", f"{entry.name}: {exc}") from exc
-    if len(out) != entry.file_size or zlib.crc32(out) != entry.crc:
-        raise Unreadable("FILE-CORRUPT", f"{entry.name}: size or CRC differs from the zip directory")
-    return out
+def _looks_like_xml(head: bytes) -> bool:
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") or head.startswith((b"\xff\xfe", b"\xfe\xff"))
 
 
 def checked_zip(data: bytes) -> Package:
-    """Any zip package (a .docx too) under the same limits as a workbook: its directory read,
-    sizes, ratio, count and encryption checked before anything is inflated."""
-    entries = _central_directory(data)
-    _check_sizes(list(entries.values()))
-    if any(e.flags & 0x1 for e in entries.values()):
+    """Any zip package (an .xlsx, a .docx) under the limits: its directory read (``zipfile``),
+    sizes, ratio, count and encryption checked before anything is inflated, then every part's
+    prolog checked for a DTD."""
+    if data.count(_CENTRAL_SIGNATURE) > MAX_PARTS:  # at least as many as there are members
+        raise Unreadable("FILE-TOO-LARGE", f"more than {MAX_PARTS} parts")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError) as exc:
+        raise Unreadable("FILE-CORRUPT", f"zip: {exc}") from exc
+    infos: dict[str, zipfile.ZipInfo] = {}
+    for info in archive.infolist():
+        if info.filename in infos:
+            raise Unreadable("FILE-CORRUPT", f"zip: {info.filename} twice")
+        infos[info.filename] = info
+    _check_sizes(list(infos.values()))
+    if any(i.flag_bits & 0x1 for i in infos.values()):
         raise Unreadable("FILE-ENCRYPTED", "zip encryption")
-    return Package(data, entries)
+    return Package(archive, infos)
 
 
 def open_package(data: bytes) -> Package:
     """Open the bytes of an .xlsx/.xlsm; raise ``Unreadable`` for anything else or anything unsafe."""
-    entries = _central_directory(data)
-    _check_sizes(list(entries.values()))
-    names = set(entries)
-    if any(e.flags & 0x1 for e in entries.values()):
-        raise Unreadable("FILE-ENCRYPTED", "zip encryption")
-    if "word/document.xml" in names:
+    pkg = checked_zip(data)
+    if "word/document.xml" in pkg.infos:
         raise Unreadable("FILE-DOCX", "word/document.xml")
-    pkg = Package(data, entries)
-    workbook = _office_document(pkg, names)
+    workbook = _office_document(pkg)
     if workbook is None or not workbook.endswith(".xml"):
         raise Unreadable("FILE-UNKNOWN", workbook or "no workbook part")
+    _check_prologs(pkg)
     pkg.workbook = workbook
-    pkg.macros = any(n.endswith("vbaProject.bin") for n in names)
-    _read_workbook(pkg, names)
+    pkg.macros = any(n.endswith("vbaProject.bin") for n in pkg.infos)
+    _read_workbook(pkg)
     return pkg
 
 
-_EOCD = struct.Struct("<4s4H2IH")
-_CENTRAL = struct.Struct("<4s6H3I5H2I")
-
-
-def _central_directory(data: bytes) -> dict[str, Entry]:
-    """The zip's directory, parsed from the end of the bytes (zip64 included)."""
-    eocd = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
-    if eocd < 0 or eocd + _EOCD.size > len(data):
-        raise Unreadable("FILE-CORRUPT", "zip: no end of central directory (truncated?)")
-    _, _, _, _, count, size, offset, _ = _EOCD.unpack_from(data, eocd)
-    if count == 0xFFFF or offset == 0xFFFFFFFF:
-        locator = eocd - 20
-        if locator < 0 or data[locator:locator + 4] != b"PK\x06\x07":
-            raise Unreadable("FILE-CORRUPT", "zip64: no locator")
-        (record,) = struct.unpack_from("<Q", data, locator + 8)
-        if data[record:record + 4] != b"PK\x06\x06":
-            raise Unreadable("FILE-CORRUPT", "zip64: no end record")
-        count, size, offset = struct.unpack_from("<QQQ", data, record + 32)
-    if count > MAX_PARTS:
-        raise Unreadable("FILE-TOO-LARGE", f"{count} parts")
-    if offset + size > len(data):
-        raise Unreadable("FILE-CORRUPT", "zip: the directory lies beyond the end of the file (truncated?)")
-    entries: dict[str, Entry] = {}
-    pos = offset
-    for _ in range(count):
-        if pos + _CENTRAL.size > len(data) or data[pos:pos + 4] != b"PK\x01\x02":
-            raise Unreadable("FILE-CORRUPT", "zip: damaged central directory")
-        (_, _, _, flags, method, _, _, crc, csize, usize, name_len, extra_len, comment_len, _, _, _,
-         local) = _CENTRAL.unpack_from(data, pos)
-        raw_name = data[pos + 46:pos + 46 + name_len]
-        name = raw_name.decode("utf-8" if flags & 0x800 else "cp437", "replace")
-        if 0xFFFFFFFF in (csize, usize, local):
-            usize, csize, local = _zip64_extra(data[pos + 46 + name_len:pos + 46 + name_len + extra_len],
-                                               usize, csize, local)
-        if name in entries:
-            raise Unreadable("FILE-CORRUPT", f"zip: {name} twice")
-        if local + 30 > len(data):
-            raise Unreadable("FILE-CORRUPT", f"{name}: beyond the end of the file (truncated?)")
-        entries[name] = Entry(name, flags, method, crc, csize, usize, local)
-        pos += 46 + name_len + extra_len + comment_len
-    return entries
-
-
-def _zip64_extra(extra: bytes, usize: int, csize: int, local: int) -> tuple[int, int, int]:
-    pos = 0
-    while pos + 4 <= len(extra):
-        tag, length = struct.unpack_from("<HH", extra, pos)
-        if tag == 1:
-            values = list(struct.unpack_from(f"<{length // 8}Q", extra, pos + 4))
-            if usize == 0xFFFFFFFF and values:
-                usize = values.pop(0)
-            if csize == 0xFFFFFFFF and values:
-                csize = values.pop(0)
-            if local == 0xFFFFFFFF and values:
-                local = values.pop(0)
-            break
-        pos += 4 + length
-    return usize, csize, local
-
-
-def _check_sizes(entries: list[Entry]) -> None:
+def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
+    if len(infos) > MAX_PARTS:
+        raise Unreadable("FILE-TOO-LARGE", f"{len(infos)} parts")
     total = 0
-    for entry in entries:
-        total += entry.file_size
-        if entry.file_size > RATIO_FLOOR and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
-            ratio = entry.file_size // max(entry.compress_size, 1)
-            raise Unreadable("FILE-TOO-LARGE", f"{entry.name}: compression ratio {ratio}:1")
+    for info in infos:
+        total += info.file_size
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise Unreadable("FILE-TOO-LARGE", f"{info.filename}: compression ratio {ratio}:1")
     if total > MAX_TOTAL_BYTES:
         raise Unreadable("FILE-TOO-LARGE", f"{total // (1024 * 1024)} MB inflated")
 
 
-def _office_document(pkg: Package, names: set[str]) -> str | None:
+def _check_prologs(pkg: Package) -> None:
+    """No part of the package may declare a DTD or entities, whether we read it or not. Only
+    the start of a part is inflated, except for a small part we read next anyway (the
+    workbook, its relationships, a sheet), which is inflated whole and kept."""
+    for name, info in pkg.infos.items():
+        if info.is_dir() or info.file_size == 0:
+            continue
+        if info.file_size <= SMALL_PART or (info.file_size <= KEEP_BYTES and name.startswith(_READ_NEXT)):
+            head = pkg.whole[name] = pkg._inflate(info)
+        else:
+            head = pkg._inflate(info, _prolog_seen, PROLOG_STEP, tail=False)
+        if _unsafe(head):
+            raise Unreadable("FILE-UNSAFE-XML", name)
+
+
+def _unsafe(head: bytes) -> bool:
+    """An XML part (not a picture, a printer setting, vbaProject.bin) whose prolog declares a
+    DTD, or runs on past MAX_PROLOG, which no spreadsheet program writes. A part that ends
+    inside its prolog is malformed, and left to whoever reads it."""
+    if not _looks_like_xml(head):
+        return False
+    verdict = prolog_verdict(head[:MAX_PROLOG])
+    return bool(verdict) or (verdict is None and len(head) >= MAX_PROLOG)
+
+
+def _prolog_seen(head: bytes) -> bool:
+    return not _looks_like_xml(head) or prolog_done(head) or len(head) >= MAX_PROLOG
+
+
+def _xml(pkg: Package, name: str, limit: int) -> Element:
+    try:
+        return fromstring(pkg.part(name, limit), forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise Unreadable("FILE-UNSAFE-XML", name) from exc
+    except ParseError as exc:
+        raise Unreadable("FILE-CORRUPT", f"{name}: {exc}") from exc
+
+
+def _local(tag: str) -> str:
+    """``{namespace}sheet`` -> ``sheet`` (strict and transitional OOXML use different namespaces)."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _relationships(pkg: Package, name: str) -> list[dict[str, str]]:
+    root = _xml(pkg, name, 8 * 1024 * 1024)
+    return [dict(el.attrib) for el in root.iter() if _local(el.tag) == "Relationship"]
+
+
+def _office_document(pkg: Package) -> str | None:
     """The main part named by _rels/.rels (``xl/workbook.xml`` in every file seen)."""
+    names = pkg.infos
     if "xl/workbook.xml" in names:  # where every spreadsheet program puts it
         return "xl/workbook.xml"
     if "_rels/.rels" not in names:
         if "mimetype" in names or "content.xml" in names:
             raise Unreadable("FILE-UNKNOWN", "OpenDocument")
         return None
-    for attrs in _relationships(pkg.part("_rels/.rels", 1024 * 1024)):
-        if attrs.get(b"Type", b"").endswith(OFFICE_DOCUMENT):
-            target = attrs.get(b"Target", b"").decode("utf-8", "replace")
-            name = posixpath.normpath(target.lstrip("/"))
+    for attrs in _relationships(pkg, "_rels/.rels"):
+        if attrs.get("Type", "").endswith(OFFICE_DOCUMENT):
+            name = posixpath.normpath(attrs.get("Target", "").lstrip("/"))
             return name if name in names else None
     return None
 
 
-def _relationships(xml: bytes) -> list[dict[bytes, bytes]]:
-    return [dict(_ATTR.findall(m.group(1))) for m in _REL.finditer(xml)]
-
-
-def _read_workbook(pkg: Package, names: set[str]) -> None:
-    xml = pkg.part(pkg.workbook, 8 * 1024 * 1024)
+def _read_workbook(pkg: Package) -> None:
+    names = pkg.infos
+    root = _xml(pkg, pkg.workbook, 8 * 1024 * 1024)
     folder = posixpath.dirname(pkg.workbook)
     rels_name = posixpath.join(folder, "_rels", posixpath.basename(pkg.workbook) + ".rels")
-    targets: dict[bytes, str] = {}
+    targets: dict[str, str] = {}
     if rels_name in names:
-        for attrs in _relationships(pkg.part(rels_name, 8 * 1024 * 1024)):
-            target = attrs.get(b"Target", b"").decode("utf-8", "replace")
+        for attrs in _relationships(pkg, rels_name):
+            target = attrs.get("Target", "")
             if target.startswith("/"):
                 path = target[1:]
             elif "." in target.split("/", 1)[0] or "\\" in target:  # "../x" or "./x": resolve
                 path = posixpath.normpath(posixpath.join(folder, target))
             else:
                 path = f"{folder}/{target}" if folder else target
-            rel_type = attrs.get(b"Type", b"")
+            rel_type = attrs.get("Type", "")
             if rel_type.endswith(WORKSHEET):  # not a chart sheet or a dialog sheet: no cells
-                targets[attrs.get(b"Id", b"")] = path
-            for kind in (b"/sharedStrings", b"/styles"):
+                targets[attrs.get("Id", "")] = path
+            for kind in ("/sharedStrings", "/styles"):
                 if rel_type.endswith(kind) and path in names:
-                    pkg.related[kind.decode()[1:]] = path
-    for m in _SHEET.finditer(xml):
-        attrs = dict(_ATTR.findall(m.group(1)))
-        name = unescape(attrs.get(b"name", b"").decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"})
-        rid = next((v for k, v in attrs.items() if k.endswith(b":id")), b"")
+                    pkg.related[kind[1:]] = path
+    for el in root.iter():
+        if _local(el.tag) != "sheet":
+            continue
+        rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), "")
         part = targets.get(rid, "")
-        pkg.sheets[name] = part if part in names else ""
+        pkg.sheets[el.attrib.get("name", "")] = part if part in names else ""

@@ -19,38 +19,19 @@ there (seed 001 writes 第二十六条) is worth a warning, not the table.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
+from ..spec.labels import normalise, squash
 from ..spec.layout import Box, TableLayout, a1
+from ..spec.plan import BlockPlan, TablePlan
 from .sheets import Grid
 from .values import AMOUNT_UNITS
 
 STRUCTURAL = frozenset({"row_label", "row_group", "col_header", "col_group"})
 Status = Literal["ok", "alias", "mismatch", "typo"]
-
-_SPACE = re.compile(r"\s+")
-_NUMBERING = re.compile(r"^(\d{1,2})[、,.．，]")
-_FOLD = str.maketrans({"、": ",", "“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "—": "-", "–": "-",
-                       "―": "-", "－": "-", "：": ":", "〔": "[", "〕": "]", "【": "[", "】": "]"})
-
-
-def squash(text: str) -> str:
-    """The text without any whitespace (a label wrapped in its cell is the same label)."""
-    return _SPACE.sub("", text)
-
-
-@lru_cache(maxsize=8192)  # labels repeat across files; a foreign workbook's other text does not
-def normalise(text: str) -> str:
-    """The form two labels are compared in: NFKC, no spaces, ``1、``/``1．`` as ``1.``, one kind of comma."""
-    folded = _SPACE.sub("", unicodedata.normalize("NFKC", text))
-    folded = _NUMBERING.sub(r"\1.", folded)
-    return folded.translate(_FOLD)
-
 
 def cell_text(value: object) -> str:
     """A cell value as label text ("" for an empty cell)."""
@@ -59,72 +40,6 @@ def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-# --- the plan of a table: its blocks, their labels and cells -------------------------------------------
-
-
-# A statistical cell to read: key, row, col, last row, last col (of its box), its A1 address.
-CellRead = tuple[str, int, int, int, int, str]
-
-
-@dataclass(frozen=True)
-class BlockPlan:
-    index: int
-    labels: tuple[Box, ...]  # every box with official text, the title with block 0
-    cells: tuple[Box, ...]
-
-    @property
-    def reads(self) -> tuple[CellRead, ...]:
-        cached = self.__dict__.get("_reads")
-        if cached is None:
-            cached = tuple((b.key or "", b.row, b.col, b.last_row, b.last_col, b.address) for b in self.cells)
-            object.__setattr__(self, "_reads", cached)
-        return cached
-
-
-@dataclass(frozen=True)
-class TablePlan:
-    layout: TableLayout
-    blocks: tuple[BlockPlan, ...]
-
-    @property
-    def table_id(self) -> str:
-        return self.layout.table.id
-
-
-_plans: dict[int, TablePlan] = {}
-
-
-def plan_of(layout: TableLayout) -> TablePlan:
-    """The layout split into blocks (cached: layouts are made once per spec)."""
-    plan = _plans.get(id(layout))
-    if plan is not None and plan.layout is layout:
-        return plan
-    last_rows: list[int] = []
-    for block_index in range(len(layout.table.blocks)):
-        rows = [b.row for b in layout.boxes if b.key and _block_of_key(layout, b.key) == block_index]
-        last_rows.append(max(rows))
-    labels: list[list[Box]] = [[] for _ in last_rows]
-    cells: list[list[Box]] = [[] for _ in last_rows]
-    for box in layout.boxes:
-        index = next((i for i, last in enumerate(last_rows) if box.row <= last), len(last_rows) - 1)
-        if box.key:
-            cells[index].append(box)
-        elif box.text:
-            labels[index].append(box)
-    blocks = tuple(BlockPlan(i, tuple(labels[i]), tuple(cells[i])) for i in range(len(last_rows)))
-    plan = TablePlan(layout, blocks)
-    _plans[id(layout)] = plan
-    return plan
-
-
-def _block_of_key(layout: TableLayout, key: str) -> int:
-    row_id = key.split(".")[1]
-    for i, block in enumerate(layout.table.blocks):
-        if any(r.id == row_id for r in block.leaf_rows):
-            return i
-    raise KeyError(key)
 
 
 # --- verifying labels ----------------------------------------------------------------------------------
@@ -161,10 +76,7 @@ def _candidates(box: Box, layout: TableLayout, dr: int, dc: int) -> Iterator[tup
 def matches(found: str, box: Box) -> Status | None:
     if found == box.text or squash(found) == box.text:
         return "ok"
-    key = normalise(found)
-    if key == normalise(box.text):
-        return "alias"
-    if any(key == normalise(alias) for alias in box.aliases):
+    if normalise(found) in box.forms:
         return "alias"
     return None
 
@@ -227,8 +139,7 @@ def _unit_added(found: str, box: Box) -> str | None:
     m = _UNIT_NOTE.search(key)
     if m is None:
         return None
-    rest = key[:m.start()]
-    if rest == normalise(box.text) or any(rest == normalise(a) for a in box.aliases):
+    if key[:m.start()] in box.forms:
         return m.group(1)
     return None
 
@@ -278,10 +189,11 @@ class TextIndex:
                 if isinstance(value, str) and value:
                     self.where.setdefault(normalise(value), []).append((r, c))
 
-    def find(self, texts: Iterable[str]) -> list[tuple[int, int]]:
+    def find(self, forms: Iterable[str]) -> list[tuple[int, int]]:
+        """Where the texts stand whose normal forms are ``forms``."""
         out: list[tuple[int, int]] = []
-        for t in texts:
-            out.extend(self.where.get(normalise(t), ()))
+        for form in forms:
+            out.extend(self.where.get(form, ()))
         return out
 
 
@@ -298,7 +210,7 @@ def vote(block: BlockPlan, layout: TableLayout, index: TextIndex) -> BlockPlace:
     for box in block.labels:
         offsets: set[tuple[int, int]] = set()
         spots = list(_candidates(box, layout, 0, 0))
-        for r, c in index.find((box.text, *box.aliases)):
+        for r, c in index.find(box.forms):
             offsets.update((r - br, c - bc) for br, bc in spots)
         counts.update(offsets)
     if not counts:

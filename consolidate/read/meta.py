@@ -15,7 +15,9 @@ import re
 from collections.abc import Iterable
 
 from ..spec import FORMATS, Common, identity_cells, meta_cells
-from .locate import cell_text, normalise
+from ..spec.derived import LayoutName
+from ..spec.labels import normalise
+from .locate import cell_text
 from .sheets import Grid
 
 KINDS = {"template": "template", "rollup": "rollup"}
@@ -60,9 +62,9 @@ def check_meta(meta: dict[str, str]) -> str | None:
     return ", ".join(problems) or None
 
 
-def layout_name(meta: dict[str, str]) -> str:
+def layout_name(meta: dict[str, str]) -> LayoutName:
     if meta.get("layout") in LAYOUTS:
-        return meta["layout"]
+        return meta["layout"]  # type: ignore[return-value]
     return "summary" if meta.get("kind") == "rollup" else "template"
 
 

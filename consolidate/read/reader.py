@@ -17,21 +17,23 @@ import gc
 import hashlib
 import os
 import stat
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ..errors import os_error_msg
-from ..findings import Finding, FindingFactory, Place, Status, fmt_number
+from ..findings import Finding, FindingFactory, Place, fmt_number, status_of
 from ..i18n import N_, Msg
 from ..report import FileResult, Kind
 from ..spec import DEFAULT_FORMAT, FORMATS, Common, FormatSpec, format_for_year, load_common, load_spec
-from ..spec.layout import summary_layout, template_layout
+from ..spec.derived import LayoutName
+from ..spec.plan import TablePlan
 from . import bundles
 from .archive import MAX_FILE_BYTES, Unreadable, open_package
 from .documents import DocBook, document_type, open_document, unit_and_year
-from .locate import STRUCTURAL, Located, TablePlan, TextIndex, check_at, locate, plan_of, similar
+from .locate import STRUCTURAL, Located, TextIndex, check_at, locate, similar
 from .meta import KINDS, check_meta, layout_name, parse_units, parse_year, read_identity, read_meta
 from .sheets import Book, Grid
 from .sniff import sniff
@@ -44,27 +46,9 @@ AnyBook = Book | DocBook  # a workbook, or a published report laid out as one
 NOT_A_FILE = N_("不是普通文件（可能是文件夹或设备）")
 
 
-def status_of(findings: list[Finding]) -> Status:
-    """unreadable (a FILE-* error), invalid (any other error) or valid."""
-    if any(f.severity == "error" and f.code.startswith("FILE-") for f in findings):
-        return "unreadable"
-    if any(f.severity == "error" for f in findings):
-        return "invalid"
-    return "valid"
-
-
-_plans: dict[tuple[str, str, int], tuple[FormatSpec, dict[str, TablePlan]]] = {}
-
-
-def plans_for(spec: FormatSpec, layout: str) -> dict[str, TablePlan]:
-    """Each table's plan in the template or the summary layout (made once per spec)."""
-    key = (spec.id, layout, id(spec))
-    cached = _plans.get(key)
-    if cached is None or cached[0] is not spec:
-        layouts = summary_layout(spec) if layout == "summary" else template_layout(spec)
-        cached = (spec, {tid: plan_of(lay) for tid, lay in layouts.items()})
-        _plans[key] = cached
-    return cached[1]
+def plans_for(spec: FormatSpec, layout: LayoutName) -> Mapping[str, TablePlan]:
+    """Each table's reading plan in the template or the summary layout (made with the spec)."""
+    return spec.derived.plans[layout]
 
 
 def read_submission(path: Path | str, *, format_hint: str | None = None) -> FileResult:
@@ -91,7 +75,45 @@ def unreadable(path: Path | str, code: str, detail: str = "") -> FileResult:
     except OSError:
         pass
     result.findings = [FindingFactory().common(code, Place(file=path.name), detail=detail)]
+    result.status = status_of(result.findings)
     return result
+
+
+def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
+    """A file's bytes, at most ``MAX_FILE_BYTES`` of them; raises ``Unreadable`` (FILE-IO, FILE-TOO-LARGE)."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise Unreadable("FILE-IO", os_error_msg(exc)) from exc
+    if not stat.S_ISREG(st.st_mode):
+        raise Unreadable("FILE-IO", Msg(NOT_A_FILE))
+    if st.st_size > MAX_FILE_BYTES:
+        raise Unreadable("FILE-TOO-LARGE", f"{st.st_size // (1024 * 1024)} MB")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise Unreadable("FILE-IO", os_error_msg(exc)) from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise Unreadable("FILE-TOO-LARGE", f"{len(data) // (1024 * 1024)} MB")
+    return data, st
+
+
+def read_sheet_values(path: Path | str, names: Sequence[str]) -> list[list[Any]] | None:
+    """The values of the first of the sheets ``names`` a workbook has (None when it has none),
+    read under the same limits as every input; raises ``Unreadable`` with the FILE-* code that
+    says why not."""
+    data, _ = read_bytes(Path(path))
+    code = sniff(data)
+    if code != "zip":
+        raise Unreadable(code)
+    package = open_package(data)
+    book = Book(data, package)
+    try:
+        name = next((n for n in names if book.has(n)), None)
+        return book.grid(name, formulas=False).rows if name is not None else None
+    finally:
+        book.close()
 
 
 @dataclass
@@ -147,18 +169,10 @@ class _Reading:
             return member.data
         except OSError as exc:
             raise Unreadable("FILE-IO", os_error_msg(exc)) from exc
-        if not stat.S_ISREG(st.st_mode):
-            raise Unreadable("FILE-IO", Msg(NOT_A_FILE))
+        if stat.S_ISREG(st.st_mode):
+            self.result.size, self.result.mtime = st.st_size, st.st_mtime
+        data, st = read_bytes(self.path)  # the limits, and why not
         self.result.size, self.result.mtime = st.st_size, st.st_mtime
-        if st.st_size > MAX_FILE_BYTES:
-            raise Unreadable("FILE-TOO-LARGE", f"{st.st_size // (1024 * 1024)} MB")
-        try:
-            with open(self.path, "rb") as fh:
-                data = fh.read(MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            raise Unreadable("FILE-IO", os_error_msg(exc)) from exc
-        if len(data) > MAX_FILE_BYTES:
-            raise Unreadable("FILE-TOO-LARGE", f"{len(data) // (1024 * 1024)} MB")
         return data
 
     def _read_package(self, data: bytes) -> None:
@@ -241,7 +255,7 @@ class _Reading:
         if self.spec is None:  # no statistical table at all: what the file is, as for any other file
             raise Unreadable("FILE-DOCX" if container == "docx" else sniffed)
 
-    def _read_by_position(self, book: Book, plans: dict[str, TablePlan]) -> None:
+    def _read_by_position(self, book: Book, plans: Mapping[str, TablePlan]) -> None:
         """Our template or summary: every table where the layout puts it, its labels verified."""
         for plan in plans.values():
             sheet = plan.layout.sheet
@@ -417,7 +431,7 @@ class _Reading:
     def _read_cells(self, grid: Grid, located: Located, header_units: dict[str, str]) -> None:
         spec, kind, values = self.spec, self.kind, self.result.values
         assert spec is not None and values is not None
-        totals, ambiguous = _cell_sets(spec)
+        totals, ambiguous = spec.derived.totals, spec.derived.ambiguous
         check_totals = kind == "template" and not self.values_only
         check_units = kind in ("foreign", "report")
         positional = grid.positional
@@ -531,20 +545,6 @@ def _header_units(located: Located) -> dict[str, str]:
                     if cell.col == check.box.col and cell.key:
                         out[cell.key] = check.unit
     return out
-
-
-_sets: dict[int, tuple[FormatSpec, frozenset[str], frozenset[str]]] = {}
-
-
-def _cell_sets(spec: FormatSpec) -> tuple[frozenset[str], frozenset[str]]:
-    """The keys of the totals, and of the amounts whose official header states no unit."""
-    cached = _sets.get(id(spec))
-    if cached is None or cached[0] is not spec:
-        totals = frozenset(c.key for c in spec.cells if c.is_total)
-        ambiguous = frozenset(c.key for c in spec.cells if c.kind == "amount" and c.unit_note)
-        cached = (spec, totals, ambiguous)
-        _sets[id(spec)] = cached
-    return cached[1], cached[2]
 
 
 def _is_number(value: object) -> bool:

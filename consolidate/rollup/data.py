@@ -11,14 +11,13 @@ import dataclasses
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..errors import ConsolidateError
-from ..findings import Finding, FindingFactory, Place
+from ..findings import Finding, Place, status_of
 from ..i18n import N_, in_language
 from ..report import FileResult
 from ..roster import Roster
-from ..spec import FormatSpec, a1, cell_addresses, format_for_year, identity_cells, load_common, load_spec
+from ..spec import FormatSpec, cell_addresses, format_for_year, load_spec
 from .select import Selection, select
 from .totals import total_values
 from .yoy import Yoy, compare
@@ -106,30 +105,23 @@ def round_year(files: Sequence[FileResult], year: int | None) -> int:
     return max(years, key=lambda y: (years[y], y))
 
 
-def _year_place() -> Place:
-    common = load_common()
-    row, col = identity_cells(common)["year"]
-    return Place(sheet=common.identity_sheet, cell=a1(row, col), label=common.field("year").label)
-
-
 def conform(files: Sequence[FileResult], spec: FormatSpec, year: int) -> list[FileResult]:
-    """A readable file of another year or format cannot be totalled: it gets the finding that
-    says so (unless validate already gave it) and becomes invalid. The input is not changed."""
+    """A readable file of another year or format cannot be totalled: it gets the identity
+    finding that says so (``rules.identity``, as ``validate`` gives it, unless it already
+    has it) and becomes invalid. The input is not changed."""
+    from ..rules.identity import check_format, check_version, check_year  # the package imports pandera
+
     out: list[FileResult] = []
-    factory = FindingFactory(spec)
     for f in files:
         extra: list[Finding] = []
         codes = {x.code for x in f.findings}
         if f.status != "unreadable":
-            if f.year is not None and f.year != year and "YEAR-MISMATCH" not in codes:
-                extra.append(factory.common("YEAR-MISMATCH", _year_place(), found=f.year, expected=year))
+            extra += [x for x in check_year(f, year) if x.code == "YEAR-MISMATCH" and x.code not in codes]
             if f.format and f.format != spec.id and not codes & {"VERSION", "YEAR-MISMATCH"}:
-                theirs = load_spec(f.format)
-                extra.append(factory.rule("VERSION", Place(file=Path(f.path).name), found=theirs.name,
-                                          expected=spec.name, year=year, expected_notice=spec.notice,
-                                          found_notice=theirs.notice))
+                extra += [x for x in check_version(f, year) or check_format(f, spec.id) if x.code not in codes]
         if extra:
-            f = dataclasses.replace(f, findings=[*f.findings, *extra], status="invalid")
+            findings = [*f.findings, *extra]
+            f = dataclasses.replace(f, findings=findings, status=status_of(findings))
         out.append(f)
     return out
 

@@ -2,14 +2,24 @@
 
 Given last year's summary alone, the district's figures come from its tables (the reader
 reads it as a roll-up); the units' figures come from the 分单位明细 rows of the
-units it counted, found through the hidden row of column ids (the spec's cell keys). A
-summary without that row (not ours, or damaged) gives no units: 同比 is then district-only.
-The workbook has already been read and checked by the reader before this is called.
+units it counted, found through the hidden row of column ids (the spec's cell keys).
+
+The sheet is read through the reader's bounded path (``read_sheet_values``: the same size,
+zip and XML limits as every input). A problem is a finding on the summary, never a silent
+fall back: a sheet that cannot be read safely gives its FILE-* finding (the summary is then
+unreadable, as any input would be); a summary without the sheet or without the row of
+column ids (not ours, or damaged) gives PREVIOUS-NO-UNITS, and 同比 covers the totals only.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
+from ..findings import Finding, FindingFactory, Place, status_of
 from ..i18n import N_, _, in_language
+from ..read.archive import Unreadable
+from ..read.reader import read_sheet_values
 from ..report import FileResult
 from ..spec import load_spec
 from .detail_sheet import FIXED_IDS
@@ -25,22 +35,21 @@ def _number(value: object) -> float | None:
     return float(value)
 
 
-def units_of_summary(summary: FileResult) -> list[FileResult]:
-    """One FileResult per unit counted in ``summary`` (a roll-up of ours), else []."""
+def units_of_summary(summary: FileResult) -> tuple[FileResult, list[FileResult]]:
+    """``summary`` (with a finding added when its units cannot be had) and one FileResult per
+    unit it counted. Files other than a readable roll-up are returned as they are, with no units."""
     if summary.kind != "rollup" or summary.status == "unreadable" or not summary.format:
-        return []
-    from python_calamine import CalamineWorkbook
-
+        return summary, []
+    place = Place(file=Path(summary.path).name)
     try:
-        book = CalamineWorkbook.from_path(summary.path)
-        names = [n for n in (SHEET_DETAIL, in_language("en", SHEET_DETAIL)) if n in book.sheet_names]
-        rows = book.get_sheet_by_name(names[0]).to_python(skip_empty_area=False)
-    except Exception:  # no such sheet, or not readable by calamine: no units, district only
-        return []
+        rows = read_sheet_values(summary.path, (SHEET_DETAIL, in_language("en", SHEET_DETAIL)))
+    except Unreadable as exc:
+        return _with_finding(summary, FindingFactory().common(exc.code, place, detail=exc.detail)), []
     fixed = list(FIXED_IDS)
-    key_index = next((i for i, r in enumerate(rows) if [str(c) for c in r[: len(fixed)]] == fixed), None)
-    if key_index is None:
-        return []
+    key_index = None if rows is None else next(
+        (i for i, r in enumerate(rows) if [str(c) for c in r[: len(fixed)]] == fixed), None)
+    if rows is None or key_index is None:
+        return _with_finding(summary, FindingFactory().common("PREVIOUS-NO-UNITS", place, sheet=SHEET_DETAIL)), []
     known = set(load_spec(summary.format).keys)
     columns = {i: str(k) for i, k in enumerate(rows[key_index]) if str(k) in known}
     at = {ident: i for i, ident in enumerate(fixed)}
@@ -59,14 +68,20 @@ def units_of_summary(summary: FileResult) -> list[FileResult]:
                       "unit_type": str(row[at["unit_type"]]), "year": str(summary.year or "")},
             year=summary.year, values=values,
         ))
-    return out
+    return summary, out
+
+
+def _with_finding(file: FileResult, finding: Finding) -> FileResult:
+    findings = [*file.findings, finding]
+    return dataclasses.replace(file, findings=findings, status=status_of(findings))
 
 
 def with_units(files: list[FileResult]) -> list[FileResult]:
     """``files`` and, after each summary of ours, the units it counted."""
     out: list[FileResult] = []
     for f in files:
-        out.append(f)
-        out.extend(units_of_summary(f))
+        summary, units = units_of_summary(f)
+        out.append(summary)
+        out.extend(units)
     return out
 

@@ -20,7 +20,7 @@ from ..findings import FindingFactory, Place, fmt_number
 from ..report import FileResult
 from ..roster import Roster, normalise_code, normalise_text
 from ..rules.order import sort_findings
-from .select import Selection, finder
+from .select import Selection
 
 Outcome = Literal["same", "differs", "unmatched", "unreadable", "other-format"]
 EXAMPLES = 3
@@ -51,7 +51,7 @@ def _examples(differences: Sequence[CellDifference]) -> str:
 def check_reports(reports: Sequence[FileResult], selection: Selection, roster: Roster | None) -> list[ReportCheck]:
     """Compare each report with its unit's counted submission; a difference becomes a warning
     added to that submission's findings (the only change made to anything given)."""
-    find = finder(roster) if roster is not None else None
+    find = roster.find if roster is not None else None  # the one roster matcher
     counted: dict[str, FileResult] = {}  # "code:…" and "name:…" -> the submission counted for the unit
     for row in selection.units:
         if row.counted and row.file is not None:

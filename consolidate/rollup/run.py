@@ -113,6 +113,8 @@ class RollupResult:
                 + [{"unit": u.name, **finding(x)} for u in data.yoy.units for x in u.findings],
                 "previous_files": [{"path": f.file.path, "fate": f.fate, "counted": f.counted}
                                    for f in data.yoy.previous.files],
+                "previous_findings": [{"path": fate.file.path, **finding(x)}
+                                      for fate, x in data.yoy.previous_problems()],
             },
         }
 

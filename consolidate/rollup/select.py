@@ -4,7 +4,7 @@ Every input file gets a fate: it counts (已报送且通过), it has errors (有
 by a newer or identical file (重复（被替代）), its unit is not on the roster (名单外), or it could
 not be read (无法读取). Every roster unit gets a row: the fate of its submission, or 未报送.
 
-A unit is matched by its code, then by its name (``Roster.find``). When it sent several
+A unit is matched by its code, then by its name (``Roster.find``, the one matcher: ``roster.UnitIndex``). When it sent several
 files, the newest by 填报日期 counts, then the newest by file time, then the last given.
 A byte-identical copy of a file already seen is noted as such and never counts twice.
 A roll-up of other units (kind ``rollup``) is one submitting unit, standing for its
@@ -120,18 +120,6 @@ def _name(path: str) -> str:
 Finder = Callable[[str, str], "Unit | None"]
 
 
-def finder(roster: Roster) -> Finder:
-    """``Roster.find`` (by code, then by name) with an index: a province's roster has thousands of units."""
-    by_code = {u.code: u for u in reversed(roster.units)}  # reversed: the first of equals wins, as in find
-    by_name = {u.name: u for u in reversed(roster.units)}
-
-    def find(code: str = "", name: str = "") -> Unit | None:
-        return ((by_code.get(normalise_code(code)) if code else None)
-                or (by_name.get(normalise_text(name)) if name else None))
-
-    return find
-
-
 def _group_key(f: FileResult, find: Finder | None, name_to_code: dict[str, str]) -> tuple[str, str]:
     code, name = normalise_code(f.unit_code), normalise_text(f.unit_name)
     if find is not None:
@@ -174,7 +162,7 @@ def select(files: Sequence[FileResult], roster: Roster | None = None, *, include
         code, name = normalise_code(files[i].unit_code), normalise_text(files[i].unit_name)
         if code and name:
             name_to_code.setdefault(name, code)
-    find = finder(roster) if roster is not None else None
+    find: Finder | None = roster.find if roster is not None else None  # the roster's matcher
     groups: dict[tuple[str, str], list[int]] = {}
     for i in candidates:
         groups.setdefault(_group_key(files[i], find, name_to_code), []).append(i)

@@ -57,6 +57,9 @@ def finding_rows(data: RollupData) -> list[FindingRow]:
         path_of = {u.name: u.file.path for u in data.selection.units if u.file is not None}
         for unit_yoy in data.yoy.units:
             rows.extend(FindingRow(x, unit_yoy.name, path_of.get(unit_yoy.name, "")) for x in unit_yoy.findings)
+        for fate, x in data.yoy.previous_problems():  # last year's files that 同比 could not use
+            rows.append(FindingRow(x, fate.unit.name if fate.unit else (fate.file.unit_name or texts.UNNAMED_UNIT),
+                                   fate.file.path))
     return rows
 
 

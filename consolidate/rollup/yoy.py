@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ..codes import Category
 from ..findings import Finding, FindingFactory, Place
 from ..report import FileResult
-from ..roster import normalise_code, normalise_text
+from ..roster import UnitIndex, normalise_code, normalise_text
 from ..spec import FormatSpec, cell_addresses
 from ..spec.program import evaluate, message_values
-from .select import Selection, UnitRow
+from .select import FileFate, Selection, UnitRow
 from .totals import AMOUNT_PLACES, total_values
 
 
@@ -58,6 +59,12 @@ class Yoy:
     # would show as a break in the district's carry-over that no unit can fix.
     coverage: tuple[int, int] = (0, 0)
     district_checked: bool = True
+
+    def previous_problems(self) -> list[tuple[FileFate, Finding]]:
+        """What is wrong with last year's files as sources of 同比: a file that could not be
+        read, a summary whose units could not be had (their findings of those categories)."""
+        return [(fate, f) for fate in self.previous.files for f in fate.file.findings
+                if f.category in (Category.FILE, Category.YOY)]
 
 
 def common_keys(spec: FormatSpec, previous: FormatSpec) -> tuple[str, ...]:
@@ -113,8 +120,7 @@ def compare(spec: FormatSpec, previous_spec: FormatSpec, previous_year: int, uni
     """
     keys = common_keys(spec, previous_spec)
     layout = cell_addresses(spec)
-    last_by_code: dict[str, FileResult] = {}
-    last_by_name: dict[str, FileResult] = {}
+    last_files: UnitIndex[FileResult] = UnitIndex()
     summaries: list[tuple[bool, FileResult]] = []  # (names this level, file)
     unit_files: list[FileResult] = []
     this_codes = {normalise_code(r.code) for r in units if r.code}
@@ -131,9 +137,7 @@ def compare(spec: FormatSpec, previous_spec: FormatSpec, previous_year: int, uni
                               f))
             continue
         unit_files.append(f)
-        if code:
-            last_by_code.setdefault(code, f)
-        last_by_name.setdefault(name, f)
+        last_files.add(code, name, f)
 
     named = [f for ours, f in summaries if ours]
     own = named[0] if named else (summaries[0][1] if summaries else None)
@@ -141,8 +145,7 @@ def compare(spec: FormatSpec, previous_spec: FormatSpec, previous_year: int, uni
     for row in units:
         if not row.counted or row.file is None or row.file.values is None:
             continue
-        code, name = _match_key(row.code, row.name)
-        last_file = (last_by_code.get(code) if code else None) or last_by_name.get(name)
+        last_file = last_files.find(row.code, row.name)
         if last_file is None:
             continue
         last_values = last_file.values or {}

@@ -7,42 +7,25 @@ message, so the order never depends on how the findings were found.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from functools import cache
 
 from ..findings import Finding
-from ..spec import DEFAULT_FORMAT, load_common, load_spec
-
-_ADDRESS = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)")
-
-
-@cache
-def _sheet_ranks() -> dict[str, int]:
-    common = load_common()
-    ranks = {common.instructions_sheet: 1, common.identity_sheet: 2}
-    for table in load_spec(DEFAULT_FORMAT).tables:  # every format has the same sheets
-        ranks.setdefault(table.sheet, 3 + len(ranks))
-    ranks[common.meta_sheet] = 1000
-    return ranks
+from ..spec import DEFAULT_FORMAT, load_spec
+from ..spec.layout import position
 
 
 def cell_position(address: str | None) -> tuple[int, int]:
-    """"D12" -> (12, 4); no address -> (0, 0)."""
-    match = _ADDRESS.match(address or "")
-    if not match:
-        return (0, 0)
-    col = 0
-    for ch in match.group(1):
-        col = col * 26 + ord(ch) - 64
-    return (int(match.group(2)), col)
-
-
-def sort_key(finding: Finding) -> tuple[int, str, int, int, str, str, str]:
-    rank = 0 if finding.sheet is None else _sheet_ranks().get(finding.sheet, 500)
-    row, col = cell_position(finding.cell)
-    return (rank, finding.sheet or "", row, col, finding.code, finding.key or "", finding.message_zh)
+    """"D12" -> (12, 4), 1-based; no address -> (0, 0)."""
+    row, col = position(address)
+    return (row + 1, col + 1)
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
-    return sorted(findings, key=sort_key)
+    ranks = load_spec(DEFAULT_FORMAT).derived.sheet_ranks  # every format has the same sheets
+
+    def key(finding: Finding) -> tuple[int, str, int, int, str, str, str]:
+        rank = 0 if finding.sheet is None else ranks.get(finding.sheet, 500)
+        row, col = cell_position(finding.cell)
+        return (rank, finding.sheet or "", row, col, finding.code, finding.key or "", finding.message_zh)
+
+    return sorted(findings, key=key)

@@ -1,14 +1,14 @@
 """Run the compiled rules over submissions and turn pandera's failure cases into findings.
 
 ``check_batch``: all readable submissions of one format are stacked into one wide frame
-(one row per file, index = the file's position in the batch) and validated by one lazy
-pandera call per table of the format.
+(one row per file, index = the file's position in the batch), cut into the long frames of
+the format's schemas (``schema.py``) and validated by one lazy pandera call each.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -19,7 +19,7 @@ from ..report import FileResult
 from ..spec import FormatSpec, cell_addresses, load_spec
 from ..spec.program import evaluate, message_values
 from .order import sort_findings
-from .schema import RuleSchema, build_schema
+from .schema import Part, RuleSchema, build_schema
 
 
 def number(value: float) -> Value:
@@ -54,56 +54,49 @@ def wide_frame(spec: FormatSpec, files: Sequence[FileResult]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=pd.Index(keys), index=pd.RangeIndex(len(files)))
 
 
-def failure_cases(compiled: RuleSchema, frame: pd.DataFrame) -> list[pd.DataFrame]:
-    """One lazy pandera validation per table: every failure of every check."""
+def failure_cases(compiled: RuleSchema, frame: pd.DataFrame) -> list[tuple[Part, pd.DataFrame]]:
+    """One lazy pandera validation per part: every failure of every check."""
+    values = frame.to_numpy(dtype=np.float64)
+    padded = np.concatenate([values, np.zeros((len(values), 1))], axis=1)
     out = []
-    for table in compiled.tables:
+    for part in compiled.parts:
         try:
-            table.schema.validate(frame[list(table.columns)], lazy=True, inplace=True)
+            part.schema.validate(part.frame(padded), lazy=True, inplace=True)
         except pa.errors.SchemaErrors as exc:
-            out.append(exc.failure_cases)
+            out.append((part, exc.failure_cases))
     return out
 
 
-def _failures(cases: pd.DataFrame) -> Iterator[tuple[str, int, str, float]]:
-    """(check name, file position, cell key, value found) for each failure pandera lists.
+def findings_from_failures(spec: FormatSpec, compiled: RuleSchema, cases: Sequence[tuple[Part, pd.DataFrame]],
+                           files: Sequence[FileResult]) -> list[list[Finding]]:
+    """Map pandera's failure cases to findings: the row names the file and the place.
 
-    A check of ours returns a frame of the table's shape, so pandera gives one failure case
-    per failing file: its index and ``{cell key: value}`` for each cell where it failed.
-    """
-    for check, index, cells in zip(cases["check"], cases["index"], cases["failure_case"], strict=True):
-        if not isinstance(cells, dict):  # not one of our checks: a bug, not a data problem
-            raise RuntimeError(f"unexpected schema failure: {check} {index} {cells!r}")
-        for key, value in cells.items():
-            yield str(check), int(index), str(key), float(value)
-
-
-def findings_from_failures(spec: FormatSpec, compiled: RuleSchema, frame: pd.DataFrame,
-                           cases: Sequence[pd.DataFrame], files: Sequence[FileResult]) -> list[list[Finding]]:
-    """Map pandera's failure cases back to findings: one per (check, file, cell) it lists.
-
-    A TYPES failure is the cell and its value; a rule's failure is the cell its finding
-    points at. The message also quotes the rule's other values (its two sides, the value
-    that would satisfy it), read from the file's row.
+    A TYPES failure is one cell and its value; a rule's failure lists the values of the
+    failing place's cells, from which the message quotes its sides and the value expected.
     """
     out: list[list[Finding]] = [[] for _ in files]
     factory = FindingFactory(spec)
-    columns = list(frame.columns)
-    for table_cases in cases:
-        for name, pos, key, value in _failures(table_cases):
-            place = place_of(spec, files[pos], key)
+    for part, table in cases:
+        failing: dict[tuple[str, int], dict[str, float]] = {}
+        for name, index, column, value in zip(table["check"], table["index"], table["column"],
+                                              table["failure_case"], strict=True):
+            failing.setdefault((str(name), int(index)), {})[str(column)] = float(value)
+        for (name, index), slots in failing.items():
+            pos, place = part.where(index)
+            key = part.targets[place]
             variant = compiled.types.get(name)
             if variant is not None:
-                out[pos].append(factory.rule(variant.rule, place, variant=variant.variant, found=number(value)))
+                found = number(slots[part.slots[0]])
+                out[pos].append(factory.rule(variant.rule, place_of(spec, files[pos], key), variant=variant.variant,
+                                             found=found))
                 continue
-            check = compiled.checks.get((name, key))
-            if check is None:
-                raise RuntimeError(f"unexpected schema failure: {name} at {key}")
-            row = dict(zip(columns, frame.iloc[pos].to_numpy(dtype=np.float64).tolist(), strict=True))
+            if not part.checks or part.checks[place].rule != name:
+                raise RuntimeError(f"unexpected schema failure: {name} at {index}")
+            check = part.checks[place]
+            row = {k: slots[slot] for k, slot in zip(part.keys[place], part.slots, strict=True) if k}
             said = {k: (None if v is None else number(v))
                     for k, v in message_values(check, evaluate(check, row), row).items()}
-            said["found"] = number(value)  # what pandera found in the cell
-            out[pos].append(factory.rule(check.rule, place, **said))  # type: ignore[arg-type]
+            out[pos].append(factory.rule(check.rule, place_of(spec, files[pos], key), **said))  # type: ignore[arg-type]
     return [sort_findings(without_consequences(spec, found)) for found in out]
 
 
@@ -145,5 +138,5 @@ def check_batch(files: Sequence[FileResult]) -> list[list[Finding]]:
         compiled = build_schema(spec)
         group = [files[i] for i in positions]
         frame = wide_frame(spec, group)
-        _scatter(out, positions, findings_from_failures(spec, compiled, frame, failure_cases(compiled, frame), group))
+        _scatter(out, positions, findings_from_failures(spec, compiled, failure_cases(compiled, frame), group))
     return out

@@ -7,6 +7,7 @@ Imported only when ``load.py`` finds no cached build for the files as they are n
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
@@ -16,6 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import SpecError
+from .derived import derive
 from .expr import Term, parse
 from .model import Block, Cell, Common, Field, FindingText, FormatSpec, Node, Rule, RuleKind, Table, paths_of
 from .program import TOLERANCE, Program, RuleCheck, bind, bind_term, sum_check
@@ -324,7 +326,8 @@ def build_spec(format_id: str, folder: Path) -> FormatSpec:
         raise SpecError(f"{path.name}: format: says {parsed.format!r}, the file name says {format_id!r}")
     canonical = json.dumps(parsed.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
-    return _build_format(path, parsed, digest)
+    spec = _build_format(path, parsed, digest)
+    return dataclasses.replace(spec, built=derive(spec, build_common(folder)))
 
 
 def build_common(folder: Path) -> Common:

@@ -14,28 +14,51 @@ stretches its last column to the table's width.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal
 
+from .labels import normalise
 from .model import Block, Common, FormatSpec, Node, Table
+
+if TYPE_CHECKING:
+    from .derived import LayoutName
 
 Role = Literal["title", "caption", "corner", "col_header", "col_group", "row_label", "row_group", "cell"]
 
 SUMMARY_SHEET = "汇总"
 
 
+# The column letters are xlsxwriter's (``xlsxwriter.utility``), imported where first needed:
+# importing it loads all of xlsxwriter (~70 ms), which reading a valid file never needs.
+
+
 def col_letter(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    """0 -> "A", 27 -> "AB"."""
+    from xlsxwriter.utility import xl_col_to_name
+
+    return xl_col_to_name(col)
 
 
 def a1(row: int, col: int) -> str:
     """(11, 3) -> "D12"."""
-    return f"{col_letter(col)}{row + 1}"
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    return xl_rowcol_to_cell(row, col)
+
+
+_A1 = re.compile(r"\$?[A-Z]{1,3}\$?[0-9]+")
+
+
+def position(address: str | None) -> tuple[int, int]:
+    """"D12" (or "$D$12") -> (11, 3), 0-based; no address -> (-1, -1)."""
+    match = _A1.match(address or "")
+    if match is None:  # no address, or a place that is not a cell ("第 105 行" in a document)
+        return (-1, -1)
+    from xlsxwriter.utility import xl_cell_to_rowcol
+
+    return xl_cell_to_rowcol(match.group(0))
 
 
 @dataclass(frozen=True)
@@ -50,6 +73,7 @@ class Box:
     text: str = ""
     aliases: tuple[str, ...] = ()
     key: str | None = None  # statistical cells only
+    forms: tuple[str, ...] = ()  # the text and the aliases, normalised (how a retyped label is matched)
 
     @property
     def merged(self) -> bool:
@@ -73,6 +97,7 @@ class TableLayout:
     data_cols: int
     bottom: int  # the last row of the table
     boxes: tuple[Box, ...]
+    cells: Mapping[str, Box] = field(default_factory=dict)  # cell key -> its box (filled from ``boxes``)
 
     @property
     def width(self) -> int:
@@ -81,10 +106,6 @@ class TableLayout:
     @property
     def body_top(self) -> int:
         return self.top + 2
-
-    @property
-    def cells(self) -> dict[str, Box]:
-        return {b.key: b for b in self.boxes if b.key is not None}
 
     def labels(self) -> tuple[Box, ...]:
         """Every box that carries official text (what a reader verifies)."""
@@ -150,18 +171,30 @@ def layout_table(table: Table, sheet: str, top: int) -> TableLayout:
     row = top + 2
     for block in table.blocks:
         row = _place_block(block, table.id, row, label_cols, data_cols, boxes)
-    return TableLayout(table, sheet, top, label_cols, data_cols, row - 1, tuple(boxes))
+    boxes = [replace(b, forms=tuple(dict.fromkeys(normalise(t) for t in (b.text, *b.aliases)))) if b.text else b
+             for b in boxes]
+    return TableLayout(table, sheet, top, label_cols, data_cols, row - 1, tuple(boxes),
+                       {b.key: b for b in boxes if b.key is not None})
 
 
-def template_layout(spec: FormatSpec) -> dict[str, TableLayout]:
-    """The template's layout: each table on its own sheet, its title in row 1."""
+def template_layout(spec: FormatSpec) -> Mapping[str, TableLayout]:
+    """The template's layout: each table on its own sheet, its title in row 1 (made with the spec)."""
+    return spec.derived.layouts["template"]
+
+
+def summary_layout(spec: FormatSpec) -> Mapping[str, TableLayout]:
+    """The summary's layout: all tables on the 汇总 sheet, stacked (made with the spec)."""
+    return spec.derived.layouts["summary"]
+
+
+def build_template_layout(spec: FormatSpec) -> dict[str, TableLayout]:
     return {t.id: layout_table(t, t.sheet, 0) for t in spec.tables}
 
 
-def summary_layout(
+def build_summary_layout(
     spec: FormatSpec, sheet: str = SUMMARY_SHEET, start: int = 3, gap: int = 2
 ) -> dict[str, TableLayout]:
-    """The summary's layout: all tables on one sheet, stacked from row ``start``."""
+    """All tables on one sheet, stacked from row ``start``."""
     out: dict[str, TableLayout] = {}
     top = start
     for t in spec.tables:
@@ -183,18 +216,6 @@ def meta_cells(common: Common) -> dict[str, tuple[int, int]]:
     return {k: (i, 1) for i, k in enumerate(common.meta_keys)}
 
 
-_ADDRESSES: dict[tuple[str, str, str], dict[str, tuple[str, str]]] = {}
-
-
-def cell_addresses(spec: FormatSpec, layout: Literal["template", "summary"] = "template") -> dict[str, tuple[str, str]]:
-    """Spec cell key -> (sheet, "D12") in the template's or the summary's layout.
-
-    Built once per spec and shared: callers read it, never change it.
-    """
-    key = (spec.id, spec.hash, layout)
-    known = _ADDRESSES.get(key)
-    if known is None:
-        layouts = template_layout(spec) if layout == "template" else summary_layout(spec)
-        known = {k: (lay.sheet, box.address) for lay in layouts.values() for k, box in lay.cells.items()}
-        _ADDRESSES[key] = known
-    return known
+def cell_addresses(spec: FormatSpec, layout: LayoutName = "template") -> dict[str, tuple[str, str]]:
+    """Spec cell key -> (sheet, "D12") in the template's or the summary's layout (made with the spec)."""
+    return spec.derived.addresses[layout]

@@ -24,14 +24,20 @@ from .model import Common, FormatSpec
 
 FORMATS = ("v2021", "v2019")
 DEFAULT_FORMAT = "v2021"
-_BUILDERS = ("build.py", "schema.py", "model.py", "expr.py", "program.py")
+_BUILDERS = ("build.py", "schema.py", "model.py", "expr.py", "program.py", "derived.py", "layout.py", "plan.py",
+             "labels.py")
 T = TypeVar("T")
 
 
 def templates_dir() -> Path:
     """The spec folder: ``$CONSOLIDATE_SPEC_DIR`` when set (a copy of workbook_templates/ with
     changed or added rules, for every command), else workbook_templates/ beside the package."""
-    configured = os.environ.get("CONSOLIDATE_SPEC_DIR")
+    return _templates_dir(os.environ.get("CONSOLIDATE_SPEC_DIR", ""))
+
+
+@cache
+def _templates_dir(configured: str) -> Path:
+    """Found once per setting: load_spec asks for every file it reads."""
     if configured:
         folder = Path(configured).resolve()
         if not (folder / "common.yaml").is_file():

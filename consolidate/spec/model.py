@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .derived import Derived
 
 from .expr import Expression
 from .program import Program
@@ -176,6 +179,14 @@ class FormatSpec:
     cells: tuple[Cell, ...]
     rules: tuple[Rule, ...]
     program: Program = field(default_factory=lambda: Program((), ()))  # the rules compiled, once
+    # layouts, address maps, reading plans…: made by build.py with the spec (see derived.py)
+    built: Derived | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def derived(self) -> Derived:
+        if self.built is None:
+            raise RuntimeError(f"spec {self.id}: built without its derived data (load it with load_spec)")
+        return self.built
 
     def table(self, table_id: str) -> Table:
         for t in self.tables:
@@ -184,14 +195,7 @@ class FormatSpec:
         raise KeyError(table_id)
 
     def cell(self, key: str) -> Cell:
-        return self._cells_by_key()[key]
-
-    def _cells_by_key(self) -> dict[str, Cell]:
-        cache = self.__dict__.get("_by_key")
-        if cache is None:
-            cache = {c.key: c for c in self.cells}
-            object.__setattr__(self, "_by_key", cache)
-        return cache
+        return self.derived.cells[key]
 
     @property
     def keys(self) -> tuple[str, ...]:

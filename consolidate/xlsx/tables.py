@@ -163,17 +163,9 @@ def compact_ranges(boxes: Iterable[Box]) -> list[str]:
     return [a1(r[0], r[2]) if (r[0], r[2]) == (r[1], r[3]) else f"{a1(r[0], r[2])}:{a1(r[1], r[3])}" for r in rects]
 
 
-_BOXES: dict[int, tuple[TableLayout, dict[str, Box]]] = {}
-
-
-def boxes_by_key(layout: TableLayout) -> dict[str, Box]:
-    """``layout.cells``, computed once per layout object."""
-    hit = _BOXES.get(id(layout))
-    if hit is None or hit[0] is not layout:
-        if len(_BOXES) > 64:
-            _BOXES.clear()
-        hit = _BOXES[id(layout)] = (layout, layout.cells)
-    return hit[1]
+def boxes_by_key(layout: TableLayout) -> Mapping[str, Box]:
+    """Cell key -> its box (``layout.cells``, made with the spec)."""
+    return layout.cells
 
 
 def sum_expression(layout: TableLayout, keys: Iterable[str]) -> str:

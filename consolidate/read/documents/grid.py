@@ -31,8 +31,10 @@ from functools import lru_cache
 from typing import Any
 
 from ...spec import FORMATS, load_spec
+from ...spec.labels import normalise
 from ...spec.layout import TableLayout, a1, template_layout
-from ..locate import Located, TablePlan, check_at, normalise, plan_of
+from ...spec.plan import TablePlan, plan_of
+from ..locate import Located, check_at
 from ..sheets import Grid
 from ..values import clean_text, parse_cell
 from .model import DocCell, DocRow, Document, Paragraph
