@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint office bench clean catalog dist dist-test
+.PHONY: demo test lint office bench clean catalog dist dist-test web-demo web-services
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,17 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/consolidate run samples/demo/submissions --roster samples/demo/roster.csv \
 	  --previous samples/demo/previous --year 2025 --templates --out out/demo
+
+# The web application on the demo county (README: 网页报送): a fresh data folder out/web-demo,
+# the office account demo (password demo-password-2025), a round opened from the demo roster
+# with the demo county's files imported, then the server on http://127.0.0.1:8000/ (Ctrl-C stops it).
+web-demo: $(STAMP)
+	rm -rf out/web-demo
+	printf 'demo-password-2025\n' | $(BIN)/consolidate office adduser demo --data out/web-demo
+	round=$$($(BIN)/consolidate office open-round --data out/web-demo --roster samples/demo/roster.csv \
+	  --year 2025 --links out/web-demo/报送链接.csv | tail -n 1) && \
+	{ $(BIN)/consolidate office import $$round samples/demo/submissions --data out/web-demo || [ $$? -eq 1 ]; }
+	$(BIN)/consolidate serve --data out/web-demo
 
 # The text catalog: compile consolidate/locale/*/LC_MESSAGES/django.po (the .mo files are committed).
 catalog: $(STAMP)
@@ -40,7 +51,20 @@ office:
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libarchive-tools libreoffice-writer-nogui; \
 	  else echo "bsdtar or LibreOffice Writer is missing and we are not root: their tests will be skipped"; fi; }
 
-test: $(STAMP) office lint
+# The web tests' services: Debian's chromium + chromium-driver (the browser test) and a running
+# PostgreSQL cluster with the role consolidate_test (CREATEDB), for the contract on PostgreSQL.
+web-services:
+	@if [ "$$(id -u)" = 0 ]; then \
+	  { command -v chromium && command -v chromedriver && command -v pg_ctlcluster; } >/dev/null 2>&1 || \
+	    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver postgresql; }; \
+	  ver=$$(ls /usr/lib/postgresql | sort -n | tail -n 1); \
+	  pg_lsclusters -h | grep -q "^$$ver main" || pg_createcluster $$ver main; \
+	  pg_lsclusters -h | grep -q "^$$ver main .* online" || pg_ctlcluster $$ver main start; \
+	  su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname='consolidate_test'\"" | grep -q 1 || \
+	    su postgres -c "psql -qc \"CREATE ROLE consolidate_test LOGIN CREATEDB PASSWORD 'consolidate_test'\""; \
+	else echo "not root: the web tests need chromium, chromium-driver and a PostgreSQL cluster (they fail under CI)"; fi
+
+test: $(STAMP) office web-services lint
 	$(BIN)/pytest
 
 # Offline install bundles for office PCs (Linux x86_64 and aarch64, Windows amd64; Python 3.11) in dist/,

@@ -55,9 +55,9 @@ def checked_file(path: Path | str, format_id: str | None = None) -> FileResult:
 
 
 def publish(path: Path | str, out: Path | str, *, force: bool = False, format_id: str | None = None) -> PublishResult:
-    from .output.paths import same_file, write_atomically
     from .output.published import published_tables
     from .spec import load_spec
+    from .writing import same_file, write_atomically
 
     out = Path(out)
     if out.suffix.lower() not in SUFFIXES:

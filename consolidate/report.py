@@ -67,6 +67,8 @@ class Report:
     tool_version: str
     format: str | None = None  # asked for with --format, else detected per file
     year: int | None = None  # asked for with --year
+    # files of ours found among the inputs and left out: report workbooks, this level's own summary
+    skipped: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -89,4 +91,5 @@ class Report:
             "year": self.year,
             "totals": self.totals(),
             "files": [f.to_dict(lang) for f in self.files],
+            "skipped": list(self.skipped),
         }

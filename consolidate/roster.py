@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from .errors import ConsolidateError
+from .i18n import N_
 from .uscc import looks_like_uscc, uscc_problem
 
 REQUIRED = ("单位代码", "单位名称", "单位类型")
@@ -85,6 +87,11 @@ class Roster:
         """The roster unit a submission belongs to: by code first, then by name."""
         return self._index.find(code, name)
 
+    def rank(self, code: str = "", name: str = "") -> int:
+        """Where a submission of this code or name stands in the roster (after every unit when it is off it)."""
+        unit = self.find(code, name)
+        return self.position(unit) if unit is not None else len(self.units)
+
     def position(self, unit: Unit) -> int:
         found = self._positions.get(unit.code)
         return found if found is not None and self.units[found] == unit else self.units.index(unit)
@@ -98,6 +105,28 @@ def normalise_text(text: object) -> str:
     if isinstance(text, float) and text.is_integer():
         value = str(int(text))
     return " ".join(unicodedata.normalize("NFKC", value).split())
+
+
+# Excel keeps 15 significant digits: a longer code stored as a number has lost its last digits.
+EXCEL_DIGITS = 15
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:\.\d+)?E[+-]?\d+$", re.IGNORECASE)
+
+
+def _cell_text(value: object) -> str:
+    """A roster cell as text; a number too long for Excel's 15 digits keeps Excel's own look
+    (1.13301E+17), so that a code that went through a number is recognised as such."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 10 ** EXCEL_DIGITS:
+        return f"{value:.5E}"
+    return normalise_text(value)
+
+
+def code_lost_digits(code: str) -> bool:
+    """A code Excel turned into a number: scientific notation (1.13301E+17), or 16 digits or
+    more whose tail beyond the 15th is all zeros and is not a valid 统一社会信用代码."""
+    if _SCIENTIFIC.match(code):
+        return True
+    return (code.isdigit() and len(code) > EXCEL_DIGITS and set(code[EXCEL_DIGITS:]) == {"0"}
+            and (not looks_like_uscc(code) or uscc_problem(code) is not None))
 
 
 def normalise_code(code: object) -> str:
@@ -151,7 +180,7 @@ def _rows_from_xlsx(path: Path) -> list[list[str]]:
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheet = book.get_sheet_by_index(0)
-        return [[normalise_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+        return [[_cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise RosterError(f"名单文件 {path.name} 无法作为 Excel 工作簿读取（{exc}）。请检查文件后重试。",
                           f"roster {path.name} cannot be read as a workbook ({exc}).") from exc
@@ -192,6 +221,12 @@ def read_roster(path: Path | str) -> Roster:
         if not code:
             raise RosterError(f"{where}（{name}）：单位代码为空。请填写统一社会信用代码或本级编定的单位代码。",
                               f"roster {path.name}, row {number}: empty unit code.")
+        if code_lost_digits(code):
+            raise RosterError(N_(
+                "名单文件 {file} 第 {row} 行（{name}）：单位代码“{code}”被 Excel 当成了数字，后几位已经丢失"
+                "（Excel 只保留 15 位有效数字，会显示成 1.13301E+17 这样）。请在 Excel 中选中“单位代码”一列，"
+                "把单元格格式设为“文本”，再重新输入这些代码（或从原始名单复制粘贴），保存后重试。"),
+                file=path.name, row=number, name=name, code=code)
         if looks_like_uscc(code) and (problem := uscc_problem(code)):
             raise RosterError(f"{where}（{name}）：统一社会信用代码 {code} {problem.render('zh')}。请核对。",
                               f"roster {path.name}, row {number}: the unified social credit code {code} "

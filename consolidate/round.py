@@ -4,6 +4,7 @@ optionally the templates for the roster too. The library behind ``consolidate ru
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,8 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import ConsolidateError
+from .i18n import N_
 from .roster import Roster
 from .spec.model import Lang
+from .writing import refuse_inside_inputs, staged_folder
 
 if TYPE_CHECKING:  # rollup imports pandas; this module stays import-light
     from .rollup import RollupResult
@@ -35,14 +38,6 @@ class RoundResult:
     annotate_problems: tuple[str, ...]  # files that could not be annotated (the others were)
     templates: tuple[Path, ...]
     rollup: RollupResult
-
-
-def _inside(child: Path, parent: Path) -> bool:
-    try:
-        child.resolve().relative_to(parent.resolve())
-    except ValueError:
-        return False
-    return True
 
 
 def run_round(
@@ -72,41 +67,39 @@ def run_round(
     from .rollup.data import district_name
 
     out_dir = Path(out_dir)
-    for p in (*paths, *previous):
-        if Path(p).is_dir() and _inside(out_dir, Path(p)):
-            raise ConsolidateError(
-                f"输出文件夹 {out_dir} 位于输入文件夹 {p} 之内：下一次运行会把生成的文件当作报表读入。请把输出放到别处。",
-                f"the output folder {out_dir} is inside the input folder {p}; put the outputs elsewhere.",
-            )
+    refuse_inside_inputs(out_dir, [*paths, *previous], N_("输出文件夹"))
     name = district_name(name, roster)  # refused before anything is written
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConsolidateError(f"无法创建输出文件夹 {out_dir}（{exc.strerror}）。",
-                               f"cannot create the output folder {out_dir} ({exc.strerror}).") from exc
-    result = rollup(paths, out=out_dir / SUMMARY, roster=roster, year=year, format_id=format_id,
-                    previous=previous, workers=workers, on_progress=on_progress, now=now, name=name, code=code)
-    report = result.report
-    write_report(report, out_dir / REPORT, lang=lang)
-    write_json(report, out_dir / JSON, lang=lang)
-    done = annotate_report(report, out_dir / ANNOTATED, lang=lang)
-    written: tuple[Path, ...] = ()
-    if templates and roster is not None:
-        from .spec import format_for_year
-        from .template import make_templates
+        # everything is written into a hidden folder beside out_dir and moved into place at the
+        # end: the round's folder appears whole or not at all (a failure or Ctrl-C leaves nothing)
+        with staged_folder(out_dir) as stage:
+            result = rollup(paths, out=stage / SUMMARY, roster=roster, year=year, format_id=format_id,
+                            previous=previous, workers=workers, on_progress=on_progress, now=now, name=name,
+                            code=code)
+            report = result.report
+            write_report(report, stage / REPORT, lang=lang, roster=roster)
+            write_json(report, stage / JSON, lang=lang)
+            done = annotate_report(report, stage / ANNOTATED, lang=lang)
+            written: tuple[Path, ...] = ()
+            if templates and roster is not None:
+                from .spec import format_for_year
+                from .template import make_templates
 
-        the_year = result.data.year
-        run = make_templates(format_id or format_for_year(the_year), the_year, roster=roster,
-                             out=out_dir / TEMPLATES)
-        written = tuple(f.path for f in run.files)
+                the_year = result.data.year
+                run = make_templates(format_id or format_for_year(the_year), the_year, roster=roster,
+                                     out=stage / TEMPLATES)
+                written = tuple(out_dir / TEMPLATES / f.path.name for f in run.files)
+    except OSError as exc:
+        raise ConsolidateError(f"无法写入输出文件夹 {out_dir}（{exc.strerror}）。",
+                               f"cannot write the output folder {out_dir} ({exc.strerror}).") from exc
     return RoundResult(
         out_dir=out_dir,
         summary=out_dir / SUMMARY,
         report=out_dir / REPORT,
         json=out_dir / JSON,
         annotated_dir=out_dir / ANNOTATED,
-        annotated=tuple(d.copy for d in done if d.copy is not None),
+        annotated=tuple(out_dir / ANNOTATED / d.copy.name for d in done if d.copy is not None),
         annotate_problems=tuple(d.problem.message(lang) for d in done if d.problem is not None),
         templates=written,
-        rollup=result,
+        rollup=dataclasses.replace(result, out=out_dir / SUMMARY),
     )

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,12 +28,13 @@ from xlsxwriter.worksheet import Worksheet
 
 from . import __version__
 from .errors import ConsolidateError
-from .i18n import _, in_language, language
+from .i18n import N_, _, in_language, language
 from .level import office
 from .roster import Roster, Unit
 from .spec import FORMATS, Common, FormatSpec, TableLayout, format_for_year, identity_cells, load_common, load_spec
 from .spec import template_layout as _template_layout
 from .spec.layout import col_letter
+from .writing import staged_folder, write_atomically
 from .xlsx import texts
 from .xlsx.checks import write_checks
 from .xlsx.meta import IdentityValue, write_identity, write_meta
@@ -251,9 +251,10 @@ class TemplateRun:
         return sum(1 for f in self.files if f.status == "written")
 
 
-def check_format_year(format_id: str, year: int, *, force: bool = False) -> FormatSpec:
-    """The spec of ``format_id``, if it may be used for ``year`` (or ``force``)."""
-    if format_id not in FORMATS:
+def check_format_year(format_id: str | None, year: int, *, force: bool = False) -> FormatSpec:
+    """The spec of ``format_id``, if it may be used for ``year`` (or ``force``); with no
+    ``format_id``, the format of ``year``."""
+    if format_id is not None and format_id not in FORMATS:
         raise ConsolidateError(
             f"没有“{format_id}”这种格式。可选：v2021（2021年格式，2021 年度及以后，默认）、v2019（2019年格式，2019、2020 年度）。",
             f"unknown format {format_id!r}; use v2021 (the default, 2021 and later) or v2019 (2019 and 2020).",
@@ -263,12 +264,12 @@ def check_format_year(format_id: str, year: int, *, force: bool = False) -> Form
             f"年度 {year} 不对：统计表的国家格式从 {FIRST_YEAR} 年度开始，请填写 {FIRST_YEAR} 年及以后的四位年份。",
             f"year {year}: the national formats start with {FIRST_YEAR}; give a four-digit year from {FIRST_YEAR}.",
         )
-    spec = load_spec(format_id)
+    spec = load_spec(format_id or format_for_year(year))
     if not spec.covers(year) and not force:
         expected = load_spec(format_for_year(year))
         raise ConsolidateError(
             f"{year} 年度的报告应使用{expected.name}（{expected.notice}，--format {expected.id}），"
-            f"不能使用{spec.name}（{spec.notice}）。请去掉 --format 或改为 --format {expected.id}；"
+            f"不能使用{spec.name}（{spec.notice}）。请改为 --format {expected.id}（不给 --format 时按年度自动选择）；"
             f"如确需生成（例如重新下发旧格式），请加 --force。",
             f"a report for {year} uses the {expected.id} format ({expected.notice}), not {spec.id}; "
             f"use --format {expected.id}, or --force if you really mean it.",
@@ -276,10 +277,11 @@ def check_format_year(format_id: str, year: int, *, force: bool = False) -> Form
     return spec
 
 
-def make_templates(format_id: str, year: int, *, roster: Roster | None, out: Path,
+def make_templates(format_id: str | None, year: int, *, roster: Roster | None, out: Path,
                    force: bool = False) -> TemplateRun:
     """Write the templates: ``out`` is the file (or a folder for the blank template) without
-    a roster, the folder of one file per unit with one. Refuses a format that does not
+    a roster, the folder of one file per unit with one. ``format_id`` None: the format of
+    ``year``. Refuses a format that does not
     cover ``year`` and an existing file with other content (both unless ``force``); in that
     case nothing is written. A file already holding the same bytes is left as it is."""
     spec = check_format_year(format_id, year, force=force)
@@ -310,45 +312,57 @@ def make_templates(format_id: str, year: int, *, roster: Roster | None, out: Pat
             f"nothing was written. Choose another --out, or --force to overwrite.",
         )
     files: list[TemplateFile] = []
+    to_write: list[tuple[Path, bytes]] = []
     for path, unit, data in built:
         status: Literal["written", "unchanged"] = "written"
         if path.is_file() and path.read_bytes() == data:
             status = "unchanged"
         else:
-            _write_atomically(path, data)
+            to_write.append((path, data))
         files.append(TemplateFile(path, unit, len(data), hashlib.sha256(data).hexdigest(), status))
+    _write_all(out, to_write)
     return TemplateRun(spec.id, spec.name, year, out, tuple(files))
+
+
+def _write_all(out: Path, files: list[tuple[Path, bytes]]) -> None:
+    """One file atomically; a roster's folder staged, so it appears with every unit's file or not at all."""
+    try:
+        if len(files) == 1 and files[0][0] == out:
+            write_atomically(out, files[0][1])
+        elif files:
+            with staged_folder(out) as staging:
+                for path, data in files:
+                    write_atomically(staging / path.name, data)
+    except OSError as exc:
+        raise ConsolidateError(f"无法写入 {out}（{exc.strerror}）。请检查输出位置是否可写、文件是否正在 Excel 中打开。",
+                               f"cannot write {out} ({exc.strerror}).") from exc
 
 
 PARALLEL_FROM = 16  # units; below this, starting processes costs more than it saves
 
 
-def _build_one(format_id: str, year: int, unit: Unit | None) -> bytes:
-    return build_workbook(load_spec(format_id), year, unit)
-
-
 def _build_all(spec: FormatSpec, year: int, units: list[Unit | None]) -> list[bytes]:
     """Every unit's workbook, in roster order: over the cores (forked processes) for a long
-    roster. The bytes do not depend on which process built them."""
-    import multiprocessing
+    roster. The bytes do not depend on which process built them; Ctrl-C stops every worker."""
+    from .parallel import Failed, Workers, default_workers, start_method
 
-    workers = min(os.cpu_count() or 1, 8)
-    if len(units) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    workers = min(default_workers(), 8)
+    if len(units) < PARALLEL_FROM or workers < 2 or start_method() != "fork":
         return [build_workbook(spec, year, unit) for unit in units]
-    from concurrent.futures import ProcessPoolExecutor
-    from functools import partial
+    size = max(1, len(units) // (workers * 4))
+    chunks = [units[i:i + size] for i in range(0, len(units), size)]
+    out: list[bytes] = []
+    with Workers(workers, "fork") as pool:
+        futures = [pool.submit(_build_chunk, spec.id, year, chunk) for chunk in chunks]
+        for future in futures:
+            built = pool.outcome(future)
+            if isinstance(built, Failed):  # not expected of our own code: say so rather than hang
+                raise ConsolidateError(N_("生成模板的进程意外停止（{detail}）。请重试。"),
+                                                    detail=built.detail)
+            out += built
+    return out
 
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        chunk = max(1, len(units) // (workers * 4))
-        return list(pool.map(partial(_build_one, spec.id, year), units, chunksize=chunk))
 
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise ConsolidateError(f"无法写入 {path}（{exc.strerror}）。请检查输出位置是否可写、文件是否正在 Excel 中打开。",
-                               f"cannot write {path} ({exc.strerror}).") from exc
+def _build_chunk(format_id: str, year: int, units: list[Unit | None]) -> list[bytes]:
+    spec = load_spec(format_id)
+    return [build_workbook(spec, year, unit) for unit in units]

@@ -134,5 +134,9 @@ def validate(paths: Sequence[Path | str], *, format_id: str | None = None, year:
         results.append(result)
         if on_progress is not None:
             on_progress(len(results), len(files))
+    from .read.meta import REPORT_KIND
+
+    ours = tuple(r.path for r in results if r.meta.get("kind") == REPORT_KIND)  # a report workbook of ours
+    results = [r for r in results if r.path not in ours]
     checked = check_results(results, format_id=format_id, year=year, roster=roster)
-    return Report(checked, tool_version=__version__, format=format_id, year=year)
+    return Report(checked, tool_version=__version__, format=format_id, year=year, skipped=ours)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -53,3 +53,17 @@ def write_roster(tmp_path: Path) -> RosterWriter:
         return path
 
     return write
+
+
+# --- web (test_web_*: Django on a temporary data folder, one per session) -------------
+
+@pytest.fixture(scope="session")
+def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    from web_support import start_django
+
+    folder = tmp_path_factory.mktemp("web-data")
+    start_django(folder)
+    yield folder
+    from consolidate.web.checker import close_pool
+
+    close_pool()

@@ -74,7 +74,8 @@ def load(report: Report, lang: str = "zh") -> openpyxl.Workbook:
 def test_files_sheet_one_row_per_file_with_totals() -> None:  # R1
     report = sample_report()
     wb = load(report)
-    assert wb.sheetnames == ["文件", "问题"] and wb.active.title == "文件"
+    assert wb.sheetnames == ["文件", "问题", "_meta"] and wb.active.title == "文件"
+    assert wb["_meta"].sheet_state == "hidden"  # marks it as our report: skipped when found among inputs
     _, rows = table(wb["文件"], "单位名称")
     assert rows[0] == ("单位名称", "单位代码", "文件", "状态", "格式", "年度", "错误数", "警告数", "提示数",
                        "主要问题", "路径", "sha256")  # the path and the hash last, outside the print area
@@ -147,13 +148,13 @@ def test_inputs_are_never_overwritten_and_bad_folders_are_clear(tmp_path: Path) 
         write_report(report, src)
     assert src.read_bytes() == b"the unit's file"
     with pytest.raises(ConsolidateError, match="无法写入"):
-        write_report(report, tmp_path / "no-such-folder" / "r.xlsx")
+        write_report(report, src / "r.xlsx")  # under a file: no folder can be made there
 
 
 def test_english() -> None:  # R7
     report = sample_report()
     wb = load(report, "en")
-    assert wb.sheetnames == ["File", "Findings"]  # the catalog's one English for 文件
+    assert wb.sheetnames == ["File", "Findings", "_meta"]  # the catalog's one English for 文件
     _, files = table(wb["File"], "Unit")
     assert [r[3] for r in files[1:]] == ["passed", "invalid", "unreadable", "passed"]
     _, findings = table(wb["Findings"], "No.")

@@ -212,11 +212,18 @@ def test_previous_summary_gives_the_yoy_sheet(tmp_path: Path) -> None:
     assert any(r[2] == "表三" for r in rows)
 
 
-def test_output_is_never_an_input(tmp_path: Path) -> None:
+def test_output_is_never_an_input_nor_inside_an_input_folder(tmp_path: Path) -> None:
     roster, paths, _ = write_district(tmp_path / "in", 2, seed=2)
+    before = paths[0].read_bytes()
     with pytest.raises(ConsolidateError, match="覆盖"):
-        rollup([tmp_path / "in"], out=paths[0], roster=roster, now=NOW)
-    out = tmp_path / "in" / "汇总.xlsx"
-    rollup([tmp_path / "in"], out=out, roster=roster, now=NOW)
-    again = rollup([tmp_path / "in"], out=out, roster=roster, now=NOW)  # last run's summary in the folder
-    assert again.skipped == (str(out),) and len(again.data.selection.files) == 2
+        rollup(paths, out=paths[0], roster=roster, now=NOW)
+    assert paths[0].read_bytes() == before
+    for out in (tmp_path / "in" / "汇总.xlsx", tmp_path / "in" / "新建文件夹" / "汇总.xlsx"):
+        with pytest.raises(ConsolidateError, match="输入文件夹"):  # as `run` refuses it
+            rollup([tmp_path / "in"], out=out, roster=roster, now=NOW)
+        assert not out.exists()
+    assert not (tmp_path / "in" / "新建文件夹").exists()  # no empty output folder either
+    with pytest.raises(ConsolidateError, match="输入文件夹"):  # the JSON too, before any work
+        rollup([tmp_path / "in"], out=tmp_path / "汇总.xlsx", roster=roster, now=NOW,
+               json_out=tmp_path / "in" / "汇总.json")
+    assert not (tmp_path / "汇总.xlsx").exists() and not (tmp_path / "in" / "汇总.json").exists()

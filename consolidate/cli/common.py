@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 import typer
 from rich.console import Console
@@ -16,6 +17,7 @@ err_console = Console(stderr=True, highlight=False)
 out_console = Console(highlight=False)
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+FIRST_YEAR = 1990  # the earliest year --year takes; the last is next year
 FORMATS = ("v2021", "v2019")
 
 # The help texts of the options several commands share (catalog ids, translated when shown).
@@ -60,6 +62,10 @@ def parse_year(text: str | None) -> int | None:
     value = text.strip().removesuffix("年度").removesuffix("年")
     if not value.isdigit() or len(value) != 4:
         raise fail(_("--year 应为四位年份（例如 2025），不是“{value}”。").format(value=text))
+    last = date.today().year + 1
+    if not FIRST_YEAR <= int(value) <= last:  # a typo (2205, 1925) must not start a round
+        raise fail(_("--year {year} 不在 {first} 到 {last} 年之间，请检查年份。").format(
+            year=value, first=FIRST_YEAR, last=last))
     return int(value)
 
 

@@ -111,11 +111,14 @@ def render_details(console: Console, report: Report, limit: int = 40) -> None:
         console.print(_("…… 另有 {n} 条，详见 --report 或 --json。").format(n=hidden))
 
 
-def render_summary(console: Console, report: Report, *, hint: bool = True) -> None:
+def render_summary(console: Console, report: Report, *, hint: bool = True, skipped: bool = True) -> None:
     render_details(console, report)
     console.print(summary_table(report))
     console.print(_("共 {files} 个文件：通过 {valid} 个，有错误 {invalid} 个，无法读取 {unreadable} 个；"
                     "错误 {error} 条，警告 {warning} 条，提示 {info} 条。").format(**report.totals()), soft_wrap=True)
+    for path in report.skipped if skipped else ():
+        console.print("[dim]{}[/]".format(escape(_("跳过本程序生成的审核报告（不是报表）：{path}").format(path=path))),
+                      soft_wrap=True)
     if hint and not report.ok:
         console.print("[dim]{}[/]".format(_("逐条问题清单：加 --report 审核结果.xlsx；退改批注副本：加 --annotate 文件夹。")),
                       soft_wrap=True)

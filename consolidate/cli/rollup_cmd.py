@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..i18n import N_, _
+from ..i18n import N_, current
 from .app import command
 from .common import (
     EXIT_DATA,
@@ -23,7 +22,6 @@ from .common import (
     METAVAR_YEAR,
     cannot_proceed,
     err_console,
-    fail,
     out_console,
     parse_format,
     parse_lang,
@@ -67,6 +65,7 @@ def rollup(
     workers: Annotated[int | None, typer.Option("--workers", min=1, metavar="N", help=HELP_WORKERS)] = None,
 ) -> None:
     from ..rollup import rollup as run_rollup
+    from ..rollup.run import rollup_json
     from ..roster import read_roster
     from .render import ProgressBar
     from .rollup_render import render_rollup
@@ -81,20 +80,11 @@ def rollup(
         with ProgressBar(err_console) as progress:
             result = run_rollup(paths, out=out, roster=units, year=report_year, format_id=fmt, previous=previous or (),
                                 include_unlisted=include_unlisted, name=name, code=code, workers=workers,
-                                on_progress=progress, reports=reports or ())
-        if json_out is not None:
-            text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
-            if to_stdout:
-                sys.stdout.write(text)
-                sys.stdout.flush()
-            else:
-                try:
-                    Path(json_out).write_text(text, encoding="utf-8")
-                except OSError as exc:
-                    from ..errors import os_error_text
-
-                    raise fail(_("无法写入 JSON 文件 {path}（{reason}）。").format(
-                        path=json_out, reason=os_error_text(exc))) from None
+                                on_progress=progress, json_out=None if json_out in (None, "-") else Path(json_out),
+                                lang=current(), reports=reports or ())
+        if to_stdout:
+            sys.stdout.write(rollup_json(result, current()))
+            sys.stdout.flush()
     render_rollup(console, result)
     if json_out is not None and not to_stdout:
         console.print(f"JSON：{json_out}", soft_wrap=True)

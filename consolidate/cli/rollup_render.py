@@ -93,5 +93,5 @@ def render_rollup(console: Console, result: RollupResult) -> None:
             unmatched=outcomes.count("unmatched") + outcomes.count("other-format"),
             unreadable=outcomes.count("unreadable")), soft_wrap=True)
     for path in result.skipped:
-        console.print("[dim]{}[/]".format(escape(_("跳过上次生成的汇总表：{path}").format(path=path))), soft_wrap=True)
+        console.print("[dim]{}[/]".format(escape(_("跳过本程序生成的文件（审核报告或本级的汇总表，不是下级的报表）：{path}").format(path=path))), soft_wrap=True)
     console.print(_("汇总表：[bold]{path}[/]").format(path=escape(str(result.out))), soft_wrap=True)

@@ -66,7 +66,7 @@ def run(
                                previous=previous or (), templates=templates, lang=language, workers=workers,
                                on_progress=progress, name=name, code=code)
     rolled = result.rollup
-    render_summary(out_console, rolled.report, hint=False)
+    render_summary(out_console, rolled.report, hint=False, skipped=False)  # render_rollup lists them
     render_rollup(out_console, rolled)
     for problem in result.annotate_problems:
         err_console.print("[yellow]{}[/]{}".format(_("未能生成退改文件："), problem), soft_wrap=True)

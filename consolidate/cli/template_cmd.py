@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 
 @command("template", help=N_("生成空白模板，或按名单为每个单位生成一个模板。"))
 def template(
-    format_id: Annotated[str, typer.Option(
+    format_id: Annotated[str | None, typer.Option(
         "--format", "-f", metavar="v2021|v2019",
-        help=N_("国家格式：v2021（2021 年度及以后，默认）或 v2019（2019、2020 年度）。"))] = "v2021",
+        help=N_("国家格式：v2021（2021 年度及以后）或 v2019（2019、2020 年度）；默认按年度确定。"))] = None,
     year: Annotated[str | None, typer.Option(
         "--year", "-y", metavar=METAVAR_YEAR, help=N_("报告年度，默认为上一年。"))] = None,
     roster: Annotated[Path | None, typer.Option(
@@ -39,7 +39,7 @@ def template(
     from ..template import make_templates, template_file_name
 
     parse_lang(lang)
-    fmt = format_id.strip().lower()  # make_templates explains an unknown format
+    fmt = format_id.strip().lower() if format_id else None  # make_templates explains an unknown format
     report_year = parse_year(year) or date.today().year - 1
     started = time.perf_counter()
     with cannot_proceed():

@@ -54,6 +54,7 @@ def validate(
     from ..output.json_report import report_json, write_json
     from ..roster import read_roster
     from ..validate import validate as run_validate
+    from ..writing import refuse_inside_inputs
     from .render import ProgressBar, render_summary, render_written
 
     language = parse_lang(lang)
@@ -62,6 +63,10 @@ def validate(
     to_stdout = json_out == "-"
     console = err_console if to_stdout else out_console
     with cannot_proceed():
+        for output, what in ((annotate, N_("问题标注文件夹")), (report, N_("审核结果工作簿")),
+                             (None if json_out in (None, "-") else Path(json_out), N_("JSON 报告"))):
+            if output is not None:  # refused before any work: no command writes into the folder it reads
+                refuse_inside_inputs(output, paths, what)
         units = read_roster(roster) if roster is not None else None
         with ProgressBar(err_console) as progress:
             result = run_validate(paths, format_id=fmt, year=report_year, roster=units, workers=workers,
@@ -77,7 +82,7 @@ def validate(
         if report is not None:
             from ..output.report_xlsx import write_report
 
-            write_report(result, report, lang=language)
+            write_report(result, report, lang=language, roster=units)
             render_written(console, "report", path=report)
         if annotate is not None:
             from ..output.annotate import annotate_report

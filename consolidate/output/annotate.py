@@ -56,6 +56,7 @@ from ..findings import Finding, Value, count_by_severity
 from ..i18n import LANGS, N_, in_language
 from ..report import FileResult, Report
 from ..spec.model import Lang
+from ..writing import same_file, staged_folder, write_atomically
 from ..xlsx.findings_sheet import (
     COLUMNS,
     SEVERITY_COLOURS,
@@ -67,7 +68,6 @@ from ..xlsx.findings_sheet import (
     shown_width,
 )
 from ..xlsx.styles import FONT, HEADER_FILL, text_width
-from .paths import same_file, write_atomically
 
 SUFFIX = N_("_问题标注")  # the copy's file name: the unit's own name, then this
 SHEET = N_("问题清单")
@@ -100,6 +100,13 @@ def texts_in(lang: Lang) -> dict[str, str]:
     return {key: in_language(lang, text) for key, text in TEXT.items()}
 
 
+# A file in the wrong national format cannot be corrected cell by cell: the unit fills the new template.
+WRONG_FORMAT = frozenset({"VERSION", "FORMAT-MISMATCH"})
+WRONG_FORMAT_TODO = N_("本文件使用的统计表格式不对（见下表），在本文件上修改无法通过审核。"
+                       "请下载并填写本年度的新模板，把数字填入新模板后重新报送。")
+WRONG_FORMAT_HOW = N_("下表说明应使用哪种格式；新模板可向政务公开办索取。本文件不必修改，也不必再报送。")
+
+
 class AnnotateError(ConsolidateError):
     """One file could not be annotated (the others can still be)."""
 
@@ -120,34 +127,38 @@ def annotate_report(report: Report, out_dir: Path, *, lang: Lang = "zh") -> list
     Raises :class:`ConsolidateError` only when ``out_dir`` cannot be made.
     """
     out_dir = Path(out_dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConsolidateError(
-            f"无法创建问题标注文件夹 {out_dir}（{exc.strerror or exc}）。请换一个文件夹。",
-            f"cannot create the folder {out_dir} for annotated copies ({exc.strerror or exc}).",
-        ) from exc
     inputs = [Path(f.path) for f in report.files]
     done: list[Annotated] = []
-    for result in report.files:
-        try:
-            done.append(Annotated(result.path, annotate_file(result, out_dir, lang=lang, inputs=inputs)))
-        except AnnotateError as exc:
-            done.append(Annotated(result.path, None, exc))
+    try:
+        with staged_folder(out_dir) as stage:  # the copies appear together, when all are written
+            for result in report.files:
+                try:
+                    done.append(Annotated(result.path, annotate_file(result, out_dir, lang=lang, inputs=inputs,
+                                                                     stage=stage)))
+                except AnnotateError as exc:
+                    done.append(Annotated(result.path, None, exc))
+    except OSError as exc:
+        raise ConsolidateError(
+            f"无法写入问题标注文件夹 {out_dir}（{exc.strerror or exc}）。请换一个文件夹。",
+            f"cannot write the folder {out_dir} for annotated copies ({exc.strerror or exc}).",
+        ) from exc
     return done
 
 
 def annotate_file(result: FileResult, out_dir: Path, *, lang: Lang = "zh",
-                  inputs: Iterable[Path] = ()) -> Path | None:
+                  inputs: Iterable[Path] = (), stage: Path | None = None) -> Path | None:
     """Write the annotated copy of ``result``'s workbook into ``out_dir``; return its path.
 
-    Returns None for an unreadable file and for a file without findings. ``inputs``: other
+    Returns None for an unreadable file and for a file without errors or warnings (notes need no copy). ``inputs``: other
     input files of the run, never written over (the source itself never is). Raises
     :class:`AnnotateError` when this file cannot be copied (changed since it was checked,
-    or openpyxl cannot open it) or the copy cannot be written.
+    or openpyxl cannot open it) or the copy cannot be written. ``stage``: write the copy
+    there instead (under the name it will have in ``out_dir``, where it is moved later).
     """
-    if result.status == "unreadable" or not result.findings or result.kind == "report":
+    if result.status == "unreadable" or result.kind == "report":
         return None  # a published report is not a workbook to mark: its findings name table and row
+    if all(f.severity == "info" for f in result.findings):
+        return None  # a note (提示) needs no correction: nothing to send back
     source = Path(result.path)
     if any(f.code == "FILE-VALUES-ONLY" for f in result.findings):  # an .xls/.et/.ods/.xlsb: nothing to mark in
         if all(f.severity == "info" for f in result.findings):
@@ -163,10 +174,9 @@ def annotate_file(result: FileResult, out_dir: Path, *, lang: Lang = "zh",
     tag = source_tag(source)
     _finish(workbook, data, result, tag, lang)
     out = _save_bytes(workbook, source)
-    target = copy_path(result, Path(out_dir), tag, lang, [source, *inputs])
+    target = copy_path(result, Path(out_dir), tag, lang, [source, *inputs], stage)
     try:
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
-        write_atomically(target, out)
+        write_atomically(target if stage is None else stage / target.name, out)
     except OSError as exc:
         raise AnnotateError(
             f"{source.name}：无法写入问题标注副本 {target}（{exc.strerror or exc}）。",
@@ -321,13 +331,15 @@ def add_findings_sheet(workbook: Workbook, result: FileResult, numbered: Sequenc
     counts = count_by_severity([f for _, f in numbered])
     unit = result.unit_name or in_language(lang, UNNAMED_UNIT)
     code = text["code"].format(code=result.unit_code) if result.unit_code else ""
+    wrong_format = any(f.code in WRONG_FORMAT for _, f in numbered)
     heading = (
         text["title"].format(unit=unit),
         text["about"].format(unit=unit, code=code, file=Path(result.path).name,
                              year=result.year if result.year is not None else text["unknown"]),
         text["counts"].format(n=len(numbered), **counts),
-        text["todo_errors"] if counts["error"] else text["todo_clean"],
-        text["how"],
+        in_language(lang, WRONG_FORMAT_TODO) if wrong_format
+        else text["todo_errors"] if counts["error"] else text["todo_clean"],
+        in_language(lang, WRONG_FORMAT_HOW) if wrong_format else text["how"],
     )
     font = Font(name=FONT, size=11)
     for i, line in enumerate(heading, start=1):
@@ -503,17 +515,19 @@ def _tag_of(path: Path) -> str | None:
     return None
 
 
-def copy_path(result: FileResult, out_dir: Path, tag: str, lang: Lang, keep: Sequence[Path]) -> Path:
+def copy_path(result: FileResult, out_dir: Path, tag: str, lang: Lang, keep: Sequence[Path],
+              stage: Path | None = None) -> Path:
     """The first free name: ``<stem>_问题标注.xlsx``, then ``(2)``, ``(3)`` ...
 
     A name is free when no file has it, or when it holds our earlier copy of the same
-    input (that copy is replaced); a file in ``keep`` (the inputs) is never free.
+    input (that copy is replaced); a file in ``keep`` (the inputs) is never free, nor a name
+    already written in ``stage`` by this run.
     """
     stem = copy_stem(result)
     for n in range(1, 10_000):
         name = f"{stem}{in_language(lang, SUFFIX)}{'' if n == 1 else f'({n})'}.xlsx"
         candidate = out_dir / name
-        if any(same_file(candidate, k) for k in keep):
+        if any(same_file(candidate, k) for k in keep) or (stage is not None and (stage / name).exists()):
             continue
         if not candidate.exists() or (candidate.is_file() and _tag_of(candidate) == tag):
             return candidate

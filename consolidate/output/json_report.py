@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import ConsolidateError
 from ..report import Report
 from ..spec.model import Lang
-from .paths import same_file, write_atomically
+from ..writing import same_file, write_atomically
 
 
 def json_ready(value: Any) -> Any:

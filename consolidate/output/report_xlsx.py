@@ -13,6 +13,7 @@ so a unit name beginning with ``=`` never becomes a formula.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,9 +29,12 @@ from xlsxwriter.worksheet import Worksheet
 from ..errors import ConsolidateError
 from ..findings import Status, Value
 from ..i18n import N_, in_language
+from ..read.meta import REPORT_KIND
 from ..report import FileResult, Report
+from ..roster import Roster
 from ..spec import FORMATS, load_spec
 from ..spec.model import Lang
+from ..writing import same_file, write_atomically
 from ..xlsx.findings_sheet import (
     SEVERITY_COLOURS,
     fit_width,
@@ -42,8 +46,8 @@ from ..xlsx.findings_sheet import (
 from ..xlsx.findings_sheet import (
     finding_rows as _finding_rows,
 )
+from ..xlsx.meta import write_meta
 from ..xlsx.styles import CHARSET, FAIL_FILL, FAIL_FONT, FONT, FONT_SIZE, HEADER_FILL, PASS_FILL, PASS_FONT, page_footer
-from .paths import same_file, write_atomically
 
 CREATED = datetime(2000, 1, 1)  # pinned: the same report gives the same bytes
 
@@ -199,8 +203,19 @@ def _write_files_sheet(workbook: Workbook, report: Report, lang: Lang) -> Worksh
     return ws
 
 
-def report_bytes(report: Report, *, lang: Lang = "zh") -> bytes:
-    """The report workbook as bytes (what :func:`write_report` writes)."""
+def in_roster_order(report: Report, roster: Roster | None) -> Report:
+    """The report with its files in roster order (files off the roster last, each group in the
+    order they were checked); unchanged without a roster."""
+    if roster is None:
+        return report
+    files = sorted(report.files, key=lambda f: roster.rank(f.unit_code, f.unit_name))  # a stable sort
+    return dataclasses.replace(report, files=files)
+
+
+def report_bytes(report: Report, *, lang: Lang = "zh", roster: Roster | None = None) -> bytes:
+    """The report workbook as bytes (what :func:`write_report` writes); with a ``roster``,
+    files are listed in its order."""
+    report = in_roster_order(report, roster)
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {
         "in_memory": True,
@@ -213,16 +228,17 @@ def report_bytes(report: Report, *, lang: Lang = "zh") -> bytes:
     rows = _finding_rows(report.files, lang=lang)
     write_findings_sheet(workbook, text("findings_sheet", lang), rows, lang,
                          heading=(text("findings_heading", lang).format(n=len(rows)), text("findings_how", lang)))
+    write_meta(workbook, {"kind": REPORT_KIND, "tool_version": report.tool_version})  # found among inputs, it is skipped
     files.activate()
     workbook.close()
     return buffer.getvalue()
 
 
-def write_report(report: Report, path: Path, *, lang: Lang = "zh") -> None:
+def write_report(report: Report, path: Path, *, lang: Lang = "zh", roster: Roster | None = None) -> None:
     """Write the validation report workbook to ``path`` (replaced atomically).
 
     Raises :class:`ConsolidateError` when ``path`` is one of the report's input files or
-    cannot be written (no such folder, no permission, open in Excel on Windows).
+    cannot be written (no permission, open in Excel on Windows); a missing folder is made.
     """
     path = Path(path)
     if any(same_file(path, Path(f.path)) for f in report.files):
@@ -231,7 +247,7 @@ def write_report(report: Report, path: Path, *, lang: Lang = "zh") -> None:
             f"the report workbook {path} is one of the files being checked; inputs are never overwritten. "
             "Choose another name.",
         )
-    data = report_bytes(report, lang=lang)
+    data = report_bytes(report, lang=lang, roster=roster)
     try:
         write_atomically(path, data)
     except OSError as exc:

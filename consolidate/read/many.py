@@ -7,45 +7,41 @@ which costs more than it saves on small batches); without it, processes are only
 large batches.
 
 A worker that dies (the reader's limits should make that impossible, but a native library
-can still abort) does not hang or stop the batch: its chunk is read again one file per
-process, and a file that kills its process is reported unreadable (FILE-CORRUPT).
+can still abort) or hangs does not stop the batch: a chunk that has not finished within its
+time limit, or whose worker died, is read again one file per task, and a file that kills
+its worker is reported unreadable (FILE-CORRUPT), one that is not read within
+``FILE_TIMEOUT`` seconds as FILE-TIMEOUT. Leaving the iteration early (Ctrl-C included)
+stops every worker at once (``consolidate.parallel``).
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.context import BaseContext
 from pathlib import Path
 
+from ..parallel import Failed, Workers, default_workers, start_method
 from ..report import FileResult
 from . import reader
 
 MIN_PARALLEL = 48  # fewer files than this are read in this process
 MIN_PARALLEL_SPAWN = 400  # the same without fork: starting interpreters costs more
-ISOLATED_TIMEOUT = 120.0  # seconds for one file read alone, after a worker died
+FILE_TIMEOUT = 60.0  # seconds for one file read alone; a file past it is FILE-TIMEOUT
+PER_FILE_IN_CHUNK = 1.0  # seconds a chunk is allowed per file, beyond FILE_TIMEOUT
+
+__all__ = ["FILE_TIMEOUT", "default_workers", "iter_many", "read_many"]
 
 
 def _read_chunk(paths: Sequence[Path], format_hint: str | None) -> list[FileResult]:
     return [reader.read_submission(p, format_hint=format_hint) for p in paths]
 
 
-def default_workers() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def iter_many(paths: Iterable[Path | str], format_hint: str | None = None, workers: int | None = None,
-              chunksize: int | None = None) -> Iterator[FileResult]:
-    """Read every path, yielding results in the order of ``paths`` as they are ready."""
+              chunksize: int | None = None, timeout: float | None = None) -> Iterator[FileResult]:
+    """Read every path, yielding results in the order of ``paths`` as they are ready.
+    ``timeout``: seconds a worker may spend on one file (default ``FILE_TIMEOUT``)."""
     items = [Path(p) for p in paths]
     workers = default_workers() if workers is None else workers
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    method = start_method()
     threshold = MIN_PARALLEL if method == "fork" else MIN_PARALLEL_SPAWN
     workers = min(workers, max(1, len(items) // 8))
     if workers <= 1 or len(items) < threshold:
@@ -54,7 +50,7 @@ def iter_many(paths: Iterable[Path | str], format_hint: str | None = None, worke
         return
     size = chunksize or max(8, min(64, len(items) // (workers * 8)))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    for result in _over_processes(chunks, format_hint, workers, multiprocessing.get_context(method)):
+    for result in _over_processes(chunks, format_hint, workers, method, timeout or FILE_TIMEOUT):
         yield shared_addresses(result)
 
 
@@ -73,39 +69,30 @@ def shared_addresses(result: FileResult) -> FileResult:
     return result
 
 
-def _over_processes(chunks: list[list[Path]], format_hint: str | None, workers: int,
-                    ctx: BaseContext) -> Iterator[FileResult]:
-    pending = chunks
-    while pending:
-        with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-            futures: list[tuple[list[Path], Future[list[FileResult]]]] = [
-                (chunk, pool.submit(_read_chunk, chunk, format_hint)) for chunk in pending]
-            pending = []
-            for i, (chunk, future) in enumerate(futures):
-                try:
-                    results = future.result()
-                except BrokenProcessPool:  # a worker died: this chunk alone, then a new pool
-                    yield from (_isolated(p, format_hint, ctx) for p in chunk)
-                    pending = [c for c, _ in futures[i + 1:]]
-                    break
+def _over_processes(chunks: list[list[Path]], format_hint: str | None, workers: int, method: str,
+                    limit: float) -> Iterator[FileResult]:
+    with Workers(workers, method) as pool:
+        futures = [(chunk, pool.submit(_read_chunk, chunk, format_hint, timeout=limit + PER_FILE_IN_CHUNK * len(chunk)))
+                   for chunk in chunks]
+        for chunk, future in futures:
+            results = pool.outcome(future)
+            if not isinstance(results, Failed):
                 yield from results
+                continue
+            # this chunk one file per task: only the file that hangs or kills its worker fails
+            alone = [(path, pool.submit(_read_chunk, [path], format_hint, timeout=limit)) for path in chunk]
+            for path, one in alone:
+                result = pool.outcome(one)
+                yield _failed(path, result, limit) if isinstance(result, Failed) else result[0]
 
 
-def _isolated(path: Path, format_hint: str | None, ctx: BaseContext) -> FileResult:
-    """One file read in a process of its own: a file that kills it is unreadable."""
-    with ProcessPoolExecutor(1, mp_context=ctx) as pool:
-        try:
-            return pool.submit(_read_chunk, [path], format_hint).result(timeout=ISOLATED_TIMEOUT)[0]
-        except BrokenProcessPool:
-            detail = "the reading process stopped on this file"
-        except TimeoutError:
-            detail = f"reading took more than {ISOLATED_TIMEOUT:.0f} s"
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.kill()
-    return reader.unreadable(path, "FILE-CORRUPT", detail)
+def _failed(path: Path, failure: Failed, limit: float) -> FileResult:
+    if failure.reason == "timeout":
+        return reader.unreadable(path, "FILE-TIMEOUT", f"{limit:g}")
+    return reader.unreadable(path, "FILE-CORRUPT", f"the reading process stopped on this file ({failure.detail})")
 
 
 def read_many(paths: Iterable[Path | str], format_hint: str | None = None, workers: int | None = None,
-              chunksize: int | None = None) -> list[FileResult]:
+              chunksize: int | None = None, timeout: float | None = None) -> list[FileResult]:
     """Every path read, in order; ``workers=1`` reads in this process."""
-    return list(iter_many(paths, format_hint, workers, chunksize))
+    return list(iter_many(paths, format_hint, workers, chunksize, timeout))

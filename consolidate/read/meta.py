@@ -14,6 +14,7 @@ import datetime
 import re
 from collections.abc import Iterable
 
+from ..dates import date_text
 from ..spec import FORMATS, Common, identity_cells, meta_cells
 from ..spec.derived import LayoutName
 from ..spec.labels import normalise
@@ -21,6 +22,8 @@ from .locate import cell_text
 from .sheets import Grid
 
 KINDS = {"template": "template", "rollup": "rollup"}
+REPORT_KIND = "check-report"  # _meta kind of our 审核报告 workbook: an output of ours, never a submission
+DATE_FIELDS = ("filled_on",)  # 填报信息 fields holding a date
 LAYOUTS = ("template", "summary")
 _YEAR = re.compile(r"^(\d{4})(?:\.0+)?(?:年度?|年)?$")
 
@@ -95,7 +98,14 @@ def read_identity(grids: Iterable[Grid], common: Common, at_cells: bool = True) 
     the first non-empty cell to the right of the label, or the text after a colon in the
     label's own cell (``单位名称：某某镇``).
     """
-    grids = list(grids)
+    out = _find_identity(list(grids), common, at_cells)
+    for field_id in DATE_FIELDS:  # one form wherever it is shown: 2026/1/15, 2026年1月15日, 46037 -> 2026-01-15
+        if out.get(field_id):
+            out[field_id] = date_text(out[field_id])
+    return out
+
+
+def _find_identity(grids: list[Grid], common: Common, at_cells: bool) -> dict[str, str]:
     out = {f.id: "" for f in common.fields}
     missing = []
     positions = identity_cells(common)

@@ -501,7 +501,10 @@ class _Reading:
                 return
         values[key] = parsed.value
         if parsed.code is not None:
-            extra = {"value": parsed.value} if parsed.ok else {}
+            extra: dict[str, Any] = {"value": parsed.value} if parsed.ok else {}
+            if parsed.suggested is not None:  # “3件”: say what to type
+                extra.update(expected=parsed.suggested,
+                             hint=Msg(N_("（应填 {number}）"), {"number": fmt_number(parsed.suggested)}))
             self._cell_finding(parsed.code, key, address, sheet, found=parsed.found, **extra)
         if not parsed.ok:
             return
@@ -513,7 +516,7 @@ class _Reading:
     def _cell_finding(self, code: str, key: str, address: str, sheet: str, **params: Any) -> None:
         assert self.spec is not None
         place = Place.of_cell(self.spec.cell(key), sheet, address)
-        self.findings.append(self.factory.common(code, place, hint="", **params))
+        self.findings.append(self.factory.common(code, place, **{"hint": "", **params}))
 
     def _recompute(self) -> None:
         """Totals that hold their formula: the sum of their parts, as Excel's SUM (blanks count 0)."""

@@ -11,7 +11,9 @@ a negative count or a decimal in a count is kept as it is, for the rules to judg
 - amounts with a unit (``28112200元``, ``8.0056 万元``): converted to 万元; CELL-UNIT-CONVERTED
   (warning) when the unit was not 万元, CELL-NORMALISED when it was;
 - blank: CELL-BLANK; ``/ - — 无``: CELL-DASH; any other text (``12件`` too: a count is
-  a number only), a date or a bool: CELL-TEXT (errors; the value is NaN).
+  a number only), a date or a bool: CELL-TEXT (errors; the value is NaN); for a count
+  written with a word after it (``12件``) the number is ``suggested``, so the message
+  says what to type.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class Parsed:
     code: str | None = None  # CELL-NORMALISED, CELL-UNIT-CONVERTED, CELL-BLANK, CELL-DASH, CELL-TEXT
     found: str | float | None = None  # what the cell held, for the message
     unit: str | None = None  # the unit written in the cell, if any
+    suggested: float | None = None  # CELL-TEXT: the number the text holds (“3件” -> 3), what to type instead
 
     @property
     def ok(self) -> bool:
@@ -99,7 +102,9 @@ def _parse_text(text: str, kind: str) -> Parsed:
         factor = AMOUNT_UNITS[unit]
         code = "CELL-NORMALISED" if factor == 1 else "CELL-UNIT-CONVERTED"
         return Parsed(_to_float(number * factor), code, original, unit)
-    return Parsed(NAN, "CELL-TEXT", original)
+    # a count followed by a word (“3件”, “12 项”) holds the number to type; an amount with an
+    # unknown unit does not (which unit?)
+    return Parsed(NAN, "CELL-TEXT", original, suggested=None if kind == "amount" else _to_float(number))
 
 
 def _to_float(number: Decimal) -> float:

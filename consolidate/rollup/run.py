@@ -9,12 +9,12 @@ line to render and to decide its exit code. It never prints and never exits.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import dataclasses
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 from .. import __version__
@@ -22,8 +22,9 @@ from ..errors import ConsolidateError
 from ..findings import Finding
 from ..i18n import N_, in_language
 from ..report import Report
-from ..roster import Roster
+from ..roster import Roster, normalise_text
 from ..spec.model import Lang
+from ..writing import refuse_inside_inputs, write_atomically
 from . import texts
 from .data import RollupData, build, district_name, round_year
 from .previous import with_units
@@ -39,7 +40,7 @@ class RollupResult:
     previous_report: Report | None
     tool_version: str
     ran_at: datetime
-    skipped: tuple[str, ...] = ()  # inputs left out: the output workbook itself, found in an input folder
+    skipped: tuple[str, ...] = ()  # files of ours left out: report workbooks, this level's own summary
     reports: tuple[ReportCheck, ...] = ()  # --reports: each published report against its unit's submission
 
     @property
@@ -119,39 +120,54 @@ class RollupResult:
         }
 
 
-def _inputs(paths: Sequence[Path | str], out: Path) -> tuple[list[Path], tuple[str, ...]]:
-    """The files to read. The output workbook is left out when a folder holds it from an
-    earlier run (it is a summary of ours); any other input it would overwrite is refused."""
-    from ..read import read_submission
+def _inputs(paths: Sequence[Path | str], out: Path) -> list[Path]:
+    """The files to read; an output inside an input folder, or over an input file, is refused
+    (the next run would read it as a submission, or a unit's file would be lost)."""
     from ..validate import expand_paths
 
-    target = out.resolve()
-    named = {Path(p).resolve() for p in paths if not Path(p).is_dir()}
-    files, skipped = [], []
-    for p in expand_paths(paths):
-        if p.resolve() != target:
-            files.append(p)
-        elif target not in named and read_submission(p).kind == "rollup":
-            skipped.append(str(p))
-        else:
-            raise ConsolidateError(
-                f"汇总表 {out} 是要汇总的文件之一，写入会覆盖它（输入文件不得改动）。请用 --out 写到别的位置。",
-                f"the summary {out} is one of the inputs and would overwrite it. Write it elsewhere with --out.",
-            )
-    return files, tuple(skipped)
+    refuse_inside_inputs(out, paths, N_("汇总表"))
+    return expand_paths(paths)
+
+
+def _without_own_summary(report: Report, own: str) -> Report:
+    """A summary of ours made for this very level (an earlier run's output, last year's summary)
+    found among the inputs is not a submission of a unit below: it is left out, and said so."""
+    if not own:
+        return report
+    mine = normalise_text(own)
+    ours = [f for f in report.files if f.kind == "rollup" and normalise_text(f.unit_name) == mine]
+    if not ours:
+        return report
+    left_out = {id(f) for f in ours}
+    return dataclasses.replace(report, files=[f for f in report.files if id(f) not in left_out],
+                               skipped=(*report.skipped, *(f.path for f in ours)))
 
 
 def _write(out: Path, data: bytes) -> None:
     """Write through a temporary file beside ``out`` so a failed run leaves no half workbook."""
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=out.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, out)
+        write_atomically(out, data)
     except OSError as exc:
         raise ConsolidateError(f"无法写入汇总表 {out}（{exc.strerror}）。请检查文件夹是否存在、文件是否正在 Excel 中打开。",
                                f"cannot write the summary {out} ({exc.strerror}). Is it open in Excel?") from exc
+
+
+def rollup_json(result: RollupResult, lang: Lang = "zh") -> str:
+    """The roll-up as strict JSON (unreadable numbers, NaN in the library, are ``null``)."""
+    from ..output.json_report import json_ready
+
+    return json.dumps(json_ready(result.to_dict(lang)), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def write_rollup_json(result: RollupResult, path: Path, inputs: Sequence[Path | str], lang: Lang = "zh") -> None:
+    """Write :func:`rollup_json` to ``path`` atomically, never into an input folder nor over an input."""
+    path = Path(path)
+    refuse_inside_inputs(path, [*inputs, *(Path(f.path) for f in result.report.files)], N_("JSON 文件"))
+    try:
+        write_atomically(path, rollup_json(result, lang).encode("utf-8"))
+    except OSError as exc:
+        raise ConsolidateError(f"无法写入 JSON 文件 {path}（{exc.strerror or exc}）。",
+                               f"cannot write the JSON file {path} ({exc.strerror or exc}).") from exc
 
 
 def rollup(
@@ -168,6 +184,8 @@ def rollup(
     workers: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     now: datetime | None = None,
+    json_out: Path | None = None,
+    lang: Lang = "zh",
     reports: Sequence[Path | str] = (),
 ) -> RollupResult:
     """Validate ``paths`` (files and folders), roll the accepted submissions up, write ``out``.
@@ -177,24 +195,30 @@ def rollup(
     year's summary or submissions (for 同比); ``include_unlisted``: count units off the
     roster; ``name``/``code``: this level's own name and code (default: the roster's common
     上级单位; without either the roll-up is refused: a summary must say whom it is for);
-    ``now``: the time the summary reports as 截至 (default: the clock); ``reports``: the units'
-    published annual reports (files or folders), each compared with its unit's counted
-    submission (``reports.check_reports``: a difference is a warning on that submission).
+    ``now``: the time the summary reports as 截至 (default: the clock); ``json_out``: also
+    write the result as JSON there (in ``lang``); ``reports``: the units' published annual
+    reports (files or folders), each compared with its unit's counted submission
+    (``reports.check_reports``: a difference is a warning on that submission). No output may
+    be inside an input folder.
     """
     from ..validate import validate
 
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise ConsolidateError(f"汇总表的文件名应以 .xlsx 结尾：{out}", f"the summary must be an .xlsx file: {out}")
-    files, skipped = _inputs(paths, out)
+    refuse_inside_inputs(out, previous, N_("汇总表"))
+    if json_out is not None:
+        refuse_inside_inputs(Path(json_out), [*paths, *previous], N_("JSON 文件"))
+    files = _inputs(paths, out)
     if not files:
         raise ConsolidateError("没有要汇总的文件。", "no files to roll up.")
     name = district_name(name, roster)
     report = validate(files, format_id=format_id, year=year, roster=roster, workers=workers, on_progress=on_progress)
+    report = _without_own_summary(report, name)
     the_year = round_year(report.files, year)
     previous_report = None
     if previous:
-        previous_files, _ = _inputs(previous, out)
+        previous_files = _inputs(previous, out)
         previous_report = validate(previous_files, year=the_year - 1, roster=roster, workers=workers)
     data = build(report.files, roster=roster, year=the_year, format_id=format_id,
                  previous=with_units(previous_report.files) if previous_report else (),
@@ -202,7 +226,7 @@ def rollup(
                  name=name, code=code)
     checks: tuple[ReportCheck, ...] = ()
     if reports:
-        report_files, _ = _inputs(reports, out)
+        report_files = _inputs(reports, out)
         given = {p.resolve() for p in files}
         if any(p.resolve() in given for p in report_files):
             raise ConsolidateError(N_("公开的年度报告（--reports）与要汇总的报表是同一批文件。请把年度报告放在单独的文件夹中。"))
@@ -211,6 +235,8 @@ def rollup(
             checks = tuple(check_reports(read.files, data.selection, roster))
     ran_at = now or datetime.now().replace(microsecond=0)
     _write(out, summary_bytes(data, now=ran_at, tool_version=__version__))
-    return RollupResult(data=data, out=out, report=report, previous_report=previous_report,
-                        tool_version=__version__, ran_at=ran_at, skipped=tuple(str(PurePath(s)) for s in skipped),
-                        reports=checks)
+    result = RollupResult(data=data, out=out, report=report, previous_report=previous_report,
+                          tool_version=__version__, ran_at=ran_at, skipped=report.skipped, reports=checks)
+    if json_out is not None:
+        write_rollup_json(result, Path(json_out), [*paths, *previous, *reports], lang)
+    return result

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ..dates import parse_date
 from ..i18n import _
 from ..report import FileResult
 from ..roster import Roster, Unit, normalise_code, normalise_text
 from . import texts
-from .dates import parse_date
 from .texts import Fate
 
 

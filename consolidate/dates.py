@@ -35,3 +35,9 @@ def parse_date(text: object) -> date | None:
         if _SERIAL_RANGE[0] <= serial <= _SERIAL_RANGE[1]:
             return _EXCEL_EPOCH + timedelta(days=int(serial))
     return None
+
+
+def date_text(text: str) -> str:
+    """填报日期 as we show it everywhere: ``2026-01-15`` when it is a date, else as it was typed."""
+    found = parse_date(text)
+    return found.isoformat() if found is not None else text

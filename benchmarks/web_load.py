@@ -1,0 +1,144 @@
+"""A bounded load test of the web intake on loopback (issue 12): `consolidate serve` on the
+embedded default (SQLite, WAL), each upload a real workbook through a unit's link with the
+JSON contract, at 1 and at 20 parallel clients. Prints uploads per second and the p50/p95
+latency of one upload (store + check + record + answer), checks that every upload was
+answered 200 and is counted on the board, and writes the figures as JSON.
+
+    .venv/bin/python -m benchmarks.web_load                 # 40 uploads at 1 client, 100 at 20
+    .venv/bin/python -m benchmarks.web_load --uploads 20,40 --clients 1,20 --json /tmp/w.json
+
+Bounded: at most ``--uploads`` requests per level and ``--max-seconds`` in all; only
+127.0.0.1 is contacted. Not part of `make test`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from consolidate.roster import Unit
+from consolidate.spec import load_spec
+from consolidate.template import build_workbook
+from consolidate.uscc import make_uscc
+
+CONSOLIDATE = str(Path(sys.executable).with_name("consolidate"))
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _office(data: Path, *args: str, stdin: str = "") -> str:
+    done = subprocess.run([CONSOLIDATE, "office", *args, "--data", str(data)], input=stdin, text=True,
+                          capture_output=True, check=True)
+    return done.stdout.strip().splitlines()[-1]
+
+
+def _post(url: str, data: bytes) -> tuple[int, float, str]:
+    boundary = uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"t.xlsx\"\r\n"
+            f"Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    request = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": "application/json"})
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            state = json.loads(response.read())["submission"]["state"]
+            return response.status, time.perf_counter() - started, state
+    except urllib.error.HTTPError as exc:
+        return exc.code, time.perf_counter() - started, ""
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--uploads", default="40,100", help="uploads per level, one per --clients value")
+    parser.add_argument("--clients", default="1,20")
+    parser.add_argument("--max-seconds", type=float, default=300)
+    parser.add_argument("--json", type=Path, default=RESULTS / f"{date.today()}-web-load.json")
+    args = parser.parse_args(argv)
+    clients = [int(x) for x in args.clients.split(",")]
+    uploads = [int(x) for x in args.uploads.split(",")]
+    assert len(uploads) == len(clients), "--uploads and --clients need as many values"
+    deadline = time.monotonic() + args.max_seconds
+
+    folder = Path(tempfile.mkdtemp(prefix="web-load-"))
+    data = folder / "data"
+    n_units = max(uploads)
+    units = [Unit(code=make_uscc(f"1134{9:07d}{i:06d}"), name=f"压测县第{i + 1}单位", type="部门", parent="压测县")
+             for i in range(n_units)]
+    roster = folder / "roster.csv"
+    roster.write_text("单位代码,单位名称,单位类型,上级单位\n" + "".join(
+        f"{u.code},{u.name},{u.type},{u.parent}\n" for u in units), encoding="utf-8")
+    _office(data, "adduser", "bench", stdin="a-long-enough-password\n")
+    token = _office(data, "token", "bench")
+    links_file = folder / "links.csv"
+    round_id = _office(data, "open-round", "--roster", str(roster), "--year", "2025", "--links", str(links_file))
+    links = [urlsplit(line.split(",")[2]).path for line in links_file.read_text(encoding="utf-8-sig").splitlines()[1:]]
+    spec = load_spec("v2021")
+    files = [build_workbook(spec, 2025, u) for u in units]
+
+    server = subprocess.Popen([CONSOLIDATE, "serve", "--data", str(data), "--port", "0"], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    try:
+        assert server.stdout is not None
+        found = re.search(r"http://127\.0\.0\.1:\d+", server.stdout.readline())
+        assert found, "the server did not start"
+        base = found.group(0)
+        _post(base + links[0], files[0])  # start the checker's workers
+        levels = []
+        for n_clients, n_uploads in zip(clients, uploads, strict=True):
+            jobs = [(base + links[i % n_units], files[i % n_units]) for i in range(n_uploads)]
+            started = time.perf_counter()
+            with ThreadPoolExecutor(n_clients) as pool:
+                answers = list(pool.map(lambda job: _post(*job) if time.monotonic() < deadline else (0, 0.0, ""), jobs))
+            wall = time.perf_counter() - started
+            latencies = [a[1] for a in answers]
+            ok = sum(1 for status, _, state in answers if status == 200 and state == "valid")
+            level = {"clients": n_clients, "uploads": n_uploads, "answered_200_valid": ok, "seconds": round(wall, 2),
+                     "uploads_per_second": round(n_uploads / wall, 2),
+                     "p50_ms": round(statistics.median(latencies) * 1000),
+                     "p95_ms": round(percentile(latencies, 95) * 1000),
+                     "max_ms": round(max(latencies) * 1000)}
+            levels.append(level)
+            print(f"{n_clients:>3} clients: {n_uploads} uploads in {wall:.1f} s = {level['uploads_per_second']} /s, "
+                  f"p50 {level['p50_ms']} ms, p95 {level['p95_ms']} ms, max {level['max_ms']} ms, "
+                  f"{ok}/{n_uploads} answered 200 valid", flush=True)
+        request = urllib.request.Request(f"{base}/office/rounds/{round_id}/status.json",
+                                         headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            board = json.loads(response.read())
+        stored = sum(u["submissions"] for u in board["units"])
+        expected = 1 + sum(uploads)
+        print(f"stored and counted on the board: {stored} of {expected} uploads")
+    finally:
+        server.send_signal(2)
+        server.wait(30)
+    result = {"machine": {"host": platform.node(), "cpus": os.cpu_count(), "python": platform.python_version()},
+              "server": "consolidate serve (waitress, 8 threads), SQLite WAL, checker workers = cores",
+              "levels": levels, "stored": stored, "expected": expected}
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"written {args.json}")
+    return 0 if stored == expected and all(lv["answered_200_valid"] == lv["uploads"] for lv in levels) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""``consolidate office …``: the office's commands beside the web pages (accounts, tokens,
+opening a round and writing each unit's link, importing files received by other means).
+Each takes ``--data``/``--database`` like ``serve`` and applies migrations itself."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from typer.core import TyperCommand
+
+from ..errors import ConsolidateError
+from ..i18n import N_, _
+from .app import app
+from .common import (
+    EXIT_DATA,
+    METAVAR_FILE,
+    METAVAR_PATHS,
+    METAVAR_YEAR,
+    cannot_proceed,
+    fail,
+    out_console,
+    parse_lang,
+    parse_year,
+)
+from .serve_cmd import DatabaseOption, DataOption, LangOption
+
+F = TypeVar("F", bound=Callable[..., Any])
+OFFICE_HELP = N_("公开办的管理命令：账号、令牌、开启一轮、导入文件。")
+office_app = typer.Typer(name="office", help=OFFICE_HELP, no_args_is_help=True, add_completion=False)
+app.add_typer(office_app, name="office", help=OFFICE_HELP)
+
+
+def office_command(name: str, help: str) -> Callable[[F], F]:
+    """Register an ``office`` command; ``help`` is a catalog id, translated when shown."""
+    return office_app.command(name, cls=TyperCommand, help=help)
+
+
+def _configure(data: Path | None, database: str | None) -> None:
+    from ..web.config import configure
+
+    configure(data, database)
+
+
+def _password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass(_("密码："))
+        if getpass.getpass(_("再输入一次：")) != first:
+            raise fail(_("两次输入的密码不一致。"))
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@office_command("adduser", help=N_("创建公开办账号（密码从终端输入；不是终端时从标准输入读一行）。"))
+def adduser(
+    name: Annotated[str, typer.Argument(metavar=N_("账号名"), help=N_("用户名。"))],
+    data: DataOption = None,
+    database: DatabaseOption = None,
+    lang: LangOption = "zh",
+) -> None:
+    parse_lang(lang)
+    with cannot_proceed():
+        _configure(data, database)
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.password_validation import validate_password
+        from django.core.exceptions import ValidationError
+
+        users = get_user_model()
+        if users.objects.filter(username=name).exists():
+            raise fail(_("账号“{name}”已经存在。").format(name=name))
+        password = _password()
+        try:
+            validate_password(password, users(username=name))
+        except ValidationError as exc:
+            raise fail(_("密码不合要求：{why}").format(why="；".join(exc.messages))) from None
+        users.objects.create_user(username=name, password=password)
+    out_console.print(_("已创建账号“{name}”。").format(name=name))
+
+
+@office_command("token", help=N_("为账号生成一个给脚本用的令牌（Authorization: Bearer …），令牌单独占最后一行。"))
+def token(
+    name: Annotated[str, typer.Argument(metavar=N_("账号名"), help=N_("账号的用户名。"))],
+    data: DataOption = None,
+    database: DatabaseOption = None,
+    lang: LangOption = "zh",
+) -> None:
+    parse_lang(lang)
+    with cannot_proceed():
+        _configure(data, database)
+        from django.contrib.auth import get_user_model
+
+        if not get_user_model().objects.filter(username=name).exists():
+            raise fail(_("没有账号“{name}”。请先用 consolidate office adduser 创建。").format(name=name))
+        from ..web.views.common import make_token
+
+        secret = make_token(name)
+    out_console.print(_("令牌只显示这一次，请妥善保存（系统只保存其摘要）："))
+    sys.stdout.write(secret + "\n")
+
+
+def write_links(path: Path, rows: list[tuple[str, str, str]]) -> None:
+    """单位代码, 单位名称, 上报链接: a CSV (UTF-8 with BOM, for Excel) or an .xlsx."""
+    header = (_("单位代码"), _("单位名称"), _("上报链接"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".xlsx":
+        import xlsxwriter
+
+        wb = xlsxwriter.Workbook(str(path))
+        ws = wb.add_worksheet(_("报送链接"))
+        bold = wb.add_format({"bold": True})
+        for c, text in enumerate(header):
+            ws.write_string(0, c, text, bold)
+        for r, row in enumerate(rows, start=1):
+            for c, text in enumerate(row):
+                ws.write_string(r, c, text)
+        ws.set_column(0, 0, 22)
+        ws.set_column(1, 1, 30)
+        ws.set_column(2, 2, 80)
+        wb.close()
+    else:
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(header)
+            writer.writerows(rows)
+
+
+@office_command("open-round", help=N_("按名单开启一轮报送，写出各单位的链接；最后一行单独输出本轮编号。"))
+def open_round_cmd(
+    roster: Annotated[Path, typer.Option("--roster", "-r", metavar=METAVAR_FILE, help=N_("单位名单（CSV 或 XLSX）。"))],
+    year: Annotated[str, typer.Option("--year", "-y", metavar=METAVAR_YEAR, help=N_("报告年度。"))],
+    links: Annotated[Path, typer.Option("--links", metavar=N_("文件.xlsx|.csv"),
+                                        help=N_("写出各单位的报送链接（单位代码、单位名称、上报链接），发给各单位。"))],
+    format_id: Annotated[str | None, typer.Option("--format", "-f", metavar="v2021|v2019",
+                                                  help=N_("国家格式，默认按年度。"))] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar=N_("名称"), help=N_("汇总单位名称，默认取名单的上级单位。"))] = None,
+    code: Annotated[str, typer.Option("--code", metavar=N_("代码"), help=N_("汇总单位代码。"))] = "",
+    deadline: Annotated[str | None, typer.Option("--deadline", metavar=N_("日期"), help=N_("截止时间。"))] = None,
+    base_url: Annotated[str, typer.Option("--base-url", metavar=N_("网址"),
+                                          help=N_("各单位访问本网站的地址，默认 http://127.0.0.1:8000。"))] = "http://127.0.0.1:8000",
+    data: DataOption = None,
+    database: DatabaseOption = None,
+    lang: LangOption = "zh",
+) -> None:
+    from ..roster import read_roster
+
+    parse_lang(lang)
+    the_year = parse_year(year)
+    if links.suffix.lower() not in (".csv", ".xlsx"):
+        raise fail(_("--links 的文件名应以 .csv 或 .xlsx 结尾：{path}").format(path=links))
+    if links.exists():
+        raise fail(_("{path} 已经存在，为免覆盖请换一个文件名。").format(path=links))
+    with cannot_proceed():
+        units = read_roster(roster)
+        _configure(data, database)
+        from ..web.links import link_url
+        from ..web.rounds import open_round, parse_deadline
+
+        when = parse_deadline(deadline)
+        round_, issued = open_round(units, year=the_year or 0, format_id=format_id, name=name, code=code,
+                                    deadline=when, actor="命令行")
+        try:
+            write_links(links, [(i.unit.code, i.unit.name, link_url(base_url, i.secret)) for i in issued])
+        except OSError as exc:
+            raise ConsolidateError(f"无法写入 {links}（{exc.strerror or exc}）。", f"cannot write {links}.") from exc
+    out_console.print(_("已开启 {year} 年度报送（{name}，{n} 个单位），各单位链接已写入 {path}。本轮编号：").format(
+        year=round_.year, name=round_.name, n=len(issued), path=links), soft_wrap=True)
+    sys.stdout.write(f"{round_.id}\n")
+
+
+@office_command("import", help=N_("把通过其他途径收到的报表按其填报信息归到各单位名下（与网页上传相同的保存和审核）。"))
+def import_cmd(
+    round_id: Annotated[int, typer.Argument(metavar=N_("编号"), help=N_("本轮编号。"))],
+    paths: Annotated[list[Path], typer.Argument(metavar=METAVAR_PATHS, help=N_("收到的报表文件或文件夹。"))],
+    data: DataOption = None,
+    database: DatabaseOption = None,
+    lang: LangOption = "zh",
+) -> None:
+    parse_lang(lang)
+    with cannot_proceed():
+        _configure(data, database)
+        from ..web.checker import close_pool
+        from ..web.intake import import_files
+        from ..web.models import Round
+
+        if not Round.objects.filter(pk=round_id).exists():
+            raise fail(_("没有编号为 {id} 的报送轮次。").format(id=round_id))
+        try:
+            done = import_files(round_id, paths, actor="命令行导入")
+        finally:
+            close_pool()
+    problems = 0
+    for item in done:
+        if item.submission is None:
+            problems += 1
+            out_console.print(f"  {Path(item.file).name}：{item.problem}", soft_wrap=True)
+        else:
+            out_console.print(f"  {Path(item.file).name} → {item.unit.name if item.unit else ''} "
+                              f"{_('第 {v} 版').format(v=item.submission.version)}", soft_wrap=True)
+    out_console.print(_("已导入 {n} 个文件，{k} 个未导入。").format(n=len(done) - problems, k=problems))
+    if problems:
+        raise typer.Exit(EXIT_DATA)

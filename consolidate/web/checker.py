@@ -1,0 +1,158 @@
+"""Running the check in worker processes, so no file can take the server down.
+
+Each worker is a process of its own (forked from a preloaded fork server where the
+platform has one, spawned elsewhere) that takes one file at a time through a pipe. A
+worker that dies on a file (a native library aborting) or takes longer than
+``settings.CHECK_TIMEOUT`` is ended and replaced; the file is then reported unreadable
+(FILE-CORRUPT, saying which). The file itself was stored before the check began.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+
+class CheckFailed(Exception):
+    """The worker died or ran out of time on this file."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(zh)
+        self.zh, self.en = zh, en
+
+
+def _function(path: str) -> Callable[[Any], Any]:
+    module, _, name = path.replace(":", ".").rpartition(".")
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+
+
+def _serve(conn: Connection) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's: it ends us
+    from .checking import warm
+
+    warm()
+    functions: dict[str, Callable[[Any], Any]] = {}
+    while True:
+        try:
+            function_path, job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            function = functions.get(function_path) or functions.setdefault(function_path, _function(function_path))
+            answer: tuple[str, Any] = ("ok", function(job))
+        except BaseException as exc:  # any failure on a unit's file is an answer, not our end
+            answer = ("error", f"{type(exc).__name__}: {exc}")
+        conn.send(answer)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["consolidate.web.checking"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class Worker:
+    def __init__(self, ctx: multiprocessing.context.BaseContext) -> None:
+        parent, child = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(child,), daemon=True)  # type: ignore[attr-defined]
+        self.process.start()
+        child.close()
+        self.conn = parent
+
+    def run(self, function_path: str, job: Any, timeout: float) -> Any:
+        try:
+            self.conn.send((function_path, job))
+            if not self.conn.poll(timeout):
+                raise CheckFailed(f"审核超过 {timeout:.0f} 秒仍未完成", f"the check took more than {timeout:.0f} s")
+            kind, payload = self.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            raise CheckFailed("审核程序处理此文件时意外退出", "the checking process stopped on this file") from None
+        if kind != "ok":
+            raise CheckFailed(f"审核程序出错：{payload}", f"the check failed: {payload}")
+        return payload
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class CheckerPool:
+    """At most ``size`` checks at a time; a request waits for a free worker."""
+
+    def __init__(self, size: int) -> None:
+        self._ctx = _context()
+        self._idle: queue.LifoQueue[Worker | None] = queue.LifoQueue()
+        for _ in range(size):
+            self._idle.put(None)  # started on first use
+        self._all: list[Worker] = []
+        self._lock = threading.Lock()
+
+    def run(self, function_path: str, job: Any, timeout: float) -> Any:
+        """``function_path(job)`` in a worker; CheckFailed when it dies, fails or runs out of time."""
+        worker = self._idle.get()
+        try:
+            if worker is None or not worker.process.is_alive():
+                worker = self._start()
+            try:
+                return worker.run(function_path, job, timeout)
+            except CheckFailed as exc:
+                if "审核程序出错" not in exc.zh:  # a dead or stuck worker is replaced
+                    self._retire(worker)
+                    worker = None
+                raise
+        finally:
+            self._idle.put(worker)
+
+    def _start(self) -> Worker:
+        worker = Worker(self._ctx)
+        with self._lock:
+            self._all.append(worker)
+        return worker
+
+    def _retire(self, worker: Worker) -> None:
+        worker.stop()
+        with self._lock:
+            if worker in self._all:
+                self._all.remove(worker)
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._all = self._all, []
+        for worker in workers:
+            worker.stop()
+
+
+_pool: CheckerPool | None = None
+_pool_lock = threading.Lock()
+
+
+def pool() -> CheckerPool:
+    """This server process's pool (made on first use, with the settings' size and function)."""
+    global _pool
+    from django.conf import settings
+
+    with _pool_lock:
+        if _pool is None:
+            size = settings.CHECK_WORKERS or max(1, min(4, len(os.sched_getaffinity(0))
+                                                        if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+            _pool = CheckerPool(size)
+        return _pool
+
+
+def close_pool() -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is not None:
+            _pool.close()
+            _pool = None

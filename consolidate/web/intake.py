@@ -1,0 +1,201 @@
+"""One upload, from the link to a stored, checked and recorded submission.
+
+Order matters: the file is moved into the store (by its hash, flushed) and its
+``Submission`` row written *before* the check starts, so a crash, a hang or a restart
+during the check loses nothing (a row whose check never finished shows 无法读取 with that
+reason). The check is the library's, in a worker process (``checker``). A workbook whose
+填报信息 names another unit is kept but refused, saying whose it is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..findings import FindingFactory, Place
+from ..output.json_report import json_ready
+from ..report import FileResult
+from ..roster import normalise_code, normalise_text
+from ..template import safe_name
+from . import store
+from .checker import CheckFailed, pool
+from .checking import CheckJob
+from .models import RoundUnit, Submission
+from .rounds import audit, is_late, roster_of
+
+KNOWN_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb", ".csv", ".pdf", ".doc", ".docx",
+                            ".wps", ".html", ".htm", ".txt", ".zip", ".rar", ".7z"})
+
+
+class Refused(Exception):
+    """The upload is not taken at all (closed round, locked unit): HTTP 409."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Received:
+    submission: Submission
+    entry: dict[str, object]  # the file's entry as `consolidate validate --json` writes it
+
+
+def display_name(client_name: str) -> str:
+    """The client's file name as shown: its last path part, cleaned; never used as a path."""
+    last = PureWindowsPath(PurePosixPath(client_name or "").name).name
+    return safe_name(last)[:200] or "未命名文件"
+
+
+def check_name(unit: RoundUnit, version: int, client_name: str) -> str:
+    """The name the file is checked under: ours, built from the unit and the version."""
+    suffix = PurePosixPath(display_name(client_name)).suffix.lower()
+    return f"{safe_name(unit.name)}_第{version}版{suffix if suffix in KNOWN_SUFFIXES else ''}"
+
+
+def refuse_if_closed(unit: RoundUnit) -> None:
+    round_ = unit.round
+    if round_.closed_at is not None and round_.late_policy == "refuse":
+        raise Refused(_("本轮报送已经结束，不再接收文件。如需补报或修改，请联系公开办。"))
+    if unit.locked:
+        raise Refused(_("公开办已确认本单位的报表并锁定，不能再上传。如需修改，请联系公开办解锁。"))
+
+
+def receive(unit: RoundUnit, upload: store.StreamedUpload, *, actor: str) -> Received:
+    """Store, record, check and decide one upload for ``unit``."""
+    refuse_if_closed(unit)
+    blob = upload.keep()
+    now = timezone.now()
+    with transaction.atomic():
+        RoundUnit.objects.select_for_update().filter(pk=unit.pk).first()  # one version number at a time
+        last = Submission.objects.filter(unit=unit).aggregate(n=Max("version"))["n"] or 0
+        sub = Submission.objects.create(
+            unit=unit, version=last + 1, sha256=upload.sha256, size=upload.size,
+            file_name=display_name(upload.name or ""), received_at=now, late=is_late(unit.round, now),
+            state="unreadable")
+    audit(unit.round, actor, "upload", f"{unit.name} 第 {sub.version} 版 {sub.file_name}（{sub.size} 字节，sha256 {sub.sha256[:12]}…）")
+    return check_submission(sub, blob)
+
+
+def check_submission(sub: Submission, blob: Path) -> Received:
+    unit = sub.unit
+    round_ = unit.round
+    name = check_name(unit, sub.version, sub.file_name)
+    work = Path(settings.DATA_DIR) / "tmp" / f"check-{uuid.uuid4().hex}"
+    roster = roster_of(round_)
+    job = CheckJob(blob=str(blob), name=name, work_dir=str(work), format_id=round_.format_id, year=round_.year,
+                   units=tuple((u.code, u.name, u.type, u.parent) for u in roster.units))
+    annotated: str | None = None
+    try:
+        outcome = pool().run(settings.CHECK_FUNCTION, job, settings.CHECK_TIMEOUT)
+        result = outcome.result
+        annotated = outcome.annotated
+    except CheckFailed as exc:
+        result = failed_result(name, sub, exc)
+    try:
+        if annotated:
+            sub.annotated = store.keep_bytes(Path(annotated).read_bytes())
+            sub.annotated_name = Path(annotated).name
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    refusal = other_units(result, unit, roster)
+    entry = json_ready(result.to_dict("zh"))
+    counts = result.counts
+    sub.state = "refused" if refusal else result.status
+    sub.refusal = refusal
+    sub.errors, sub.warnings, sub.infos = counts["error"], counts["warning"], counts["info"]
+    sub.report = entry
+    sub.save()
+    return Received(sub, entry)
+
+
+def failed_result(name: str, sub: Submission, exc: CheckFailed) -> FileResult:
+    """A file the checker could not finish: unreadable, saying why (in both languages)."""
+    factory = FindingFactory()
+    zh = factory.common("FILE-CORRUPT", Place(file=name), detail=exc.zh)
+    en = factory.common("FILE-CORRUPT", Place(file=name), detail=exc.en)
+    finding = dataclasses.replace(zh, message_en=en.message_en)
+    return FileResult(path=name, sha256=sub.sha256, size=sub.size, mtime=None, status="unreadable",
+                      findings=[finding])
+
+
+def other_units(result: FileResult, unit: RoundUnit, roster: object) -> str:
+    """Why the file is refused when its 填报信息 names another unit ("" when it is this unit's)."""
+    from ..roster import Roster
+
+    code, name = normalise_code(result.unit_code), normalise_text(result.unit_name)
+    if result.status == "unreadable" or (not code and not name):
+        return ""
+    if code:
+        if code == normalise_code(unit.code):
+            return ""
+    elif name == normalise_text(unit.name):
+        return ""
+    owner = roster.find(code, name) if isinstance(roster, Roster) else None
+    if owner is not None:
+        whose = _("{name}（单位代码 {code}）").format(name=owner.name, code=owner.code)
+    else:
+        whose = "“" + (result.unit_name or _("未填名称")) + "”" + (
+            _("（单位代码 {code}）").format(code=result.unit_code) if code else "")
+    return _("这份报表“填报信息”中的单位是 {whose}，不是本单位（{unit}）的报表。文件已保存，但不予接收。"
+             "请上传本单位的报表；如果确是本单位的，请改正“填报信息”中的单位名称和代码后重新上传。").format(
+        whose=whose, unit=unit.name)
+
+
+@dataclass(frozen=True)
+class Imported:
+    file: str
+    unit: RoundUnit | None
+    submission: Submission | None
+    problem: str = ""
+
+
+def import_files(round_id: int, paths: list[Path], *, actor: str) -> list[Imported]:
+    """File workbooks the office received some other way (e-mail, a chat) under the units
+    their 填报信息 names, each through the same store and check as an upload."""
+    from ..validate import expand_paths
+    from .models import Round
+
+    round_ = Round.objects.get(pk=round_id)
+    roster = roster_of(round_)
+    units = {u.code: u for u in round_.units.all()}
+    out: list[Imported] = []
+    for path in expand_paths(paths):
+        data = path.read_bytes()
+        if len(data) > settings.UPLOAD_LIMIT:
+            out.append(Imported(str(path), None, None, _("文件超过大小上限，未导入。")))
+            continue
+        sha = store.keep_bytes(data)
+        work = Path(settings.DATA_DIR) / "tmp" / f"import-{uuid.uuid4().hex}"
+        job = CheckJob(blob=str(store.path_of(sha)), name=safe_name(path.name), work_dir=str(work),
+                       format_id=round_.format_id, year=round_.year,
+                       units=tuple((u.code, u.name, u.type, u.parent) for u in roster.units))
+        try:
+            result = pool().run(settings.CHECK_FUNCTION, job, settings.CHECK_TIMEOUT).result
+        except CheckFailed:
+            result = None
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        owner = roster.find(result.unit_code, result.unit_name) if result is not None else None
+        unit = units.get(owner.code) if owner is not None else None
+        if unit is None:
+            out.append(Imported(str(path), None, None, _("文件中的单位不在本轮名单中（或无法读取），未导入。")))
+            continue
+        now = timezone.now()
+        with transaction.atomic():
+            last = Submission.objects.filter(unit=unit).aggregate(n=Max("version"))["n"] or 0
+            sub = Submission.objects.create(unit=unit, version=last + 1, sha256=sha, size=len(data),
+                                            file_name=display_name(path.name), received_at=now,
+                                            late=is_late(round_, now), state="unreadable")
+        audit(round_, actor, "upload", f"{unit.name} 第 {sub.version} 版 {sub.file_name}（导入）")
+        out.append(Imported(str(path), unit, check_submission(sub, store.path_of(sha)).submission))
+    return out

@@ -1,0 +1,111 @@
+"""What the web application keeps: rounds, their units and links, every submission, reviews,
+the audit log, API tokens, and the record of unknown links (rate limit).
+
+A unit's link secret and an API token are stored only as their SHA-256: both are random
+(at least 128 bits), so a fast hash is as good as a slow one and lets the server find the
+row by its hash. The files themselves are in the data folder, named by their SHA-256
+(``store.py``); a submission points at its file by that hash.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+FORMATS = (("v2021", "2021年格式"), ("v2019", "2019年格式"))
+LATE_POLICIES = (("refuse", "refuse"), ("accept", "accept"))
+STATES = (("valid", "valid"), ("invalid", "invalid"), ("unreadable", "unreadable"), ("refused", "refused"))
+REVIEWS = (("", ""), ("confirmed", "confirmed"), ("returned", "returned"))
+
+
+class Round(models.Model):
+    """One collection: a roster's units report one year's tables to one office."""
+
+    name = models.CharField(max_length=200)  # 汇总单位名称
+    code = models.CharField(max_length=64, blank=True)  # 汇总单位代码
+    year = models.PositiveSmallIntegerField()
+    format_id = models.CharField(max_length=8, choices=FORMATS)
+    deadline = models.DateTimeField(null=True, blank=True)
+    roster_name = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.CharField(max_length=150, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    late_policy = models.CharField(max_length=8, choices=LATE_POLICIES, default="refuse")
+
+    class Meta:
+        ordering = ("-created_at",)
+
+
+class RoundUnit(models.Model):
+    """A roster unit in a round, with the hash of its link's secret."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="units")
+    position = models.PositiveIntegerField()
+    code = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    type = models.CharField(max_length=50, blank=True)
+    parent = models.CharField(max_length=200, blank=True)
+    link_hash = models.CharField(max_length=64, unique=True)
+    link_issued_at = models.DateTimeField()
+    locked = models.BooleanField(default=False)  # the office confirmed the latest file
+
+    class Meta:
+        ordering = ("round", "position")
+        constraints = (models.UniqueConstraint(fields=("round", "code"), name="unit_code_once_per_round"),)
+
+
+class Submission(models.Model):
+    """One uploaded file, stored before it was checked, and what the check said."""
+
+    unit = models.ForeignKey(RoundUnit, on_delete=models.CASCADE, related_name="submissions")
+    version = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.BigIntegerField()
+    file_name = models.CharField(max_length=255)  # as the client named it: shown, never used as a path
+    received_at = models.DateTimeField()
+    late = models.BooleanField(default=False)
+    state = models.CharField(max_length=12, choices=STATES)
+    errors = models.PositiveIntegerField(default=0)
+    warnings = models.PositiveIntegerField(default=0)
+    infos = models.PositiveIntegerField(default=0)
+    report = models.JSONField(null=True)  # the file's entry as `consolidate validate --json` writes it
+    refusal = models.TextField(blank=True)  # why a stored file was refused (another unit's workbook)
+    annotated = models.CharField(max_length=64, blank=True)  # sha256 of the annotated copy in the store
+    annotated_name = models.CharField(max_length=255, blank=True)
+    review = models.CharField(max_length=12, choices=REVIEWS, blank=True, default="")
+    review_reason = models.TextField(blank=True)
+    reviewed_by = models.CharField(max_length=150, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    warnings_note = models.TextField(blank=True)  # the office accepted the warnings, with this note
+
+    class Meta:
+        ordering = ("unit", "version")
+        constraints = (models.UniqueConstraint(fields=("unit", "version"), name="one_version_number"),)
+
+
+class AuditEvent(models.Model):
+    """Who did what, when: every upload, review, download, re-issue and closing."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="events", null=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.CharField(max_length=200)  # an office user, or “单位：名称” for a link
+    action = models.CharField(max_length=32)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("-at", "-id")
+
+
+class ApiToken(models.Model):
+    """``consolidate office token NAME``: a bearer token for scripts, stored as its hash."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class LinkMiss(models.Model):
+    """An unknown link asked for: the rate limit on guessing counts these per address."""
+
+    address = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(db_index=True)

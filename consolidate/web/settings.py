@@ -1,0 +1,155 @@
+"""Django settings of ``consolidate serve``, read from the configuration (``config.py``).
+
+Secure defaults: no debug pages, HttpOnly and SameSite session and CSRF cookies, a strong
+password hasher (PBKDF2 with Django's iteration count; Argon2 when installed), security
+headers (``middleware.SecurityHeaders`` adds a content security policy), uploads streamed
+to disk with the size limit enforced while reading (``store.LimitedUploadHandler``).
+Chinese is the language; English comes from the shared catalog (``consolidate/locale``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ..i18n import LOCALE_DIR
+from .config import DATABASE_ENV, data_dir, secret_key
+
+DATA_DIR = data_dir()
+for _folder in (DATA_DIR, DATA_DIR / "tmp", DATA_DIR / "files"):
+    _folder.mkdir(parents=True, exist_ok=True)
+BASE_DIR = Path(__file__).resolve().parent
+
+SECRET_KEY = secret_key(DATA_DIR)
+DEBUG = False
+ALLOWED_HOSTS = [h for h in os.environ.get("CONSOLIDATE_ALLOWED_HOSTS", "*").split(",") if h]
+# A reverse proxy in front (several server processes) terminates TLS and says so.
+if os.environ.get("CONSOLIDATE_BEHIND_HTTPS"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "consolidate.web.apps.WebConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "consolidate.web.middleware.SecurityHeaders",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "consolidate.web.middleware.BearerSkipsCsrf",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "consolidate.web.urls"
+WSGI_APPLICATION = "consolidate.web.wsgi.application"
+
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "DIRS": [],
+    "APP_DIRS": True,
+    "OPTIONS": {"context_processors": [
+        "django.template.context_processors.request",
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+    ]},
+}]
+
+
+def _database(url: str | None) -> dict[str, object]:
+    if not url:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "consolidate.sqlite3"),
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+            },
+        }
+    parts = urlsplit(url)
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parts.path.lstrip("/")),
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+DATABASES = {"default": _database(os.environ.get(DATABASE_ENV))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "office"
+LOGOUT_REDIRECT_URL = "login"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 12 * 3600
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # a unit's link never leaks to another site (no-referrer makes browsers send Origin: null, which CSRF refuses)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [str(LOCALE_DIR)]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = os.environ.get("CONSOLIDATE_TIME_ZONE", "Asia/Shanghai")
+
+STATIC_URL = "/static/"
+STATIC_ROOT = str(DATA_DIR / "static")
+
+# Uploads: streamed to the store while reading, refused past the limit (store.py).
+UPLOAD_LIMIT = int(os.environ.get("CONSOLIDATE_UPLOAD_LIMIT", str(20 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = ["consolidate.web.store.LimitedUploadHandler"]
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # form fields other than the file
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+
+# The checker: worker processes, each file given at most this long.
+CHECK_TIMEOUT = float(os.environ.get("CONSOLIDATE_CHECK_TIMEOUT", "60"))
+CHECK_WORKERS = int(os.environ.get("CONSOLIDATE_CHECK_WORKERS", "0")) or None
+# How a file is checked (a dotted path run in the worker): tests point it at a function that
+# crashes or hangs, to prove the server survives both.
+CHECK_FUNCTION = os.environ.get("CONSOLIDATE_CHECK_FUNCTION", "consolidate.web.checking.check_file")
+
+# Guessing links: at most this many unknown links from one address per window.
+LINK_GUESS_LIMIT = int(os.environ.get("CONSOLIDATE_LINK_GUESS_LIMIT", "20"))
+LINK_GUESS_WINDOW = 600  # seconds
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django": {"handlers": ["console"], "level": "WARNING"},
+                "consolidate.web": {"handlers": ["console"], "level": "INFO"}},
+}

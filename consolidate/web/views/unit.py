@@ -1,0 +1,139 @@
+"""A unit's link: its page, the upload (HTML form or the JSON contract), its template,
+its own files and annotated copies. The link's secret is the credential; a unit sees only
+its own round and its own files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ...roster import Unit
+from ...spec import load_spec
+from ...template import build_workbook, template_file_name
+from .. import store
+from ..intake import Refused, receive, refuse_if_closed
+from ..links import find_unit, too_many_guesses
+from ..models import RoundUnit, Submission
+from ..rounds import SUBMISSION_LABELS, audit, unit_actor
+from ..tables import tables
+from .common import XLSX, attachment, error, wants_json
+
+
+def _unit(request: HttpRequest, secret: str) -> RoundUnit | HttpResponse:
+    if too_many_guesses(request):
+        return error(request, 429, _("尝试的无效链接过多，请稍后再试。"))
+    unit = find_unit(request, secret)
+    if unit is None:
+        return error(request, 404, _("链接无效或已停用。请使用公开办最新发来的报送链接；如有疑问请联系公开办。"))
+    return unit
+
+
+def contract(unit: RoundUnit, sub: Submission) -> dict[str, Any]:
+    """The JSON answer to an upload (README: 网页 / the contract)."""
+    return {"unit": {"code": unit.code, "name": unit.name},
+            "submission": {"id": sub.id, "sha256": sub.sha256, "received_at": sub.received_at.isoformat(),
+                           "state": sub.state},
+            "report": sub.report}
+
+
+@csrf_exempt  # the link's secret is the credential; no cookie is involved
+@require_http_methods(["GET", "POST"])
+def page(request: HttpRequest, secret: str) -> HttpResponse:
+    found = _unit(request, secret)
+    if isinstance(found, HttpResponse):
+        return found
+    unit = found
+    if request.method == "POST":
+        return _upload(request, unit, secret)
+    return _show(request, unit, secret)
+
+
+def _upload(request: HttpRequest, unit: RoundUnit, secret: str) -> HttpResponse:
+    too_large = _("文件超过 {limit} MB 的上限，未保存。统计表只有几百个格子，请上传填好的模板（通常小于 1 MB）。").format(
+        limit=store_limit_mb())
+    try:
+        refuse_if_closed(unit)
+    except Refused as exc:
+        return error(request, 409, exc.message)
+    try:
+        upload = request.FILES.get("file")
+    except store.UploadTooLarge:
+        return error(request, 413, too_large)
+    if getattr(request, "upload_too_large", False):
+        return error(request, 413, too_large)
+    if not isinstance(upload, store.StreamedUpload):
+        return error(request, 400, _("没有收到文件。请选择要上传的报表文件（表单字段 file）。"))
+    try:
+        received = receive(unit, upload, actor=unit_actor(unit))
+    except Refused as exc:
+        upload.discard()
+        return error(request, 409, exc.message)
+    if wants_json(request):
+        return JsonResponse(contract(unit, received.submission), json_dumps_params={"ensure_ascii": False})
+    return redirect(f"/u/{secret}?v={received.submission.version}#result")
+
+
+def store_limit_mb() -> str:
+    from django.conf import settings
+
+    return f"{settings.UPLOAD_LIMIT / (1024 * 1024):g}"
+
+
+def _show(request: HttpRequest, unit: RoundUnit, secret: str) -> HttpResponse:
+    subs = list(unit.submissions.order_by("-version"))
+    shown = subs[0] if subs else None
+    wanted = request.GET.get("v", "")
+    if wanted.isdigit():
+        shown = next((s for s in subs if s.version == int(wanted)), shown)
+    round_ = unit.round
+    context = {
+        "unit": unit, "round": round_, "secret": secret, "link": f"/u/{secret}",
+        "submissions": subs, "shown": shown, "labels": SUBMISSION_LABELS,
+        "findings": (shown.report or {}).get("findings", []) if shown else [],
+        "tables": tables(shown.report, round_.format_id) if shown and shown.report else [],
+        "closed": round_.closed_at is not None, "refusing": round_.closed_at is not None and round_.late_policy == "refuse",
+        "limit_mb": store_limit_mb(),
+    }
+    return render(request, "web/unit.html", context)
+
+
+@require_GET
+def template(request: HttpRequest, secret: str) -> HttpResponse:
+    found = _unit(request, secret)
+    if isinstance(found, HttpResponse):
+        return found
+    unit, round_ = found, found.round
+    who = Unit(code=unit.code, name=unit.name, type=unit.type, parent=unit.parent)
+    data = build_workbook(load_spec(round_.format_id), round_.year, who)
+    audit(round_, unit_actor(unit), "download", "本单位模板")
+    return attachment(data, template_file_name(round_.year, who), XLSX)
+
+
+def _own(request: HttpRequest, secret: str, version: str, annotated: bool) -> HttpResponse:
+    """One of the unit's own stored files (as sent, or its annotated copy); never another unit's."""
+    found = _unit(request, secret)
+    if isinstance(found, HttpResponse):
+        return found
+    sub = found.submissions.filter(version=int(version)).first() if version.isdigit() else None
+    if sub is None:
+        return error(request, 404, _("没有这个版本。"))
+    if not annotated:
+        return attachment(store.path_of(sub.sha256), sub.file_name, "application/octet-stream")
+    if not sub.annotated:
+        return error(request, 404, _("这个版本没有问题标注副本。"))
+    return attachment(store.path_of(sub.annotated), sub.annotated_name or "问题标注.xlsx", XLSX)
+
+
+@require_GET
+def own_file(request: HttpRequest, secret: str, version: str) -> HttpResponse:
+    return _own(request, secret, version, annotated=False)
+
+
+@require_GET
+def own_annotated(request: HttpRequest, secret: str, version: str) -> HttpResponse:
+    return _own(request, secret, version, annotated=True)

@@ -1,0 +1,103 @@
+"""A real browser (Debian's chromium, driven by Selenium through chromium-driver) against a
+real `consolidate serve`: a unit opens its link, uploads a workbook with an error, sees the
+verdict and the marked cell in its own table, uploads the fixed workbook and sees it pass;
+the office's board, open in another window, changes by itself (htmx) from 有错误 to 已报送且通过.
+
+Chromium runs headless with a fresh profile and without any background networking (the
+machine's network is closed). `make test` installs chromium and chromium-driver
+(Makefile: web-services); without them this test fails under CI and is skipped elsewhere.
+Screenshots go to the test's folder, or to $CONSOLIDATE_SCREENSHOTS when set.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from web_support import ERROR_KEY, serving, setup_round, workbook
+
+CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+PASSWORD = "a-long-enough-password"
+
+
+def browser(profile: Path) -> Any:
+    if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()) or shutil.which("chromedriver") is None:
+        message = "chromium and chromium-driver are needed (make web-services installs them)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                 "--window-size=1280,1600", "--lang=zh-CN", f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})  # a clerk's browser
+    return webdriver.Chrome(service=Service(DRIVER), options=options)
+
+
+def test_unit_fixes_its_file_and_the_board_changes(tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    shots = Path(os.environ.get("CONSOLIDATE_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    data = tmp_path / "data"
+    _, round_id, paths, units = setup_round(data, None, 3, user="browser", password=PASSWORD)
+    unit = units.units[0]  # type: ignore[attr-defined]
+    wrong, right = tmp_path / "报表（有错）.xlsx", tmp_path / "报表（改正后）.xlsx"
+    wrong.write_bytes(workbook(unit, error=True))
+    right.write_bytes(workbook(unit))
+    with serving(data) as server:
+        driver = browser(tmp_path / "profile")
+        try:
+            wait = WebDriverWait(driver, 30)
+            # the office logs in and opens the board
+            driver.get(f"{server.url}/office/rounds/{round_id}/")
+            driver.find_element(By.NAME, "username").send_keys("browser")
+            driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+            driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+            row = f'tr[data-unit="{unit.code}"]'
+            wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, f'{row}[data-state="missing"]')))
+            board = driver.current_window_handle
+
+            # the unit, in a window of its own, uploads a file with an error
+            driver.switch_to.new_window("window")
+            driver.get(server.url + paths[unit.code])
+            assert unit.name in driver.find_element(By.TAG_NAME, "h1").text
+            driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(wrong))
+            driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+            verdict = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".verdict")))
+            assert "有错误" in verdict.text
+            cell = driver.find_element(By.CSS_SELECTOR, f'td[data-key="{ERROR_KEY}"]')
+            assert "mark-error" in cell.get_attribute("class")
+            assert cell.value_of_css_property("background-color") != driver.find_element(
+                By.CSS_SELECTOR, 'td[data-key="t3.new.natural"]').value_of_css_property("background-color")
+            driver.save_screenshot(str(shots / "unit-with-error.png"))
+
+            # the office's board turns to 有错误 by itself
+            driver.switch_to.window(board)
+            wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, f'{row}[data-state="invalid"]')))
+
+            # the unit uploads the fixed file
+            driver.switch_to.window(driver.window_handles[-1])
+            driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(right))
+            driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+            wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".verdict"), "通过"))
+            assert not driver.find_elements(By.CSS_SELECTOR, "td.mark-error")
+            driver.save_screenshot(str(shots / "unit-fixed.png"))
+
+            # and the board follows, without a reload
+            driver.switch_to.window(board)
+            wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, f'{row}[data-state="valid"]')))
+            assert "已报送且通过" in driver.find_element(By.CSS_SELECTOR, row).text
+            driver.save_screenshot(str(shots / "office-board.png"))
+        finally:
+            driver.quit()

@@ -1,0 +1,129 @@
+"""The contract for scripts (README: 网页报送 / the contract), over real HTTP against
+`consolidate serve`: on SQLite (the embedded default) and on PostgreSQL with two server
+processes sharing one database and one data folder. The office commands as a script uses
+them: `office adduser` (password on stdin), `office token` and `office open-round` (each
+printing its result alone on the last line).
+
+Covers: 200 with state valid / invalid / unreadable / refused and the report entry; 404
+for an unknown link; 413 past the size limit (said in MB); 409 for a closed round; the
+template; 401 without a token and status.json, rollup.xlsx and files.zip with one; 50
+units uploading at once all stored and counted; Ctrl-C stops the server cleanly.
+PostgreSQL: `make test` installs and starts it (Makefile: web-services); without it these
+tests fail under CI and are skipped elsewhere.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import uuid
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from web_support import http, office, serving, setup_round, upload, workbook
+
+PG_ADMIN = os.environ.get("CONSOLIDATE_TEST_POSTGRES",
+                          "postgresql://consolidate_test:consolidate_test@127.0.0.1:5432/postgres")
+LIMIT = 200_000  # bytes: small, so that 413 is cheap to reach
+
+
+def run_contract(urls: list[str], data: Path, database: str | None, units: int = 50) -> None:
+    token, round_id, paths, units_roster = setup_round(data, database, units)
+    bearer = {"Authorization": f"Bearer {token}"}
+    the_units = units_roster.units  # type: ignore[attr-defined]
+
+    def at(i: int) -> str:  # requests alternate between the server processes
+        return urls[i % len(urls)]
+
+    first, second, third = the_units[0], the_units[1], the_units[2]
+    status, body = upload(at(0) + paths[first.code], workbook(first, error=True))
+    assert status == 200 and body["submission"]["state"] == "invalid"
+    assert set(body) == {"unit", "submission", "report"} and body["unit"]["code"] == first.code
+    assert body["report"]["findings"] and body["report"]["status"] == "invalid"
+    status, body = upload(at(1) + paths[first.code], workbook(first))
+    assert status == 200 and body["submission"]["state"] == "valid"
+    status, body = upload(at(0) + paths[second.code], b"not a workbook at all")
+    assert status == 200 and body["submission"]["state"] == "unreadable"
+    status, body = upload(at(1) + paths[third.code], workbook(second))
+    assert status == 200 and body["submission"]["state"] == "refused"
+    status, body = upload(at(0) + "/u/" + "x" * 32, workbook(first))
+    assert status == 404 and "error" in body
+    status, body = upload(at(1) + paths[first.code], os.urandom(LIMIT + 1))
+    assert status == 413 and "MB" in body["error"]
+    status, headers, tpl = http("GET", at(0) + paths[third.code] + "/template.xlsx")
+    assert status == 200 and tpl[:2] == b"PK" and "attachment" in headers["Content-Disposition"]
+
+    # 50 (or all the other) units upload at once: every file stored and counted
+    rest = the_units[3:]
+    with ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(lambda iu: upload(at(iu[0]) + paths[iu[1].code], workbook(iu[1], seed=iu[0])),
+                                enumerate(rest)))
+    assert all(s == 200 and b["submission"]["state"] == "valid" for s, b in answers)
+
+    status, _, raw = http("GET", f"{at(0)}/office/rounds/{round_id}/status.json")
+    assert status == 401 and "error" in json.loads(raw)
+    status, _, raw = http("GET", f"{at(1)}/office/rounds/{round_id}/status.json", headers=bearer)
+    board = json.loads(raw)
+    assert status == 200 and set(board) == {"round", "counts", "units"}
+    states = {u["code"]: u for u in board["units"]}
+    assert states[first.code]["state"] == "valid" and states[first.code]["submissions"] == 2
+    assert states[second.code]["state"] == "unreadable"
+    assert states[third.code]["state"] == "missing" and states[third.code]["submissions"] == 1  # refused only
+    assert board["counts"]["valid"] == 1 + len(rest)
+    status, _, summary = http("GET", f"{at(0)}/office/rounds/{round_id}/rollup.xlsx", headers=bearer)
+    assert status == 200 and summary[:2] == b"PK"
+    status, _, files = http("GET", f"{at(1)}/office/rounds/{round_id}/files.zip", headers=bearer)
+    assert status == 200
+    with zipfile.ZipFile(io.BytesIO(files)) as zf:
+        assert len(zf.namelist()) == 4 + len(rest)
+
+    status, _, _ = http("POST", f"{at(0)}/office/rounds/{round_id}/close", body=b"late=refuse",
+                        headers={**bearer, "Content-Type": "application/x-www-form-urlencoded"})
+    assert status in (200, 302)
+    status, body = upload(at(1) + paths[first.code], workbook(first))
+    assert status == 409 and "结束" in body["error"]
+
+
+def test_contract_on_sqlite(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    env = {"CONSOLIDATE_UPLOAD_LIMIT": str(LIMIT)}
+    with serving(data, extra_env=env) as server:
+        run_contract([server.url], data, None)
+        out = server.stop()
+    assert server.process.returncode == 0 and "已停止" in out and "Traceback" not in out
+    assert (data / "consolidate.sqlite3").exists()
+
+
+@pytest.fixture
+def postgres() -> Iterator[str]:
+    """A fresh database on the local PostgreSQL (dropped afterwards)."""
+    try:
+        import psycopg
+
+        admin = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5)
+    except Exception as exc:  # no server, no role, no driver
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is needed under CI (make web-services): {exc}")
+        pytest.skip(f"no PostgreSQL here ({exc}); `make test` as root starts one")
+    name = f"consolidate_test_{uuid.uuid4().hex[:10]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(PG_ADMIN)
+    try:
+        yield parts._replace(path=f"/{name}").geturl()
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def test_contract_on_postgresql_with_two_server_processes(tmp_path: Path, postgres: str) -> None:
+    data = tmp_path / "shared-data"
+    env = {"CONSOLIDATE_UPLOAD_LIMIT": str(LIMIT)}
+    office(data, "adduser", "first", database=postgres, stdin="a-long-enough-password\n")  # migrates first
+    with serving(data, postgres, extra_env=env) as one, serving(data, postgres, extra_env=env) as two:
+        run_contract([one.url, two.url], data, postgres)
+    assert not (data / "consolidate.sqlite3").exists()

@@ -1,0 +1,301 @@
+"""The unit's side of the web application (consolidate/web), through Django's test client.
+
+Covers: a unit's page (name, round, deadline, template, upload form without an `accept`
+filter); the upload's JSON contract (shape, 200 with or without errors, the report entry
+exactly as `consolidate validate --json` writes it); the page after an upload with an
+error (verdict, findings, the marked cell, the annotated copy); storage by sha256 before
+checking, byte for byte; a workbook of another unit kept but refused naming whose it is;
+404 for an unknown or re-issued link, 413 past the size limit with nothing kept, 409 for a
+closed round or a locked unit, 429 after too many unknown links; a file that crashes or
+hangs the checker stored and shown 无法读取; workbook text escaped; client file names never
+used as paths; a unit sees only its own files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from web_support import ERROR_KEY, roster, workbook
+
+pytestmark = pytest.mark.usefixtures("web")
+
+
+def new_round(n: int = 3, **kwargs: Any) -> tuple[Any, list[Any]]:
+    from consolidate.web.rounds import open_round
+
+    return open_round(roster(n), year=2025, actor="测试", **kwargs)
+
+
+def client(address: str = "10.0.0.1") -> Any:
+    from django.test import Client
+
+    return Client(REMOTE_ADDR=address)
+
+
+def post_file(c: Any, link: str, data: bytes, name: str = "报表.xlsx", json: bool = True) -> Any:
+    upload = io.BytesIO(data)
+    upload.name = name
+    headers = {"HTTP_ACCEPT": "application/json"} if json else {}
+    return c.post(link, {"file": upload}, **headers)
+
+
+def link(issued: Any) -> str:
+    return f"/u/{issued.secret}"
+
+
+def test_unit_page_shows_the_unit_round_deadline_template_and_form() -> None:
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    round_, issued = new_round(deadline=timezone.make_aware(datetime(2026, 1, 31, 17, 0)))
+    page = client().get(link(issued[0]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert issued[0].unit.name in html and round_.name in html and "2026-01-31 17:00" in html
+    assert f'href="{link(issued[0])}/template.xlsx"' in html
+    assert 'type="file"' in html and "accept=" not in html  # WeChat's browser hides files behind accept filters
+    assert issued[1].unit.name not in html  # only its own unit
+
+
+def test_template_is_the_units_own_prefilled_template() -> None:
+    from consolidate.read import read_submission
+
+    _, issued = new_round()
+    answer = client().get(f"{link(issued[1])}/template.xlsx")
+    assert answer.status_code == 200
+    assert "attachment" in answer["Content-Disposition"]
+    data = b"".join(answer.streaming_content) if answer.streaming else answer.content
+    path = Path(f"/tmp/tpl-{issued[1].secret[:8]}.xlsx")
+    path.write_bytes(data)
+    try:
+        read = read_submission(path)
+    finally:
+        path.unlink()
+    assert read.kind == "template" and read.unit_code == issued[1].unit.code and read.year == 2025
+
+
+def test_json_contract_for_a_valid_file_matches_validate_json(tmp_path: Path) -> None:
+    from consolidate.output.json_report import report_dict
+    from consolidate.validate import validate
+    from consolidate.web import store
+
+    round_, issued = new_round()
+    unit = issued[0].unit
+    data = workbook(unit)
+    answer = post_file(client(), link(issued[0]), data)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert set(body) == {"unit", "submission", "report"}
+    assert body["unit"] == {"code": unit.code, "name": unit.name}
+    assert set(body["submission"]) == {"id", "sha256", "received_at", "state"}
+    assert body["submission"]["state"] == "valid"
+    assert body["submission"]["sha256"] == hashlib.sha256(data).hexdigest()
+    # stored byte for byte under its hash
+    assert store.path_of(body["submission"]["sha256"]).read_bytes() == data
+    # the report entry is validate --json's entry for the same file (same roster, year, format)
+    from consolidate.web.rounds import roster_of
+
+    copy = tmp_path / "x.xlsx"
+    copy.write_bytes(data)
+    expected = report_dict(validate([copy], format_id="v2021", year=2025, roster=roster_of(round_), workers=1))["files"][0]
+    got = dict(body["report"])
+    assert got.pop("path") and expected.pop("path")
+    assert got == expected
+
+
+def test_upload_with_an_error_shows_verdict_findings_marked_cell_and_annotated_copy() -> None:
+    _, issued = new_round()
+    c = client()
+    answer = post_file(c, link(issued[0]), workbook(issued[0].unit, error=True), json=False)
+    assert answer.status_code == 302 and answer["Location"].startswith(link(issued[0]))
+    page = c.get(answer["Location"]).content.decode()
+    assert "有错误" in page and "T3-BALANCE" not in page  # findings are shown in words
+    assert "表三" in page
+    # the cell in error is drawn marked in the unit's own table
+    cell = page.split(f'data-key="{ERROR_KEY}"')[0].rsplit("<td", 1)[1]
+    assert "mark-error" in cell
+    # a correct cell is not marked
+    other = page.split('data-key="t3.new.natural"')[0].rsplit("<td", 1)[1]
+    assert "mark-" not in other
+    assert f"{link(issued[0])}/v/1/annotated.xlsx" in page
+    copy = c.get(f"{link(issued[0])}/v/1/annotated.xlsx")
+    assert copy.status_code == 200
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(b"".join(copy.streaming_content)))
+    assert book.sheetnames[0] == "问题清单"
+
+
+def test_json_contract_for_an_invalid_file_is_200_with_its_findings() -> None:
+    _, issued = new_round()
+    body = post_file(client(), link(issued[0]), workbook(issued[0].unit, error=True)).json()
+    assert body["submission"]["state"] == "invalid"
+    assert any(f["code"] == "T3-BALANCE" and f["key"] == ERROR_KEY for f in body["report"]["findings"])
+    assert body["report"]["counts"]["error"] >= 1
+
+
+def test_another_units_workbook_is_kept_but_refused_saying_whose_it_is() -> None:
+    from consolidate.web import store
+    from consolidate.web.models import Submission
+
+    _, issued = new_round()
+    data = workbook(issued[1].unit)  # unit 2's file sent through unit 1's link
+    answer = post_file(client(), link(issued[0]), data)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["submission"]["state"] == "refused"
+    sub = Submission.objects.get(pk=body["submission"]["id"])
+    assert issued[1].unit.name in sub.refusal and issued[1].unit.code in sub.refusal
+    assert store.path_of(sub.sha256).read_bytes() == data
+    page = client().get(link(issued[0])).content.decode()
+    assert "已拒收" in page and issued[1].unit.name in page
+
+
+def test_unknown_and_reissued_links_are_404() -> None:
+    from consolidate.web.rounds import reissue_link
+
+    _, issued = new_round()
+    c = client("10.0.0.2")
+    assert c.get("/u/not-a-real-link-at-all-123456").status_code == 404
+    answer = c.post("/u/not-a-real-link-at-all-123456", HTTP_ACCEPT="application/json")
+    assert answer.status_code == 404 and "链接无效" in answer.json()["error"]
+    secret = reissue_link(issued[0].unit, "测试")
+    assert c.get(link(issued[0])).status_code == 404
+    assert c.get(f"/u/{secret}").status_code == 200
+
+
+def test_guessing_links_is_rate_limited_per_address() -> None:
+    from django.test import override_settings
+
+    _, issued = new_round()
+    with override_settings(LINK_GUESS_LIMIT=3):
+        c = client("10.9.9.9")
+        for i in range(3):
+            assert c.get(f"/u/guess-{i:030d}").status_code == 404
+        assert c.get(f"/u/guess-{9:030d}").status_code == 429
+        assert c.get(link(issued[0])).status_code == 429  # even a right guess, from that address
+        assert client("10.9.9.10").get(link(issued[0])).status_code == 200  # others are not affected
+
+
+def test_too_large_is_413_and_nothing_is_kept() -> None:
+    from django.test import override_settings
+
+    from consolidate.web import store
+    from consolidate.web.models import Submission
+
+    _, issued = new_round()
+    data = workbook(issued[0].unit)
+    before = sorted(p.name for p in store.files_dir().rglob("*"))
+    with override_settings(UPLOAD_LIMIT=len(data) - 1):
+        answer = post_file(client(), link(issued[0]), data)
+    assert answer.status_code == 413
+    assert "MB" in answer.json()["error"]
+    assert not Submission.objects.filter(unit=issued[0].unit).exists()
+    assert sorted(p.name for p in store.files_dir().rglob("*")) == before
+    with override_settings(UPLOAD_LIMIT=len(data)):
+        assert post_file(client(), link(issued[0]), data).status_code == 200
+
+
+def test_closed_round_refuses_with_409_or_accepts_marked_late() -> None:
+    from consolidate.web.models import Submission
+    from consolidate.web.rounds import close_round, reopen_round
+
+    round_, issued = new_round()
+    close_round(round_, accept_late=False, actor="测试")
+    answer = post_file(client(), link(issued[0]), workbook(issued[0].unit))
+    assert answer.status_code == 409 and "结束" in answer.json()["error"]
+    assert "本轮报送已经结束" in client().get(link(issued[0])).content.decode()
+    reopen_round(round_, "测试")
+    close_round(round_, accept_late=True, actor="测试")
+    answer = post_file(client(), link(issued[0]), workbook(issued[0].unit))
+    assert answer.status_code == 200
+    assert Submission.objects.get(pk=answer.json()["submission"]["id"]).late
+
+
+def test_confirmed_unit_is_locked_until_the_office_unlocks_it() -> None:
+    from consolidate.web.models import Submission
+    from consolidate.web.rounds import review, unlock
+
+    _, issued = new_round()
+    body = post_file(client(), link(issued[0]), workbook(issued[0].unit)).json()
+    sub = Submission.objects.get(pk=body["submission"]["id"])
+    review(sub, "confirmed", actor="测试")
+    assert post_file(client(), link(issued[0]), workbook(issued[0].unit)).status_code == 409
+    unit = sub.unit
+    unit.refresh_from_db()
+    unlock(unit, "测试")
+    assert post_file(client(), link(issued[0]), workbook(issued[0].unit)).status_code == 200
+
+
+def test_returned_file_shows_the_reason_on_the_units_page() -> None:
+    from consolidate.web.models import Submission
+    from consolidate.web.rounds import review
+
+    _, issued = new_round()
+    body = post_file(client(), link(issued[0]), workbook(issued[0].unit)).json()
+    review(Submission.objects.get(pk=body["submission"]["id"]), "returned", actor="测试", reason="请补填联系电话")
+    assert "请补填联系电话" in client().get(link(issued[0])).content.decode()
+
+
+@pytest.mark.parametrize("hook, reason", [("web_hooks.crash", "意外退出"), ("web_hooks.hang", "仍未完成")])
+def test_a_file_that_crashes_or_hangs_the_checker_is_kept_and_unreadable(hook: str, reason: str) -> None:
+    from django.test import override_settings
+
+    from consolidate.web import store
+
+    _, issued = new_round()
+    data = workbook(issued[0].unit)
+    with override_settings(CHECK_FUNCTION=hook, CHECK_TIMEOUT=3):
+        answer = post_file(client(), link(issued[0]), data)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["submission"]["state"] == "unreadable"
+    assert reason in body["report"]["findings"][0]["message"]
+    assert store.path_of(body["submission"]["sha256"]).read_bytes() == data
+    # the server goes on checking with fresh workers
+    assert post_file(client(), link(issued[0]), data).json()["submission"]["state"] == "valid"
+
+
+def test_workbook_text_is_escaped_and_client_names_are_never_paths() -> None:
+    from consolidate.web import store
+    from consolidate.web.models import Submission
+
+    _, issued = new_round()
+    data = workbook(issued[0].unit, name="<script>alert(1)</script>", code="")
+    answer = post_file(client(), link(issued[0]), data, name="../../../../tmp/evil<b>.xlsx")
+    body = answer.json()
+    sub = Submission.objects.get(pk=body["submission"]["id"])
+    assert sub.file_name == "evil_b_.xlsx"
+    assert store.path_of(sub.sha256).read_bytes() == data
+    assert not Path("/tmp/evil<b>.xlsx").exists()
+    page = client().get(link(issued[0])).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_unit_cannot_reach_another_units_files() -> None:
+    _, issued = new_round()
+    post_file(client(), link(issued[1]), workbook(issued[1].unit, error=True))
+    c = client()
+    assert c.get(f"{link(issued[0])}/v/1/file").status_code == 404
+    assert c.get(f"{link(issued[0])}/v/1/annotated.xlsx").status_code == 404
+    assert c.get(f"{link(issued[1])}/v/1/file").status_code == 200
+
+
+def test_security_headers_and_cookies() -> None:
+    from django.conf import settings
+
+    _, issued = new_round()
+    answer = client().get(link(issued[0]))
+    assert "default-src 'self'" in answer["Content-Security-Policy"]
+    assert answer["X-Frame-Options"] == "DENY" and answer["X-Content-Type-Options"] == "nosniff"
+    assert answer["Referrer-Policy"] == "same-origin"
+    assert not settings.DEBUG
+    assert settings.SESSION_COOKIE_HTTPONLY and settings.CSRF_COOKIE_HTTPONLY
+    assert settings.SESSION_COOKIE_SAMESITE and settings.CSRF_COOKIE_SAMESITE
+    assert settings.PASSWORD_HASHERS[0].endswith(("PBKDF2PasswordHasher", "Argon2PasswordHasher"))
+    assert client().get("/u/../../etc/passwd").status_code == 404
