@@ -36,7 +36,10 @@ def run(*, data: Path | None, database: str | None, host: str, port: int, thread
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
+    # Ctrl-C is how a server is meant to stop: a clean stop (exit 0), not the interruption of a
+    # command half-way (which the entry point reports with exit 130).
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
         server.run()
     except KeyboardInterrupt:
