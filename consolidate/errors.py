@@ -27,7 +27,8 @@ class ConsolidateError(Exception):
     def message(self, lang: str = "zh") -> str:
         if self.en is not None:
             return self.text if lang == "zh" else self.en
-        return in_language(lang, self.text).format(**self.params)
+        return in_language(lang, self.text).format(
+            **{k: v.render(lang) if isinstance(v, Msg) else v for k, v in self.params.items()})
 
 
 class SpecError(Exception):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from .errors import ConsolidateError
+from .errors import ConsolidateError, os_error_msg
 from .i18n import N_
 from .uscc import looks_like_uscc, uscc_problem
 
@@ -150,9 +150,7 @@ def _decode(path: Path, data: bytes) -> str:
     # the encoding that read furthest is most likely the file's: name the row it stopped at
     row = data[: max(failures)].count(b"\n") + 1
     raise RosterError(
-        f"名单文件 {path.name} 第 {row} 行含有无法识别的字符（文件既不是 UTF-8 也不是 GBK 编码）。"
-        f"请在 Excel 中打开名单，另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后重试。",
-        f"roster {path.name}, row {row}: bytes that are neither UTF-8 nor GBK. Save it as CSV UTF-8 or .xlsx.",
+        N_("名单文件 {name} 第 {row} 行含有无法识别的字符（文件既不是 UTF-8 也不是 GBK 编码）。请在 Excel 中打开名单，另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后重试。"), name=path.name, row=row,
     )
 
 
@@ -160,12 +158,11 @@ def _rows_from_file(path: Path) -> list[list[str]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise RosterError(f"无法读取名单文件 {path}（{exc.strerror}）。", f"cannot read roster {path} ({exc.strerror})") from exc
+        raise RosterError(N_("无法读取名单文件 {path}（{reason}）。"), path=path, reason=os_error_msg(exc)) from exc
     if data[:4] == b"PK\x03\x04":
         return _rows_from_xlsx(path)
     if data[:4] == b"\xd0\xcf\x11\xe0":
-        raise RosterError(f"名单文件 {path.name} 是旧版 .xls 格式。请另存为 .xlsx 或 CSV 后重试。",
-                          f"roster {path.name} is an old .xls file; save it as .xlsx or CSV.")
+        raise RosterError(N_("名单文件 {name} 是旧版 .xls 格式。请另存为 .xlsx 或 CSV 后重试。"), name=path.name)
     text = _decode(path, data)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;，")
@@ -182,8 +179,7 @@ def _rows_from_xlsx(path: Path) -> list[list[str]]:
         sheet = book.get_sheet_by_index(0)
         return [[_cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
     except Exception as exc:  # calamine raises its own error types for damaged files
-        raise RosterError(f"名单文件 {path.name} 无法作为 Excel 工作簿读取（{exc}）。请检查文件后重试。",
-                          f"roster {path.name} cannot be read as a workbook ({exc}).") from exc
+        raise RosterError(N_("名单文件 {name} 无法作为 Excel 工作簿读取（{exc}）。请检查文件后重试。"), name=path.name, exc=exc) from exc
 
 
 def read_roster(path: Path | str) -> Roster:
@@ -193,14 +189,12 @@ def read_roster(path: Path | str) -> Roster:
     while rows and not any(rows[0]):
         rows.pop(0)
     if not rows:
-        raise RosterError(f"名单文件 {path.name} 是空的。第一行应为表头：单位代码、单位名称、单位类型。",
-                          f"roster {path.name} is empty; the first row must be the header.")
+        raise RosterError(N_("名单文件 {name} 是空的。第一行应为表头：单位代码、单位名称、单位类型。"), name=path.name)
     header = [ALIASES.get(h, h) for h in rows[0]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise RosterError(
-            f"名单文件 {path.name} 第 1 行（表头）缺少列：{'、'.join(missing)}。表头应包含：单位代码、单位名称、单位类型（可选：上级单位）。",
-            f"roster {path.name}, row 1 (header): missing column(s) {', '.join(missing)}.",
+            N_("名单文件 {name} 第 1 行（表头）缺少列：{value}。表头应包含：单位代码、单位名称、单位类型（可选：上级单位）。"), name=path.name, value='、'.join(missing), value2=', '.join(missing),
         )
     col = {name: header.index(name) for name in (*REQUIRED, *OPTIONAL) if name in header}
     units: list[Unit] = []
@@ -217,10 +211,9 @@ def read_roster(path: Path | str) -> Roster:
         code, name = normalise_code(get("单位代码")), get("单位名称")
         where = f"名单文件 {path.name} 第 {number} 行"
         if not name:
-            raise RosterError(f"{where}：单位名称为空。请补上单位名称或删除这一行。", f"roster {path.name}, row {number}: empty unit name.")
+            raise RosterError(N_("{where}：单位名称为空。请补上单位名称或删除这一行。"), where=where, name=path.name, number=number)
         if not code:
-            raise RosterError(f"{where}（{name}）：单位代码为空。请填写统一社会信用代码或本级编定的单位代码。",
-                              f"roster {path.name}, row {number}: empty unit code.")
+            raise RosterError(N_("{where}（{name}）：单位代码为空。请填写统一社会信用代码或本级编定的单位代码。"), where=where, name=name, name2=path.name, number=number)
         if code_lost_digits(code):
             raise RosterError(N_(
                 "名单文件 {file} 第 {row} 行（{name}）：单位代码“{code}”被 Excel 当成了数字，后几位已经丢失"
@@ -228,17 +221,13 @@ def read_roster(path: Path | str) -> Roster:
                 "把单元格格式设为“文本”，再重新输入这些代码（或从原始名单复制粘贴），保存后重试。"),
                 file=path.name, row=number, name=name, code=code)
         if looks_like_uscc(code) and (problem := uscc_problem(code)):
-            raise RosterError(f"{where}（{name}）：统一社会信用代码 {code} {problem.render('zh')}。请核对。",
-                              f"roster {path.name}, row {number}: the unified social credit code {code} "
-                              f"{problem.render('en')}.")
+            raise RosterError(N_("{where}（{name}）：统一社会信用代码 {code} {value}。请核对。"), where=where, name=name, code=code, value=problem.render('zh'), name2=path.name, number=number, value2=problem.render('en'))
         if code in seen_codes:
-            raise RosterError(f"{where}（{name}）：单位代码 {code} 与第 {seen_codes[code]} 行重复。每个单位的代码必须唯一。",
-                              f"roster {path.name}, row {number}: code {code} repeats row {seen_codes[code]}.")
+            raise RosterError(N_("{where}（{name}）：单位代码 {code} 与第 {value} 行重复。每个单位的代码必须唯一。"), where=where, name=name, code=code, value=seen_codes[code], name2=path.name, number=number)
         if name in seen_names:
-            raise RosterError(f"{where}：单位名称“{name}”与第 {seen_names[name]} 行重复。请核对。",
-                              f"roster {path.name}, row {number}: name {name} repeats row {seen_names[name]}.")
+            raise RosterError(N_("{where}：单位名称“{name}”与第 {value} 行重复。请核对。"), where=where, name=name, value=seen_names[name], name2=path.name, number=number)
         seen_codes[code], seen_names[name] = number, number
         units.append(Unit(code=code, name=name, type=get("单位类型"), parent=get("上级单位"), row=number))
     if not units:
-        raise RosterError(f"名单文件 {path.name} 只有表头，没有单位。", f"roster {path.name} lists no units.")
+        raise RosterError(N_("名单文件 {name} 只有表头，没有单位。"), name=path.name)
     return Roster(tuple(units), str(path))

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import ConsolidateError
+from .errors import ConsolidateError, os_error_msg
 from .i18n import N_
 from .roster import Roster
 from .spec.model import Lang
@@ -90,8 +90,7 @@ def run_round(
                                      out=stage / TEMPLATES)
                 written = tuple(out_dir / TEMPLATES / f.path.name for f in run.files)
     except OSError as exc:
-        raise ConsolidateError(f"无法写入输出文件夹 {out_dir}（{exc.strerror}）。",
-                               f"cannot write the output folder {out_dir} ({exc.strerror}).") from exc
+        raise ConsolidateError(N_("无法写入输出文件夹 {out_dir}（{reason}）。"), out_dir=out_dir, reason=os_error_msg(exc)) from exc
     return RoundResult(
         out_dir=out_dir,
         summary=out_dir / SUMMARY,

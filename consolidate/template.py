@@ -27,7 +27,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from . import __version__
-from .errors import ConsolidateError
+from .errors import ConsolidateError, os_error_msg
 from .i18n import N_, _, in_language, language
 from .level import office
 from .roster import Roster, Unit
@@ -256,23 +256,17 @@ def check_format_year(format_id: str | None, year: int, *, force: bool = False) 
     ``format_id``, the format of ``year``."""
     if format_id is not None and format_id not in FORMATS:
         raise ConsolidateError(
-            f"没有“{format_id}”这种格式。可选：v2021（2021年格式，2021 年度及以后，默认）、v2019（2019年格式，2019、2020 年度）。",
-            f"unknown format {format_id!r}; use v2021 (the default, 2021 and later) or v2019 (2019 and 2020).",
+            N_("没有“{format_id}”这种格式。可选：v2021（2021年格式，2021 年度及以后，默认）、v2019（2019年格式，2019、2020 年度）。"), format_id=format_id,
         )
     if not FIRST_YEAR <= year <= 9999:
         raise ConsolidateError(
-            f"年度 {year} 不对：统计表的国家格式从 {FIRST_YEAR} 年度开始，请填写 {FIRST_YEAR} 年及以后的四位年份。",
-            f"year {year}: the national formats start with {FIRST_YEAR}; give a four-digit year from {FIRST_YEAR}.",
+            N_("年度 {year} 不对：统计表的国家格式从 {FIRST_YEAR} 年度开始，请填写 {FIRST_YEAR} 年及以后的四位年份。"), year=year, FIRST_YEAR=FIRST_YEAR,
         )
     spec = load_spec(format_id or format_for_year(year))
     if not spec.covers(year) and not force:
         expected = load_spec(format_for_year(year))
         raise ConsolidateError(
-            f"{year} 年度的报告应使用{expected.name}（{expected.notice}，--format {expected.id}），"
-            f"不能使用{spec.name}（{spec.notice}）。请改为 --format {expected.id}（不给 --format 时按年度自动选择）；"
-            f"如确需生成（例如重新下发旧格式），请加 --force。",
-            f"a report for {year} uses the {expected.id} format ({expected.notice}), not {spec.id}; "
-            f"use --format {expected.id}, or --force if you really mean it.",
+            N_("{year} 年度的报告应使用{name}（{notice}，--format {id}），不能使用{name2}（{notice2}）。请改为 --format {id}（不给 --format 时按年度自动选择）；如确需生成（例如重新下发旧格式），请加 --force。"), year=year, name=expected.name, notice=expected.notice, id=expected.id, name2=spec.name, notice2=spec.notice, id2=spec.id,
         )
     return spec
 
@@ -291,25 +285,20 @@ def make_templates(format_id: str | None, year: int, *, roster: Roster | None, o
         targets = [out]
     else:
         if out.exists() and not out.is_dir():
-            raise ConsolidateError(f"输出位置 {out} 是一个文件，不是文件夹。按名单生成时 --out 应为文件夹。",
-                                   f"--out {out} is a file; with a roster it must be a folder.")
+            raise ConsolidateError(N_("输出位置 {out} 是一个文件，不是文件夹。按名单生成时 --out 应为文件夹。"), out=out)
         targets = [out / template_file_name(year, u) for u in units]
     seen: dict[str, Unit | None] = {}
     for path, unit in zip(targets, units, strict=True):
         key = path.name.casefold()
         if key in seen:
-            raise ConsolidateError(f"两个单位的文件名相同（{path.name}）。请核对名单中的单位名称和代码。",
-                                   f"two units would share the file name {path.name}.")
+            raise ConsolidateError(N_("两个单位的文件名相同（{name}）。请核对名单中的单位名称和代码。"), name=path.name)
         seen[key] = unit
     built = list(zip(targets, units, _build_all(spec, year, units), strict=True))
     conflicts = [p for p, _, data in built if p.exists() and (not p.is_file() or p.read_bytes() != data)]
     if conflicts and not force:
         listed = "、".join(p.name for p in conflicts[:3]) + (f" 等 {len(conflicts)} 个文件" if len(conflicts) > 3 else "")
         raise ConsolidateError(
-            f"输出位置已有内容不同的同名文件：{listed}（可能是单位报回的文件）。为免覆盖，没有写入任何文件。"
-            f"请换一个输出位置，或确认可以覆盖后加 --force。",
-            f"{len(conflicts)} file(s) with other content already exist at the output ({conflicts[0].name}); "
-            f"nothing was written. Choose another --out, or --force to overwrite.",
+            N_("输出位置已有内容不同的同名文件：{listed}（可能是单位报回的文件）。为免覆盖，没有写入任何文件。请换一个输出位置，或确认可以覆盖后加 --force。"), listed=listed, value=len(conflicts), name=conflicts[0].name,
         )
     files: list[TemplateFile] = []
     to_write: list[tuple[Path, bytes]] = []
@@ -334,8 +323,7 @@ def _write_all(out: Path, files: list[tuple[Path, bytes]]) -> None:
                 for path, data in files:
                     write_atomically(staging / path.name, data)
     except OSError as exc:
-        raise ConsolidateError(f"无法写入 {out}（{exc.strerror}）。请检查输出位置是否可写、文件是否正在 Excel 中打开。",
-                               f"cannot write {out} ({exc.strerror}).") from exc
+        raise ConsolidateError(N_("无法写入 {out}（{reason}）。请检查输出位置是否可写、文件是否正在 Excel 中打开。"), out=out, reason=os_error_msg(exc)) from exc
 
 
 PARALLEL_FROM = 16  # units; below this, starting processes costs more than it saves

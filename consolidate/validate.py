@@ -24,6 +24,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import ConsolidateError
+from .i18n import N_
 from .report import FileResult, Report
 from .roster import Roster
 from .spec import FORMATS
@@ -77,8 +78,7 @@ def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
         elif path.exists() or path.is_symlink() or _is_member(path):
             candidates = [path]
         else:
-            raise ConsolidateError(f"找不到文件或文件夹：{path}。请检查路径。",
-                                   f"no such file or folder: {path}. Check the path.")
+            raise ConsolidateError(N_("找不到文件或文件夹：{path}。请检查路径。"), path=path)
         for candidate in _opened(candidates):
             try:
                 identity = candidate.resolve()
@@ -123,12 +123,11 @@ def validate(paths: Sequence[Path | str], *, format_id: str | None = None, year:
     from .read.many import iter_many
 
     if format_id is not None and format_id not in FORMATS:
-        raise ConsolidateError(f"未知的格式“{format_id}”，应为 {' 或 '.join(FORMATS)}。",
-                               f"unknown format {format_id!r}; use {' or '.join(FORMATS)}.")
+        raise ConsolidateError(N_("未知的格式“{format_id}”，应为 {value}。"), format_id=format_id, value=' 或 '.join(FORMATS), value2=' or '.join(FORMATS))
     files = expand_paths(paths)
     if not files:
         where = "、".join(str(p) for p in paths)
-        raise ConsolidateError(f"在 {where} 中没有找到要审核的文件。", f"no files to check in {', '.join(map(str, paths))}.")
+        raise ConsolidateError(N_("在 {where} 中没有找到要审核的文件。"), where=where, value=', '.join(map(str, paths)))
     results: list[FileResult] = []
     for result in iter_many(files, format_hint=format_id, workers=workers):
         results.append(result)

@@ -89,6 +89,9 @@ def test_truncated_workbook_is_corrupt(tmp_path: Path) -> None:
     _, result = _read(tmp_path, "cut.xlsx", data[: len(data) // 2])
     assert result.status == "unreadable"
     assert [f.code for f in result.findings] == ["FILE-CORRUPT"]
+    (finding,) = result.findings  # in words, not zipfile's “zip: no end of central directory (truncated?)”
+    assert "可能只传了一部分" in finding.message_zh and "zip:" not in finding.message_zh
+    assert "only part of it was sent" in finding.message_en
 
 
 def test_damaged_part_is_corrupt(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from typer.core import TyperCommand
 
-from ..errors import ConsolidateError
+from ..errors import ConsolidateError, os_error_msg
 from ..i18n import N_, _
 from .app import app
 from .common import (
@@ -166,7 +166,7 @@ def open_round_cmd(
         try:
             write_links(links, [(i.unit.code, i.unit.name, link_url(base_url, i.secret)) for i in issued])
         except OSError as exc:
-            raise ConsolidateError(f"无法写入 {links}（{exc.strerror or exc}）。", f"cannot write {links}.") from exc
+            raise ConsolidateError(N_("无法写入 {links}（{reason}）。"), links=links, reason=os_error_msg(exc)) from exc
     out_console.print(_("已开启 {year} 年度报送（{name}，{n} 个单位），各单位链接已写入 {path}。本轮编号：").format(
         year=round_.year, name=round_.name, n=len(issued), path=links), soft_wrap=True)
     sys.stdout.write(f"{round_.id}\n")

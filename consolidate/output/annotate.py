@@ -51,7 +51,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..errors import ConsolidateError
+from ..errors import ConsolidateError, os_error_msg
 from ..findings import Finding, Value, count_by_severity
 from ..i18n import LANGS, N_, in_language
 from ..report import FileResult, Report
@@ -139,8 +139,7 @@ def annotate_report(report: Report, out_dir: Path, *, lang: Lang = "zh") -> list
                     done.append(Annotated(result.path, None, exc))
     except OSError as exc:
         raise ConsolidateError(
-            f"无法写入问题标注文件夹 {out_dir}（{exc.strerror or exc}）。请换一个文件夹。",
-            f"cannot write the folder {out_dir} for annotated copies ({exc.strerror or exc}).",
+            N_("无法写入问题标注文件夹 {out_dir}（{reason}）。请换一个文件夹。"), out_dir=out_dir, reason=os_error_msg(exc),
         ) from exc
     return done
 
@@ -179,8 +178,7 @@ def annotate_file(result: FileResult, out_dir: Path, *, lang: Lang = "zh",
         write_atomically(target if stage is None else stage / target.name, out)
     except OSError as exc:
         raise AnnotateError(
-            f"{source.name}：无法写入问题标注副本 {target}（{exc.strerror or exc}）。",
-            f"{source.name}: cannot write the annotated copy {target} ({exc.strerror or exc}).",
+            N_("{name}：无法写入问题标注副本 {target}（{reason}）。"), name=source.name, target=target, reason=os_error_msg(exc),
         ) from exc
     return target
 
@@ -205,20 +203,17 @@ def _read_source(source: Path, result: FileResult) -> bytes:
             data = member.data
         elif source.stat().st_size > MAX_SOURCE_BYTES:
             raise AnnotateError(
-                f"{source.name}：文件过大，不生成问题标注副本。请按审核结果中的问题清单退改。",
-                f"{source.name}: too large for an annotated copy; send the findings list instead.",
+                N_("{name}：文件过大，不生成问题标注副本。请按审核结果中的问题清单退改。"), name=source.name,
             )
         else:
             data = source.read_bytes()
     except OSError as exc:
         raise AnnotateError(
-            f"{source.name}：无法读取文件（{exc.strerror or exc}），未生成问题标注副本。",
-            f"{source.name}: cannot read the file ({exc.strerror or exc}); no annotated copy.",
+            N_("{name}：无法读取文件（{reason}），未生成问题标注副本。"), name=source.name, reason=os_error_msg(exc),
         ) from exc
     if result.sha256 and hashlib.sha256(data).hexdigest() != result.sha256:
         raise AnnotateError(
-            f"{source.name}：文件在审核之后被修改过，问题标注可能对不上格子，未生成副本。请重新审核。",
-            f"{source.name}: the file changed after it was checked; no annotated copy. Validate it again.",
+            N_("{name}：文件在审核之后被修改过，问题标注可能对不上格子，未生成副本。请重新审核。"), name=source.name,
         )
     return data
 
@@ -230,8 +225,7 @@ def _load(data: bytes, source: Path) -> Workbook:
             return load_workbook(io.BytesIO(data), keep_vba=False, rich_text=True, keep_links=True)
     except Exception as exc:  # any failure of a third-party parser on a unit's file
         raise AnnotateError(
-            f"{source.name}：无法生成问题标注副本（openpyxl 打不开此文件：{type(exc).__name__}）。请按审核结果中的问题清单退改。",
-            f"{source.name}: no annotated copy (openpyxl cannot open it: {type(exc).__name__}).",
+            N_("{name}：无法生成问题标注副本（openpyxl 打不开此文件：{error}）。请按审核结果中的问题清单退改。"), name=source.name, error=type(exc).__name__,
         ) from exc
 
 
@@ -450,8 +444,7 @@ def _save_bytes(workbook: Workbook, source: Path) -> bytes:
                 ExcelWriter(workbook, archive).save()
     except Exception as exc:  # openpyxl could read it but not write it back
         raise AnnotateError(
-            f"{source.name}：无法生成问题标注副本（保存失败：{type(exc).__name__}）。请按审核结果中的问题清单退改。",
-            f"{source.name}: no annotated copy (saving failed: {type(exc).__name__}).",
+            N_("{name}：无法生成问题标注副本（保存失败：{error}）。请按审核结果中的问题清单退改。"), name=source.name, error=type(exc).__name__,
         ) from exc
     return _pin_zip(raw.getvalue())
 
@@ -531,8 +524,7 @@ def copy_path(result: FileResult, out_dir: Path, tag: str, lang: Lang, keep: Seq
             continue
         if not candidate.exists() or (candidate.is_file() and _tag_of(candidate) == tag):
             return candidate
-    raise AnnotateError(f"{out_dir}：同名的问题标注副本太多。请换一个文件夹。",
-                        f"{out_dir}: too many annotated copies with the same name; choose another folder.")
+    raise AnnotateError(N_("{out_dir}：同名的问题标注副本太多。请换一个文件夹。"), out_dir=out_dir)
 
 
 __all__ = [

@@ -12,7 +12,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConsolidateError
+from ..errors import ConsolidateError, os_error_msg
+from ..i18n import N_
 from ..report import Report
 from ..spec.model import Lang
 from ..writing import same_file, write_atomically
@@ -43,11 +44,9 @@ def write_json(report: Report, path: Path, *, lang: Lang = "zh") -> None:
     path = Path(path)
     if any(same_file(path, Path(f.path)) for f in report.files):
         raise ConsolidateError(
-            f"JSON 报告 {path} 与一个被审核的文件同名，不能覆盖报送的文件。请换一个文件名。",
-            f"the JSON report {path} is one of the files being checked; inputs are never overwritten.",
+            N_("JSON 报告 {path} 与一个被审核的文件同名，不能覆盖报送的文件。请换一个文件名。"), path=path,
         )
     try:
         write_atomically(path, report_json(report, lang=lang).encode("utf-8"))
     except OSError as exc:
-        raise ConsolidateError(f"无法写入 JSON 报告 {path}（{exc.strerror or exc}）。",
-                               f"cannot write the JSON report {path} ({exc.strerror or exc}).") from exc
+        raise ConsolidateError(N_("无法写入 JSON 报告 {path}（{reason}）。"), path=path, reason=os_error_msg(exc)) from exc

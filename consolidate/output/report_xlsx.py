@@ -26,7 +26,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from ..errors import ConsolidateError
+from ..errors import ConsolidateError, os_error_msg
 from ..findings import Status, Value
 from ..i18n import N_, in_language
 from ..read.meta import REPORT_KIND
@@ -243,17 +243,13 @@ def write_report(report: Report, path: Path, *, lang: Lang = "zh", roster: Roste
     path = Path(path)
     if any(same_file(path, Path(f.path)) for f in report.files):
         raise ConsolidateError(
-            f"审核结果工作簿 {path} 与一个被审核的文件同名，不能覆盖报送的文件。请换一个文件名。",
-            f"the report workbook {path} is one of the files being checked; inputs are never overwritten. "
-            "Choose another name.",
+            N_("审核结果工作簿 {path} 与一个被审核的文件同名，不能覆盖报送的文件。请换一个文件名。"), path=path,
         )
     data = report_bytes(report, lang=lang, roster=roster)
     try:
         write_atomically(path, data)
     except OSError as exc:
         raise ConsolidateError(
-            f"无法写入审核结果工作簿 {path}（{exc.strerror or exc}）。请检查文件夹是否存在、文件是否正在被 Excel 打开。",
-            f"cannot write the report workbook {path} ({exc.strerror or exc}). Check the folder exists and the file "
-            "is not open in Excel.",
+            N_("无法写入审核结果工作簿 {path}（{reason}）。请检查文件夹是否存在、文件是否正在被 Excel 打开。"), path=path, reason=os_error_msg(exc),
         ) from exc
 

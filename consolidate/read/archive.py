@@ -39,7 +39,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from ..i18n import Msg
+from ..i18n import N_, Msg
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a submission is ~12 KB; a large foreign workbook a few MB
 MAX_PARTS = 4000
@@ -53,6 +53,15 @@ KEEP_BYTES = 16 * 1024  # a part read next (the workbook, a sheet) this small is
 _READ_NEXT = ("xl/workbook.xml", "xl/_rels/", "xl/worksheets/")
 PROLOG_STEP = 1024  # the start of a larger part inflated to judge its prolog
 MAX_PROLOG = 64 * 1024  # a part whose prolog has not ended by then is refused (no real part has one)
+
+# What is wrong with a damaged package, in words (zipfile's own are English and cryptic:
+# “zip: no end of central directory (truncated?)”).
+NOT_A_ZIP = N_("文件不完整或不是 Excel 工作簿的压缩格式，可能只传了一部分或在传输中损坏")
+PART_MISSING = N_("缺少其中的“{part}”部分")
+PART_LONGER = N_("其中的“{part}”部分比文件目录记载的长，文件被改动过")
+PART_DAMAGED = N_("其中的“{part}”部分已损坏，无法解压")
+PART_TWICE = N_("其中的“{part}”部分出现了两次")
+PART_NOT_XML = N_("其中的“{part}”部分不是有效的 XML")
 
 OFFICE_DOCUMENT = "/officeDocument"
 WORKSHEET = "/worksheet"
@@ -108,7 +117,7 @@ class Package:
     def _info(self, name: str, limit: int) -> zipfile.ZipInfo:
         info = self.infos.get(name)
         if info is None:
-            raise Unreadable("FILE-CORRUPT", f"missing part {name}")
+            raise Unreadable("FILE-CORRUPT", Msg(PART_MISSING, {"part": name}))
         if info.file_size > limit:
             raise Unreadable("FILE-TOO-LARGE", f"{name}: {info.file_size // (1024 * 1024)} MB")
         return info
@@ -128,13 +137,13 @@ class Package:
                         break
                     have += len(piece)
                     if have > info.file_size:
-                        raise Unreadable("FILE-CORRUPT", f"{info.filename}: larger than the zip directory says")
+                        raise Unreadable("FILE-CORRUPT", Msg(PART_LONGER, {"part": info.filename}))
                     chunks.append(piece)
                     if enough is not None and enough(b"".join(chunks[-2:] if tail else chunks)):
                         break
                     step *= 2
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
-            raise Unreadable("FILE-CORRUPT", f"{info.filename}: {exc}") from exc
+            raise Unreadable("FILE-CORRUPT", Msg(PART_DAMAGED, {"part": info.filename})) from exc
         return b"".join(chunks)
 
     def close(self) -> None:
@@ -184,11 +193,11 @@ def checked_zip(data: bytes) -> Package:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError) as exc:
-        raise Unreadable("FILE-CORRUPT", f"zip: {exc}") from exc
+        raise Unreadable("FILE-CORRUPT", Msg(NOT_A_ZIP)) from exc
     infos: dict[str, zipfile.ZipInfo] = {}
     for info in archive.infolist():
         if info.filename in infos:
-            raise Unreadable("FILE-CORRUPT", f"zip: {info.filename} twice")
+            raise Unreadable("FILE-CORRUPT", Msg(PART_TWICE, {"part": info.filename}))
         infos[info.filename] = info
     _check_sizes(list(infos.values()))
     if any(i.flag_bits & 0x1 for i in infos.values()):
@@ -259,7 +268,7 @@ def _xml(pkg: Package, name: str, limit: int) -> Element:
     except DefusedXmlException as exc:
         raise Unreadable("FILE-UNSAFE-XML", name) from exc
     except ParseError as exc:
-        raise Unreadable("FILE-CORRUPT", f"{name}: {exc}") from exc
+        raise Unreadable("FILE-CORRUPT", Msg(PART_NOT_XML, {"part": name})) from exc
 
 
 def _local(tag: str) -> str:

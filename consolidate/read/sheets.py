@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from xml.sax.saxutils import unescape
 
+from ..i18n import N_, Msg
 from ..spec.layout import a1, position
 from .archive import Package, Unreadable
 
@@ -42,6 +43,8 @@ _FORMULA = re.compile(r'<c r="([A-Z][0-9]{1,4})"[^>]*>\s*<f\b')
 # the slow path, for XML that puts `r` after other attributes, leaves it out, or uses prefixes
 _TOKEN = re.compile(r"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|f)\b([^>]*?)(/?)>")
 _R_ATTR = re.compile(r'\br="([A-Z]{0,3})([0-9]{0,7})"')
+
+SHEET_NO_PART = N_("工作表“{sheet}”的内容缺失")
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,7 @@ class Book:
             return cached
         part = self.package.sheets.get(name, "")
         if not part:
-            raise Unreadable("FILE-CORRUPT", f"sheet {name}: no part")
+            raise Unreadable("FILE-CORRUPT", Msg(SHEET_NO_PART, {"sheet": name}))
         scan = scan_sheet(self.package.head(part, _sheet_data_closed), formulas)
         if scan.too_large:
             raise Unreadable("FILE-TOO-LARGE", f"{name}: {scan.rows} rows x {scan.cols} columns")

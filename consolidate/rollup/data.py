@@ -99,8 +99,7 @@ def round_year(files: Sequence[FileResult], year: int | None) -> int:
     years = Counter(f.year for f in files if f.status != "unreadable" and f.year is not None)
     if not years:
         raise ConsolidateError(
-            "无法确定报告年度：没有一个文件写明了年度。请用 --year 指定，例如 --year 2025。",
-            "cannot tell the report year: no file states one. Give it with --year.",
+            N_("无法确定报告年度：没有一个文件写明了年度。请用 --year 指定，例如 --year 2025。"),
         )
     return max(years, key=lambda y: (years[y], y))
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..errors import ConsolidateError
+from ..errors import ConsolidateError, os_error_msg
 from ..findings import Finding
 from ..i18n import N_, in_language
 from ..report import Report
@@ -148,8 +148,7 @@ def _write(out: Path, data: bytes) -> None:
     try:
         write_atomically(out, data)
     except OSError as exc:
-        raise ConsolidateError(f"无法写入汇总表 {out}（{exc.strerror}）。请检查文件夹是否存在、文件是否正在 Excel 中打开。",
-                               f"cannot write the summary {out} ({exc.strerror}). Is it open in Excel?") from exc
+        raise ConsolidateError(N_("无法写入汇总表 {out}（{reason}）。请检查文件夹是否存在、文件是否正在 Excel 中打开。"), out=out, reason=os_error_msg(exc)) from exc
 
 
 def rollup_json(result: RollupResult, lang: Lang = "zh") -> str:
@@ -166,8 +165,7 @@ def write_rollup_json(result: RollupResult, path: Path, inputs: Sequence[Path | 
     try:
         write_atomically(path, rollup_json(result, lang).encode("utf-8"))
     except OSError as exc:
-        raise ConsolidateError(f"无法写入 JSON 文件 {path}（{exc.strerror or exc}）。",
-                               f"cannot write the JSON file {path} ({exc.strerror or exc}).") from exc
+        raise ConsolidateError(N_("无法写入 JSON 文件 {path}（{reason}）。"), path=path, reason=os_error_msg(exc)) from exc
 
 
 def rollup(
@@ -205,13 +203,13 @@ def rollup(
 
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
-        raise ConsolidateError(f"汇总表的文件名应以 .xlsx 结尾：{out}", f"the summary must be an .xlsx file: {out}")
+        raise ConsolidateError(N_("汇总表的文件名应以 .xlsx 结尾：{out}"), out=out)
     refuse_inside_inputs(out, previous, N_("汇总表"))
     if json_out is not None:
         refuse_inside_inputs(Path(json_out), [*paths, *previous], N_("JSON 文件"))
     files = _inputs(paths, out)
     if not files:
-        raise ConsolidateError("没有要汇总的文件。", "no files to roll up.")
+        raise ConsolidateError(N_("没有要汇总的文件。"))
     name = district_name(name, roster)
     report = validate(files, format_id=format_id, year=year, roster=roster, workers=workers, on_progress=on_progress)
     report = _without_own_summary(report, name)

@@ -12,7 +12,8 @@ import os
 import secrets
 from pathlib import Path
 
-from ..errors import ConsolidateError
+from ..errors import ConsolidateError, os_error_msg
+from ..i18n import N_
 
 DATA_ENV = "CONSOLIDATE_DATA"
 DATABASE_ENV = "CONSOLIDATE_DATABASE_URL"
@@ -49,13 +50,11 @@ def configure(data: Path | str | None = None, database: str | None = None) -> Pa
         (folder / "files").mkdir(exist_ok=True)
         (folder / "tmp").mkdir(exist_ok=True)
     except OSError as exc:
-        raise ConsolidateError(f"无法创建数据文件夹 {folder}（{exc.strerror or exc}）。请用 --data 指定一个可写的文件夹。",
-                               f"cannot create the data folder {folder} ({exc.strerror or exc}).") from exc
+        raise ConsolidateError(N_("无法创建数据文件夹 {folder}（{reason}）。请用 --data 指定一个可写的文件夹。"), folder=folder, reason=os_error_msg(exc)) from exc
     os.environ[DATA_ENV] = str(folder)
     if database:
         if not database.startswith(("postgresql://", "postgres://")):
-            raise ConsolidateError(f"--database 应为 postgresql://用户:密码@主机/库名，不是“{database}”。",
-                                   f"--database must be a postgresql:// URL, not {database!r}.")
+            raise ConsolidateError(N_("--database 应为 postgresql://用户:密码@主机/库名，不是“{database}”。"), database=database)
         os.environ[DATABASE_ENV] = database
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "consolidate.web.settings")
     import django
@@ -74,5 +73,4 @@ def migrate() -> None:
     try:
         call_command("migrate", interactive=False, verbosity=0)
     except OperationalError as exc:
-        raise ConsolidateError(f"无法连接或更新数据库（{exc}）。请检查 --database 的地址、用户和密码。",
-                               f"cannot reach or migrate the database ({exc}).") from exc
+        raise ConsolidateError(N_("无法连接或更新数据库（{exc}）。请检查 --database 的地址、用户和密码。"), exc=exc) from exc

@@ -70,8 +70,7 @@ def open_round(roster: Roster, *, year: int, format_id: str | None = None, name:
     check_format_year(fmt, year)
     the_name = (name or "").strip() or default_district_name(roster)
     if not the_name:
-        raise ConsolidateError("名单中的单位没有共同的上级单位，请填写汇总单位名称（--name）。",
-                               "the roster names no common parent unit; give the summary unit's name (--name).")
+        raise ConsolidateError(N_("名单中的单位没有共同的上级单位，请填写汇总单位名称（--name）。"))
     now = timezone.now()
     issued: list[IssuedLink] = []
     with transaction.atomic():
