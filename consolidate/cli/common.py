@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -25,6 +26,14 @@ HELP_LANG = N_("提示语言：zh（默认）或 en。")
 HELP_WORKERS = N_("读取文件的进程数，默认为 CPU 核数；1 表示不用多进程。")
 HELP_FORMAT = N_("国家格式，默认按年度确定。")
 METAVAR_YEAR, METAVAR_FILE, METAVAR_DIR, METAVAR_PATHS = N_("年度"), N_("文件名"), N_("文件夹"), N_("路径...")
+
+# The options several commands share, declared once.
+LangOption = Annotated[str, typer.Option("--lang", metavar="zh|en", help=HELP_LANG)]
+WorkersOption = Annotated[int | None, typer.Option("--workers", min=1, metavar="N", help=HELP_WORKERS)]
+FormatOption = Annotated[str | None, typer.Option("--format", "-f", metavar="v2021|v2019", help=HELP_FORMAT)]
+NameOption = Annotated[str | None, typer.Option(
+    "--name", metavar=N_("名称"), help=N_("本级（汇总单位）名称，写入汇总表的填报信息；默认取名单中共同的上级单位。"))]
+CodeOption = Annotated[str | None, typer.Option("--code", metavar=N_("代码"), help=N_("本级单位代码。"))]
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:

@@ -22,13 +22,14 @@ from .common import (
     METAVAR_FILE,
     METAVAR_PATHS,
     METAVAR_YEAR,
+    LangOption,
     cannot_proceed,
     fail,
     out_console,
     parse_lang,
     parse_year,
 )
-from .serve_cmd import DatabaseOption, DataOption, LangOption
+from .serve_cmd import DatabaseOption, DataOption
 
 F = TypeVar("F", bound=Callable[..., Any])
 OFFICE_HELP = N_("公开办的管理命令：账号、令牌、开启一轮、导入文件。")

@@ -9,24 +9,8 @@ from typing import Annotated
 import typer
 
 from ..i18n import N_, current
+from . import common
 from .app import command
-from .common import (
-    EXIT_DATA,
-    EXIT_OK,
-    HELP_FORMAT,
-    HELP_LANG,
-    HELP_WORKERS,
-    METAVAR_DIR,
-    METAVAR_FILE,
-    METAVAR_PATHS,
-    METAVAR_YEAR,
-    cannot_proceed,
-    err_console,
-    out_console,
-    parse_format,
-    parse_lang,
-    parse_year,
-)
 
 
 @command("rollup", help=N_("汇总审核通过的报表，生成全区（县）汇总表。\n\n"
@@ -35,17 +19,17 @@ from .common import (
                            "退出码：0 完成；1 使用 --strict 且有单位未报送或报表有错误；2 用法错误。"))
 def rollup(
     paths: Annotated[list[Path], typer.Argument(
-        metavar=METAVAR_PATHS, show_default=False,
+        metavar=common.METAVAR_PATHS, show_default=False,
         help=N_("各单位报回的工作簿或所在文件夹（文件夹逐层查找）；也可以是下级的汇总表（市汇总各区县的汇总表）。"))],
     out: Annotated[Path, typer.Option("--out", "-o", metavar="FILE.xlsx", help=N_("要生成的汇总表。"))],
     roster: Annotated[Path | None, typer.Option(
-        "--roster", "-r", metavar=METAVAR_FILE,
+        "--roster", "-r", metavar=common.METAVAR_FILE,
         help=N_("单位名单（与 template 相同的格式）：用于判断未报送、名单外，并按名单排序。"))] = None,
     year: Annotated[str | None, typer.Option(
-        "--year", "-y", metavar=METAVAR_YEAR, help=N_("报告年度，默认取多数文件的年度。"))] = None,
-    format_id: Annotated[str | None, typer.Option("--format", "-f", metavar="v2021|v2019", help=HELP_FORMAT)] = None,
+        "--year", "-y", metavar=common.METAVAR_YEAR, help=N_("报告年度，默认取多数文件的年度。"))] = None,
+    format_id: common.FormatOption = None,
     previous: Annotated[list[Path] | None, typer.Option(
-        "--previous", "-p", metavar=METAVAR_FILE,
+        "--previous", "-p", metavar=common.METAVAR_FILE,
         help=N_("上年的汇总表或上年各单位的报表（文件或文件夹，可重复给出），用于生成“同比”表。"))] = None,
     json_out: Annotated[str | None, typer.Option(
         "--json", metavar="FILE|-",
@@ -54,15 +38,13 @@ def rollup(
         "--strict", help=N_("名单中有单位未报送、报表有错误或文件无法读取时，退出码为 1。"))] = False,
     include_unlisted: Annotated[bool, typer.Option(
         "--include-unlisted", help=N_("名单外单位的报表也计入汇总。"))] = False,
-    name: Annotated[str | None, typer.Option(
-        "--name", metavar=N_("名称"),
-        help=N_("本级（汇总单位）名称，写入汇总表的填报信息；默认取名单中共同的上级单位。"))] = None,
-    code: Annotated[str | None, typer.Option("--code", metavar=N_("代码"), help=N_("本级单位代码。"))] = None,
+    name: common.NameOption = None,
+    code: common.CodeOption = None,
     reports: Annotated[list[Path] | None, typer.Option(
-        "--reports", metavar=METAVAR_DIR,
+        "--reports", metavar=common.METAVAR_DIR,
         help=N_("各单位公开的年度报告（文件或文件夹）：逐格与该单位计入的报表比较，不一致的作为警告列出。"))] = None,
-    lang: Annotated[str, typer.Option("--lang", metavar="zh|en", help=HELP_LANG)] = "zh",
-    workers: Annotated[int | None, typer.Option("--workers", min=1, metavar="N", help=HELP_WORKERS)] = None,
+    lang: common.LangOption = "zh",
+    workers: common.WorkersOption = None,
 ) -> None:
     from ..rollup import rollup as run_rollup
     from ..rollup.run import rollup_json
@@ -70,14 +52,14 @@ def rollup(
     from .render import ProgressBar
     from .rollup_render import render_rollup
 
-    parse_lang(lang)
-    fmt = parse_format(format_id)
-    report_year = parse_year(year)
+    common.parse_lang(lang)
+    fmt = common.parse_format(format_id)
+    report_year = common.parse_year(year)
     to_stdout = json_out == "-"
-    console = err_console if to_stdout else out_console
-    with cannot_proceed():
+    console = common.err_console if to_stdout else common.out_console
+    with common.cannot_proceed():
         units = read_roster(roster) if roster is not None else None
-        with ProgressBar(err_console) as progress:
+        with ProgressBar(common.err_console) as progress:
             result = run_rollup(paths, out=out, roster=units, year=report_year, format_id=fmt, previous=previous or (),
                                 include_unlisted=include_unlisted, name=name, code=code, workers=workers,
                                 on_progress=progress, json_out=None if json_out in (None, "-") else Path(json_out),
@@ -88,4 +70,4 @@ def rollup(
     render_rollup(console, result)
     if json_out is not None and not to_stdout:
         console.print(f"JSON：{json_out}", soft_wrap=True)
-    raise typer.Exit(EXIT_DATA if strict and not result.complete else EXIT_OK)
+    raise typer.Exit(common.EXIT_DATA if strict and not result.complete else common.EXIT_OK)

@@ -10,7 +10,7 @@ import typer
 
 from ..i18n import N_, _
 from .app import command
-from .common import HELP_LANG, cannot_proceed, out_console, parse_lang
+from .common import LangOption, cannot_proceed, out_console, parse_lang
 
 DataOption = Annotated[Path | None, typer.Option(
     "--data", metavar=N_("文件夹"), envvar="CONSOLIDATE_DATA",
@@ -18,7 +18,6 @@ DataOption = Annotated[Path | None, typer.Option(
 DatabaseOption = Annotated[str | None, typer.Option(
     "--database", metavar="postgresql://…", envvar="CONSOLIDATE_DATABASE_URL",
     help=N_("PostgreSQL 数据库地址（市、省级多进程部署）；不给时用数据文件夹中的 SQLite。"))]
-LangOption = Annotated[str, typer.Option("--lang", metavar="zh|en", help=HELP_LANG)]
 
 
 def database_label(database: str | None) -> str:
