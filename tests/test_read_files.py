@@ -227,3 +227,20 @@ def test_damaged_bytes_and_damaged_xml_never_raise(tmp_path: Path) -> None:
         assert result.status in ("valid", "invalid", "unreadable")
         if result.status == "unreadable":
             assert any(f.code.startswith("FILE-") for f in result.findings)
+
+
+@pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/theme/theme1.xml"])
+def test_a_part_longer_than_its_directory_says_is_refused(tmp_path: Path, part: str) -> None:
+    """The declared size is checked while inflating, for a part inflated whole (the workbook)
+    and for one whose prolog alone is looked at (the theme)."""
+    data = bytearray(submission())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        info = zf.getinfo(part)
+    name = part.encode()
+    at = data.find(b"PK\x01\x02")  # the central directory's entries, in order
+    while data[at + 46:at + 46 + len(name)] != name:
+        at = data.find(b"PK\x01\x02", at + 4)
+    data[at + 24:at + 28] = (info.file_size // 4).to_bytes(4, "little")  # declare a quarter of the real size
+    _, result = _read(tmp_path, "lying.xlsx", bytes(data))
+    assert result.status == "unreadable"
+    assert [f.code for f in result.findings] == ["FILE-CORRUPT"]
