@@ -5,30 +5,27 @@ from __future__ import annotations
 import errno
 from typing import Any
 
-from .i18n import N_, Msg, in_language
+from .i18n import N_, Msg
 
 
 class ConsolidateError(Exception):
     """A problem that stops a command, with a message for the clerk.
 
     ``text`` is a catalog id (the Chinese text, marked with ``N_``) with ``str.format``
-    fields filled from ``params``; it is translated when shown. The older form, a Chinese
-    and an English text given whole (``ConsolidateError(zh, en)``), is still understood.
+    fields filled from ``params`` (a field may itself be a ``Msg``); it is translated when
+    shown, through the same ``Msg`` as a finding's detail.
     """
 
-    def __init__(self, text: str, en: str | None = None, /, **params: Any) -> None:
-        super().__init__(text.format(**params) if params else text)
-        self.text, self.en, self.params = text, en, params
+    def __init__(self, text: str, /, **params: Any) -> None:
+        self.msg = Msg(text, params)
+        super().__init__(self.msg.render("zh"))
 
     @property
     def zh(self) -> str:
         return self.message("zh")
 
     def message(self, lang: str = "zh") -> str:
-        if self.en is not None:
-            return self.text if lang == "zh" else self.en
-        return in_language(lang, self.text).format(
-            **{k: v.render(lang) if isinstance(v, Msg) else v for k, v in self.params.items()})
+        return self.msg.render(lang)
 
 
 class SpecError(Exception):

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import ConsolidateError
-from .i18n import N_, in_language
+from .i18n import N_, Msg
 
 TEMP_PREFIX = ".~consolidate-"  # hidden (skipped when a folder is read) and recognisably ours
 
@@ -61,9 +61,7 @@ def refuse_inside_inputs(output: Path, inputs: Iterable[Path | str], what: str) 
             message = N_("{what} {out} 就是输入文件之一：不能覆盖报送的文件（输入文件不得改动）。请换一个位置。")
         else:
             continue
-        zh, en = (in_language(lang, message).format(what=in_language(lang, what), out=output, folder=folder)
-                  for lang in ("zh", "en"))
-        raise ConsolidateError(zh, en)
+        raise ConsolidateError(message, what=Msg(what), out=output, folder=folder)
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..errors import ConsolidateError
 from ..findings import Finding, Place, status_of
-from ..i18n import N_, in_language
+from ..i18n import N_
 from ..report import FileResult
 from ..roster import Roster
 from ..spec import FormatSpec, cell_addresses, format_for_year, load_spec
@@ -159,7 +159,7 @@ NAME_MISSING = N_("不知道这份汇总表是哪个单位的：没有给出 --n
 
 
 def _refusal(text: str, **params: str) -> ConsolidateError:
-    return ConsolidateError(in_language("zh", text).format(**params), in_language("en", text).format(**params))
+    return ConsolidateError(text, **params)
 
 
 def build(
