@@ -54,7 +54,7 @@ def run(
         common.err_console.print("[yellow]{}[/]{}".format(_("未能生成退改文件："), problem), soft_wrap=True)
     common.out_console.print("\n[bold]{}[/]".format(_("输出文件：")), soft_wrap=True)
     lines = [
-        (result.summary, _("汇总表（汇总、分单位明细、报送情况、问题清单、同比、图表、说明）")),
+        (result.summary, _("汇总表（表二、表三、表四的汇总数，分单位明细、报送情况、问题清单、同比、图表、说明）")),
         (result.report, _("审核报告（全部文件和全部问题，可筛选）")),
         (result.json, _("审核结果（JSON，供其他程序使用）")),
         (result.annotated_dir, _("退改文件：{n} 个有问题的文件各一份标红批注的副本，可直接发回单位修改").format(
