@@ -15,7 +15,7 @@ that could cost unbounded time or memory:
   sheet we do not read, the styles or docProps: FILE-UNSAFE-XML. Every part's prolog is
   looked at when the package is opened.
 
-The workbook part and the relationships are parsed with defusedxml. ``Package.part(name)``
+The workbook part and the relationships are parsed by expat with defusedxml's guards. ``Package.part(name)``
 returns a part's bytes under those checks; ``Package.sheets`` maps each sheet's name to its
 part, in workbook order. ``checked_zip(data)`` opens any zip package (a .docx) the same way.
 
@@ -32,14 +32,14 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from xml.etree.ElementTree import Element, ParseError
+from xml.parsers import expat
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
 from ..i18n import N_, Msg
 
@@ -50,9 +50,10 @@ MAX_TOTAL_BYTES = 256 * 1024 * 1024  # every part, inflated, as declared
 MAX_RATIO = 200  # inflated / compressed, for parts over RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 HEAD_STEP = 16 * 1024  # inflating the start of a part: this much first, then twice as much each time
-SMALL_PART = 4096  # inflated whole when its prolog is checked (zipfile inflates 4 KB at least), and kept
-KEEP_BYTES = 16 * 1024  # a part read next (the workbook, a sheet) this small is inflated whole, and kept
-_READ_NEXT = ("xl/workbook.xml", "xl/_rels/", "xl/worksheets/")
+KEEP_BYTES = 16 * 1024  # the workbook part or a relationships part this small is inflated whole, and kept
+_READ_NEXT = ("xl/workbook.xml", "xl/_rels/")
+KEEP_SHEET = 128 * 1024  # a sheet this small (declared) is inflated to the end of its cells, and kept
+_SHEETS = "xl/worksheets/"
 PROLOG_STEP = 1024  # the start of a larger part inflated to judge its prolog
 MAX_PROLOG = 64 * 1024  # a part whose prolog has not ended by then is refused (no real part has one)
 
@@ -68,6 +69,9 @@ PART_NOT_XML = N_("其中的“{part}”部分不是有效的 XML")
 OFFICE_DOCUMENT = "/officeDocument"
 WORKSHEET = "/worksheet"
 _CENTRAL_SIGNATURE = b"PK\x01\x02"
+_END_SIGNATURE = b"PK\x05\x06"
+# an XML declaration at most, then the root element's name: a prolog without a DTD
+_PLAIN_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*(?:<\?xml[^?<>]*\?>[ \t\r\n]*)?<[A-Za-z_]")
 
 
 class Unreadable(Exception):
@@ -90,6 +94,7 @@ class Package:
     macros: bool = False
     related: dict[str, str] = field(default_factory=dict)  # sharedStrings, styles -> part
     whole: dict[str, bytes] = field(default_factory=dict)  # small parts inflated whole while opening
+    heads: dict[str, bytes] = field(default_factory=dict)  # sheets inflated to the end of their cells while opening
     raw: bytes = b""  # the package's bytes, for the prolog check's direct inflation
 
     @property
@@ -102,20 +107,22 @@ class Package:
         known = self.whole.get(name)
         if known is not None:
             return known
-        data = self._inflate(self._info(name, limit))
+        data = self.quick(self._info(name, limit), None)
         if _unsafe(data):
             raise Unreadable("FILE-UNSAFE-XML", name)
         return data
 
     def head(self, name: str, enough: Callable[[bytes], bool], limit: int = MAX_PART_BYTES,
              step: int = HEAD_STEP) -> bytes:
-        """The start of a part, inflated until ``enough(what we have)`` (or to its end). For the
-        parts python-calamine then reads in full itself: it refuses a part that inflates beyond
-        its declared size."""
+        """The start of a part, inflated until ``enough(what we have)`` (or to its end, its CRC
+        then checked). For the parts python-calamine then reads in full itself."""
         known = self.whole.get(name)
         if known is not None:
             return known
-        return self._inflate(self._info(name, limit), enough, step)
+        known = self.heads.get(name)
+        if known is not None and enough(known):
+            return known
+        return self.quick(self._info(name, limit), enough, step)
 
     def _info(self, name: str, limit: int) -> zipfile.ZipInfo:
         info = self.infos.get(name)
@@ -125,10 +132,9 @@ class Package:
             raise Unreadable("FILE-TOO-LARGE", f"{name}: {info.file_size // (1024 * 1024)} MB")
         return info
 
-    def _inflate(self, info: zipfile.ZipInfo, enough: Callable[[bytes], bool] | None = None,
-                 step: int = HEAD_STEP, tail: bool = True) -> bytes:
-        """Inflate a member in chunks: stop at ``enough`` (of the last two chunks when ``tail``,
-        else of all so far), refuse it as soon as more comes out than the directory declares
+    def _inflate(self, info: zipfile.ZipInfo, enough: Callable[[bytes], bool] | None, step: int) -> bytes:
+        """Inflate a member through ``zipfile`` (bzip2, lzma) in chunks: stop at ``enough`` (of
+        all so far), refuse it as soon as more comes out than the directory declares
         (``zipfile`` checks the CRC when the end is reached)."""
         chunks: list[bytes] = []
         have = 0
@@ -142,11 +148,11 @@ class Package:
                     if have > info.file_size:
                         raise Unreadable("FILE-CORRUPT", Msg(PART_LONGER, {"part": info.filename}))
                     chunks.append(piece)
-                    if enough is not None and enough(b"".join(chunks[-2:] if tail else chunks)):
+                    if enough is not None and enough(b"".join(chunks)):
                         break
                     step *= 2
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
-            raise Unreadable("FILE-CORRUPT", Msg(PART_DAMAGED, {"part": info.filename})) from exc
+            raise _damaged(info) from exc
         return b"".join(chunks)
 
     def _stored(self, info: zipfile.ZipInfo) -> bytes:
@@ -155,44 +161,50 @@ class Package:
         at = info.header_offset
         header = self.raw[at:at + 30]
         if len(header) < 30 or header[:4] != b"PK\x03\x04":
-            raise Unreadable("FILE-CORRUPT", Msg(PART_DAMAGED, {"part": info.filename}))
+            raise _damaged(info)
         start = at + 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
         return self.raw[start:start + info.compress_size]
 
-    def quick(self, info: zipfile.ZipInfo, enough: Callable[[bytes], bool] | None) -> bytes:
-        """Inflate a member straight from the package's bytes with zlib: whole (CRC checked) when
-        ``enough`` is None, else a piece at a time until ``enough(what we have)``. What ``zipfile``'s
-        own member reader costs per part (~27 µs, open, buffers, CRC object) is most of the prolog
-        check's time on a 15-part workbook: 462 -> 209 µs a file measured this way (CPU, best of 3 over the demo, 2026-12-02).
-        Any method other than stored or deflate goes through ``zipfile``."""
+    def quick(self, info: zipfile.ZipInfo, enough: Callable[[bytes], bool] | None,
+              step: int = PROLOG_STEP) -> bytes:
+        """Inflate a member straight from the package's bytes with zlib: whole when ``enough`` is
+        None, else ``step`` bytes, then twice as many each time, until ``enough(what we have)``.
+        Refused as soon as more comes out than the directory declares; checked against its size
+        and CRC whenever it was inflated to the end. What ``zipfile``'s own member reader costs
+        per part (~27 µs: open, buffers, CRC object) was most of the prolog check's time on a
+        15-part workbook: 462 -> 209 µs a file measured this way (CPU, best of 3 over the demo,
+        2026-12-02). Any method other than stored or deflate goes through ``zipfile``."""
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            return self._inflate(info, enough, PROLOG_STEP, tail=False)
+            return self._inflate(info, enough, step)
         data = self._stored(info)
-        damaged = Unreadable("FILE-CORRUPT", Msg(PART_DAMAGED, {"part": info.filename}))
         try:
             if info.compress_type == zipfile.ZIP_STORED:
-                out = bytes(data[: info.file_size + 1])
+                out, ended = bytes(data[: info.file_size + 1]), True
             elif enough is None:
-                out = zlib.decompressobj(-15).decompress(data, info.file_size + 1)
+                out, ended = zlib.decompressobj(-15).decompress(data, info.file_size + 1), True
             else:
-                inflater, out, step = zlib.decompressobj(-15), b"", PROLOG_STEP
-                pending = data
+                inflater, out, pending = zlib.decompressobj(-15), b"", data
                 while True:
                     out += inflater.decompress(pending, step)
                     pending = inflater.unconsumed_tail
-                    if enough(out) or not pending or len(out) > info.file_size:
+                    if not pending or len(out) > info.file_size or enough(out):
                         break
                     step *= 2
+                ended = not pending
         except zlib.error as exc:
-            raise damaged from exc
+            raise _damaged(info) from exc
         if len(out) > info.file_size:
             raise Unreadable("FILE-CORRUPT", Msg(PART_LONGER, {"part": info.filename}))
-        if enough is None and (len(out) != info.file_size or zlib.crc32(out) != info.CRC):
-            raise damaged
+        if ended and (len(out) != info.file_size or zlib.crc32(out) != info.CRC):
+            raise _damaged(info)
         return out
 
     def close(self) -> None:
         self.zip.close()
+
+
+def _damaged(info: zipfile.ZipInfo) -> Unreadable:
+    return Unreadable("FILE-CORRUPT", Msg(PART_DAMAGED, {"part": info.filename}))
 
 
 def prolog_verdict(xml: bytes) -> bool | None:
@@ -200,6 +212,8 @@ def prolog_verdict(xml: bytes) -> bool | None:
     its root element (more is needed to tell). A DTD may only stand in the prolog (after the
     XML declaration, processing instructions and comments, before the root element); a
     document that puts one later is malformed anyway."""
+    if _PLAIN_PROLOG.match(xml):  # what every spreadsheet program writes: no need to walk it
+        return False
     if xml.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: judge its text, not its bytes
         xml = xml[: len(xml) // 2 * 2].decode("utf-16", "replace").encode("utf-8")
     pos = 3 if xml.startswith(b"\xef\xbb\xbf") else 0
@@ -231,9 +245,9 @@ def _looks_like_xml(head: bytes) -> bool:
 
 def checked_zip(data: bytes) -> Package:
     """Any zip package (an .xlsx, a .docx) under the limits: its directory read (``zipfile``),
-    sizes, ratio, count and encryption checked before anything is inflated, then every part's
-    prolog checked for a DTD."""
-    if data.count(_CENTRAL_SIGNATURE) > MAX_PARTS:  # at least as many as there are members
+    sizes, ratio, count and encryption checked before anything is inflated. ``check_prologs``
+    then refuses a DTD in any part (``open_package`` does, once it knows the file is a workbook)."""
+    if _most_members(data) > MAX_PARTS:
         raise Unreadable("FILE-TOO-LARGE", f"more than {MAX_PARTS} parts")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -250,6 +264,18 @@ def checked_zip(data: bytes) -> Package:
     return Package(archive, infos, raw=data)
 
 
+def _most_members(data: bytes) -> int:
+    """At most how many members ``zipfile`` will make records for, before it makes them: the
+    size of the central directory its end record declares over the smallest entry (46 bytes),
+    when the end record closes the file (no comment, not zip64: what zipfile then reads), else
+    the signatures counted (~10 µs for a 20 KB workbook)."""
+    if data[-22:-18] == _END_SIGNATURE and data[-2:] == b"\0\0":
+        size = int.from_bytes(data[-10:-6], "little")
+        if size != 0xFFFFFFFF:
+            return size // 46
+    return data.count(_CENTRAL_SIGNATURE)  # at least as many as there are members
+
+
 def open_package(data: bytes) -> Package:
     """Open the bytes of an .xlsx/.xlsm; raise ``Unreadable`` for anything else or anything unsafe."""
     pkg = checked_zip(data)
@@ -258,7 +284,7 @@ def open_package(data: bytes) -> Package:
     workbook = _office_document(pkg)
     if workbook is None or not workbook.endswith(".xml"):
         raise Unreadable("FILE-UNKNOWN", workbook or "no workbook part")
-    _check_prologs(pkg)
+    check_prologs(pkg)
     pkg.workbook = workbook
     pkg.macros = any(n.endswith("vbaProject.bin") for n in pkg.infos)
     _read_workbook(pkg)
@@ -278,19 +304,32 @@ def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
         raise Unreadable("FILE-TOO-LARGE", f"{total // (1024 * 1024)} MB inflated")
 
 
-def _check_prologs(pkg: Package) -> None:
+def check_prologs(pkg: Package) -> None:
     """No part of the package may declare a DTD or entities, whether we read it or not. Only
-    the start of a part is inflated, except for a small part we read next anyway (the
-    workbook, its relationships, a sheet), which is inflated whole and kept."""
+    the start of a part is inflated, except for a small part we read next anyway: the
+    workbook and its relationships are inflated whole, a sheet to the end of its cells
+    (``sheet_data_closed``, what the sheet reader reads), and kept."""
     for name, info in pkg.infos.items():
-        if info.is_dir() or info.file_size == 0:
+        if info.file_size == 0 or name.endswith("/"):
             continue
-        if info.file_size <= SMALL_PART or (info.file_size <= KEEP_BYTES and name.startswith(_READ_NEXT)):
+        if info.file_size <= KEEP_BYTES and name.startswith(_READ_NEXT):
             head = pkg.whole[name] = pkg.quick(info, None)
+        elif info.file_size <= KEEP_SHEET and name.startswith(_SHEETS):
+            head = pkg.heads[name] = pkg.quick(info, sheet_data_closed, HEAD_STEP)
         else:
             head = pkg.quick(info, _prolog_seen)
-        if _unsafe(head):
+        if not _PLAIN_PROLOG.match(head) and _unsafe(head):
             raise Unreadable("FILE-UNSAFE-XML", name)
+
+
+_SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\s*/>")
+
+
+def sheet_data_closed(xml: bytes) -> bool:
+    """Enough of a sheet: its cells are all there (what follows is formatting and validation)."""
+    if b"</sheetData>" in xml:
+        return True
+    return b"sheetData" in xml and _SHEET_DATA_END.search(xml) is not None
 
 
 def _unsafe(head: bytes) -> bool:
@@ -304,26 +343,52 @@ def _unsafe(head: bytes) -> bool:
 
 
 def _prolog_seen(head: bytes) -> bool:
-    return not _looks_like_xml(head) or prolog_done(head) or len(head) >= MAX_PROLOG
+    return _PLAIN_PROLOG.match(head) is not None or not _looks_like_xml(head) or prolog_done(head) \
+        or len(head) >= MAX_PROLOG
 
 
-def _xml(pkg: Package, name: str, limit: int) -> Element:
+def _elements(pkg: Package, name: str, local: str, limit: int = 8 * 1024 * 1024) -> list[dict[str, str]]:
+    """The attributes of every element named ``local`` (with any prefix: strict and transitional
+    OOXML use different namespaces) of a part, in document order, each attribute by its local
+    name (``r:id`` as ``id``).
+
+    expat with defusedxml's guards (a DTD, an entity declaration or an external reference is
+    refused with defusedxml's own exceptions), and no tree: defusedxml's ElementTree parser calls
+    Python for every element and takes ~70 µs for a template's workbook part and its
+    relationships, this ~30 µs (2026-12-02, CPU, best of 5)."""
+    found: list[dict[str, str]] = []
+    prefixed = ":" + local
+
+    def start(tag: str, attrs: dict[str, str]) -> None:  # no namespace processing: "x:sheet", "r:id"
+        if tag == local or tag.endswith(prefixed):
+            found.append({k.rpartition(":")[2]: v for k, v in attrs.items()})
+
+    def dtd(name: str, *_: object) -> None:
+        raise DTDForbidden(name, None, None)
+
+    def entity(name: str, *_: object) -> None:
+        raise EntitiesForbidden(name, None, None, None, None, None)
+
+    def external(context: str, base: str | None, sysid: str | None, pubid: str | None) -> int:
+        raise ExternalReferenceForbidden(context, base, sysid, pubid)
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = dtd
+    parser.EntityDeclHandler = entity
+    parser.UnparsedEntityDeclHandler = entity
+    parser.ExternalEntityRefHandler = external
     try:
-        return fromstring(pkg.part(name, limit), forbid_dtd=True)
+        parser.Parse(pkg.part(name, limit), True)
     except DefusedXmlException as exc:
         raise Unreadable("FILE-UNSAFE-XML", name) from exc
-    except ParseError as exc:
+    except expat.ExpatError as exc:
         raise Unreadable("FILE-CORRUPT", Msg(PART_NOT_XML, {"part": name})) from exc
-
-
-def _local(tag: str) -> str:
-    """``{namespace}sheet`` -> ``sheet`` (strict and transitional OOXML use different namespaces)."""
-    return tag.rsplit("}", 1)[-1]
+    return found
 
 
 def _relationships(pkg: Package, name: str) -> list[dict[str, str]]:
-    root = _xml(pkg, name, 8 * 1024 * 1024)
-    return [dict(el.attrib) for el in root.iter() if _local(el.tag) == "Relationship"]
+    return _elements(pkg, name, "Relationship")
 
 
 def _office_document(pkg: Package) -> str | None:
@@ -344,7 +409,7 @@ def _office_document(pkg: Package) -> str | None:
 
 def _read_workbook(pkg: Package) -> None:
     names = pkg.infos
-    root = _xml(pkg, pkg.workbook, 8 * 1024 * 1024)
+    sheets = _elements(pkg, pkg.workbook, "sheet")
     folder = posixpath.dirname(pkg.workbook)
     rels_name = posixpath.join(folder, "_rels", posixpath.basename(pkg.workbook) + ".rels")
     targets: dict[str, str] = {}
@@ -363,9 +428,6 @@ def _read_workbook(pkg: Package) -> None:
             for kind in ("/sharedStrings", "/styles"):
                 if rel_type.endswith(kind) and path in names:
                     pkg.related[kind[1:]] = path
-    for el in root.iter():
-        if _local(el.tag) != "sheet":
-            continue
-        rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), "")
-        part = targets.get(rid, "")
-        pkg.sheets[el.attrib.get("name", "")] = part if part in names else ""
+    for sheet in sheets:
+        part = targets.get(sheet.get("id", ""), "")
+        pkg.sheets[sheet.get("name", "")] = part if part in names else ""

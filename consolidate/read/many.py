@@ -69,8 +69,20 @@ def shared_addresses(result: FileResult) -> FileResult:
     return result
 
 
+def _load_specs() -> None:
+    """The specs every worker reads with, loaded once here before the workers are forked: they
+    inherit them instead of each loading them itself (~60 ms a worker, measured 2026-12-02)."""
+    from ..spec import FORMATS, load_common, load_spec
+
+    load_common()
+    for format_id in FORMATS:
+        load_spec(format_id)
+
+
 def _over_processes(chunks: list[list[Path]], format_hint: str | None, workers: int, method: str,
                     limit: float) -> Iterator[FileResult]:
+    if method == "fork":
+        _load_specs()
     with Workers(workers, method) as pool:
         futures = [(chunk, pool.submit(_read_chunk, chunk, format_hint, timeout=limit + PER_FILE_IN_CHUNK * len(chunk)))
                    for chunk in chunks]

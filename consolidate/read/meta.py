@@ -18,6 +18,7 @@ from ..dates import date_text
 from ..spec import FORMATS, Common, identity_cells, meta_cells
 from ..spec.derived import LayoutName
 from ..spec.labels import normalise
+from ..spec.model import Field
 from .locate import cell_text
 from .sheets import Grid
 
@@ -105,19 +106,24 @@ def read_identity(grids: Iterable[Grid], common: Common, at_cells: bool = True) 
     return out
 
 
+def _is_label(text: str, f: Field) -> bool:
+    """The cell holds the field's label (as the template writes it: no need to normalise)."""
+    return text == f.label or normalise(text).rstrip(":") == f.form
+
+
 def _find_identity(grids: list[Grid], common: Common, at_cells: bool) -> dict[str, str]:
     out = {f.id: "" for f in common.fields}
     missing = []
     positions = identity_cells(common)
     for f in common.fields:
         row, col = positions[f.id]
-        if at_cells and grids and normalise(value_text(grids[0].value(row, col - 1))).rstrip(":") == normalise(f.label):
+        if at_cells and grids and _is_label(value_text(grids[0].value(row, col - 1)), f):
             out[f.id] = value_text(grids[0].value(row, col))
         else:
             missing.append(f)
     if not missing:
         return out
-    wanted = {normalise(f.label): f.id for f in missing}
+    wanted = {f.form: f.id for f in missing}
     for grid in grids:
         for line in grid.rows[:500]:
             for c, value in enumerate(line[:50]):

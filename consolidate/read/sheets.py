@@ -28,7 +28,7 @@ from xml.sax.saxutils import unescape
 
 from ..i18n import N_, Msg
 from ..spec.layout import a1, position
-from .archive import Package, Unreadable
+from .archive import Package, Unreadable, sheet_data_closed
 
 MAX_ROWS = 100_000
 MAX_COLS = 2_000
@@ -83,16 +83,6 @@ def scan_sheet(xml: bytes, formulas: bool = True) -> SheetScan:
     if not formulas or "<f" not in data:
         return SheetScan({})
     return SheetScan(dict.fromkeys(_FORMULA.findall(data), ""), source=data)
-
-
-_SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\s*/>")
-
-
-def _sheet_data_closed(xml: bytes) -> bool:
-    """Enough of a sheet: its cells are all there (what follows is formatting and validation)."""
-    if b"</sheetData>" in xml:
-        return True
-    return b"sheetData" in xml and _SHEET_DATA_END.search(xml) is not None
 
 
 def formula_text(raw: str) -> str:
@@ -185,7 +175,7 @@ class Book:
         part = self.package.sheets.get(name, "")
         if not part:
             raise Unreadable("FILE-CORRUPT", Msg(SHEET_NO_PART, {"sheet": name}))
-        scan = scan_sheet(self.package.head(part, _sheet_data_closed), formulas)
+        scan = scan_sheet(self.package.head(part, sheet_data_closed), formulas)
         if scan.too_large:
             raise Unreadable("FILE-TOO-LARGE", f"{name}: {scan.rows} rows x {scan.cols} columns")
         try:

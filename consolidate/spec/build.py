@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from ..errors import SpecError
 from .derived import derive
 from .expr import Term, parse
+from .labels import normalise
 from .model import Block, Cell, Common, Field, FindingText, FormatSpec, Node, Rule, RuleKind, Table, paths_of
 from .program import TOLERANCE, Program, RuleCheck, bind, bind_term, sum_check
 from .schema import CommonIn, FormatIn, NodeIn, RuleIn
@@ -340,7 +341,7 @@ def build_common(folder: Path) -> Common:
     return Common(
         identity_sheet=c.identity.sheet,
         identity_title=c.identity.title,
-        fields=tuple(Field(f.id, f.label, f.prefill, f.required, f.hint) for f in c.identity.fields),
+        fields=tuple(Field(f.id, f.label, f.prefill, f.required, f.hint, normalise(f.label)) for f in c.identity.fields),
         meta_sheet=c.meta.sheet,
         meta_keys=tuple(c.meta.keys),
         instructions_sheet=c.instructions.sheet,

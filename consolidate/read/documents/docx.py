@@ -1,7 +1,7 @@
 """A report as a Word document (.docx), through python-docx.
 
 The package is first opened under the workbook reader's zip limits (``archive.checked_zip``:
-sizes, ratio, count, encryption; a DTD in the document part refused), then python-docx reads
+sizes, ratio, count, encryption; a DTD in any part refused), then python-docx reads
 the body in order: paragraphs, and tables row by row. A cell spanning columns (``gridSpan``)
 is one cell with its span; python-docx gives a cell merged down (``vMerge``) again in every
 row it covers, which the locator takes as it is (a label found in any row of its box). A
@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from ..archive import Unreadable, checked_zip
+from ..archive import Unreadable, check_prologs, checked_zip
 from .model import DocCell, DocRow, Document, Paragraph
 
 DOCUMENT_PART = "word/document.xml"
@@ -22,6 +22,7 @@ MAX_TABLE_ROWS = 20_000
 
 def parse_docx(data: bytes) -> Document:
     package = checked_zip(data)
+    check_prologs(package)  # no part may declare a DTD, whether python-docx reads it or not
     body = package.part(DOCUMENT_PART)  # bounded, CRC-checked, no DTD: before python-docx parses it
     rows = body.count(b"<w:tr>") + body.count(b"<w:tr ")
     if rows > MAX_TABLE_ROWS:  # counted before python-docx builds them: a report has about a hundred
