@@ -19,13 +19,24 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
+from ..i18n import N_, Msg
+
+TOOK_TOO_LONG = N_("审核超过 {seconds} 秒仍未完成")
+WORKER_DIED = N_("审核程序处理此文件时意外退出")
+CHECK_ERROR = N_("审核程序出错：{error}")
+
 
 class CheckFailed(Exception):
-    """The worker died or ran out of time on this file."""
+    """The worker died, ran out of time or failed on this file: ``msg`` says which (a catalog
+    text, shown in each reader's language); ``worker_lost`` when the worker must be replaced."""
 
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(zh)
-        self.zh, self.en = zh, en
+    def __init__(self, text: str, /, *, worker_lost: bool, **params: Any) -> None:
+        self.msg = Msg(text, params)
+        self.worker_lost = worker_lost
+        super().__init__(self.msg.render("zh"))
+
+    def message(self, lang: str = "zh") -> str:
+        return self.msg.render(lang)
 
 
 def _function(path: str) -> Callable[[Any], Any]:
@@ -72,12 +83,12 @@ class Worker:
         try:
             self.conn.send((function_path, job))
             if not self.conn.poll(timeout):
-                raise CheckFailed(f"审核超过 {timeout:.0f} 秒仍未完成", f"the check took more than {timeout:.0f} s")
+                raise CheckFailed(TOOK_TOO_LONG, worker_lost=True, seconds=f"{timeout:.0f}")
             kind, payload = self.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
-            raise CheckFailed("审核程序处理此文件时意外退出", "the checking process stopped on this file") from None
+            raise CheckFailed(WORKER_DIED, worker_lost=True) from None
         if kind != "ok":
-            raise CheckFailed(f"审核程序出错：{payload}", f"the check failed: {payload}")
+            raise CheckFailed(CHECK_ERROR, worker_lost=False, error=payload)
         return payload
 
     def stop(self) -> None:
@@ -107,7 +118,7 @@ class CheckerPool:
             try:
                 return worker.run(function_path, job, timeout)
             except CheckFailed as exc:
-                if "审核程序出错" not in exc.zh:  # a dead or stuck worker is replaced
+                if exc.worker_lost:  # a dead or stuck worker is replaced
                     self._retire(worker)
                     worker = None
                 raise

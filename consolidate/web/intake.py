@@ -9,7 +9,6 @@ reason). The check is the library's, in a worker process (``checker``). A workbo
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -120,10 +119,7 @@ def check_submission(sub: Submission, blob: Path) -> Received:
 
 def failed_result(name: str, sub: Submission, exc: CheckFailed) -> FileResult:
     """A file the checker could not finish: unreadable, saying why (in both languages)."""
-    factory = FindingFactory()
-    zh = factory.common("FILE-CORRUPT", Place(file=name), detail=exc.zh)
-    en = factory.common("FILE-CORRUPT", Place(file=name), detail=exc.en)
-    finding = dataclasses.replace(zh, message_en=en.message_en)
+    finding = FindingFactory().common("FILE-CORRUPT", Place(file=name), detail=exc.msg)
     return FileResult(path=name, sha256=sub.sha256, size=sub.size, mtime=None, status="unreadable",
                       findings=[finding])
 

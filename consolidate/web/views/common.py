@@ -14,9 +14,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from ...i18n import Lang
 from ..models import ApiToken
+
+
+def page_language() -> Lang:
+    """The language this request is answered in (Django's ``zh-hans``/``en``), as the library names it."""
+    return "en" if (get_language() or "").startswith("en") else "zh"
 
 
 def wants_json(request: HttpRequest) -> bool:

@@ -41,7 +41,7 @@ from ..rounds import (
     unlock,
 )
 from ..tables import tables
-from .common import XLSX, actor, attachment, error, office
+from .common import XLSX, actor, attachment, error, office, page_language
 
 
 class Login(LoginView):
@@ -149,7 +149,7 @@ def _outputs_or_error(request: HttpRequest, round_: Round, which: str) -> HttpRe
     try:
         outputs = round_outputs(round_)
     except (CheckFailed, ConsolidateError) as exc:
-        return error(request, 500, _("生成失败：{reason}").format(reason=getattr(exc, "zh", str(exc))))
+        return error(request, 500, _("生成失败：{reason}").format(reason=exc.message(page_language())))
     data = outputs.rollup if which == "rollup" else outputs.report
     if data is None:
         return error(request, 409, _("还没有单位报送，无法汇总。"))
