@@ -14,6 +14,8 @@ log of uploads, reviews, downloads, re-issues and closing.
 from __future__ import annotations
 
 import io
+import os
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -259,6 +261,92 @@ def test_close_reissue_and_audit_log() -> None:
     round_.refresh_from_db()
     assert round_.closed_at is not None and round_.late_policy == "refuse"
     log = c.get(f"/office/rounds/{round_.id}/audit").content.decode()
-    for action in ("open", "upload", "reissue", "download", "close"):
-        assert f"<td>{action}</td>" in log
+    for action, label in (("open", "开启报送"), ("upload", "上传"), ("reissue", "重新发放链接"), ("download", "下载"),
+                          ("close", "结束报送")):
+        assert f'<td data-action="{action}">{label}</td>' in log
     assert "clerk" in log
+    assert f"<td>{issued[2].unit.name}（{issued[2].unit.code}）</td>" in log  # the re-issue names the unit
+    assert "<td>全部原文件（zip）</td>" in log and "<td>不再接收报送</td>" in log
+
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def test_audit_log_is_shown_in_the_pages_language() -> None:
+    """Entries written in Chinese (an upload through a unit's link, the office's review and
+    closing) read in English on an English page, their fields filled; Chinese on a Chinese one."""
+    round_, issued = round_with_uploads()
+    first, second = issued[0].unit, issued[1].unit
+    from consolidate.web.models import Submission
+
+    sub = Submission.objects.get(unit=second, version=1)
+    c = logged_in()
+    c.post(f"/office/submissions/{sub.id}/review", {"decision": "returned", "reason": "表三不平衡"})
+    c.post(f"/office/rounds/{round_.id}/close", {"late": "accept"})
+    address = f"/office/rounds/{round_.id}/audit"
+    en = c.get(address, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"<td>{second.name} version 1 returned: 表三不平衡</td>" in en
+    assert f"<td>Unit: {first.name} ({first.code})</td>" in en  # the unit's link is the actor
+    size = Submission.objects.get(unit=first, version=1).size
+    assert f"<td>{first.name} version 1 报表.xlsx ({size} bytes, sha256 " in en
+    assert "<td>year 2025, 3 unit(s), roster roster.csv</td>" in en
+    assert "<td>late uploads accepted and marked late</td>" in en
+    for action, label in (("open", "Open the round"), ("upload", "Upload"), ("review", "Review"),
+                          ("close", "Close the round")):
+        assert f'<td data-action="{action}">{label}</td>' in en
+    table = en.split('<table class="list">')[1].split("</table>")[0]
+    quoted = [u.unit.name for u in issued] + ["报表.xlsx", "表三不平衡", "测试"]  # names and words people wrote
+    for text in sorted(quoted, key=len, reverse=True):
+        table = table.replace(text, "")
+    assert not CJK.findall(table), table
+    zh = c.get(address, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f"<td>{second.name} 第 1 版 退回：表三不平衡</td>" in zh
+    assert f"<td>单位：{first.name}（{first.code}）</td>" in zh and '<td data-action="review">审核</td>' in zh
+
+
+def test_audit_rows_written_before_the_catalog_still_show() -> None:
+    """A row of the old shape (its text as written, no fields) shows that text, in English
+    when the catalog knows it; an action word without a label shows as it is."""
+    from consolidate.web.models import AuditEvent
+
+    round_, _ = round_with_uploads()
+    AuditEvent.objects.create(round=round_, actor="单位：某局（123）", action="download", detail="某局 第 1 版原文件")
+    AuditEvent.objects.create(round=round_, actor="clerk", action="close", detail="不再接收报送")
+    AuditEvent.objects.create(round=round_, actor="clerk", action="export", detail="files.zip")
+    en = logged_in().get(f"/office/rounds/{round_.id}/audit", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<td>单位：某局（123）</td>" in en and "<td>某局 第 1 版原文件</td>" in en
+    assert "<td>no more uploads accepted</td>" in en
+    assert '<td data-action="export">export</td><td>files.zip</td>' in en
+    assert '<td data-action="download">Download</td>' in en
+
+
+def test_the_audit_migration_keeps_older_rows(tmp_path: Path) -> None:
+    """0002 (the fields of audit entries) applies on SQLite over a database holding rows of
+    the old shape, and those rows read as before."""
+    import subprocess
+    import sys
+
+    script = """
+import os, sys
+os.environ["DJANGO_SETTINGS_MODULE"] = "consolidate.web.settings"
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+call_command("migrate", "web", "0001", verbosity=0)
+with connection.cursor() as cur:
+    cur.execute("INSERT INTO web_auditevent (at, actor, action, detail) VALUES "
+                "('2026-01-05 08:00:00', 'clerk', 'close', '不再接收报送')")
+call_command("migrate", verbosity=0)
+from consolidate.web.auditlog import entries
+from consolidate.web.models import AuditEvent
+row = AuditEvent.objects.get()
+assert row.params is None and row.actor_params is None
+(entry,) = entries([row], "en")
+print(entry.actor, entry.action_label, entry.detail, sep="|")
+"""
+    env = {**os.environ, "CONSOLIDATE_DATA": str(tmp_path)}
+    env.pop("CONSOLIDATE_DATABASE_URL", None)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "clerk|Close the round|no more uploads accepted"

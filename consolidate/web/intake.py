@@ -21,15 +21,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..findings import FindingFactory, Place
+from ..i18n import N_, Msg
 from ..output.json_report import json_ready
 from ..report import FileResult
 from ..roster import normalise_code, normalise_text
 from ..template import safe_name
 from . import store
+from .auditlog import audit
 from .checker import CheckFailed, pool
 from .checking import CheckJob
 from .models import RoundUnit, Submission
-from .rounds import audit, is_late, roster_of
+from .rounds import is_late, roster_of
 
 KNOWN_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb", ".csv", ".pdf", ".doc", ".docx",
                             ".wps", ".html", ".htm", ".txt", ".zip", ".rar", ".7z"})
@@ -50,7 +52,11 @@ class Received:
 
 
 def display_name(client_name: str) -> str:
-    """The client's file name as shown: its last path part, cleaned; never used as a path."""
+    """The client's file name as shown: its last path part, cleaned; never used as a path.
+
+    A nameless upload is stored as 未命名文件: a stored file's name (it names the download and
+    the entry in files.zip, beside our other Chinese names such as 第2版), not a text of the
+    page, so it stays Chinese whatever language the uploader's page was in."""
     last = PureWindowsPath(PurePosixPath(client_name or "").name).name
     return safe_name(last)[:200] or "未命名文件"
 
@@ -69,7 +75,7 @@ def refuse_if_closed(unit: RoundUnit) -> None:
         raise Refused(_("公开办已确认本单位的报表并锁定，不能再上传。如需修改，请联系公开办解锁。"))
 
 
-def receive(unit: RoundUnit, upload: store.StreamedUpload, *, actor: str) -> Received:
+def receive(unit: RoundUnit, upload: store.StreamedUpload, *, actor: str | Msg) -> Received:
     """Store, record, check and decide one upload for ``unit``."""
     refuse_if_closed(unit)
     blob = upload.keep()
@@ -81,7 +87,9 @@ def receive(unit: RoundUnit, upload: store.StreamedUpload, *, actor: str) -> Rec
             unit=unit, version=last + 1, sha256=upload.sha256, size=upload.size,
             file_name=display_name(upload.name or ""), received_at=now, late=is_late(unit.round, now),
             state="unreadable")
-    audit(unit.round, actor, "upload", f"{unit.name} 第 {sub.version} 版 {sub.file_name}（{sub.size} 字节，sha256 {sub.sha256[:12]}…）")
+    audit(unit.round, actor, "upload", Msg(N_("{unit} 第 {version} 版 {file}（{size} 字节，sha256 {sha256}…）"),
+                                           {"unit": unit.name, "version": sub.version, "file": sub.file_name,
+                                            "size": sub.size, "sha256": sub.sha256[:12]}))
     return check_submission(sub, blob)
 
 
@@ -192,6 +200,7 @@ def import_files(round_id: int, paths: list[Path], *, actor: str) -> list[Import
             sub = Submission.objects.create(unit=unit, version=last + 1, sha256=sha, size=len(data),
                                             file_name=display_name(path.name), received_at=now,
                                             late=is_late(round_, now), state="unreadable")
-        audit(round_, actor, "upload", f"{unit.name} 第 {sub.version} 版 {sub.file_name}（导入）")
+        audit(round_, actor, "upload", Msg(N_("{unit} 第 {version} 版 {file}（导入）"),
+                                           {"unit": unit.name, "version": sub.version, "file": sub.file_name}))
         out.append(Imported(str(path), unit, check_submission(sub, store.path_of(sha)).submission))
     return out

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-FORMATS = (("v2021", "2021年格式"), ("v2019", "2019年格式"))
+FORMATS = (("v2021", _("2021年格式")), ("v2019", _("2019年格式")))
 LATE_POLICIES = (("refuse", "refuse"), ("accept", "accept"))
 STATES = (("valid", "valid"), ("invalid", "invalid"), ("unreadable", "unreadable"), ("refused", "refused"))
 REVIEWS = (("", ""), ("confirmed", "confirmed"), ("returned", "returned"))
@@ -84,13 +85,16 @@ class Submission(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Who did what, when: every upload, review, download, re-issue and closing."""
+    """Who did what, when: every upload, review, download, re-issue and closing, kept as
+    catalog texts with their fields and shown in the reader's language (``auditlog``)."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="events", null=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.CharField(max_length=200)  # an office user, or “单位：名称” for a link
-    action = models.CharField(max_length=32)
-    detail = models.TextField(blank=True)
+    actor = models.CharField(max_length=200)  # an office user's name, or a catalog text naming a unit
+    actor_params = models.JSONField(null=True, blank=True)  # the unit's fields; null for a user
+    action = models.CharField(max_length=32)  # a word of auditlog.ACTION_LABELS
+    detail = models.TextField(blank=True)  # a catalog text (older rows: the text as written)
+    params = models.JSONField(null=True, blank=True)  # the detail's fields; null on older rows
 
     class Meta:
         ordering = ("-at", "-id")

@@ -13,14 +13,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..errors import ConsolidateError
-from ..i18n import N_
+from ..i18n import N_, Msg
 from ..roster import Roster, Unit
+from .auditlog import audit
 from .links import digest, new_secret
-from .models import AuditEvent, Round, RoundUnit, Submission
+from .models import Round, RoundUnit, Submission
 
 # Unit states on the board and in status.json
 MISSING, VALID, INVALID, UNREADABLE = "missing", "valid", "invalid", "unreadable"
 STATE_LABELS = {MISSING: N_("未报送"), VALID: N_("已报送且通过"), INVALID: N_("有错误"), UNREADABLE: N_("无法读取")}
+UNIT_NAMED = N_("{unit}（{code}）")
 SUBMISSION_LABELS = {"valid": N_("通过"), "invalid": N_("有错误"), "unreadable": N_("无法读取"), "refused": N_("已拒收")}
 
 
@@ -39,14 +41,6 @@ def parse_deadline(text: str | None) -> datetime | None:
             value = value.replace(hour=23, minute=59)
         return timezone.make_aware(value)
     raise ConsolidateError(N_("截止时间应写作 2026-01-31 或 2026-01-31 17:00，不是“{text}”。"), text=text)
-
-
-def unit_actor(unit: RoundUnit) -> str:
-    return f"单位：{unit.name}（{unit.code}）"
-
-
-def audit(round_: Round | None, actor: str, action: str, detail: str = "") -> None:
-    AuditEvent.objects.create(round=round_, actor=actor[:200], action=action, detail=detail)
 
 
 @dataclass(frozen=True)
@@ -81,7 +75,8 @@ def open_round(roster: Roster, *, year: int, format_id: str | None = None, name:
             row = RoundUnit.objects.create(round=round_, position=i, code=unit.code, name=unit.name, type=unit.type,
                                            parent=unit.parent, link_hash=digest(secret), link_issued_at=now)
             issued.append(IssuedLink(row, secret))
-        audit(round_, actor, "open", f"{round_.year} 年度，{len(issued)} 个单位，名单 {round_.roster_name}")
+        audit(round_, actor, "open", Msg(N_("{year} 年度，{units} 个单位，名单 {roster}"),
+                                         {"year": round_.year, "units": len(issued), "roster": round_.roster_name}))
     return round_, issued
 
 
@@ -91,7 +86,7 @@ def reissue_link(unit: RoundUnit, actor: str) -> str:
     unit.link_hash = digest(secret)
     unit.link_issued_at = timezone.now()
     unit.save(update_fields=["link_hash", "link_issued_at"])
-    audit(unit.round, actor, "reissue", f"{unit.name}（{unit.code}）")
+    audit(unit.round, actor, "reissue", Msg(UNIT_NAMED, {"unit": unit.name, "code": unit.code}))
     return secret
 
 
@@ -176,13 +171,13 @@ def close_round(round_: Round, *, accept_late: bool, actor: str) -> None:
     round_.closed_at = timezone.now()
     round_.late_policy = "accept" if accept_late else "refuse"
     round_.save(update_fields=["closed_at", "late_policy"])
-    audit(round_, actor, "close", "逾期报送照收并标为逾期" if accept_late else "不再接收报送")
+    audit(round_, actor, "close", Msg(N_("逾期报送照收并标为逾期") if accept_late else N_("不再接收报送")))
 
 
 def reopen_round(round_: Round, actor: str) -> None:
     round_.closed_at = None
     round_.save(update_fields=["closed_at"])
-    audit(round_, actor, "reopen", "")
+    audit(round_, actor, "reopen")
 
 
 def review(submission: Submission, decision: str, *, actor: str, reason: str = "") -> None:
@@ -199,17 +194,21 @@ def review(submission: Submission, decision: str, *, actor: str, reason: str = "
         unit = submission.unit
         unit.locked = decision == "confirmed"
         unit.save(update_fields=["locked"])
-        what = "已确认" if decision == "confirmed" else f"退回：{reason.strip()}"
-        audit(unit.round, actor, "review", f"{unit.name} 第 {submission.version} 版 {what}")
+        fields = {"unit": unit.name, "version": submission.version}
+        audit(unit.round, actor, "review",
+              Msg(N_("{unit} 第 {version} 版 已确认"), fields) if decision == "confirmed"
+              else Msg(N_("{unit} 第 {version} 版 退回：{reason}"), {**fields, "reason": reason.strip()}))
 
 
 def unlock(unit: RoundUnit, actor: str) -> None:
     unit.locked = False
     unit.save(update_fields=["locked"])
-    audit(unit.round, actor, "unlock", unit.name)
+    audit(unit.round, actor, "unlock", Msg(UNIT_NAMED, {"unit": unit.name, "code": unit.code}))
 
 
 def accept_warnings(submission: Submission, note: str, actor: str) -> None:
     submission.warnings_note = note.strip()
     submission.save(update_fields=["warnings_note"])
-    audit(submission.unit.round, actor, "accept-warnings", f"{submission.unit.name} 第 {submission.version} 版：{note.strip()}")
+    audit(submission.unit.round, actor, "accept-warnings",
+          Msg(N_("{unit} 第 {version} 版：{note}"),
+              {"unit": submission.unit.name, "version": submission.version, "note": note.strip()}))

@@ -4,6 +4,7 @@ Every page needs a logged-in office user or a bearer token (``common.office``)."
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ...errors import ConsolidateError
 from ...findings import fmt_number
+from ...i18n import N_, Msg
 from ...roster import read_roster
 from ...spec import cell_addresses, load_spec
 from .. import store
+from ..auditlog import audit, entries
 from ..downloads import round_outputs, stream_zip
 from ..links import link_url
 from ..models import AuditEvent, Round, RoundUnit, Submission
@@ -28,7 +31,6 @@ from ..rounds import (
     STATE_LABELS,
     SUBMISSION_LABELS,
     accept_warnings,
-    audit,
     close_round,
     counts,
     open_round,
@@ -83,9 +85,11 @@ def new_round(request: HttpRequest) -> HttpResponse:
     upload.file.close()
     upload.temp.replace(roster_path)
     try:
-        year_text = request.POST.get("year", "").strip().removesuffix("年度").removesuffix("年")
-        if not year_text.isdigit():
-            raise ConsolidateError(_("年度应为四位年份，例如 2025。"))
+        # four digits, then whatever word follows them ("2025年度" as a clerk types it)
+        year_match = re.fullmatch(r"(\d{4})\D*", request.POST.get("year", "").strip())
+        if year_match is None:
+            raise ConsolidateError(N_("年度应为四位年份，例如 2025。"))
+        year_text = year_match.group(1)
         roster = read_roster(roster_path)
         roster = type(roster)(roster.units, upload.name or "")
         round_, issued = open_round(
@@ -93,7 +97,7 @@ def new_round(request: HttpRequest) -> HttpResponse:
             name=request.POST.get("name", ""), code=request.POST.get("code", ""),
             deadline=parse_deadline(request.POST.get("deadline", "")), actor=actor(request))
     except ConsolidateError as exc:
-        messages.error(request, exc.message("zh"))
+        messages.error(request, exc.message(page_language()))
         return redirect("office")
     finally:
         roster_path.unlink(missing_ok=True)
@@ -117,9 +121,9 @@ def _board_context(request: HttpRequest, round_: Round) -> dict[str, Any]:
     lines = []
     for s in chase:
         ident = (s.latest.report or {}).get("unit", {}) if s.latest else {}
-        contact = "，".join(p for p in (ident.get("filler", ""), ident.get("phone", "")) if p)
-        state = _(STATE_LABELS[s.state])
-        lines.append(f"{s.unit.name}（{s.unit.code}）：{state}" + (f"；{_('联系人')}：{contact}" if contact else ""))
+        contact = _("，").join(p for p in (ident.get("filler", ""), ident.get("phone", "")) if p)
+        line = _("{unit}（{code}）：{state}").format(unit=s.unit.name, code=s.unit.code, state=_(STATE_LABELS[s.state]))
+        lines.append(_("{line}；联系人：{contact}").format(line=line, contact=contact) if contact else line)
     return {"round": round_, "statuses": shown, "counts": counts(statuses), "state": wanted,
             "filters": [(f, _(STATE_LABELS[f]) if f in STATE_LABELS else _("逾期")) for f in FILTERS],
             "chase": "\n".join(lines), "now": timezone.now()}
@@ -153,11 +157,9 @@ def _outputs_or_error(request: HttpRequest, round_: Round, which: str) -> HttpRe
     data = outputs.rollup if which == "rollup" else outputs.report
     if data is None:
         return error(request, 409, _("还没有单位报送，无法汇总。"))
-    audit(round_, actor(request), "download", "rollup.xlsx" if which == "rollup" else "report.xlsx")
-    name = (f"{round_.name}{round_.year}年度汇总表.xlsx" if which == "rollup"
-            else f"{round_.name}{round_.year}年度审核报告.xlsx")
-    response = attachment(data, name, XLSX)
-    return response
+    audit(round_, actor(request), "download", Msg(N_("汇总表（xlsx）") if which == "rollup" else N_("审核报告（xlsx）")))
+    name = (_("{name}{year}年度汇总表.xlsx") if which == "rollup" else _("{name}{year}年度审核报告.xlsx"))
+    return attachment(data, name.format(name=round_.name, year=round_.year), XLSX)
 
 
 @office
@@ -176,7 +178,7 @@ def report_xlsx(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_GET
 def files_zip(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = _round(round_id)
-    audit(round_, actor(request), "download", "files.zip")
+    audit(round_, actor(request), "download", Msg(N_("全部原文件（zip）")))
     response = StreamingHttpResponse(stream_zip(round_), content_type="application/zip")
     response["Content-Disposition"] = f"attachment; filename=\"round-{round_.id}-files.zip\""
     return response
@@ -186,7 +188,7 @@ def files_zip(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_GET
 def audit_log(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = _round(round_id)
-    events = AuditEvent.objects.filter(round=round_)[:2000]
+    events = entries(AuditEvent.objects.filter(round=round_)[:2000], page_language())
     return render(request, "web/audit.html", {"round": round_, "events": events})
 
 
@@ -302,7 +304,8 @@ def accept_warnings_view(request: HttpRequest, sub_id: int) -> HttpResponse:
 @require_GET
 def submission_file(request: HttpRequest, sub_id: int) -> HttpResponse:
     sub = _submission(sub_id)
-    audit(sub.unit.round, actor(request), "download", f"{sub.unit.name} 第 {sub.version} 版原文件")
+    audit(sub.unit.round, actor(request), "download",
+          Msg(N_("{unit} 第 {version} 版原文件"), {"unit": sub.unit.name, "version": sub.version}))
     return attachment(store.path_of(sub.sha256), sub.file_name, "application/octet-stream")
 
 
@@ -312,5 +315,6 @@ def submission_annotated(request: HttpRequest, sub_id: int) -> HttpResponse:
     sub = _submission(sub_id)
     if not sub.annotated:
         return error(request, 404, _("这个版本没有问题标注副本。"))
-    audit(sub.unit.round, actor(request), "download", f"{sub.unit.name} 第 {sub.version} 版问题标注副本")
-    return attachment(store.path_of(sub.annotated), sub.annotated_name or "问题标注.xlsx", XLSX)
+    audit(sub.unit.round, actor(request), "download",
+          Msg(N_("{unit} 第 {version} 版问题标注副本"), {"unit": sub.unit.name, "version": sub.version}))
+    return attachment(store.path_of(sub.annotated), sub.annotated_name or _("问题标注.xlsx"), XLSX)

@@ -12,14 +12,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ...i18n import N_, Msg
 from ...roster import Unit
 from ...spec import load_spec
 from ...template import build_workbook, template_file_name
 from .. import store
+from ..auditlog import audit, unit_actor
 from ..intake import Refused, receive, refuse_if_closed
 from ..links import find_unit, too_many_guesses
 from ..models import RoundUnit, Submission
-from ..rounds import SUBMISSION_LABELS, audit, unit_actor
+from ..rounds import SUBMISSION_LABELS
 from ..tables import tables
 from .common import XLSX, attachment, error, wants_json
 
@@ -110,7 +112,7 @@ def template(request: HttpRequest, secret: str) -> HttpResponse:
     unit, round_ = found, found.round
     who = Unit(code=unit.code, name=unit.name, type=unit.type, parent=unit.parent)
     data = build_workbook(load_spec(round_.format_id), round_.year, who)
-    audit(round_, unit_actor(unit), "download", "本单位模板")
+    audit(round_, unit_actor(unit), "download", Msg(N_("本单位模板")))
     return attachment(data, template_file_name(round_.year, who), XLSX)
 
 
@@ -126,7 +128,7 @@ def _own(request: HttpRequest, secret: str, version: str, annotated: bool) -> Ht
         return attachment(store.path_of(sub.sha256), sub.file_name, "application/octet-stream")
     if not sub.annotated:
         return error(request, 404, _("这个版本没有问题标注副本。"))
-    return attachment(store.path_of(sub.annotated), sub.annotated_name or "问题标注.xlsx", XLSX)
+    return attachment(store.path_of(sub.annotated), sub.annotated_name or _("问题标注.xlsx"), XLSX)
 
 
 @require_GET
