@@ -8,7 +8,9 @@ status.json's shape; a unit's versions, findings and the cell-by-cell diff; revi
 (confirm, return with a reason), accepting warnings with a note; the roll-up as the
 library writes it over each unit's latest file; the report workbook; every stored file in
 a streamed zip, byte for byte, named by unit and version; closing; re-issuing; the audit
-log of uploads, reviews, downloads, re-issues and closing.
+log of uploads, reviews, downloads, re-issues and closing, kept as catalog texts and shown
+in the page's language (older rows as written; migration 0002 over them); English pages
+with no Chinese but names and official labels; downloads in the page's language.
 """
 
 from __future__ import annotations
@@ -350,3 +352,67 @@ print(entry.actor, entry.action_label, entry.detail, sep="|")
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "clerk|Close the round|no more uploads accepted"
+
+
+def test_english_pages_show_no_chinese_but_names_and_official_labels() -> None:
+    """Every page of a round, read in English (the office's and the units'), after uploads,
+    a review and a re-issue: what is left of Chinese is only what people named (units, the
+    round, files, contacts, the reason they wrote), the roster's column names the page asks
+    for, and the tables' official labels."""
+    from django.test import Client
+
+    from consolidate.roster import REQUIRED
+    from consolidate.spec import load_spec, template_layout
+    from consolidate.web.models import Submission
+
+    round_, issued = round_with_uploads()
+    c = logged_in()
+    sub = Submission.objects.get(unit=issued[1].unit, version=1)
+    en = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    c.post(f"/office/submissions/{sub.id}/review", {"decision": "returned", "reason": "请核对"}, **en)
+    pages = [c.get(p, **en) for p in ("/office/", f"/office/rounds/{round_.id}/", f"/office/rounds/{round_.id}/audit",
+                                      *(f"/office/rounds/{round_.id}/units/{i.unit.id}/" for i in issued))]
+    pages += [Client().get(f"/u/{i.secret}", **en) for i in issued]
+    pages += [c.post(f"/office/rounds/{round_.id}/units/{issued[2].unit.id}/reissue", **en),
+              Client().get("/u/no-such-link-at-all-here", **en), Client().get("/login/", **en)]
+    labels = {box.text for layout in template_layout(load_spec("v2021")).values() for box in layout.boxes}
+    quoted = ({i.unit.name for i in issued} | {round_.name, "报表.xlsx", "张三", "测试", "请核对", "上级单位"}
+              | set(REQUIRED) | labels | {layout.sheet for layout in template_layout(load_spec("v2021")).values()})
+    for page in pages:
+        text = page.content.decode()
+        for name in sorted(quoted, key=len, reverse=True):
+            text = text.replace(name, "")
+        assert not CJK.findall(text), (page.request["PATH_INFO"], CJK.findall(text))
+
+
+def test_downloaded_workbooks_are_in_the_pages_language(tmp_path: Path) -> None:
+    """An English page's report workbook is the library's English one (its sheets and title),
+    and its roll-up keeps the official tables while its own sheets are in English; the names
+    of both downloads too."""
+    from openpyxl import load_workbook
+
+    from consolidate.output.report_xlsx import report_bytes
+    from consolidate.validate import validate
+    from consolidate.web.rounds import roster_of
+
+    round_, issued = round_with_uploads()
+    c = logged_in()
+
+    def book(which: str, lang: str) -> tuple[Any, str]:
+        answer = c.get(f"/office/rounds/{round_.id}/{which}", HTTP_ACCEPT_LANGUAGE=lang)
+        return load_workbook(io.BytesIO(answer.content)), answer["Content-Disposition"]
+
+    (inputs := tmp_path / "in").mkdir()
+    (inputs / "a.xlsx").write_bytes(workbook(issued[0].unit))
+    (inputs / "b.xlsx").write_bytes(workbook(issued[1].unit, error=True))
+    library = load_workbook(io.BytesIO(report_bytes(
+        validate([inputs], format_id="v2021", year=2025, roster=roster_of(round_), workers=1), lang="en")))
+    en_report, en_name = book("report.xlsx", "en")
+    zh_report, zh_name = book("report.xlsx", "zh-hans")
+    assert en_report.sheetnames == library.sheetnames != zh_report.sheetnames
+    assert en_report.worksheets[0]["A1"].value == library.worksheets[0]["A1"].value
+    assert "%20check%20report.xlsx" in en_name and "%E5%AE%A1%E6%A0%B8%E6%8A%A5%E5%91%8A.xlsx" in zh_name  # 审核报告
+    en_rollup, _ = book("rollup.xlsx", "en")
+    zh_rollup, _ = book("rollup.xlsx", "zh-hans")
+    assert en_rollup.sheetnames[:3] == zh_rollup.sheetnames[:3] == ["表二", "表三", "表四"]
+    assert not CJK.search(en_rollup.sheetnames[3]) and CJK.search(zh_rollup.sheetnames[3])

@@ -4,7 +4,8 @@ Covers: a unit's page (name, round, deadline, template, upload form without an `
 filter); the upload's JSON contract (shape, 200 with or without errors, the report entry
 exactly as `consolidate validate --json` writes it); the page after an upload with an
 error (verdict, findings, the marked cell, the annotated copy); storage by sha256 before
-checking, byte for byte; a workbook of another unit kept but refused naming whose it is;
+checking, byte for byte; a workbook of another unit kept but refused naming whose it is
+(in the page's language, as findings are);
 404 for an unknown or re-issued link, 413 past the size limit with nothing kept, 409 for a
 closed round or a locked unit, 429 after too many unknown links; a file that crashes or
 hangs the checker stored and shown 无法读取; workbook text escaped; client file names never
@@ -150,10 +151,55 @@ def test_another_units_workbook_is_kept_but_refused_saying_whose_it_is() -> None
     body = answer.json()
     assert body["submission"]["state"] == "refused"
     sub = Submission.objects.get(pk=body["submission"]["id"])
-    assert issued[1].unit.name in sub.refusal and issued[1].unit.code in sub.refusal
     assert store.path_of(sub.sha256).read_bytes() == data
     page = client().get(link(issued[0])).content.decode()
-    assert "已拒收" in page and issued[1].unit.name in page
+    owner, own = issued[1].unit, issued[0].unit
+    assert "已拒收" in page
+    assert f"这份报表“填报信息”中的单位是 {owner.name}（单位代码 {owner.code}），不是本单位（{own.name}）的报表。" in page
+    # the reason is kept as a catalog text: an English page reads it in English
+    english = client().get(link(issued[0]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"names {owner.name} (unit code {owner.code}): it is not this unit&#x27;s ({own.name})." in english
+    assert "这份报表" not in english
+    # a row written before the catalog (its reason as text, no fields) shows that text
+    Submission.objects.filter(pk=sub.pk).update(refusal="不是本单位的报表（旧记录）", refusal_params=None)
+    assert "不是本单位的报表（旧记录）" in client().get(link(issued[0]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_a_workbook_of_a_unit_not_on_the_roster_is_refused_naming_it_in_the_pages_language() -> None:
+    _, issued = new_round()
+    data = workbook(issued[0].unit, name="别处的单位", code="12340000MB0000000X")
+    assert post_file(client(), link(issued[0]), data).json()["submission"]["state"] == "refused"
+    zh = client().get(link(issued[0])).content.decode()
+    assert "填报信息”中的单位是 “别处的单位”（单位代码 12340000MB0000000X），不是本单位" in zh
+    en = client().get(link(issued[0]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "names “别处的单位” (unit code 12340000MB0000000X): it is not this unit" in en
+
+
+def test_findings_are_shown_in_the_pages_language(tmp_path: Path) -> None:
+    """An English page shows the library's English messages for the file (as `validate
+    --lang en` words them), on the list and on the marked cells; a Chinese page the Chinese."""
+    import html
+
+    from consolidate.output.json_report import report_dict
+    from consolidate.validate import validate
+    from consolidate.web.rounds import roster_of
+
+    round_, issued = new_round()
+    data = workbook(issued[0].unit, error=True)
+    post_file(client(), link(issued[0]), data)
+    copy = tmp_path / "x.xlsx"
+    copy.write_bytes(data)
+    report = validate([copy], format_id="v2021", year=2025, roster=roster_of(round_), workers=1)
+    en_messages = [f["message"] for f in report_dict(report, lang="en")["files"][0]["findings"]]
+    zh_messages = [f["message"] for f in report_dict(report, lang="zh")["files"][0]["findings"]]
+    assert en_messages and en_messages != zh_messages
+    en = client().get(link(issued[0]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    zh = client().get(link(issued[0])).content.decode()
+    for english, chinese in zip(en_messages, zh_messages, strict=True):
+        assert html.escape(english) in en and html.escape(chinese) not in en
+        assert html.escape(chinese) in zh
+    cell = en.split(f'data-key="{ERROR_KEY}"')[1].split(">", 1)[0]
+    assert f'title="{html.escape(en_messages[0])}"' in cell  # the marked cell's explanation
 
 
 def test_unknown_and_reissued_links_are_404() -> None:

@@ -2,22 +2,22 @@
 the reader's language.
 
 An entry's ``detail`` is the catalog id (the Chinese text, marked with ``N_``) and
-``params`` its fields (names, versions, reasons: quoted as they were written); a unit's
-actor is a catalog text too (``actor_params``), an office user's is the user name. Rows
-written before this (no ``params``) show their stored text as it is, translated when the
-catalog knows it. The action is a short word (``upload``) shown with its label from
+``params`` its fields (names, versions, reasons: quoted as they were written; ``texts``);
+a unit's actor is a catalog text too (``actor_params``), an office user's is the user
+name. Rows written before this (no ``params``) show their stored text as it is,
+translated when the catalog knows it. The action is a short word (``upload``) shown with its label from
 ``ACTION_LABELS``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from ..i18n import N_, Msg, in_language
 from .models import AuditEvent, Round, RoundUnit
+from .texts import shown, to_json
 
 ACTION_LABELS = {
     "open": N_("开启报送"),
@@ -42,22 +42,9 @@ def unit_actor(unit: RoundUnit) -> Msg:
 def audit(round_: Round | None, actor: str | Msg, action: str, detail: Msg | None = None) -> None:
     """Record one entry: ``actor`` an office user's name or a unit (``unit_actor``), ``detail``
     a catalog text with its fields (values JSON can hold: text and numbers)."""
-    who, who_params = (actor.text, dict(actor.params)) if isinstance(actor, Msg) else (actor[:200], None)
+    who, who_params = (actor.text, to_json(actor)) if isinstance(actor, Msg) else (actor[:200], None)
     AuditEvent.objects.create(round=round_, actor=who, actor_params=who_params, action=action,
-                              detail=detail.text if detail else "", params=dict(detail.params) if detail else None)
-
-
-def shown(text: str, params: Mapping[str, Any] | None, lang: str) -> str:
-    """A stored text in ``lang``: a catalog text filled with its fields, or (an older row, no
-    fields) the text as stored, translated when the catalog knows it."""
-    if not text:
-        return ""  # gettext's empty id is the catalog's header
-    if params is None:
-        return in_language(lang, text)
-    try:
-        return Msg(text, params).render(lang)
-    except (KeyError, IndexError, ValueError):  # a translation naming a field this row lacks
-        return Msg(text, params).render("zh")
+                              detail=detail.text if detail else "", params=to_json(detail) if detail else None)
 
 
 def action_label(action: str, lang: str) -> str:
@@ -76,6 +63,6 @@ class Entry:
 
 
 def entries(events: Iterable[AuditEvent], lang: str) -> list[Entry]:
-    return [Entry(e.at, e.actor if e.actor_params is None else shown(e.actor, e.actor_params, lang), e.action, action_label(e.action, lang),
-                  shown(e.detail, e.params, lang))
+    return [Entry(at=e.at, actor=e.actor if e.actor_params is None else shown(e.actor, e.actor_params, lang),
+                  action=e.action, action_label=action_label(e.action, lang), detail=shown(e.detail, e.params, lang))
             for e in events]

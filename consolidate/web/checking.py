@@ -13,6 +13,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import Lang, language
 from ..report import FileResult
 from ..roster import Roster, Unit
 
@@ -75,6 +76,7 @@ class OutputsJob:
     units: tuple[tuple[str, str, str, str], ...]
     name: str
     code: str
+    lang: Lang = "zh"  # the language of the page that asked: the workbooks' own texts
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ def round_outputs(job: OutputsJob) -> Outputs:
     roster = Roster(tuple(Unit(code=c, name=n, type=t, parent=p, row=i + 2)
                           for i, (c, n, t, p) in enumerate(job.units)))
     out = work / "rollup.xlsx"
-    result = rollup([inputs], out=out, roster=roster, year=job.year, format_id=job.format_id,
-                    name=job.name, code=job.code or None, workers=1)
-    return Outputs(out.read_bytes(), report_bytes(result.report))
+    with language(job.lang):
+        result = rollup([inputs], out=out, roster=roster, year=job.year, format_id=job.format_id,
+                        name=job.name, code=job.code or None, workers=1)
+        return Outputs(out.read_bytes(), report_bytes(result.report, lang=job.lang))

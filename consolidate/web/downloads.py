@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from ..i18n import Lang
 from ..template import safe_name
 from . import store
 from .checker import pool
@@ -23,15 +24,16 @@ from .rounds import roster_of, unit_statuses
 OUTPUTS_FUNCTION = "consolidate.web.checking.round_outputs"
 
 
-def round_outputs(round_: Round) -> Outputs:
-    """rollup.xlsx and 审核报告.xlsx over the latest counted submission of every unit."""
+def round_outputs(round_: Round, lang: Lang = "zh") -> Outputs:
+    """rollup.xlsx and 审核报告.xlsx over the latest counted submission of every unit, their
+    own texts in ``lang``."""
     latest = [s.latest for s in unit_statuses(round_) if s.latest is not None]
     files = tuple((str(store.path_of(sub.sha256)), check_name(sub.unit, sub.version, sub.file_name)) for sub in latest)
     roster = roster_of(round_)
     work = Path(settings.DATA_DIR) / "tmp" / f"outputs-{uuid.uuid4().hex}"
     job = OutputsJob(files=files, work_dir=str(work), format_id=round_.format_id, year=round_.year,
                      units=tuple((u.code, u.name, u.type, u.parent) for u in roster.units),
-                     name=round_.name, code=round_.code)
+                     name=round_.name, code=round_.code, lang=lang)
     try:
         return pool().run(OUTPUTS_FUNCTION, job, settings.CHECK_TIMEOUT * 10)  # type: ignore[no-any-return]
     finally:

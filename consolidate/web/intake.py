@@ -32,6 +32,7 @@ from .checker import CheckFailed, pool
 from .checking import CheckJob
 from .models import RoundUnit, Submission
 from .rounds import is_late, roster_of
+from .texts import to_json
 
 KNOWN_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb", ".csv", ".pdf", ".doc", ".docx",
                             ".wps", ".html", ".htm", ".txt", ".zip", ".rar", ".7z"})
@@ -118,7 +119,8 @@ def check_submission(sub: Submission, blob: Path) -> Received:
     entry = json_ready(result.to_dict("zh"))
     counts = result.counts
     sub.state = "refused" if refusal else result.status
-    sub.refusal = refusal
+    sub.refusal, sub.refusal_params = (refusal.text, to_json(refusal)) if refusal else ("", None)
+    sub.finding_messages = {"en": [f.message("en") for f in result.findings]}
     sub.errors, sub.warnings, sub.infos = counts["error"], counts["warning"], counts["info"]
     sub.report = entry
     sub.save()
@@ -132,27 +134,29 @@ def failed_result(name: str, sub: Submission, exc: CheckFailed) -> FileResult:
                       findings=[finding])
 
 
-def other_units(result: FileResult, unit: RoundUnit, roster: object) -> str:
-    """Why the file is refused when its 填报信息 names another unit ("" when it is this unit's)."""
+def other_units(result: FileResult, unit: RoundUnit, roster: object) -> Msg | None:
+    """Why the file is refused when its 填报信息 names another unit (None when it is this unit's)."""
     from ..roster import Roster
 
     code, name = normalise_code(result.unit_code), normalise_text(result.unit_name)
     if result.status == "unreadable" or (not code and not name):
-        return ""
+        return None
     if code:
         if code == normalise_code(unit.code):
-            return ""
+            return None
     elif name == normalise_text(unit.name):
-        return ""
+        return None
     owner = roster.find(code, name) if isinstance(roster, Roster) else None
+    whose: Msg
     if owner is not None:
-        whose = _("{name}（单位代码 {code}）").format(name=owner.name, code=owner.code)
+        whose = Msg(N_("{name}（单位代码 {code}）"), {"name": owner.name, "code": owner.code})
     else:
-        whose = "“" + (result.unit_name or _("未填名称")) + "”" + (
-            _("（单位代码 {code}）").format(code=result.unit_code) if code else "")
-    return _("这份报表“填报信息”中的单位是 {whose}，不是本单位（{unit}）的报表。文件已保存，但不予接收。"
-             "请上传本单位的报表；如果确是本单位的，请改正“填报信息”中的单位名称和代码后重新上传。").format(
-        whose=whose, unit=unit.name)
+        named: str | Msg = result.unit_name or Msg(N_("未填名称"))
+        whose = (Msg(N_("“{name}”（单位代码 {code}）"), {"name": named, "code": result.unit_code}) if code
+                 else Msg(N_("“{name}”"), {"name": named}))
+    return Msg(N_("这份报表“填报信息”中的单位是 {whose}，不是本单位（{unit}）的报表。文件已保存，但不予接收。"
+                  "请上传本单位的报表；如果确是本单位的，请改正“填报信息”中的单位名称和代码后重新上传。"),
+               {"whose": whose, "unit": unit.name})
 
 
 @dataclass(frozen=True)

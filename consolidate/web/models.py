@@ -70,7 +70,12 @@ class Submission(models.Model):
     warnings = models.PositiveIntegerField(default=0)
     infos = models.PositiveIntegerField(default=0)
     report = models.JSONField(null=True)  # the file's entry as `consolidate validate --json` writes it
-    refusal = models.TextField(blank=True)  # why a stored file was refused (another unit's workbook)
+    # why a stored file was refused (another unit's workbook): a catalog text and its fields
+    # (``texts``); older rows: the text as written, no fields
+    refusal = models.TextField(blank=True)
+    refusal_params = models.JSONField(null=True, blank=True)
+    # the findings' messages in the other languages ({"en": [...]}, in the report's order)
+    finding_messages = models.JSONField(null=True, blank=True)
     annotated = models.CharField(max_length=64, blank=True)  # sha256 of the annotated copy in the store
     annotated_name = models.CharField(max_length=255, blank=True)
     review = models.CharField(max_length=12, choices=REVIEWS, blank=True, default="")

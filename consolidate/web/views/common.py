@@ -18,12 +18,26 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ...i18n import Lang
-from ..models import ApiToken
+from ..models import ApiToken, Submission
+from ..tables import tables
+from ..texts import findings_in, shown
 
 
 def page_language() -> Lang:
     """The language this request is answered in (Django's ``zh-hans``/``en``), as the library names it."""
     return "en" if (get_language() or "").startswith("en") else "zh"
+
+
+def checked(sub: Submission | None, format_id: str) -> dict[str, Any]:
+    """What a page shows of a checked file, in the page's language: its findings, its tables
+    with those findings marked, and why it was refused."""
+    if sub is None:
+        return {"findings": [], "tables": [], "refusal": ""}
+    lang = page_language()
+    report = sub.report or {}
+    findings = findings_in(report.get("findings") or [], sub.finding_messages, lang)
+    return {"findings": findings, "tables": tables({**report, "findings": findings}, format_id) if sub.report else [],
+            "refusal": shown(sub.refusal, sub.refusal_params, lang)}
 
 
 def wants_json(request: HttpRequest) -> bool:

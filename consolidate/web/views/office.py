@@ -42,8 +42,7 @@ from ..rounds import (
     unit_statuses,
     unlock,
 )
-from ..tables import tables
-from .common import XLSX, actor, attachment, error, office, page_language
+from .common import XLSX, actor, attachment, checked, error, office, page_language
 
 
 class Login(LoginView):
@@ -151,7 +150,7 @@ def _outputs_or_error(request: HttpRequest, round_: Round, which: str) -> HttpRe
     from ..checker import CheckFailed
 
     try:
-        outputs = round_outputs(round_)
+        outputs = round_outputs(round_, page_language())
     except (CheckFailed, ConsolidateError) as exc:
         return error(request, 500, _("生成失败：{reason}").format(reason=exc.message(page_language())))
     data = outputs.rollup if which == "rollup" else outputs.report
@@ -245,9 +244,7 @@ def unit_detail(request: HttpRequest, round_id: int, unit_id: int) -> HttpRespon
     if a.isdigit() and b.isdigit() and int(a) in by_version and int(b) in by_version:
         changes = diff(by_version[int(a)], by_version[int(b)])
     context = {"round": unit.round, "unit": unit, "submissions": subs, "shown": shown, "labels": SUBMISSION_LABELS,
-               "findings": (shown.report or {}).get("findings", []) if shown else [],
-               "tables": tables(shown.report, unit.round.format_id) if shown and shown.report else [],
-               "changes": changes, "a": a, "b": b}
+               **checked(shown, unit.round.format_id), "changes": changes, "a": a, "b": b}
     return render(request, "web/unit_detail.html", context)
 
 

@@ -22,8 +22,7 @@ from ..intake import Refused, receive, refuse_if_closed
 from ..links import find_unit, too_many_guesses
 from ..models import RoundUnit, Submission
 from ..rounds import SUBMISSION_LABELS
-from ..tables import tables
-from .common import XLSX, attachment, error, wants_json
+from .common import XLSX, attachment, checked, error, wants_json
 
 
 def _unit(request: HttpRequest, secret: str) -> RoundUnit | HttpResponse:
@@ -96,8 +95,7 @@ def _show(request: HttpRequest, unit: RoundUnit, secret: str) -> HttpResponse:
     context = {
         "unit": unit, "round": round_, "secret": secret, "link": f"/u/{secret}",
         "submissions": subs, "shown": shown, "labels": SUBMISSION_LABELS,
-        "findings": (shown.report or {}).get("findings", []) if shown else [],
-        "tables": tables(shown.report, round_.format_id) if shown and shown.report else [],
+        **checked(shown, round_.format_id),
         "closed": round_.closed_at is not None, "refusing": round_.closed_at is not None and round_.late_policy == "refuse",
         "limit_mb": store_limit_mb(),
     }

@@ -1,0 +1,48 @@
+"""Texts the database keeps for a person to read later (an audit entry, why a file was
+refused, a finding's message): kept as the catalog id with its fields and shown in the
+reader's language, never frozen in the language of whoever caused them.
+
+A catalog text's fields are stored as JSON: text and numbers as they are, a field that is
+itself a catalog text as ``{"msg": id, "params": {...}}``. A row written before the catalog
+(its text, no fields) shows its text as it is, translated when the catalog knows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..i18n import Msg, in_language
+
+
+def to_json(msg: Msg) -> dict[str, Any]:
+    """``msg``'s fields as JSON can hold them."""
+    return {k: {"msg": v.text, "params": to_json(v)} if isinstance(v, Msg) else v for k, v in msg.params.items()}
+
+
+def from_json(text: str, params: Mapping[str, Any]) -> Msg:
+    return Msg(text, {k: from_json(v["msg"], v.get("params") or {}) if isinstance(v, dict) and "msg" in v else v
+                      for k, v in params.items()})
+
+
+def shown(text: str, params: Mapping[str, Any] | None, lang: str) -> str:
+    """A stored text in ``lang``: a catalog text filled with its fields, or (an older row, no
+    fields) the text as stored, translated when the catalog knows it."""
+    if not text:
+        return ""  # gettext's empty id is the catalog's header
+    if params is None:
+        return in_language(lang, text)
+    try:
+        return from_json(text, params).render(lang)
+    except (KeyError, IndexError, ValueError):  # a translation naming a field this row lacks
+        return from_json(text, params).render("zh")
+
+
+def findings_in(findings: Sequence[Mapping[str, Any]], messages: Mapping[str, Any] | None,
+                lang: str) -> list[Mapping[str, Any]]:
+    """A check's findings (their messages in Chinese, as ``validate --json`` writes them) with
+    the messages in ``lang`` when they were kept in that language too."""
+    other = (messages or {}).get(lang)
+    if not isinstance(other, list) or len(other) != len(findings):
+        return list(findings)
+    return [{**f, "message": m} for f, m in zip(findings, other, strict=True)]
