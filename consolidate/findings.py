@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .codes import Category, Code, rule_category
-from .i18n import N_, Msg, _, in_language
+from .i18n import N_, Msg, _, in_language, shown
 from .spec import Cell, FormatSpec, load_common
 from .spec.model import Lang, Severity
 
@@ -52,7 +52,7 @@ class Finding:
             "category": str(self.category),
             "severity": self.severity,
             "sheet": self.sheet,
-            "cell": self.cell,
+            "cell": shown(self.cell, lang) if self.cell else self.cell,
             "key": self.key,
             "row_label": self.row_label,
             "column_label": self.column_label,
@@ -74,7 +74,7 @@ def fmt_number(value: Value) -> str:
 def where_text(lang: Lang, sheet: str | None = None, cell: str | None = None, label: str | None = None,
                file: str | None = None) -> str:
     """“表三 D12（一、本年新收政府信息公开申请数量 / 自然人）”: the place a message leads with."""
-    head = " ".join(p for p in (sheet, cell) if p) or (file or "")
+    head = " ".join(p for p in (sheet, shown(cell, lang) if cell else cell) if p) or (file or "")
     if not label:
         return head
     return f"{head}（{label}）" if lang == "zh" else f"{head} ({label})"

@@ -120,7 +120,58 @@ class Msg:
 
     def render(self, lang: str | None = None) -> str:
         template = _(self.text) if lang is None else in_language(lang, self.text)
-        return template.format(**{k: v.render(lang) if isinstance(v, Msg) else v for k, v in self.params.items()})
+        return template.format(**{k: v.render(lang) if isinstance(v, Msg | Text | Items) else v
+                                  for k, v in self.params.items()})
 
     def __str__(self) -> str:
         return self.render()
+
+
+LIST_SEPARATOR = N_("、")
+LIST_OR = N_(" 或 ")
+LIST_MORE = N_("{items}等 {n} 项")
+
+
+@dataclass(frozen=True)
+class Items:
+    """Names listed in a message, in its language: “甲、乙、丙等 5 项” / “A, B, C … (5 in all)”.
+    At most ``limit`` are named (all when None); ``sep`` is a catalog text (``LIST_OR``: “甲 或 乙”)."""
+
+    items: tuple[str, ...]
+    limit: int | None = None
+    sep: str = LIST_SEPARATOR
+
+    def render(self, lang: str | None = None) -> str:
+        def tr(text: str) -> str:
+            return _(text) if lang is None else in_language(lang, text)
+
+        named = self.items[: self.limit] if self.limit is not None else self.items
+        text = tr(self.sep).join(named)
+        return tr(LIST_MORE).format(items=text, n=len(self.items)) if len(named) < len(self.items) else text
+
+
+class Text(str):
+    """A catalog text with its fields that is, as a ``str``, its Chinese (what is stored,
+    compared and written to JSON) and can still be shown in another language: a row's place
+    in a published report (“表格 6 第 7 行”), which stands where a workbook's cell address stands.
+    It survives pickling (a worker's result)."""
+
+    msg: Msg
+
+    def __new__(cls, text: str, /, **params: Any) -> Text:
+        msg = Msg(text, params)
+        self = super().__new__(cls, msg.render("zh"))
+        self.msg = msg
+        return self
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]:  # type: ignore[override]
+        return (self.msg.text,), dict(self.msg.params)
+
+    def render(self, lang: str | None = None) -> str:
+        return self.msg.render(lang)
+
+
+def shown(value: str, lang: str | None = None) -> str:
+    """``value`` as shown in ``lang`` (default: the current language): a ``Text`` in that
+    language, any other string as it is (a cell address, a sheet's official name)."""
+    return value.render(lang) if isinstance(value, Text) else value

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from .errors import ConsolidateError, os_error_msg
-from .i18n import N_
+from .i18n import N_, Items, Msg
 from .uscc import looks_like_uscc, uscc_problem
+
+ROSTER_ROW = N_("名单文件 {file} 第 {row} 行")
 
 REQUIRED = ("单位代码", "单位名称", "单位类型")
 OPTIONAL = ("上级单位",)
@@ -194,7 +196,7 @@ def read_roster(path: Path | str) -> Roster:
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise RosterError(
-            N_("名单文件 {name} 第 1 行（表头）缺少列：{value}。表头应包含：单位代码、单位名称、单位类型（可选：上级单位）。"), name=path.name, value='、'.join(missing), value2=', '.join(missing),
+            N_("名单文件 {name} 第 1 行（表头）缺少列：{value}。表头应包含：单位代码、单位名称、单位类型（可选：上级单位）。"), name=path.name, value=Items(tuple(missing)),
         )
     col = {name: header.index(name) for name in (*REQUIRED, *OPTIONAL) if name in header}
     units: list[Unit] = []
@@ -209,11 +211,11 @@ def read_roster(path: Path | str) -> Roster:
             return row[i] if i is not None and i < len(row) else ""
 
         code, name = normalise_code(get("单位代码")), get("单位名称")
-        where = f"名单文件 {path.name} 第 {number} 行"
+        where = Msg(ROSTER_ROW, {"file": path.name, "row": number})
         if not name:
-            raise RosterError(N_("{where}：单位名称为空。请补上单位名称或删除这一行。"), where=where, name=path.name, number=number)
+            raise RosterError(N_("{where}：单位名称为空。请补上单位名称或删除这一行。"), where=where)
         if not code:
-            raise RosterError(N_("{where}（{name}）：单位代码为空。请填写统一社会信用代码或本级编定的单位代码。"), where=where, name=name, name2=path.name, number=number)
+            raise RosterError(N_("{where}（{name}）：单位代码为空。请填写统一社会信用代码或本级编定的单位代码。"), where=where, name=name)
         if code_lost_digits(code):
             raise RosterError(N_(
                 "名单文件 {file} 第 {row} 行（{name}）：单位代码“{code}”被 Excel 当成了数字，后几位已经丢失"
@@ -221,11 +223,11 @@ def read_roster(path: Path | str) -> Roster:
                 "把单元格格式设为“文本”，再重新输入这些代码（或从原始名单复制粘贴），保存后重试。"),
                 file=path.name, row=number, name=name, code=code)
         if looks_like_uscc(code) and (problem := uscc_problem(code)):
-            raise RosterError(N_("{where}（{name}）：统一社会信用代码 {code} {value}。请核对。"), where=where, name=name, code=code, value=problem.render('zh'), name2=path.name, number=number, value2=problem.render('en'))
+            raise RosterError(N_("{where}（{name}）：统一社会信用代码 {code} {value}。请核对。"), where=where, name=name, code=code, value=problem)
         if code in seen_codes:
-            raise RosterError(N_("{where}（{name}）：单位代码 {code} 与第 {value} 行重复。每个单位的代码必须唯一。"), where=where, name=name, code=code, value=seen_codes[code], name2=path.name, number=number)
+            raise RosterError(N_("{where}（{name}）：单位代码 {code} 与第 {value} 行重复。每个单位的代码必须唯一。"), where=where, name=name, code=code, value=seen_codes[code])
         if name in seen_names:
-            raise RosterError(N_("{where}：单位名称“{name}”与第 {value} 行重复。请核对。"), where=where, name=name, value=seen_names[name], name2=path.name, number=number)
+            raise RosterError(N_("{where}：单位名称“{name}”与第 {value} 行重复。请核对。"), where=where, name=name, value=seen_names[name])
         seen_codes[code], seen_names[name] = number, number
         units.append(Unit(code=code, name=name, type=get("单位类型"), parent=get("上级单位"), row=number))
     if not units:

@@ -28,7 +28,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from . import __version__
 from .errors import ConsolidateError, os_error_msg
-from .i18n import N_, _, in_language, language
+from .i18n import N_, Items, _, in_language, language
 from .level import office
 from .roster import Roster, Unit
 from .spec import FORMATS, Common, FormatSpec, TableLayout, format_for_year, identity_cells, load_common, load_spec
@@ -296,9 +296,9 @@ def make_templates(format_id: str | None, year: int, *, roster: Roster | None, o
     built = list(zip(targets, units, _build_all(spec, year, units), strict=True))
     conflicts = [p for p, _, data in built if p.exists() and (not p.is_file() or p.read_bytes() != data)]
     if conflicts and not force:
-        listed = "、".join(p.name for p in conflicts[:3]) + (f" 等 {len(conflicts)} 个文件" if len(conflicts) > 3 else "")
+        listed = Items(tuple(p.name for p in conflicts), limit=3)
         raise ConsolidateError(
-            N_("输出位置已有内容不同的同名文件：{listed}（可能是单位报回的文件）。为免覆盖，没有写入任何文件。请换一个输出位置，或确认可以覆盖后加 --force。"), listed=listed, value=len(conflicts), name=conflicts[0].name,
+            N_("输出位置已有内容不同的同名文件：{listed}（可能是单位报回的文件）。为免覆盖，没有写入任何文件。请换一个输出位置，或确认可以覆盖后加 --force。"), listed=listed,
         )
     files: list[TemplateFile] = []
     to_write: list[tuple[Path, bytes]] = []

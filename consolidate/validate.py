@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import ConsolidateError
-from .i18n import N_
+from .i18n import LIST_OR, N_, Items
 from .report import FileResult, Report
 from .roster import Roster
 from .spec import FORMATS
@@ -123,7 +123,7 @@ def validate(paths: Sequence[Path | str], *, format_id: str | None = None, year:
     from .read.many import iter_many
 
     if format_id is not None and format_id not in FORMATS:
-        raise ConsolidateError(N_("未知的格式“{format_id}”，应为 {value}。"), format_id=format_id, value=' 或 '.join(FORMATS), value2=' or '.join(FORMATS))
+        raise ConsolidateError(N_("未知的格式“{format_id}”，应为 {value}。"), format_id=format_id, value=Items(FORMATS, sep=LIST_OR))
     files = expand_paths(paths)
     if not files:
         where = "、".join(str(p) for p in paths)

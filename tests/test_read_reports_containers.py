@@ -74,6 +74,8 @@ def test_each_container_reads_to_the_transcription(reports: dict[tuple[str, str]
     assert {f.key for f in errors} == reconstructed
     where = "第 " if container == "pdf" else "表格 "
     assert all(f.cell and f.cell.startswith(where) for f in errors)
+    english = "page " if container == "pdf" else "table "
+    assert all(f.message_en.startswith(f"{f.sheet} {english}") and "表格" not in f.message_en for f in errors)
     assert result.findings[0].code == "REPORT-READ" and container in result.findings[0].message_zh
 
 

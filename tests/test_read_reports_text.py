@@ -57,6 +57,9 @@ def test_a_finding_names_the_table_the_line_and_the_labels() -> None:
     line = int(finding.cell.removeprefix("第 ").removesuffix(" 行"))  # type: ignore[union-attr]
     assert "予以公开" in lines[line - 1]
     assert finding.message_zh.startswith(f"表三 {finding.cell}（（一）予以公开 / 自然人）")
+    # the place in the message's language: Chinese as stored, English in the English message and JSON
+    assert finding.message_en.startswith(f"表三 line {line} (")
+    assert finding.to_dict("en")["cell"] == f"line {line}" and finding.to_dict("zh")["cell"] == f"第 {line} 行"
 
 
 def test_the_rules_judge_a_report_as_its_transcribed_workbook(tmp_path: Path) -> None:

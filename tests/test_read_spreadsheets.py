@@ -65,8 +65,10 @@ def test_an_old_or_open_spreadsheet_reads_like_the_xlsx_it_came_from(converted: 
     notes = [f for f in result.findings if f.code == "FILE-VALUES-ONLY"]
     assert len(notes) == 1 and notes[0].severity == "info"
     assert [f.code for f in result.findings if f.code != "FILE-VALUES-ONLY"] == [f.code for f in original.findings]
-    what = CONTAINERS[name.split(".")[1] if not name.endswith(".et") else "xls"].zh
-    assert notes[0].message_zh.startswith(f"{name}：这是{what}")
+    container = CONTAINERS[name.split(".")[1] if not name.endswith(".et") else "xls"]
+    assert notes[0].message_zh.startswith(f"{name}：这是{container.name}")
+    assert notes[0].message_en.startswith(f"{name}: this is {container.named.render('en')}")
+    assert "这是" not in notes[0].message_en and container.named.render("en") != container.name
     assert result.status == "valid"
 
 

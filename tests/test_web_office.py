@@ -123,6 +123,23 @@ def test_csrf_is_enforced_on_the_office_forms() -> None:
     assert round_.closed_at is None
 
 
+def test_a_script_with_a_bearer_token_posts_without_a_csrf_token() -> None:
+    """The CSRF check stands for browsers (above) and lets a token-bearing script through."""
+    from django.test import Client
+
+    from consolidate.web.views.common import make_token
+
+    round_, _ = round_with_uploads()
+    c = Client(enforce_csrf_checks=True)
+    token = make_token(user().username)
+    assert c.post(f"/office/rounds/{round_.id}/close", {"late": "refuse"},
+                  HTTP_AUTHORIZATION="Bearer nope").status_code == 401  # not a CSRF refusal: the token is checked
+    answer = c.post(f"/office/rounds/{round_.id}/close", {"late": "refuse"}, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert answer.status_code in (200, 302)
+    round_.refresh_from_db()
+    assert round_.closed_at is not None
+
+
 def test_open_round_in_the_page_gives_one_working_link_per_unit(tmp_path: Path) -> None:
     import re
 

@@ -65,6 +65,17 @@ PART_LONGER = N_("其中的“{part}”部分比文件目录记载的长，文�
 PART_DAMAGED = N_("其中的“{part}”部分已损坏，无法解压")
 PART_TWICE = N_("其中的“{part}”部分出现了两次")
 PART_NOT_XML = N_("其中的“{part}”部分不是有效的 XML")
+# How large, in words (the FILE-TOO-LARGE detail), for every reader
+MORE_PARTS = N_("超过 {n} 个部分")
+RATIO = N_("“{part}”的压缩比为 {ratio}:1")
+INFLATED = N_("解压后共 {size} MB")
+FILES = N_("{n} 个文件")
+SHEET_EXTENT = N_("工作表“{sheet}”有 {rows} 行 × {cols} 列")
+TABLE_ROWS = N_("表格共 {rows} 行")
+ROW_CELLS = N_("表格的一行有 {cells} 格")
+LINES = N_("共 {lines} 行")
+CHARACTERS = N_("共 {chars} 个字符")
+PAGES = N_("共 {pages} 页")
 
 OFFICE_DOCUMENT = "/officeDocument"
 WORKSHEET = "/worksheet"
@@ -248,7 +259,7 @@ def checked_zip(data: bytes) -> Package:
     sizes, ratio, count and encryption checked before anything is inflated. ``check_prologs``
     then refuses a DTD in any part (``open_package`` does, once it knows the file is a workbook)."""
     if _most_members(data) > MAX_PARTS:
-        raise Unreadable("FILE-TOO-LARGE", f"more than {MAX_PARTS} parts")
+        raise Unreadable("FILE-TOO-LARGE", Msg(MORE_PARTS, {"n": MAX_PARTS}))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError) as exc:
@@ -293,15 +304,15 @@ def open_package(data: bytes) -> Package:
 
 def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
     if len(infos) > MAX_PARTS:
-        raise Unreadable("FILE-TOO-LARGE", f"{len(infos)} parts")
+        raise Unreadable("FILE-TOO-LARGE", Msg(MORE_PARTS, {"n": MAX_PARTS}))
     total = 0
     for info in infos:
         total += info.file_size
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
-            raise Unreadable("FILE-TOO-LARGE", f"{info.filename}: compression ratio {ratio}:1")
+            raise Unreadable("FILE-TOO-LARGE", Msg(RATIO, {"part": info.filename, "ratio": ratio}))
     if total > MAX_TOTAL_BYTES:
-        raise Unreadable("FILE-TOO-LARGE", f"{total // (1024 * 1024)} MB inflated")
+        raise Unreadable("FILE-TOO-LARGE", Msg(INFLATED, {"size": total // (1024 * 1024)}))
 
 
 def check_prologs(pkg: Package) -> None:

@@ -39,7 +39,18 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .archive import MAX_FILE_BYTES, MAX_PARTS, MAX_RATIO, MAX_TOTAL_BYTES, RATIO_FLOOR, Unreadable
+from ..i18n import N_, Msg
+from .archive import (
+    FILES,
+    INFLATED,
+    MAX_FILE_BYTES,
+    MAX_PARTS,
+    MAX_RATIO,
+    MAX_TOTAL_BYTES,
+    RATIO,
+    RATIO_FLOOR,
+    Unreadable,
+)
 
 MAX_BUNDLE_BYTES = MAX_TOTAL_BYTES  # the bundle file itself
 RAR_MAGIC = (b"Rar!\x1a\x07\x00", b"Rar!\x1a\x07\x01\x00")
@@ -54,17 +65,22 @@ PACKAGE_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".ods
 
 @dataclass(frozen=True)
 class Kind:
-    """A kind of bundle and what to call it in a message."""
+    """A kind of bundle and what to call it in a message (a catalog text)."""
 
     id: str
-    zh: str
-    en: str
+    name: str
+
+    @property
+    def named(self) -> Msg:
+        """What to call it, in the language of the message that names it."""
+        return Msg(self.name)
 
 
+NOT_IN_BUNDLE = N_("压缩包中没有这个文件")
 KINDS = {
-    "zip": Kind("zip", "ZIP 压缩包", "a ZIP archive"),
-    "rar": Kind("rar", "RAR 压缩包", "a RAR archive"),
-    "7z": Kind("7z", "7z 压缩包", "a 7z archive"),
+    "zip": Kind("zip", N_("ZIP 压缩包")),
+    "rar": Kind("rar", N_("RAR 压缩包")),
+    "7z": Kind("7z", N_("7z 压缩包")),
 }
 
 
@@ -73,7 +89,7 @@ class BundleUnreadable(Unreadable):
 
     def __init__(self, code: str, kind: Kind, detail: str = "") -> None:
         super().__init__(code, detail)
-        self.params = {"kind_zh": kind.zh, "kind_en": kind.en}
+        self.params = {"kind": kind.named}
 
 
 @dataclass(frozen=True)
@@ -291,16 +307,16 @@ def check_declared(entries: list[tuple[str, int, int]], limit: int) -> None:
         if size > limit:
             raise Unreadable("FILE-TOO-LARGE", f"{name}: {size // (1024 * 1024)} MB")
         if size > RATIO_FLOOR and size > MAX_RATIO * max(packed, 1):
-            raise Unreadable("FILE-TOO-LARGE", f"{name}: compression ratio {size // max(packed, 1)}:1")
+            raise Unreadable("FILE-TOO-LARGE", Msg(RATIO, {"part": name, "ratio": size // max(packed, 1)}))
     if total > MAX_TOTAL_BYTES:
-        raise Unreadable("FILE-TOO-LARGE", f"{total // (1024 * 1024)} MB unpacked")
+        raise Unreadable("FILE-TOO-LARGE", Msg(INFLATED, {"size": total // (1024 * 1024)}))
 
 
 def _listed(bundle: _Bundle) -> dict[str, Member]:
     """The members to check, by the name shown, under the limits."""
     found = bundle.members()
     if len(found) > MAX_PARTS:
-        raise Unreadable("FILE-TOO-LARGE", f"{len(found)} files")
+        raise Unreadable("FILE-TOO-LARGE", Msg(FILES, {"n": len(found)}))
     check_declared([(m.name, m.size, m.packed) for m in found], MAX_FILE_BYTES)
     out: dict[str, Member] = {}
     for member in found:
@@ -449,7 +465,7 @@ def _read_in(source: io.BytesIO | Path, kind: Kind, names: tuple[str, ...], dept
             return _read_in(io.BytesIO(data), inner, rest, depth + 1)
     finally:
         bundle.close()
-    raise Unreadable("FILE-IO", "not in the bundle")
+    raise Unreadable("FILE-IO", Msg(NOT_IN_BUNDLE))
 
 
 def refuse(data: bytes, nested: bool) -> None:

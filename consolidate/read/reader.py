@@ -164,7 +164,7 @@ class _Reading:
         except (FileNotFoundError, NotADirectoryError) as exc:
             member = bundles.member_bytes(self.path)  # 包.zip/成员.xlsx: read in memory
             if member is None:
-                raise Unreadable("FILE-IO", exc.strerror or type(exc).__name__) from exc
+                raise Unreadable("FILE-IO", os_error_msg(exc)) from exc
             self.result.size, self.result.mtime, self.depth = len(member.data), member.mtime, member.depth
             return member.data
         except OSError as exc:
@@ -192,7 +192,7 @@ class _Reading:
         book = ValuesBook(data, container)
         try:
             self.values_only = True
-            self._file_finding("FILE-VALUES-ONLY", kind_zh=container.zh, kind_en=container.en)
+            self._file_finding("FILE-VALUES-ONLY", kind=container.named)
             self._read_book(book)  # type: ignore[arg-type]  # the same interface as Book
         finally:
             book.close()

@@ -28,7 +28,7 @@ from xml.sax.saxutils import unescape
 
 from ..i18n import N_, Msg
 from ..spec.layout import a1, position
-from .archive import Package, Unreadable, sheet_data_closed
+from .archive import SHEET_EXTENT, Package, Unreadable, sheet_data_closed
 
 MAX_ROWS = 100_000
 MAX_COLS = 2_000
@@ -177,7 +177,7 @@ class Book:
             raise Unreadable("FILE-CORRUPT", Msg(SHEET_NO_PART, {"sheet": name}))
         scan = scan_sheet(self.package.head(part, sheet_data_closed), formulas)
         if scan.too_large:
-            raise Unreadable("FILE-TOO-LARGE", f"{name}: {scan.rows} rows x {scan.cols} columns")
+            raise Unreadable("FILE-TOO-LARGE", Msg(SHEET_EXTENT, {"sheet": name, "rows": scan.rows, "cols": scan.cols}))
         try:
             rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except BaseException as exc:

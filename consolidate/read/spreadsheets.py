@@ -21,7 +21,8 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from .archive import MAX_PART_BYTES, Unreadable
+from ..i18n import N_, Msg
+from .archive import MAX_PART_BYTES, SHEET_EXTENT, Unreadable
 from .bundles import check_declared
 from .sheets import MAX_AREA, MAX_COLS, MAX_ROWS, Grid
 from .sniff import ole2_has_entry
@@ -32,20 +33,24 @@ XLS_STREAMS = ("Workbook", "Book", "WORKBOOK", "BOOK")  # BIFF8 and BIFF5 (the n
 
 @dataclass(frozen=True)
 class Container:
-    """One kind of spreadsheet file: its id and what to call it in a message."""
+    """One kind of spreadsheet file: its id and what to call it in a message (a catalog text)."""
 
     id: str
-    zh: str
-    en: str
+    name: str
+
+    @property
+    def named(self) -> Msg:
+        """What to call it, in the language of the message that names it."""
+        return Msg(self.name)
 
 
 CONTAINERS = {
-    "xls": Container("xls", "Excel 97-2003 或 WPS 表格文件（.xls/.et）", "an Excel 97-2003 or WPS spreadsheet (.xls/.et)"),
-    "ods": Container("ods", "OpenDocument 电子表格（.ods）", "an OpenDocument spreadsheet (.ods)"),
-    "xlsb": Container("xlsb", "Excel 二进制工作簿（.xlsb）", "an Excel binary workbook (.xlsb)"),
+    "xls": Container("xls", N_("Excel 97-2003 或 WPS 表格文件（.xls/.et）")),
+    "ods": Container("ods", N_("OpenDocument 电子表格（.ods）")),
+    "xlsb": Container("xlsb", N_("Excel 二进制工作簿（.xlsb）")),
     # an OLE2 file whose directory names no workbook and no document (damaged, or truncated
     # before its directory): calamine tries it as an .xls, and a failure says what it may be
-    "ole2": Container("ole2", "Office 97-2003 格式的文件（.xls/.et/.doc 等）", "an Office 97-2003 file (.xls/.et/.doc …)"),
+    "ole2": Container("ole2", N_("Office 97-2003 格式的文件（.xls/.et/.doc 等）")),
 }
 
 
@@ -99,7 +104,7 @@ class UnreadableAs(Unreadable):
 
     def __init__(self, code: str, detail: str, container: Container) -> None:
         super().__init__(code, detail)
-        self.params = {"kind_zh": container.zh, "kind_en": container.en}
+        self.params = {"kind": container.named}
 
 
 class ValuesBook:
@@ -135,7 +140,7 @@ class ValuesBook:
             sheet = self._book.get_sheet_by_name(name)
             rows_n, cols_n = sheet.height, sheet.width
             if rows_n > MAX_ROWS or cols_n > MAX_COLS or rows_n * cols_n > MAX_AREA:
-                raise Unreadable("FILE-TOO-LARGE", f"{name}: {rows_n} rows x {cols_n} columns")
+                raise Unreadable("FILE-TOO-LARGE", Msg(SHEET_EXTENT, {"sheet": name, "rows": rows_n, "cols": cols_n}))
             rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
         except BaseException as exc:
             raise self._unreadable(exc) from exc

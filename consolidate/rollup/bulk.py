@@ -41,7 +41,9 @@ class PendingCells:
 
 def _row_xml(pending: PendingCells) -> dict[int, bytes]:
     # The style index xlsxwriter gave each format when a written cell used it (a format equal
-    # to another shares that one's index, which only ``_get_xf_index`` knows).
+    # to another shares that one's index, which only the private ``_get_xf_index`` knows). Kept
+    # for a measured gain: the whole summary is written 4.3x faster at 1,000 units and 6.4x at
+    # 5,000 than with ``write_number`` for every number (benchmarks/bulk_detail.py, 2026-12-02).
     styles = [f._get_xf_index() for f in pending.formats]
     heads = [f'<c r="{xl_col_to_name(pending.first_col + j)}' for j in range(len(styles))]
     tails = [f'" s="{s}"><v>' for s in styles]

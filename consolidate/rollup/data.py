@@ -11,10 +11,11 @@ import dataclasses
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import ConsolidateError
 from ..findings import Finding, Place, status_of
-from ..i18n import N_
+from ..i18n import N_, Items
 from ..report import FileResult
 from ..roster import Roster
 from ..spec import FormatSpec, cell_addresses, format_for_year, load_spec
@@ -22,7 +23,7 @@ from .select import Selection, select
 from .totals import total_values
 from .yoy import Yoy, compare
 
-TOTALS_PATH = "（汇总数）"
+TOTALS_PATH = N_("（汇总数）")  # the place of the findings on the totals (shown translated)
 
 # Runs the balance rules on one FileResult's values (the rules engine of validate).
 TotalsCheck = Callable[[FormatSpec, FileResult], list[Finding]]
@@ -147,8 +148,7 @@ def district_name(name: str | None, roster: Roster | None) -> str:
         return found
     parents = sorted({u.parent for u in roster.units if u.parent}) if roster is not None else []
     if len(parents) > 1:
-        listed = "、".join(parents[:3]) + ("等" if len(parents) > 3 else "")
-        raise _refusal(NAME_AMBIGUOUS, parents=listed)
+        raise _refusal(NAME_AMBIGUOUS, parents=Items(tuple(parents), limit=3))
     raise _refusal(NAME_MISSING)
 
 
@@ -158,7 +158,7 @@ NAME_MISSING = N_("不知道这份汇总表是哪个单位的：没有给出 --n
                   "例如 --name 示例县人民政府；否则汇总表的单位名称为空，上一级无法汇总它。")
 
 
-def _refusal(text: str, **params: str) -> ConsolidateError:
+def _refusal(text: str, **params: Any) -> ConsolidateError:
     return ConsolidateError(text, **params)
 
 

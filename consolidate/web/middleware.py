@@ -1,11 +1,14 @@
-"""Security headers Django 5.2 does not add itself: a content security policy (our own
-scripts and styles only, no frames, forms posting back to us) and no caching of pages."""
+"""Security headers Django 5.2 does not add itself (a content security policy: our own
+scripts and styles only, no frames, forms posting back to us; no caching of pages), and
+Django's CSRF check with one exception: a script that carries a bearer token."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
@@ -24,14 +27,13 @@ class SecurityHeaders:
         return response
 
 
-class BearerSkipsCsrf:
-    """A request that carries ``Authorization: Bearer`` is a script with a token, not a
-    browser with a cookie: CSRF does not apply (the token is checked by the view)."""
+class CsrfUnlessBearer(CsrfViewMiddleware):
+    """Django's CSRF check, except for a request that carries ``Authorization: Bearer``: a
+    script with a token, not a browser with a cookie (the token is checked by the view).
+    Through the middleware's public ``process_view`` hook."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def process_view(self, request: HttpRequest, callback: Callable[..., Any], callback_args: tuple[Any, ...],
+                     callback_kwargs: dict[str, Any]) -> HttpResponse | None:
         if request.headers.get("Authorization", "").startswith("Bearer "):
-            request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
-        return self.get_response(request)
+            return None
+        return super().process_view(request, callback, callback_args, callback_kwargs)

@@ -20,7 +20,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from ..findings import Finding, Value, severity_label
-from ..i18n import N_, in_language
+from ..i18n import N_, in_language, shown
 from ..spec.model import Lang, Severity
 from .styles import CHARSET, FAIL_FILL, FAIL_FONT, FONT, FONT_SIZE, HEADER_FILL, page_footer, text_width
 
@@ -109,7 +109,7 @@ def cell_values(row: FindingRow, number: int, lang: Lang) -> dict[str, Value]:
         "severity": severity_label(f.severity, lang),
         "code": f.code,
         "sheet": f.sheet,
-        "cell": f.cell,
+        "cell": shown(f.cell, lang) if f.cell else f.cell,
         "row": f.row_label,
         "column": f.column_label,
         "found": f.found,

@@ -9,7 +9,8 @@ bytes, never the name); ``open_document(data, kind)`` parses it, within bounds, 
 
 from __future__ import annotations
 
-from ..archive import Unreadable, checked_zip
+from ...i18n import Msg
+from ..archive import LINES, ROW_CELLS, TABLE_ROWS, Unreadable, checked_zip
 from .grid import DocBook
 from .identity import unit_and_year
 from .model import Document
@@ -66,7 +67,7 @@ def open_document(data: bytes, kind: str) -> DocBook:
             raise Unreadable("FILE-UNKNOWN", "not text")
         lines = text.count("\n")
         if lines > MAX_LINES:  # before parsing: a report's text is some 600 lines
-            raise Unreadable("FILE-TOO-LARGE", f"{lines} lines")
+            raise Unreadable("FILE-TOO-LARGE", Msg(LINES, {"lines": lines}))
         document = parse_text(text)
     elif kind == "html":
         from .html import parse_html
@@ -89,7 +90,7 @@ def open_document(data: bytes, kind: str) -> DocBook:
 def _check_bounds(document: Document) -> None:
     rows = document.rows
     if len(rows) > MAX_ROWS:
-        raise Unreadable("FILE-TOO-LARGE", f"{len(rows)} table rows")
+        raise Unreadable("FILE-TOO-LARGE", Msg(TABLE_ROWS, {"rows": len(rows)}))
     widest = max((len(r.cells) for r in rows), default=0)
     if widest > MAX_CELLS:
-        raise Unreadable("FILE-TOO-LARGE", f"{widest} cells in a table row")
+        raise Unreadable("FILE-TOO-LARGE", Msg(ROW_CELLS, {"cells": widest}))

@@ -13,8 +13,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from ..archive import Unreadable, check_prologs, checked_zip
-from .model import DocCell, DocRow, Document, Paragraph
+from ...i18n import Msg
+from ..archive import TABLE_ROWS, Unreadable, check_prologs, checked_zip
+from .model import DocCell, DocRow, Document, Paragraph, table_row_place
 
 DOCUMENT_PART = "word/document.xml"
 MAX_TABLE_ROWS = 20_000
@@ -26,7 +27,7 @@ def parse_docx(data: bytes) -> Document:
     body = package.part(DOCUMENT_PART)  # bounded, CRC-checked, no DTD: before python-docx parses it
     rows = body.count(b"<w:tr>") + body.count(b"<w:tr ")
     if rows > MAX_TABLE_ROWS:  # counted before python-docx builds them: a report has about a hundred
-        raise Unreadable("FILE-TOO-LARGE", f"{rows} table rows")
+        raise Unreadable("FILE-TOO-LARGE", Msg(TABLE_ROWS, {"rows": rows}))
     import docx
     from docx.table import Table
 
@@ -62,6 +63,6 @@ def _table(table: Any, counter: list[int], doc: Document) -> None:
             cells.append(DocCell(" ".join(cell.text.split()), 1))
             nested.extend(cell.tables)
         if cells:
-            doc.items.append(DocRow(tuple(cells), f"表格 {number + 1} 第 {r + 1} 行", number))
+            doc.items.append(DocRow(tuple(cells), table_row_place(number + 1, r + 1), number))
     for inner in nested:
         _table(inner, counter, doc)

@@ -12,9 +12,11 @@ continuation in the rows below), ``<br>`` and the pieces of a cell join with a s
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from ..archive import Unreadable
-from .model import DocCell, DocRow, Document, Paragraph
+from ...i18n import Msg
+from ..archive import TABLE_ROWS, Unreadable
+from .model import DocCell, DocRow, Document, Paragraph, table_row_place
 
 MAX_HTML_BYTES = 8 * 1024 * 1024  # a report's page is some 100 KB
 MAX_TABLE_ROWS = 20_000
@@ -43,11 +45,9 @@ def decode_html(data: bytes) -> str:
 
 def _text(element: object) -> str:
     """An element's text without its nested tables, pieces and lines joined by a space."""
-    from lxml import etree
-
     parts: list[str] = []
 
-    def walk(el: etree._Element) -> None:
+    def walk(el: Any) -> None:  # an lxml element
         if el.text:
             parts.append(el.text)
         for child in el:
@@ -74,7 +74,7 @@ def parse_html(data: bytes) -> Document:
         raise Unreadable("FILE-TOO-LARGE", f"{len(data) // (1024 * 1024)} MB")
     rows = data.count(b"<tr") + data.count(b"<TR")
     if rows > MAX_TABLE_ROWS:  # counted before parsing: a report has about a hundred
-        raise Unreadable("FILE-TOO-LARGE", f"{rows} table rows")
+        raise Unreadable("FILE-TOO-LARGE", Msg(TABLE_ROWS, {"rows": rows}))
     import lxml.html
     from lxml import etree
 
@@ -117,7 +117,7 @@ def _table(table: object, number: int, doc: Document) -> None:
             col += span
         _continuations(cells, below, col)
         if cells:
-            doc.items.append(DocRow(tuple(cells), f"表格 {number + 1} 第 {r + 1} 行", number))
+            doc.items.append(DocRow(tuple(cells), table_row_place(number + 1, r + 1), number))
 
 
 def _continuations(cells: list[DocCell], below: dict[int, tuple[int, int]], col: int) -> int:

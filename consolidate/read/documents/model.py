@@ -5,12 +5,34 @@ A row is a tuple of ``DocCell``: its text, how many grid columns it spans (``col
 HTML, ``gridSpan`` in Word; 1 in text), and whether it continues a cell merged from the row
 above (``rowspan``/``vMerge``: empty here, its text stands in the row where it starts).
 ``where`` says where a row is, in the document's own terms (``第 120 行``, ``表格 3 第 12 行``,
-``第 2 页 表格 1 第 5 行``): findings point there, a document has no cell addresses.
+``第 2 页 表格 1 第 5 行``): findings point there, a document has no cell addresses. It is a
+catalog ``Text``: Chinese as a string, shown in the language of the message that names it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from ...i18n import N_, Text
+
+LINE = N_("第 {row} 行")
+TABLE_ROW = N_("表格 {table} 第 {row} 行")
+ON_PAGE = N_("第 {page} 页 {place}")
+
+
+def line_place(row: int) -> Text:
+    """A line of a text file (1-based)."""
+    return Text(LINE, row=row)
+
+
+def table_row_place(table: int, row: int) -> Text:
+    """A row of the document's ``table``-th table (both 1-based)."""
+    return Text(TABLE_ROW, table=table, row=row)
+
+
+def on_page(page: int, place: Text) -> Text:
+    """``place`` on a page of a PDF (1-based)."""
+    return Text(ON_PAGE, page=page, place=place)
 
 
 @dataclass(frozen=True)
@@ -23,7 +45,7 @@ class DocCell:
 @dataclass(frozen=True)
 class DocRow:
     cells: tuple[DocCell, ...]
-    where: str
+    where: Text
     table: int  # the document's table this row belongs to (0-based; text: a run of rows)
 
 

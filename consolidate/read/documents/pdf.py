@@ -14,8 +14,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from ..archive import Unreadable
-from .model import DocCell, DocRow, Document, Paragraph
+from ...i18n import Msg
+from ..archive import CHARACTERS, PAGES, Unreadable
+from .model import DocCell, DocRow, Document, Paragraph, on_page, table_row_place
 
 MAX_PAGES = 60  # a report is 5-15 pages
 MAX_CHARS = 400_000  # characters of text on all the pages read
@@ -37,7 +38,7 @@ def page_count(data: bytes) -> int:
 def parse_pdf(data: bytes) -> Document:
     pages = page_count(data)
     if pages > MAX_PAGES:
-        raise Unreadable("FILE-TOO-LARGE", f"{pages} 页")
+        raise Unreadable("FILE-TOO-LARGE", Msg(PAGES, {"pages": pages}))
     import pdfplumber
 
     doc = Document("pdf")
@@ -48,14 +49,14 @@ def parse_pdf(data: bytes) -> Document:
             for number, page in enumerate(pdf.pages, start=1):
                 chars += len(page.chars)
                 if chars > MAX_CHARS:
-                    raise Unreadable("FILE-TOO-LARGE", f"{chars} characters")
+                    raise Unreadable("FILE-TOO-LARGE", Msg(CHARACTERS, {"chars": chars}))
                 tables = _page(page, number, tables, doc)
     except Unreadable:
         raise
     except Exception as exc:  # pdfminer's own errors for a damaged file
         raise Unreadable("FILE-PDF", f"{type(exc).__name__}: {str(exc)[:120]}") from exc
     if chars == 0:
-        raise Unreadable("FILE-SCANNED", f"{pages} 页")
+        raise Unreadable("FILE-SCANNED", Msg(PAGES, {"pages": pages}))
     return doc
 
 
@@ -66,7 +67,7 @@ def _page(page: Any, number: int, tables: int, doc: Document) -> int:
 
         for item in flowing_lines(_lines(page)):
             doc.items.append(item if isinstance(item, Paragraph) else
-                             DocRow(item.cells, f"第 {number} 页 {item.where}", tables))
+                             DocRow(item.cells, on_page(number, item.where), tables))
         return tables + 1
     boxes = [t.bbox for t in found]
 
@@ -84,7 +85,7 @@ def _page(page: Any, number: int, tables: int, doc: Document) -> int:
         for r, raw in enumerate(table.extract()):
             cells = _cells(raw)
             if cells:
-                rows.append(DocRow(tuple(cells), f"第 {number} 页 表格 {tables + 1} 第 {r + 1} 行", tables))
+                rows.append(DocRow(tuple(cells), on_page(number, table_row_place(tables + 1, r + 1)), tables))
         placed.append((table.bbox[1], 1, rows))
         tables += 1
     for _, _, items in sorted(placed, key=lambda p: (p[0], p[1])):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from .model import DocCell, DocRow, Document, Paragraph
+from .model import DocCell, DocRow, Document, Paragraph, line_place
 
 MAX_TEXT_BYTES = 8 * 1024 * 1024  # a report as text is some 50 KB
 
@@ -38,11 +38,6 @@ def decode(data: bytes) -> str | None:
         except UnicodeDecodeError:
             continue
     return None
-
-
-def _line_where(n: int) -> str:
-    """The row's place, as a cell address is: in the document's own language, not translated."""
-    return f"第 {n} 行"
 
 
 def parse_text(text: str) -> Document:
@@ -101,7 +96,7 @@ def _pipe_cells(lines: list[str], doc: Document) -> None:
     def end_row() -> None:
         nonlocal cells
         if cells:
-            doc.items.append(DocRow(tuple(cells), _line_where(start), 0))
+            doc.items.append(DocRow(tuple(cells), line_place(start), 0))
             cells = []
 
     for i, text in enumerate(stripped):
@@ -151,16 +146,16 @@ def cell_lines(lines: list[str]) -> list[DocRow | Paragraph]:
         for n, text in head:
             if _CAPTION.match(text) or (level(text) == 0 and not header):
                 if header:
-                    items.append(DocRow(tuple(DocCell(t) for _, t in header), _line_where(header[0][0]), 0))
+                    items.append(DocRow(tuple(DocCell(t) for _, t in header), line_place(header[0][0]), 0))
                     header = []
-                items.append(DocRow((DocCell(text),), _line_where(n), 0))
+                items.append(DocRow((DocCell(text),), line_place(n), 0))
             else:
                 header.append((n, text))
         if header:
-            items.append(DocRow(tuple(DocCell(t) for _, t in header), _line_where(header[0][0]), 0))
+            items.append(DocRow(tuple(DocCell(t) for _, t in header), line_place(header[0][0]), 0))
         start = labels[0][0] if labels else 0
         cells = [DocCell(t) for _, t in labels] + [DocCell(v) for v in values]
-        items.append(DocRow(tuple(cells), _line_where(start), 0))
+        items.append(DocRow(tuple(cells), line_place(start), 0))
         pending.clear()
         values.clear()
 
@@ -194,7 +189,7 @@ def flowing_lines(lines: list[str]) -> list[DocRow | Paragraph]:
     def flush() -> None:  # the line just before a header is its caption (第二十条第（五）项)
         items.extend(Paragraph(text) for _, text in pending[:-1])
         if pending:
-            items.append(DocRow((DocCell(pending[-1][1]),), _line_where(pending[-1][0]), 0))
+            items.append(DocRow((DocCell(pending[-1][1]),), line_place(pending[-1][0]), 0))
         pending.clear()
 
     for n, line in enumerate(lines, start=1):
@@ -211,10 +206,10 @@ def flowing_lines(lines: list[str]) -> list[DocRow | Paragraph]:
             label = "".join(t for _, t in pending) + "".join(lead)
             cells = ([DocCell(label)] if label else []) + [DocCell(v) for v in values]
             pending.clear()
-            items.append(DocRow(tuple(cells), _line_where(start), 0))
+            items.append(DocRow(tuple(cells), line_place(start), 0))
         elif len(tokens) >= 2 and all(is_label(t) for t in tokens):
             flush()
-            items.append(DocRow(tuple(DocCell(t) for t in tokens), _line_where(n), 0))
+            items.append(DocRow(tuple(DocCell(t) for t in tokens), line_place(n), 0))
         else:
             pending.append((n, text))
     flush()
@@ -246,7 +241,7 @@ def _cell_per_line(lines: list[str], doc: Document) -> None:
     def end_row() -> None:
         nonlocal cells, last_was_row
         if cells:
-            doc.items.append(DocRow(tuple(cells), _line_where(start), table))
+            doc.items.append(DocRow(tuple(cells), line_place(start), table))
             cells = []
             last_was_row = True
 
@@ -282,7 +277,7 @@ def _rows_per_line(lines: list[str], doc: Document, sep: str) -> None:
             if parts:
                 if not last_was_row:
                     table += 1
-                doc.items.append(DocRow(tuple(DocCell(p) for p in parts), _line_where(n), table))
+                doc.items.append(DocRow(tuple(DocCell(p) for p in parts), line_place(n), table))
                 last_was_row = True
                 continue
         if line.strip():
