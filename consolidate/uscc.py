@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .i18n import Msg
+from .i18n import N_, Msg
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, Z, S, V
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -23,13 +23,13 @@ def uscc_problem(code: str) -> Msg | None:
     """None when ``code`` is a valid 统一社会信用代码, else what is wrong."""
     code = code.strip().upper()
     if len(code) != 18:
-        return Msg("有 {n} 位，应为 18 位", {"n": len(code)})
+        return Msg(N_("有 {n} 位，应为 18 位"), {"n": len(code)})
     bad = sorted({ch for ch in code if ch not in CHARSET})
     if bad:
-        return Msg("含有不允许的字符“{chars}”（不使用 I、O、Z、S、V）", {"chars": "".join(bad)})
+        return Msg(N_("含有不允许的字符“{chars}”（不使用 I、O、Z、S、V）"), {"chars": "".join(bad)})
     expected = check_char(code[:17])
     if code[17] != expected:
-        return Msg("最后一位校验码应为 {expected}，不是 {found}", {"expected": expected, "found": code[17]})
+        return Msg(N_("最后一位校验码应为 {expected}，不是 {found}"), {"expected": expected, "found": code[17]})
     return None
 
 

@@ -145,3 +145,24 @@ def test_run_in_english_quotes_only_labels_and_names(tmp_path: Path) -> None:
     names = {f.stem for f in files} | {f.name for f in files} | {f.stem.split("_")[0] for f in files}
     names |= {line.split(",")[1] for line in (DEMO / "roster.csv").read_text(encoding="utf-8-sig").splitlines()[1:]}
     assert chinese_left(text, official_texts() | names | set(QUOTED_NAMES)) == []
+
+
+def test_reports_and_bundles_in_english_quote_only_labels_and_names(tmp_path: Path) -> None:
+    """Published reports (their places: “line 156”), a zip of them and a broken file: the
+    English output quotes only official labels (and the amount unit 万元) and names."""
+    import zipfile
+
+    from consolidate.read.reader import read_submission
+
+    seeds = sorted((ROOT / "samples" / "2020-seeds-text").glob("*.txt"))
+    for seed in seeds[:3]:
+        shutil.copy(seed, tmp_path / seed.name)
+    with zipfile.ZipFile(tmp_path / "两份报告.zip", "w") as bundle:
+        for seed in seeds[3:]:
+            bundle.write(seed, seed.name)
+    (tmp_path / "坏的.xlsx").write_bytes(b"PK\x03\x04 cut short")
+    code, text = invoke("validate", tmp_path, "--lang", "en", "--workers", "1")
+    assert code == 1
+    assert " line " in text
+    names = {"两份报告.zip", "两份报告", "坏的.xlsx", "坏的"} | {read_submission(s).unit_name for s in seeds}
+    assert chinese_left(text, official_texts() | names | set(QUOTED_NAMES) | {"万元"}) == []

@@ -65,7 +65,7 @@ PACKAGE_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".ods
 
 @dataclass(frozen=True)
 class Kind:
-    """A kind of bundle and what to call it in a message (a catalog text)."""
+    """A kind of file (a bundle, a values-only spreadsheet) and what to call it in a message (a catalog text)."""
 
     id: str
     name: str

@@ -18,12 +18,11 @@ from __future__ import annotations
 import contextlib
 import io
 import zipfile
-from dataclasses import dataclass
 from typing import Any
 
 from ..i18n import N_, Msg
 from .archive import MAX_PART_BYTES, SHEET_EXTENT, Unreadable
-from .bundles import check_declared
+from .bundles import Kind, check_declared
 from .sheets import MAX_AREA, MAX_COLS, MAX_ROWS, Grid
 from .sniff import ole2_has_entry
 
@@ -31,17 +30,7 @@ ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 XLS_STREAMS = ("Workbook", "Book", "WORKBOOK", "BOOK")  # BIFF8 and BIFF5 (the name as written)
 
 
-@dataclass(frozen=True)
-class Container:
-    """One kind of spreadsheet file: its id and what to call it in a message (a catalog text)."""
-
-    id: str
-    name: str
-
-    @property
-    def named(self) -> Msg:
-        """What to call it, in the language of the message that names it."""
-        return Msg(self.name)
+Container = Kind  # one kind of spreadsheet file: its id and what to call it in a message
 
 
 CONTAINERS = {

@@ -5,6 +5,11 @@ spec is refused there with a SpecError that names the file, the place and the pr
 The result is kept in a small cache keyed by the bytes of the spec files and of the
 building code, so a command starts without importing pydantic once the spec has been
 built on this machine. The resolved spec is hashed, so a workbook says which spec made it.
+
+This module is the one place a process keeps what it built: each spec, once per folder and
+format (``load_spec``), with everything derived from it carried on it (layouts, address maps,
+reading plans, the rule program: ``spec.derived``, ``spec.program``). No other module keeps a
+cache of spec-derived data.
 """
 
 from __future__ import annotations
