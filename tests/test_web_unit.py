@@ -18,6 +18,7 @@ import hashlib
 import io
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 import pytest
 from web_support import ERROR_KEY, roster, workbook
@@ -130,6 +131,15 @@ def test_upload_with_an_error_shows_verdict_findings_marked_cell_and_annotated_c
 
     book = load_workbook(io.BytesIO(b"".join(copy.streaming_content)))
     assert book.sheetnames[0] == "问题清单"
+    # an English page gets the copy the library writes in English (its sheet, its name)
+    from consolidate.i18n import in_language
+    from consolidate.output.annotate import SHEET, SUFFIX
+
+    english = c.get(f"{link(issued[0])}/v/1/annotated.xlsx", HTTP_ACCEPT_LANGUAGE="en")
+    assert quote(in_language("en", SUFFIX)) in english["Content-Disposition"]
+    assert "问题标注" not in unquote(english["Content-Disposition"])
+    book = load_workbook(io.BytesIO(b"".join(english.streaming_content)))
+    assert book.sheetnames[0] == in_language("en", SHEET) != "问题清单"
 
 
 def test_json_contract_for_an_invalid_file_is_200_with_its_findings() -> None:

@@ -13,7 +13,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..i18n import Lang, language
+from ..i18n import LANGS, Lang, language
 from ..report import FileResult
 from ..roster import Roster, Unit
 
@@ -33,6 +33,7 @@ class CheckOutcome:
     result: FileResult  # path = the job's name
     annotated: str | None  # the annotated copy written in work_dir, if any
     annotate_problem: str | None = None
+    annotated_en: str | None = None  # the same copy with its notes and sheet in English
 
 
 def check_file(job: CheckJob) -> CheckOutcome:
@@ -50,13 +51,17 @@ def check_file(job: CheckJob) -> CheckOutcome:
                           for i, (c, n, t, p) in enumerate(job.units)))
     report = validate([source], format_id=job.format_id, year=job.year, roster=roster, workers=1)
     result = report.files[0]
-    copy: Path | None = None
+    copies: dict[str, Path | None] = {}
     problem = None
     try:
-        copy = annotate_file(result, work / "annotated")
+        for lang in LANGS:  # a copy for each language a page can be read in
+            with language(lang):
+                copies[lang] = annotate_file(result, work / f"annotated-{lang}", lang=lang)
     except AnnotateError as exc:
         problem = exc.message("zh")
-    return CheckOutcome(dataclasses.replace(result, path=job.name), str(copy) if copy else None, problem)
+    zh, en = copies.get("zh"), copies.get("en")
+    return CheckOutcome(dataclasses.replace(result, path=job.name), str(zh) if zh else None, problem,
+                        str(en) if en else None)
 
 
 def warm() -> None:

@@ -103,16 +103,20 @@ def check_submission(sub: Submission, blob: Path) -> Received:
     job = CheckJob(blob=str(blob), name=name, work_dir=str(work), format_id=round_.format_id, year=round_.year,
                    units=tuple((u.code, u.name, u.type, u.parent) for u in roster.units))
     annotated: str | None = None
+    annotated_en: str | None = None
     try:
         outcome = pool().run(settings.CHECK_FUNCTION, job, settings.CHECK_TIMEOUT)
         result = outcome.result
-        annotated = outcome.annotated
+        annotated, annotated_en = outcome.annotated, outcome.annotated_en
     except CheckFailed as exc:
         result = failed_result(name, sub, exc)
     try:
         if annotated:
             sub.annotated = store.keep_bytes(Path(annotated).read_bytes())
             sub.annotated_name = Path(annotated).name
+        if annotated_en:
+            sub.annotated_en = store.keep_bytes(Path(annotated_en).read_bytes())
+            sub.annotated_en_name = Path(annotated_en).name
     finally:
         shutil.rmtree(work, ignore_errors=True)
     refusal = other_units(result, unit, roster)

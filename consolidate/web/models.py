@@ -78,6 +78,8 @@ class Submission(models.Model):
     finding_messages = models.JSONField(null=True, blank=True)
     annotated = models.CharField(max_length=64, blank=True)  # sha256 of the annotated copy in the store
     annotated_name = models.CharField(max_length=255, blank=True)
+    annotated_en = models.CharField(max_length=64, blank=True)  # the copy in English (empty on older rows)
+    annotated_en_name = models.CharField(max_length=255, blank=True)
     review = models.CharField(max_length=12, choices=REVIEWS, blank=True, default="")
     review_reason = models.TextField(blank=True)
     reviewed_by = models.CharField(max_length=150, blank=True)

@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ...i18n import Lang
+from .. import store
 from ..models import ApiToken, Submission
 from ..tables import tables
 from ..texts import findings_in, shown
@@ -38,6 +39,15 @@ def checked(sub: Submission | None, format_id: str) -> dict[str, Any]:
     findings = findings_in(report.get("findings") or [], sub.finding_messages, lang)
     return {"findings": findings, "tables": tables({**report, "findings": findings}, format_id) if sub.report else [],
             "refusal": shown(sub.refusal, sub.refusal_params, lang)}
+
+
+def annotated_copy(request: HttpRequest, sub: Submission) -> HttpResponse:
+    """The file's annotated copy in the page's language (the Chinese one where no other was made)."""
+    if not sub.annotated:
+        return error(request, 404, _("这个版本没有问题标注副本。"))
+    sha, name = ((sub.annotated_en, sub.annotated_en_name) if page_language() == "en" and sub.annotated_en
+                 else (sub.annotated, sub.annotated_name))
+    return attachment(store.path_of(sha), name or _("问题标注.xlsx"), XLSX)
 
 
 def wants_json(request: HttpRequest) -> bool:

@@ -42,7 +42,7 @@ from ..rounds import (
     unit_statuses,
     unlock,
 )
-from .common import XLSX, actor, attachment, checked, error, office, page_language
+from .common import XLSX, actor, annotated_copy, attachment, checked, error, office, page_language
 
 
 class Login(LoginView):
@@ -310,8 +310,7 @@ def submission_file(request: HttpRequest, sub_id: int) -> HttpResponse:
 @require_GET
 def submission_annotated(request: HttpRequest, sub_id: int) -> HttpResponse:
     sub = _submission(sub_id)
-    if not sub.annotated:
-        return error(request, 404, _("这个版本没有问题标注副本。"))
-    audit(sub.unit.round, actor(request), "download",
-          Msg(N_("{unit} 第 {version} 版问题标注副本"), {"unit": sub.unit.name, "version": sub.version}))
-    return attachment(store.path_of(sub.annotated), sub.annotated_name or _("问题标注.xlsx"), XLSX)
+    if sub.annotated:
+        audit(sub.unit.round, actor(request), "download",
+              Msg(N_("{unit} 第 {version} 版问题标注副本"), {"unit": sub.unit.name, "version": sub.version}))
+    return annotated_copy(request, sub)

@@ -22,7 +22,7 @@ from ..intake import Refused, receive, refuse_if_closed
 from ..links import find_unit, too_many_guesses
 from ..models import RoundUnit, Submission
 from ..rounds import SUBMISSION_LABELS
-from .common import XLSX, attachment, checked, error, wants_json
+from .common import XLSX, annotated_copy, attachment, checked, error, wants_json
 
 
 def _unit(request: HttpRequest, secret: str) -> RoundUnit | HttpResponse:
@@ -124,9 +124,7 @@ def _own(request: HttpRequest, secret: str, version: str, annotated: bool) -> Ht
         return error(request, 404, _("没有这个版本。"))
     if not annotated:
         return attachment(store.path_of(sub.sha256), sub.file_name, "application/octet-stream")
-    if not sub.annotated:
-        return error(request, 404, _("这个版本没有问题标注副本。"))
-    return attachment(store.path_of(sub.annotated), sub.annotated_name or _("问题标注.xlsx"), XLSX)
+    return annotated_copy(request, sub)
 
 
 @require_GET
