@@ -7,7 +7,8 @@ from __future__ import annotations
 import csv
 import getpass
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -48,6 +49,16 @@ def _configure(data: Path | None, database: str | None) -> None:
     configure(data, database)
 
 
+@contextmanager
+def _office(data: Path | None, database: str | None, lang: str) -> Iterator[None]:
+    """What every office command does first: its language, then the web's database (migrated);
+    a library refusal inside becomes one line and exit 2."""
+    parse_lang(lang)
+    with cannot_proceed():
+        _configure(data, database)
+        yield
+
+
 def _password() -> str:
     if sys.stdin.isatty():
         first = getpass.getpass(_("密码："))
@@ -64,22 +75,10 @@ def adduser(
     database: DatabaseOption = None,
     lang: LangOption = "zh",
 ) -> None:
-    parse_lang(lang)
-    with cannot_proceed():
-        _configure(data, database)
-        from django.contrib.auth import get_user_model
-        from django.contrib.auth.password_validation import validate_password
-        from django.core.exceptions import ValidationError
+    with _office(data, database, lang):
+        from ..web.accounts import add_user
 
-        users = get_user_model()
-        if users.objects.filter(username=name).exists():
-            raise fail(_("账号“{name}”已经存在。").format(name=name))
-        password = _password()
-        try:
-            validate_password(password, users(username=name))
-        except ValidationError as exc:
-            raise fail(_("密码不合要求：{why}").format(why="；".join(exc.messages))) from None
-        users.objects.create_user(username=name, password=password)
+        add_user(name, _password)
     out_console.print(_("已创建账号“{name}”。").format(name=name))
 
 
@@ -90,16 +89,10 @@ def token(
     database: DatabaseOption = None,
     lang: LangOption = "zh",
 ) -> None:
-    parse_lang(lang)
-    with cannot_proceed():
-        _configure(data, database)
-        from django.contrib.auth import get_user_model
+    with _office(data, database, lang):
+        from ..web.accounts import new_token
 
-        if not get_user_model().objects.filter(username=name).exists():
-            raise fail(_("没有账号“{name}”。请先用 consolidate office adduser 创建。").format(name=name))
-        from ..web.views.common import make_token
-
-        secret = make_token(name)
+        secret = new_token(name)
     out_console.print(_("令牌只显示这一次，请妥善保存（系统只保存其摘要）："))
     sys.stdout.write(secret + "\n")
 
@@ -181,9 +174,7 @@ def import_cmd(
     database: DatabaseOption = None,
     lang: LangOption = "zh",
 ) -> None:
-    parse_lang(lang)
-    with cannot_proceed():
-        _configure(data, database)
+    with _office(data, database, lang):
         from ..web.checker import close_pool
         from ..web.intake import import_files
         from ..web.models import Round
