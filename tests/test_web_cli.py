@@ -62,6 +62,12 @@ def test_import_files_received_workbooks_under_their_units(tmp_path: Path) -> No
     assert f"a.xlsx → {units.units[2].name} 第 1 版" in done.stdout
     assert "stranger.xlsx" in done.stdout and "未导入" in done.stdout
     assert len(links_of(links)) == 3
+    # with --lang en the reason a file was not imported is in English
+    (inbox / "a.xlsx").unlink()
+    english = office(data, "import", round_id, str(inbox), "--lang", "en")
+    assert english.returncode == 1
+    assert "stranger.xlsx" in english.stdout and "not on this round's roster" in english.stdout
+    assert "未导入" not in english.stdout
 
 
 def test_readme_has_the_two_web_commands_and_make_runs_them() -> None:

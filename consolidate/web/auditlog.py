@@ -11,9 +11,10 @@ translated when the catalog knows it. The action is a short word (``upload``) sh
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from ..i18n import N_, Msg, in_language
 from .models import AuditEvent, Round, RoundUnit
@@ -32,6 +33,9 @@ ACTION_LABELS = {
 }
 
 UNIT_ACTOR = N_("单位：{name}（{code}）")
+# Actors that are not a person's name (``consolidate office import`` records its imports
+# under this one): shown translated, where a user's name is shown as it is.
+SYSTEM_ACTORS = frozenset({N_("命令行导入")})
 
 
 def unit_actor(unit: RoundUnit) -> Msg:
@@ -45,6 +49,12 @@ def audit(round_: Round | None, actor: str | Msg, action: str, detail: Msg | Non
     who, who_params = (actor.text, to_json(actor)) if isinstance(actor, Msg) else (actor[:200], None)
     AuditEvent.objects.create(round=round_, actor=who, actor_params=who_params, action=action,
                               detail=detail.text if detail else "", params=to_json(detail) if detail else None)
+
+
+def actor_shown(actor: str, params: Mapping[str, Any] | None, lang: str) -> str:
+    if params is not None or actor in SYSTEM_ACTORS:
+        return shown(actor, params, lang)
+    return actor
 
 
 def action_label(action: str, lang: str) -> str:
@@ -63,6 +73,6 @@ class Entry:
 
 
 def entries(events: Iterable[AuditEvent], lang: str) -> list[Entry]:
-    return [Entry(at=e.at, actor=e.actor if e.actor_params is None else shown(e.actor, e.actor_params, lang),
+    return [Entry(at=e.at, actor=actor_shown(e.actor, e.actor_params, lang),
                   action=e.action, action_label=action_label(e.action, lang), detail=shown(e.detail, e.params, lang))
             for e in events]

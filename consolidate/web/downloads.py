@@ -41,7 +41,8 @@ def round_outputs(round_: Round, lang: Lang = "zh") -> Outputs:
 
 
 def zip_name(sub: Submission) -> str:
-    """``001_单位名称_代码/第2版_原文件名``: by unit and version, nothing from the client as a path."""
+    """``001_单位名称_代码/第2版_原文件名``: by unit and version, nothing from the client as a path.
+    Stored files' names, not a page's text: Chinese whatever the page's language."""
     unit = sub.unit
     return (f"{unit.position + 1:03d}_{safe_name(unit.name)}_{safe_name(unit.code)}/"
             f"第{sub.version}版_{safe_name(sub.file_name)}")

@@ -63,7 +63,8 @@ def display_name(client_name: str) -> str:
 
 
 def check_name(unit: RoundUnit, version: int, client_name: str) -> str:
-    """The name the file is checked under: ours, built from the unit and the version."""
+    """The name the file is checked under: ours, built from the unit and the version. A file's
+    name (quoted in reports like any file name), kept Chinese like the round's stored names."""
     suffix = PurePosixPath(display_name(client_name)).suffix.lower()
     return f"{safe_name(unit.name)}_第{version}版{suffix if suffix in KNOWN_SUFFIXES else ''}"
 
@@ -168,10 +169,10 @@ class Imported:
     file: str
     unit: RoundUnit | None
     submission: Submission | None
-    problem: str = ""
+    problem: Msg | None = None  # why it was not imported, in the language it is shown in (a command's)
 
 
-def import_files(round_id: int, paths: list[Path], *, actor: str) -> list[Imported]:
+def import_files(round_id: int, paths: list[Path], *, actor: str | Msg) -> list[Imported]:
     """File workbooks the office received some other way (e-mail, a chat) under the units
     their 填报信息 names, each through the same store and check as an upload."""
     from ..validate import expand_paths
@@ -184,7 +185,7 @@ def import_files(round_id: int, paths: list[Path], *, actor: str) -> list[Import
     for path in expand_paths(paths):
         data = path.read_bytes()
         if len(data) > settings.UPLOAD_LIMIT:
-            out.append(Imported(str(path), None, None, _("文件超过大小上限，未导入。")))
+            out.append(Imported(str(path), None, None, Msg(N_("文件超过大小上限，未导入。"))))
             continue
         sha = store.keep_bytes(data)
         work = Path(settings.DATA_DIR) / "tmp" / f"import-{uuid.uuid4().hex}"
@@ -200,7 +201,7 @@ def import_files(round_id: int, paths: list[Path], *, actor: str) -> list[Import
         owner = roster.find(result.unit_code, result.unit_name) if result is not None else None
         unit = units.get(owner.code) if owner is not None else None
         if unit is None:
-            out.append(Imported(str(path), None, None, _("文件中的单位不在本轮名单中（或无法读取），未导入。")))
+            out.append(Imported(str(path), None, None, Msg(N_("文件中的单位不在本轮名单中（或无法读取），未导入。"))))
             continue
         now = timezone.now()
         with transaction.atomic():
