@@ -38,10 +38,13 @@ def client(address: str = "10.0.0.1") -> Any:
     return Client(REMOTE_ADDR=address)
 
 
-def post_file(c: Any, link: str, data: bytes, name: str = "报表.xlsx", json: bool = True) -> Any:
+def post_file(c: Any, link: str, data: bytes, name: str = "报表.xlsx", json: bool = True,
+              language: str | None = None) -> Any:
     upload = io.BytesIO(data)
     upload.name = name
     headers = {"HTTP_ACCEPT": "application/json"} if json else {}
+    if language:
+        headers["HTTP_ACCEPT_LANGUAGE"] = language
     return c.post(link, {"file": upload}, **headers)
 
 
@@ -142,12 +145,25 @@ def test_upload_with_an_error_shows_verdict_findings_marked_cell_and_annotated_c
     assert book.sheetnames[0] == in_language("en", SHEET) != "问题清单"
 
 
-def test_json_contract_for_an_invalid_file_is_200_with_its_findings() -> None:
-    _, issued = new_round()
-    body = post_file(client(), link(issued[0]), workbook(issued[0].unit, error=True)).json()
+def test_json_contract_for_an_invalid_file_is_200_with_its_findings(tmp_path: Path) -> None:
+    from consolidate.output.json_report import report_dict
+    from consolidate.validate import validate
+    from consolidate.web.rounds import roster_of
+
+    round_, issued = new_round()
+    data = workbook(issued[0].unit, error=True)
+    body = post_file(client(), link(issued[0]), data).json()
     assert body["submission"]["state"] == "invalid"
     assert any(f["code"] == "T3-BALANCE" and f["key"] == ERROR_KEY for f in body["report"]["findings"])
     assert body["report"]["counts"]["error"] >= 1
+    # Accept-Language: en gives the messages `validate --json --lang en` gives for the same file
+    english = post_file(client(), link(issued[0]), data, language="en").json()["report"]
+    copy = tmp_path / "x.xlsx"
+    copy.write_bytes(data)
+    expected = report_dict(validate([copy], format_id="v2021", year=2025, roster=roster_of(round_), workers=1),
+                           lang="en")["files"][0]
+    assert [f["message"] for f in english["findings"]] == [f["message"] for f in expected["findings"]]
+    assert english["findings"] != body["report"]["findings"]
 
 
 def test_another_units_workbook_is_kept_but_refused_saying_whose_it_is() -> None:

@@ -22,7 +22,8 @@ from ..intake import Refused, receive, refuse_if_closed
 from ..links import find_unit, too_many_guesses
 from ..models import RoundUnit, Submission
 from ..rounds import SUBMISSION_LABELS
-from .common import XLSX, annotated_copy, attachment, checked, error, wants_json
+from ..texts import findings_in
+from .common import XLSX, annotated_copy, attachment, checked, error, page_language, wants_json
 
 
 def _unit(request: HttpRequest, secret: str) -> RoundUnit | HttpResponse:
@@ -35,11 +36,15 @@ def _unit(request: HttpRequest, secret: str) -> RoundUnit | HttpResponse:
 
 
 def contract(unit: RoundUnit, sub: Submission) -> dict[str, Any]:
-    """The JSON answer to an upload (README: 网页 / the contract)."""
+    """The JSON answer to an upload (README: 网页 / the contract); the findings' messages in the
+    request's language (``Accept-Language: en``: as ``validate --json --lang en`` words them)."""
+    report = sub.report
+    if report is not None:
+        report = {**report, "findings": findings_in(report.get("findings") or [], sub.finding_messages, page_language())}
     return {"unit": {"code": unit.code, "name": unit.name},
             "submission": {"id": sub.id, "sha256": sub.sha256, "received_at": sub.received_at.isoformat(),
                            "state": sub.state},
-            "report": sub.report}
+            "report": report}
 
 
 @csrf_exempt  # the link's secret is the credential; no cookie is involved
