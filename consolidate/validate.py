@@ -126,8 +126,7 @@ def validate(paths: Sequence[Path | str], *, format_id: str | None = None, year:
         raise ConsolidateError(N_("未知的格式“{format_id}”，应为 {value}。"), format_id=format_id, value=Items(FORMATS, sep=LIST_OR))
     files = expand_paths(paths)
     if not files:
-        where = "、".join(str(p) for p in paths)
-        raise ConsolidateError(N_("在 {where} 中没有找到要审核的文件。"), where=where, value=', '.join(map(str, paths)))
+        raise ConsolidateError(N_("在 {where} 中没有找到要审核的文件。"), where=Items(tuple(str(p) for p in paths)))
     results: list[FileResult] = []
     for result in iter_many(files, format_hint=format_id, workers=workers):
         results.append(result)

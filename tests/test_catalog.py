@@ -2,7 +2,8 @@
 
 Requirements covered:
 - the committed .mo files are what the .po files compile to (nobody ships a stale catalog);
-- every text marked in the code (_(), N_(), ngettext()) has an English translation;
+- every text marked in the code (_(), N_(), ngettext()) has an English translation, which fills
+  no field its Chinese source does not have;
 - the language is per context: a block in English does not change what others see.
 """
 
@@ -75,6 +76,30 @@ def _translated(value: object) -> bool:
     if isinstance(value, tuple | list):
         return all(str(v).strip() for v in value)
     return bool(str(value or "").strip())
+
+
+def _fields(text: str) -> set[str]:
+    """The ``str.format`` fields a text fills (``{n}``, ``{seconds:.1f}`` -> n, seconds)."""
+    import string
+
+    return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_a_translation_fills_only_fields_its_source_has() -> None:
+    """An English text naming a field the Chinese does not have fails only when shown in English
+    (a KeyError, or a value the caller had to pre-render in English): never in the catalog."""
+    wrong = []
+    for lang in ("en", "zh_Hans"):
+        with (ROOT / "consolidate" / "locale" / lang / "LC_MESSAGES" / "django.po").open("rb") as fh:
+            for message in read_po(fh):
+                if not message.id or not message.string or isinstance(message.id, tuple):
+                    continue
+                if "{" not in message.string or "%(" in message.id:  # click's %-formatted texts
+                    continue
+                extra = _fields(message.string) - _fields(message.id)
+                if extra:
+                    wrong.append((lang, message.id[:40], sorted(extra)))
+    assert wrong == []
 
 
 def test_language_is_per_context() -> None:

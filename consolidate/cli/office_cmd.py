@@ -151,12 +151,13 @@ def open_round_cmd(
     with cannot_proceed():
         units = read_roster(roster)
         _configure(data, database)
+        from ..web.auditlog import COMMAND_LINE
         from ..web.links import link_url
         from ..web.rounds import open_round, parse_deadline
 
         when = parse_deadline(deadline)
         round_, issued = open_round(units, year=the_year or 0, format_id=format_id, name=name, code=code,
-                                    deadline=when, actor="命令行")
+                                    deadline=when, actor=COMMAND_LINE)
         try:
             write_links(links, [(i.unit.code, i.unit.name, link_url(base_url, i.secret)) for i in issued])
         except OSError as exc:
@@ -175,6 +176,7 @@ def import_cmd(
     lang: LangOption = "zh",
 ) -> None:
     with _office(data, database, lang):
+        from ..web.auditlog import COMMAND_LINE_IMPORT
         from ..web.checker import close_pool
         from ..web.intake import import_files
         from ..web.models import Round
@@ -182,7 +184,7 @@ def import_cmd(
         if not Round.objects.filter(pk=round_id).exists():
             raise fail(_("没有编号为 {id} 的报送轮次。").format(id=round_id))
         try:
-            done = import_files(round_id, paths, actor="命令行导入")
+            done = import_files(round_id, paths, actor=COMMAND_LINE_IMPORT)
         finally:
             close_pool()
     problems = 0

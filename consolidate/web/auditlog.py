@@ -33,9 +33,11 @@ ACTION_LABELS = {
 }
 
 UNIT_ACTOR = N_("单位：{name}（{code}）")
-# Actors that are not a person's name (``consolidate office import`` records its imports
-# under this one): shown translated, where a user's name is shown as it is.
-SYSTEM_ACTORS = frozenset({N_("命令行导入")})
+# Actors that are not a person's name (``consolidate office open-round`` and ``import`` record
+# what they do under these): shown translated, where a user's name is shown as it is.
+COMMAND_LINE = N_("命令行")
+COMMAND_LINE_IMPORT = N_("命令行导入")
+SYSTEM_ACTORS = frozenset({COMMAND_LINE, COMMAND_LINE_IMPORT})
 
 
 def unit_actor(unit: RoundUnit) -> Msg:
