@@ -83,6 +83,7 @@ WORKSHEET = "/worksheet"
 _CENTRAL_SIGNATURE = b"PK\x01\x02"
 _END_SIGNATURE = b"PK\x05\x06"
 # an XML declaration at most, then the root element's name: a prolog without a DTD
+_XML_START = re.compile(rb"[\xef\xbb\xbf \t\r\n]*<|\xff\xfe|\xfe\xff")  # text that starts as XML does (UTF-16 too)
 _PLAIN_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*(?:<\?xml[^?<>]*\?>[ \t\r\n]*)?<[A-Za-z_]")
 
 
@@ -100,7 +101,7 @@ class Package:
     """An opened .xlsx package (from bytes), whose parts are read under the limits."""
 
     zip: zipfile.ZipFile
-    infos: dict[str, zipfile.ZipInfo]
+    infos: dict[str, zipfile.ZipInfo]  # the members by name, as the zip's directory declares them
     workbook: str = ""  # the workbook part, e.g. "xl/workbook.xml"
     sheets: dict[str, str] = field(default_factory=dict)  # sheet name -> worksheet part ("" if none)
     macros: bool = False
@@ -108,11 +109,6 @@ class Package:
     whole: dict[str, bytes] = field(default_factory=dict)  # small parts inflated whole while opening
     heads: dict[str, bytes] = field(default_factory=dict)  # sheets inflated to the end of their cells while opening
     raw: bytes = b""  # the package's bytes, for the prolog check's direct inflation
-
-    @property
-    def entries(self) -> dict[str, zipfile.ZipInfo]:
-        """The members by name, as the zip's directory declares them."""
-        return self.infos
 
     def part(self, name: str, limit: int = MAX_PART_BYTES) -> bytes:
         """A part's bytes, whole (its CRC checked); refuses a part declared too large."""
@@ -219,25 +215,26 @@ def _damaged(info: zipfile.ZipInfo) -> Unreadable:
     return Unreadable("FILE-CORRUPT", Msg(PART_DAMAGED, {"part": info.filename}))
 
 
-def prolog_verdict(xml: bytes) -> bool | None:
-    """Does the XML declare a DTD or entities? True/False, or None when ``xml`` ends before
-    its root element (more is needed to tell). A DTD may only stand in the prolog (after the
-    XML declaration, processing instructions and comments, before the root element); a
-    document that puts one later is malformed anyway."""
+def prolog_verdict(xml: bytes, limit: int = MAX_PROLOG) -> bool | None:
+    """Does the XML declare a DTD or entities? True/False, or None when its first ``limit``
+    bytes end before its root element (more is needed to tell). A DTD may only stand in the
+    prolog (after the XML declaration, processing instructions and comments, before the root
+    element); a document that puts one later is malformed anyway."""
     if _PLAIN_PROLOG.match(xml):  # what every spreadsheet program writes: no need to walk it
         return False
+    end = min(len(xml), limit)
     if xml.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: judge its text, not its bytes
-        xml = xml[: len(xml) // 2 * 2].decode("utf-16", "replace").encode("utf-8")
+        xml = xml[: end // 2 * 2].decode("utf-16", "replace").encode("utf-8")
+        end = len(xml)
     pos = 3 if xml.startswith(b"\xef\xbb\xbf") else 0
-    end = len(xml)
     while pos < end:
-        lt = xml.find(b"<", pos)
+        lt = xml.find(b"<", pos, end)
         if lt < 0 or lt + 4 > end:
             return None
         if xml.startswith(b"<?", lt):
-            pos = xml.find(b"?>", lt + 2)
+            pos = xml.find(b"?>", lt + 2, end)
         elif xml.startswith(b"<!--", lt):
-            pos = xml.find(b"-->", lt + 4)
+            pos = xml.find(b"-->", lt + 4, end)
         else:  # <!DOCTYPE (the only other declaration a prolog may hold), or the root element
             return xml.startswith(b"<!", lt)
         if pos < 0:
@@ -252,7 +249,7 @@ def prolog_done(xml: bytes) -> bool:
 
 
 def _looks_like_xml(head: bytes) -> bool:
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") or head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    return _XML_START.match(head) is not None
 
 
 def checked_zip(data: bytes) -> Package:
@@ -330,7 +327,7 @@ def check_prologs(pkg: Package) -> None:
             head = pkg.heads[name] = pkg.quick(info, sheet_data_closed, HEAD_STEP)
         else:
             head = pkg.quick(info, _prolog_seen)
-        if not _PLAIN_PROLOG.match(head) and _unsafe(head):
+        if _unsafe(head):
             raise Unreadable("FILE-UNSAFE-XML", name)
 
 
@@ -351,13 +348,12 @@ def _unsafe(head: bytes) -> bool:
     inside its prolog is malformed, and left to whoever reads it."""
     if not _looks_like_xml(head):
         return False
-    verdict = prolog_verdict(head[:MAX_PROLOG])
+    verdict = prolog_verdict(head)
     return bool(verdict) or (verdict is None and len(head) >= MAX_PROLOG)
 
 
 def _prolog_seen(head: bytes) -> bool:
-    return _PLAIN_PROLOG.match(head) is not None or not _looks_like_xml(head) or prolog_done(head) \
-        or len(head) >= MAX_PROLOG
+    return not _looks_like_xml(head) or prolog_done(head) or len(head) >= MAX_PROLOG
 
 
 def _elements(pkg: Package, name: str, local: str, limit: int = 8 * 1024 * 1024) -> list[dict[str, str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ...i18n import Msg
 from ..archive import LINES, ROW_CELLS, TABLE_ROWS, Unreadable, checked_zip
+from .docx import DOCUMENT_PART
 from .grid import DocBook
 from .identity import unit_and_year
 from .model import Document
@@ -22,7 +23,7 @@ MAX_ROWS = 20_000  # table rows in one document (a report has about a hundred)
 MAX_CELLS = 200  # cells in one row (the widest official table has 16)
 MAX_LINES = 20_000  # lines of a text report (the seeds have at most 600)
 
-_DOCX_PART = b"word/document.xml"
+_DOCX_PART = DOCUMENT_PART.encode()
 
 
 def document_type(data: bytes, sniffed: str) -> str | None:
@@ -36,7 +37,7 @@ def _container(data: bytes, sniffed: str) -> str | None:
         if _DOCX_PART not in data:
             return None
         try:  # the part named in the zip's own directory (not a member's bytes inside a bundle)
-            return "docx" if "word/document.xml" in checked_zip(data).entries else None
+            return "docx" if DOCUMENT_PART in checked_zip(data).infos else None
         except Unreadable:
             return None  # the workbook reader says why (too large, damaged, encrypted)
     if sniffed == "FILE-PDF":
