@@ -101,9 +101,7 @@ def _param(value: Any, lang: Lang) -> Any:
     """A number as a clerk writes it; a catalog text (a format's name, a detail) in the message's language."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return fmt_number(value)
-    if isinstance(value, Msg):
-        return value.render(lang)
-    return value
+    return shown(value, lang)
 
 
 def _render(template: str, place: Place, lang: Lang, params: Mapping[str, Any]) -> str:

@@ -110,6 +110,11 @@ def in_language(lang: str, message: str) -> str:
     return translations(check_lang(lang)).gettext(message)
 
 
+def translated(message: str, lang: str | None = None) -> str:
+    """``message`` in ``lang``, or in the current language when ``lang`` is None."""
+    return _(message) if lang is None else in_language(lang, message)
+
+
 @dataclass(frozen=True)
 class Msg:
     """A catalog text with its fields, rendered in whichever language it is shown in
@@ -119,9 +124,8 @@ class Msg:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def render(self, lang: str | None = None) -> str:
-        template = _(self.text) if lang is None else in_language(lang, self.text)
-        return template.format(**{k: v.render(lang) if isinstance(v, Msg | Text | Items) else v
-                                  for k, v in self.params.items()})
+        template = translated(self.text, lang)
+        return template.format(**{k: shown(v, lang) for k, v in self.params.items()})
 
     def __str__(self) -> str:
         return self.render()
@@ -142,12 +146,9 @@ class Items:
     sep: str = LIST_SEPARATOR
 
     def render(self, lang: str | None = None) -> str:
-        def tr(text: str) -> str:
-            return _(text) if lang is None else in_language(lang, text)
-
         named = self.items[: self.limit] if self.limit is not None else self.items
-        text = tr(self.sep).join(named)
-        return tr(LIST_MORE).format(items=text, n=len(self.items)) if len(named) < len(self.items) else text
+        text = translated(self.sep, lang).join(named)
+        return translated(LIST_MORE, lang).format(items=text, n=len(self.items)) if len(named) < len(self.items) else text
 
 
 class Text(str):
@@ -171,7 +172,8 @@ class Text(str):
         return self.msg.render(lang)
 
 
-def shown(value: str, lang: str | None = None) -> str:
-    """``value`` as shown in ``lang`` (default: the current language): a ``Text`` in that
-    language, any other string as it is (a cell address, a sheet's official name)."""
-    return value.render(lang) if isinstance(value, Text) else value
+def shown(value: Any, lang: str | None = None) -> Any:
+    """``value`` as shown in ``lang`` (default: the current language): a catalog value (``Msg``,
+    ``Text``, ``Items``) rendered in it, anything else as it is (a cell address, a sheet's
+    official name, a number)."""
+    return value.render(lang) if isinstance(value, Msg | Text | Items) else value

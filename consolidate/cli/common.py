@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..errors import ConsolidateError, SpecError
-from ..i18n import LANGS, N_, Lang, _, current
+from ..i18n import LANGS, LIST_OR, N_, Items, Lang, _, current
 
 err_console = Console(stderr=True, highlight=False)
 out_console = Console(highlight=False)
@@ -51,7 +51,7 @@ def parse_choice(text: str | None, options: tuple[str, ...], option: str) -> str
     value = text.strip().lower()
     if value not in options:
         raise fail(_("{option} 应为 {options}，不是“{value}”。").format(
-            option=option, options=_(" 或 ").join(options), value=text))
+            option=option, options=Items(options, sep=LIST_OR).render(), value=text))
     return value
 
 
