@@ -18,7 +18,7 @@ from typing import Any
 
 from ..i18n import N_, Msg, in_language
 from .models import AuditEvent, Round, RoundUnit
-from .texts import shown, to_json
+from .texts import stored_shown, to_json
 
 ACTION_LABELS = {
     "open": N_("开启报送"),
@@ -55,7 +55,7 @@ def audit(round_: Round | None, actor: str | Msg, action: str, detail: Msg | Non
 
 def actor_shown(actor: str, params: Mapping[str, Any] | None, lang: str) -> str:
     if params is not None or actor in SYSTEM_ACTORS:
-        return shown(actor, params, lang)
+        return stored_shown(actor, params, lang)
     return actor
 
 
@@ -76,5 +76,5 @@ class Entry:
 
 def entries(events: Iterable[AuditEvent], lang: str) -> list[Entry]:
     return [Entry(at=e.at, actor=actor_shown(e.actor, e.actor_params, lang),
-                  action=e.action, action_label=action_label(e.action, lang), detail=shown(e.detail, e.params, lang))
+                  action=e.action, action_label=action_label(e.action, lang), detail=stored_shown(e.detail, e.params, lang))
             for e in events]

@@ -19,24 +19,21 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
-from ..i18n import N_, Msg
+from ..errors import ConsolidateError
+from ..i18n import N_
 
 TOOK_TOO_LONG = N_("审核超过 {seconds} 秒仍未完成")
 WORKER_DIED = N_("审核程序处理此文件时意外退出")
 CHECK_ERROR = N_("审核程序出错：{error}")
 
 
-class CheckFailed(Exception):
-    """The worker died, ran out of time or failed on this file: ``msg`` says which (a catalog
-    text, shown in each reader's language); ``worker_lost`` when the worker must be replaced."""
+class CheckFailed(ConsolidateError):
+    """The worker died, ran out of time or failed on this file: the message says which;
+    ``worker_lost`` when the worker must be replaced."""
 
     def __init__(self, text: str, /, *, worker_lost: bool, **params: Any) -> None:
-        self.msg = Msg(text, params)
+        super().__init__(text, **params)
         self.worker_lost = worker_lost
-        super().__init__(self.msg.render("zh"))
-
-    def message(self, lang: str = "zh") -> str:
-        return self.msg.render(lang)
 
 
 def _function(path: str) -> Callable[[Any], Any]:

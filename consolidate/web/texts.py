@@ -25,9 +25,10 @@ def from_json(text: str, params: Mapping[str, Any]) -> Msg:
                       for k, v in params.items()})
 
 
-def shown(text: str, params: Mapping[str, Any] | None, lang: str) -> str:
-    """A stored text in ``lang``: a catalog text filled with its fields, or (an older row, no
-    fields) the text as stored, translated when the catalog knows it."""
+def stored_shown(text: str, params: Mapping[str, Any] | None, lang: str) -> str:
+    """A text the database keeps, in ``lang`` (``i18n.shown`` does the same for a value in
+    memory): a catalog text filled with its fields, or (an older row, no fields) the text as
+    stored, translated when the catalog knows it."""
     if not text:
         return ""  # gettext's empty id is the catalog's header
     if params is None:

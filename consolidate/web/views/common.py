@@ -21,7 +21,7 @@ from ...i18n import Lang
 from .. import store
 from ..models import ApiToken, Submission
 from ..tables import tables
-from ..texts import findings_in, shown
+from ..texts import findings_in, stored_shown
 
 
 def page_language() -> Lang:
@@ -38,7 +38,7 @@ def checked(sub: Submission | None, format_id: str) -> dict[str, Any]:
     report = sub.report or {}
     findings = findings_in(report.get("findings") or [], sub.finding_messages, lang)
     return {"findings": findings, "tables": tables({**report, "findings": findings}, format_id) if sub.report else [],
-            "refusal": shown(sub.refusal, sub.refusal_params, lang)}
+            "refusal": stored_shown(sub.refusal, sub.refusal_params, lang)}
 
 
 def annotated_copy(request: HttpRequest, sub: Submission) -> HttpResponse:

@@ -4,7 +4,6 @@ Every page needs a logged-in office user or a bearer token (``common.office``)."
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ...errors import ConsolidateError
 from ...findings import fmt_number
 from ...i18n import N_, Msg
+from ...read.meta import parse_year
 from ...roster import read_roster
 from ...spec import cell_addresses, load_spec
 from .. import store
@@ -84,15 +84,13 @@ def new_round(request: HttpRequest) -> HttpResponse:
     upload.file.close()
     upload.temp.replace(roster_path)
     try:
-        # four digits, then whatever word follows them ("2025年度" as a clerk types it)
-        year_match = re.fullmatch(r"(\d{4})\D*", request.POST.get("year", "").strip())
-        if year_match is None:
+        year = parse_year(request.POST.get("year", ""))  # "2025", "2025年", "2025 年度", as in a workbook
+        if year is None:
             raise ConsolidateError(N_("年度应为四位年份，例如 2025。"))
-        year_text = year_match.group(1)
         roster = read_roster(roster_path)
         roster = type(roster)(roster.units, upload.name or "")
         round_, issued = open_round(
-            roster, year=int(year_text), format_id=request.POST.get("format") or None,
+            roster, year=year, format_id=request.POST.get("format") or None,
             name=request.POST.get("name", ""), code=request.POST.get("code", ""),
             deadline=parse_deadline(request.POST.get("deadline", "")), actor=actor(request))
     except ConsolidateError as exc:
@@ -147,11 +145,9 @@ def status_json(request: HttpRequest, round_id: int) -> HttpResponse:
 
 
 def _outputs_or_error(request: HttpRequest, round_: Round, which: str) -> HttpResponse:
-    from ..checker import CheckFailed
-
     try:
         outputs = round_outputs(round_, page_language())
-    except (CheckFailed, ConsolidateError) as exc:
+    except ConsolidateError as exc:  # a CheckFailed too
         return error(request, 500, _("生成失败：{reason}").format(reason=exc.message(page_language())))
     data = outputs.rollup if which == "rollup" else outputs.report
     if data is None:
