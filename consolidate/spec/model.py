@@ -218,7 +218,7 @@ class Field:
     prefill: bool
     required: bool
     hint: str | None
-    form: str = ""  # the label's normal form (``labels.normalise``), made with the spec
+    form: str  # the label's normal form (``labels.normalise``), made with the spec
 
 
 @dataclass(frozen=True)
