@@ -43,6 +43,7 @@ def browser(profile: Path) -> Any:
 
 
 def test_unit_fixes_its_file_and_the_board_changes(tmp_path: Path) -> None:
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -86,18 +87,24 @@ def test_unit_fixes_its_file_and_the_board_changes(tmp_path: Path) -> None:
             driver.switch_to.window(board)
             wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, f'{row}[data-state="invalid"]')))
 
-            # the unit uploads the fixed file
+            # the unit uploads the fixed file; the old page (and its verdict) must go first, or
+            # the wait can read a node of the page being replaced (chromedriver then answers
+            # "Node with given id does not belong to the document", not a stale element)
             driver.switch_to.window(driver.window_handles[-1])
+            old_verdict = driver.find_element(By.CSS_SELECTOR, ".verdict")
             driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(right))
             driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-            wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".verdict"), "通过"))
+            settling = WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,))
+            settling.until(ec.staleness_of(old_verdict))
+            settling.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".verdict"), "通过"))
             assert not driver.find_elements(By.CSS_SELECTOR, "td.mark-error")
             driver.save_screenshot(str(shots / "unit-fixed.png"))
 
             # and the board follows, without a reload
             driver.switch_to.window(board)
             wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, f'{row}[data-state="valid"]')))
-            assert "已报送且通过" in driver.find_element(By.CSS_SELECTOR, row).text
+            # the board polls and swaps its rows, so the row's text is read inside a wait too
+            settling.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, row), "已报送且通过"))
             driver.save_screenshot(str(shots / "office-board.png"))
         finally:
             driver.quit()
