@@ -131,6 +131,34 @@ def test_report_keeps_the_path_and_hash_off_paper(tmp_path: Path) -> None:  # P2
         assert "&P" in ws.oddFooter.center.text
 
 
+def test_a_line_too_long_for_a_narrow_table_breaks_between_its_parts() -> None:  # P1
+    from consolidate.rollup.formats import break_at_gaps, lines_needed
+    from consolidate.xlsx.styles import text_width
+
+    signed = T.SIGNATURE_LINE.format(date="2026-02-01")
+    assert break_at_gaps(signed, text_width(signed) + 2) == signed  # it fits: left alone
+    narrow = break_at_gaps(signed, 36.0)
+    assert narrow.split("\n")[-1] == "填报日期：2026-02-01" and narrow.startswith("制表人：")
+    assert narrow.replace("\n", "") != signed.replace("　", "") and lines_needed(narrow, 36.0) == narrow.count("\n") + 1
+    assert [line.strip("　") for line in break_at_gaps(signed, 10.0).split("\n")] == ["制表人：", "审核人：", "填报日期：2026-02-01"]
+    with language("en"):
+        from consolidate.i18n import _
+
+        english = break_at_gaps(_(T.SIGNATURE_LINE).format(date="2026-02-01"), 30.0)
+    assert english.split("\n")[-1] == "Date: 2026-02-01"
+
+
+def test_the_lines_under_a_narrow_table_wrap_inside_its_width(tmp_path: Path) -> None:  # P1
+    out, _ = _county(tmp_path)
+    ws = openpyxl.load_workbook(out)["表二"]
+    layout = template_layout(SPEC)["t2"]
+    under = [c for row in ws.iter_rows(min_row=layout.top + 2) for c in row
+             if isinstance(c.value, str) and ("汇总单位" in c.value or "制表人" in c.value)]
+    assert len(under) == 2 and all(c.alignment.wrap_text for c in under)
+    assert all("\n" in c.value for c in under)  # 表二 is too narrow for either on one line
+    assert under[1].value.split("\n")[-1].startswith("填报日期：2026-02-01")
+
+
 # --- P1, P2: as LibreOffice prints it ------------------------------------------------------------------
 
 
@@ -156,6 +184,13 @@ def test_summary_prints_one_page_per_table_at_nine_points_or_more(tmp_path: Path
     for words in (f"{COUNTY}2025年度", "三、收到和处理政府信息公开申请情况", "应报6个单位，计入5个，未报送1个",
                   "本表不是最终汇总数", "制表人", "审核人", "单位（盖章）", "第1页共1页"):
         assert words in text, words
+    with pdfplumber.open(tmp_path / "pdf" / "汇总表-表二.pdf") as pdf:  # the narrowest table
+        page = pdf.pages[0]
+        right = max(r["x1"] for r in page.rects + page.lines)  # the table's right border
+        lines = [("".join(t["text"].split()), t["x1"]) for t in page.extract_text_lines()]
+    for words in ("汇总单位：示例县人民政府", "汇总5个单位的报表", "制表人：", "审核人：", "填报日期：2026-02-01"):
+        # whole, on one line, and inside the table's width (the print area cuts what runs past it)
+        assert any(words in text and x1 <= right + 2 for text, x1 in lines), (words, right, lines)
     with pdfplumber.open(tmp_path / "pdf" / f"汇总表-{T.SHEET_DETAIL}.pdf") as pdf:
         pages = ["".join((p.extract_text() or "").split()) for p in pdf.pages]
     assert all("序号" in p and "单位名称" in p and "单位00" in p for p in pages)  # header and names on every page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,26 @@ def lines_needed(text: str, width: float) -> int:
     """How many lines ``text`` wraps into in a column ``width`` units wide."""
     usable = max(width - 1.5, 1.0)
     return max(1, sum(max(1, math.ceil(text_width(part) / usable)) for part in text.split("\n")))
+
+
+GAP = re.compile(r"[　 ]{2,}")  # the wide gap between the parts of a line (制表人：…　　审核人：…)
+
+
+def break_at_gaps(text: str, width: float) -> str:
+    """``text`` with its gaps turned into line breaks where the line would not fit in ``width``
+    units, so a narrow table's 填报日期 moves down whole instead of wrapping as 填报 / 日期."""
+    usable = max(width - 1.5, 1.0)
+    if text_width(text) <= usable or "\n" in text:
+        return text
+    parts, gaps = GAP.split(text), GAP.findall(text)
+    lines = [parts[0]]
+    for gap, part in zip(gaps, parts[1:], strict=True):
+        joined = lines[-1] + gap + part
+        if text_width(joined) <= usable:
+            lines[-1] = joined
+        else:
+            lines.append(part)
+    return "\n".join(lines)
 
 
 def fit_row(ws: Worksheet, row: int, cells: Iterable[tuple[str, float]]) -> None:
@@ -130,9 +151,9 @@ class SummaryFormats:
             fate_wrap={f: fmt(**boxed, align="center", bg_color=fill, font_color=font, text_wrap=True)
                        for f, (fill, font) in FATE_COLOURS.items()},
             line=workbook.add_format({**base, "text_wrap": True, "valign": "top"}),
-            unit_line=fmt(**base, align="left"),
+            unit_line=fmt(**base, align="left", text_wrap=True),
             coverage=fmt(**base, align="left", text_wrap=True),
             partial=fmt(**base, align="left", text_wrap=True, bold=True, font_color=FAIL_FONT),
             final=fmt(**base, align="left", text_wrap=True, font_color=PASS_FONT),
-            signature=fmt(**{**base, "valign": "bottom"}, align="left"),
+            signature=fmt(**{**base, "valign": "bottom"}, align="left", text_wrap=True),
         )

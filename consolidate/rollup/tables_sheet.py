@@ -24,7 +24,7 @@ from ..xlsx import Styles, column_widths, write_table
 from ..xlsx.tables import Sizes, row_heights
 from . import texts
 from .data import RollupData
-from .formats import UNIT_POINTS, SummaryFormats, lines_needed, page_footer
+from .formats import UNIT_POINTS, SummaryFormats, break_at_gaps, lines_needed, page_footer
 
 A4 = 9
 # The printable part of A4 (margins 0.4 inch left and right, 0.75 and 0.6 inch top and bottom)
@@ -80,6 +80,7 @@ def header_text(text: str) -> str:
 def _merged_line(ws: Worksheet, row: int, width: int, text: str, fmt: Format, widths: Mapping[int, float]) -> float:
     """Write ``text`` across the table's width; returns the row's height."""
     total = sum(widths.get(c, 9.0) for c in range(width))
+    text = break_at_gaps(text, total)
     ws.merge_range(row, 0, row, width - 1, "", fmt)
     ws.write_string(row, 0, text, fmt)
     height = LINE_POINTS * lines_needed(text, total) + 5
