@@ -21,6 +21,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 from rollup_factories import balanced_values, sheet_rows, write_district, write_submission
 
@@ -210,6 +211,12 @@ def test_previous_summary_gives_the_yoy_sheet(tmp_path: Path) -> None:
     rows = sheet_rows(tmp_path / "2025汇总.xlsx", T.SHEET_YOY)
     assert rows[0][0] == T.YOY["title"].format(year=2025, previous=2024)
     assert any(r[2] == "表三" for r in rows)
+    # the district's name, merged down its hundreds of lines, sits at their top: printed on the
+    # section's first page, not on whichever page holds the middle
+    ws = openpyxl.load_workbook(tmp_path / "2025汇总.xlsx")[T.SHEET_YOY]
+    named = next(c for row in ws.iter_rows(min_row=4, max_col=1) for c in row if c.value == "示例区")
+    merged = next(m for m in ws.merged_cells.ranges if m.min_row == named.row and m.min_col == 1)
+    assert merged.max_row - merged.min_row > 50 and named.alignment.vertical == "top"
 
 
 def test_output_is_never_an_input_nor_inside_an_input_folder(tmp_path: Path) -> None:

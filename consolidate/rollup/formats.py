@@ -92,6 +92,7 @@ class SummaryFormats:
     header_wrap: Format
     text: Format
     wrap: Format
+    wrap_top: Format  # a cell merged down a long list: printed on the list's first page
     integer: Format
     percent: Format
     percent_big: Format
@@ -133,6 +134,7 @@ class SummaryFormats:
             header_wrap=fmt(**boxed, bold=True, bg_color=HEADER_FILL, align="center", text_wrap=True),
             text=fmt(**boxed),
             wrap=fmt(**boxed, text_wrap=True),
+            wrap_top=fmt(**{**boxed, "valign": "top"}, text_wrap=True),
             integer=fmt(**boxed, num_format="#,##0", align="right"),
             percent=fmt(**boxed, num_format="0.0%", align="right"),
             percent_big=big(14, num_format="0.0%", bold=True, align="left"),

@@ -62,10 +62,11 @@ def _district(ws: Worksheet, r: int, data: RollupData, lines: tuple[YoyLine, ...
     for line in lines:
         _line(ws, r, data.spec, "", "", line, fmt, rate=True)
         r += 1
-    if r - 1 > first:  # the district's name and code once, beside all its lines
+    if r - 1 > first:  # the district's name and code once, beside all its lines, at their top (the
+        # lines run over pages, and a centred name would print on whichever page holds the middle)
         for col, text in ((0, data.district_name or _(TOTALS_PATH)), (1, data.district_code)):
-            ws.merge_range(first, col, r - 1, col, "", fmt.wrap)
-            ws.write_string(first, col, text, fmt.wrap)
+            ws.merge_range(first, col, r - 1, col, "", fmt.wrap_top)
+            ws.write_string(first, col, text, fmt.wrap_top)
     return r + 1
 
 
