@@ -217,6 +217,10 @@ def test_previous_summary_gives_the_yoy_sheet(tmp_path: Path) -> None:
     named = next(c for row in ws.iter_rows(min_row=4, max_col=1) for c in row if c.value == "示例区")
     merged = next(m for m in ws.merged_cells.ranges if m.min_row == named.row and m.min_col == 1)
     assert merged.max_row - merged.min_row > 50 and named.alignment.vertical == "top"
+    # a rule's found and expected values in their cell's format: a count of 3 shows 3, not 3.00
+    carries = [row for row in ws.iter_rows(min_col=3, max_col=7) if "YOY-CARRY" in str(row[0].value)]
+    assert carries and all(isinstance(c.value, int | float) and ".00" not in c.number_format
+                           for row in carries for c in row[3:])
 
 
 def test_output_is_never_an_input_nor_inside_an_input_folder(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ WIDTHS = (16.0, 20.0, 5.0, 28.0, 20.0, 9.0, 9.0, 9.0, 8.0)  # landscape A4 at 9 
 def _header(ws: Worksheet, r: int, cols: tuple[str, ...], fmt: SummaryFormats) -> None:
     for col, text in enumerate(cols):
         ws.write_string(r, col, _(text), fmt.header_wrap)
+    fit_row(ws, r, ((_(text), WIDTHS[col]) for col, text in enumerate(cols)))
 
 
 def _line(ws: Worksheet, r: int, spec: FormatSpec, name: str, code: str, line: YoyLine, fmt: SummaryFormats,
@@ -70,9 +71,13 @@ def _district(ws: Worksheet, r: int, data: RollupData, lines: tuple[YoyLine, ...
     return r + 1
 
 
-def _value(ws: Worksheet, r: int, col: int, value: object, fmt: SummaryFormats) -> None:
+def _value(ws: Worksheet, r: int, col: int, value: object, fmt: SummaryFormats, spec: FormatSpec,
+           key: str | None) -> None:
+    """A finding's found or expected value, in its cell's own format (a count as 3, not 3.00)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        ws.write_number(r, col, value, fmt.number["amount" if isinstance(value, float) else "count"])
+        kind = spec.cell(key).kind if key and key in spec.derived.cells else (
+            "amount" if isinstance(value, float) else "count")
+        ws.write_number(r, col, value, fmt.number[kind])
     else:
         ws.write_string(r, col, "" if value is None else str(value), fmt.text)
 
@@ -96,8 +101,8 @@ def _rules(ws: Worksheet, r: int, data: RollupData, yoy: Yoy, fmt: SummaryFormat
         ws.write_string(r, 3, " ".join(p for p in (f.sheet, f.cell) if p), fmt.text)
         ws.write_string(r, 4, message, fmt.wrap)
         fit_row(ws, r, ((message, WIDTHS[4]), (name, WIDTHS[0]), (rule, WIDTHS[2])))
-        _value(ws, r, 5, f.found, fmt)
-        _value(ws, r, 6, f.expected, fmt)
+        _value(ws, r, 5, f.found, fmt, data.spec, f.key)
+        _value(ws, r, 6, f.expected, fmt, data.spec, f.key)
         r += 1
     return r + 1
 
