@@ -120,7 +120,8 @@ def test_upload_with_an_error_shows_verdict_findings_marked_cell_and_annotated_c
     assert answer.status_code == 302 and answer["Location"].startswith(link(issued[0]))
     page = c.get(answer["Location"]).content.decode()
     assert "有错误" in page and "T3-BALANCE" not in page  # findings are shown in words
-    assert "表三" in page
+    # the message leads with its place, in bold, once (not “表三 D30 表三 D30（…）”)
+    assert "<b>表三 D30</b>（四、结转下年度继续办理 / 自然人）：" in page and "</b> 表三 D30" not in page
     # the cell in error is drawn marked in the unit's own table
     cell = page.split(f'data-key="{ERROR_KEY}"')[0].rsplit("<td", 1)[1]
     assert "mark-error" in cell

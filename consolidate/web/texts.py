@@ -45,5 +45,14 @@ def findings_in(findings: Sequence[Mapping[str, Any]], messages: Mapping[str, An
     the messages in ``lang`` when they were kept in that language too."""
     other = (messages or {}).get(lang)
     if not isinstance(other, list) or len(other) != len(findings):
-        return list(findings)
-    return [{**f, "message": m} for f, m in zip(findings, other, strict=True)]
+        other = [f.get("message") or "" for f in findings]
+    return [_placed({**f, "message": m}) for f, m in zip(findings, other, strict=True)]
+
+
+def _placed(finding: dict[str, Any]) -> dict[str, Any]:
+    """The finding with its place (表三 D30) to show in bold, and the words after it: a message
+    that already leads with its place is not preceded by it a second time."""
+    place = " ".join(str(p) for p in (finding.get("sheet"), finding.get("cell")) if p)
+    message = str(finding.get("message") or "")
+    led = bool(place) and message.startswith(place)
+    return {**finding, "place": place, "after_place": message[len(place):] if led else f" {message}"}
