@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..spec.model import CellKind
+from ..xlsx.findings_sheet import lines_needed as lines_needed  # one estimate of wrapped lines
 from ..xlsx.styles import (
     CHARSET,
     FAIL_FILL,
@@ -23,7 +23,6 @@ from ..xlsx.styles import (
     NUMBER_FORMAT,
     PASS_FILL,
     PASS_FONT,
-    text_width,
 )
 from ..xlsx.styles import page_footer as page_footer  # every sheet prints the same footer
 from .texts import Fate
@@ -46,26 +45,19 @@ UNIT_POINTS = 7.7
 BARE_FORMAT: dict[CellKind, str] = {"count": "0", "signed": "+0;-0;0", "amount": "0.00##"}
 
 
-def lines_needed(text: str, width: float) -> int:
-    """How many lines ``text`` wraps into in a column ``width`` units wide."""
-    usable = max(width - 1.5, 1.0)
-    return max(1, sum(max(1, math.ceil(text_width(part) / usable)) for part in text.split("\n")))
-
-
 GAP = re.compile(r"[　 ]{2,}")  # the wide gap between the parts of a line (制表人：…　　审核人：…)
 
 
 def break_at_gaps(text: str, width: float) -> str:
     """``text`` with its gaps turned into line breaks where the line would not fit in ``width``
     units, so a narrow table's 填报日期 moves down whole instead of wrapping as 填报 / 日期."""
-    usable = max(width - 1.5, 1.0)
-    if text_width(text) <= usable or "\n" in text:
+    if "\n" in text or lines_needed(text, width) == 1:
         return text
     parts, gaps = GAP.split(text), GAP.findall(text)
     lines = [parts[0]]
     for gap, part in zip(gaps, parts[1:], strict=True):
         joined = lines[-1] + gap + part
-        if text_width(joined) <= usable:
+        if lines_needed(joined, width) == 1:
             lines[-1] = joined
         else:
             lines.append(part)
