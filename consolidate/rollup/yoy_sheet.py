@@ -13,7 +13,7 @@ from pathlib import PurePath
 
 from xlsxwriter.worksheet import Worksheet
 
-from ..findings import Finding
+from ..findings import Finding, where_text
 from ..i18n import _, current
 from ..level import whole
 from ..spec import FormatSpec, load_spec
@@ -98,7 +98,7 @@ def _rules(ws: Worksheet, r: int, data: RollupData, yoy: Yoy, fmt: SummaryFormat
         ws.write_string(r, 0, name, fmt.wrap)
         ws.write_string(r, 1, code, fmt.text)
         ws.write_string(r, 2, rule, fmt.wrap)
-        ws.write_string(r, 3, " ".join(p for p in (f.sheet, f.cell) if p), fmt.text)
+        ws.write_string(r, 3, where_text(current(), f.sheet, f.cell), fmt.text)
         ws.write_string(r, 4, message, fmt.wrap)
         fit_row(ws, r, ((message, WIDTHS[4]), (name, WIDTHS[0]), (rule, WIDTHS[2])))
         _value(ws, r, 5, f.found, fmt, data.spec, f.key)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..i18n import Msg, in_language
+from ..findings import where_text
+from ..i18n import Lang, Msg, in_language
 
 
 def to_json(msg: Msg) -> dict[str, Any]:
@@ -40,19 +41,19 @@ def stored_shown(text: str, params: Mapping[str, Any] | None, lang: str) -> str:
 
 
 def findings_in(findings: Sequence[Mapping[str, Any]], messages: Mapping[str, Any] | None,
-                lang: str) -> list[Mapping[str, Any]]:
+                lang: Lang) -> list[Mapping[str, Any]]:
     """A check's findings (their messages in Chinese, as ``validate --json`` writes them) with
     the messages in ``lang`` when they were kept in that language too."""
     other = (messages or {}).get(lang)
     if not isinstance(other, list) or len(other) != len(findings):
         other = [f.get("message") or "" for f in findings]
-    return [_placed({**f, "message": m}) for f, m in zip(findings, other, strict=True)]
+    return [_placed({**f, "message": m}, lang) for f, m in zip(findings, other, strict=True)]
 
 
-def _placed(finding: dict[str, Any]) -> dict[str, Any]:
-    """The finding with its place (表三 D30) to show in bold, and the words after it: a message
-    that already leads with its place is not preceded by it a second time."""
-    place = " ".join(str(p) for p in (finding.get("sheet"), finding.get("cell")) if p)
+def _placed(finding: dict[str, Any], lang: Lang) -> dict[str, Any]:
+    """The finding with its place (表三 D30, as the message's own lead is made) to show in bold,
+    and the words after it: a message that already leads with it is not preceded by it twice."""
+    place = where_text(lang, finding.get("sheet"), finding.get("cell"))
     message = str(finding.get("message") or "")
     led = bool(place) and message.startswith(place)
     return {**finding, "place": place, "after_place": message[len(place):] if led else f" {message}"}
