@@ -75,8 +75,8 @@ def _value(ws: Worksheet, r: int, col: int, value: object, fmt: SummaryFormats, 
            key: str | None) -> None:
     """A finding's found or expected value, in its cell's own format (a count as 3, not 3.00)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        kind = spec.cell(key).kind if key and key in spec.derived.cells else (
-            "amount" if isinstance(value, float) else "count")
+        cell = spec.derived.cells.get(key) if key else None  # a rule on a cell of this format
+        kind = cell.kind if cell else "amount" if isinstance(value, float) else "count"
         ws.write_number(r, col, value, fmt.number[kind])
     else:
         ws.write_string(r, col, "" if value is None else str(value), fmt.text)
