@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .findings import Finding, Status, count_by_severity
+from .i18n import N_
 from .spec.model import Lang
 
 Kind = Literal["template", "rollup", "foreign", "report"]  # ours, a summary of ours, retyped by a unit, or its published report
+# what a roll-up is, wherever one is described: its own 单位类型, the 报送情况 note, the report's 格式 column
+ROLLUP_KIND = N_("汇总表（{units} 个单位）")
 
 
 @dataclass

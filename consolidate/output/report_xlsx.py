@@ -30,7 +30,7 @@ from ..errors import ConsolidateError, os_error_msg
 from ..findings import Status, Value
 from ..i18n import N_, in_language
 from ..read.meta import REPORT_KIND
-from ..report import FileResult, Report
+from ..report import ROLLUP_KIND, FileResult, Report
 from ..roster import Roster
 from ..spec import FORMATS, load_spec
 from ..spec.model import Lang
@@ -69,7 +69,6 @@ TEXT: dict[str, str] = {
     "how": N_("“问题”表逐条列出每个文件的问题（可按单位、级别、规则筛选）；有错误或无法读取的文件请退回单位修改后重新报送。"),
     "findings_heading": N_("全部问题（共 {n} 条）"),
     "findings_how": N_("每行一个问题；可用表头的筛选按单位、文件、级别或规则查看。"),
-    "rollup": N_("汇总表（{units} 个单位）"),
     "foreign": N_("非下发模板"),
     "join": N_("，"),
 }
@@ -96,7 +95,7 @@ def format_label(result: FileResult, lang: Lang) -> str:
         name = load_spec(result.format).name
     extra = ""
     if result.kind == "rollup":
-        extra = text("rollup", lang).format(units=result.units)
+        extra = in_language(lang, ROLLUP_KIND).format(units=result.units)
     elif result.kind == "foreign":
         extra = text("foreign", lang)
     return text("join", lang).join(p for p in (name, extra) if p)

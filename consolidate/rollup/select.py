@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..dates import parse_date
 from ..i18n import _
-from ..report import FileResult
+from ..report import ROLLUP_KIND, FileResult
 from ..roster import Roster, Unit, normalise_code, normalise_text
 from . import texts
 from .texts import Fate
@@ -195,7 +195,7 @@ def select(files: Sequence[FileResult], roster: Roster | None = None, *, include
 def _fate_of_chosen(f: FileResult, unlisted: bool, unit: Unit | None, include_unlisted: bool) -> FileFate:
     filled_on = parse_date(f.identity.get("filled_on"))
     valid = f.status == "valid"
-    rollup_note = _(texts.NOTE_ROLLUP).format(units=f.units) if f.kind == "rollup" else ""
+    rollup_note = _(ROLLUP_KIND).format(units=f.units) if f.kind == "rollup" else ""
     if unlisted:
         counted = include_unlisted and valid
         note = _(texts.NOTE_UNLISTED_COUNTED) if counted else _(texts.NOTE_UNLISTED)

@@ -22,6 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..findings import count_by_severity
 from ..i18n import _, current
+from ..report import ROLLUP_KIND
 from ..spec import load_common
 from ..xlsx import make_styles, workbook_options, write_identity, write_meta
 from ..xlsx.findings_sheet import FindingRow, write_findings_sheet
@@ -128,7 +129,7 @@ def write_notes_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats, *, n
 def identity_values(data: RollupData, now: datetime) -> dict[str, str | int]:
     """The summary's own 填报信息: this level's name and code, and that it is a summary."""
     return {"unit_name": data.district_name, "unit_code": data.district_code,
-            "unit_type": _(texts.SUMMARY_TYPE).format(units=data.units),
+            "unit_type": _(ROLLUP_KIND).format(units=data.units),
             "year": data.year, "filled_on": now.date().isoformat()}
 
 
