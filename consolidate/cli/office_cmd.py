@@ -97,6 +97,23 @@ def token(
     sys.stdout.write(secret + "\n")
 
 
+@office_command("unlock-login", help=N_("解除账号因密码多次输错而暂停的登录（所有地址），不必等暂停期满。"))
+def unlock_login_cmd(
+    name: Annotated[str, typer.Argument(metavar=N_("账号名"), help=N_("账号的用户名。"))],
+    data: DataOption = None,
+    database: DatabaseOption = None,
+    lang: LangOption = "zh",
+) -> None:
+    with _office(data, database, lang):
+        from ..web.limits import unlock_login
+
+        removed = unlock_login(name)
+    if removed:
+        out_console.print(_("已解除账号“{name}”的登录暂停，现在可以登录。").format(name=name))
+    else:
+        out_console.print(_("账号“{name}”没有被暂停登录。").format(name=name))
+
+
 def write_links(path: Path, rows: list[tuple[str, str, str]]) -> None:
     """单位代码, 单位名称, 上报链接: a CSV (UTF-8 with BOM, for Excel) or an .xlsx."""
     header = (_("单位代码"), _("单位名称"), _("上报链接"))

@@ -4,12 +4,13 @@ watches the round), served by waitress. Never Django's development server."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from ..i18n import N_, _
-from .app import command
+from .app import app
 from .common import LangOption, cannot_proceed, out_console, parse_lang
 
 DataOption = Annotated[Path | None, typer.Option(
@@ -29,7 +30,22 @@ def database_label(database: str | None) -> str:
     return f"PostgreSQL {parts.hostname or 'localhost'}:{parts.port or 5432}/{parts.path.lstrip('/')}"
 
 
-@command("serve", help=N_("启动报送网站：各单位上传自查，公开办查看报送情况。"))
+PROXY_DEFAULT = "127.0.0.1"
+
+
+class ServeCommand(TyperCommand):
+    """``--behind-proxy`` with its value optional (alone: the proxy is on this machine), which
+    click supports and typer does not expose: set on the option after typer made it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if param.name == "behind_proxy":
+                param._flag_needs_value = True  # type: ignore[attr-defined]
+                param.flag_value = PROXY_DEFAULT  # type: ignore[attr-defined]
+
+
+@app.command("serve", cls=ServeCommand, help=N_("启动报送网站：各单位上传自查，公开办查看报送情况。"))
 def serve(
     data: DataOption = None,
     database: DatabaseOption = None,
@@ -38,13 +54,18 @@ def serve(
     port: Annotated[int, typer.Option("--port", metavar=N_("端口"), min=0, max=65535, help=N_("端口，默认 8000。"))] = 8000,
     threads: Annotated[int, typer.Option("--threads", metavar="N", min=1, max=256,
                                          help=N_("同时处理的请求数，默认 8。"))] = 8,
+    behind_proxy: Annotated[str | None, typer.Option(
+        "--behind-proxy", metavar=N_("[地址,…]"), envvar="CONSOLIDATE_BEHIND_PROXY",
+        help=N_("在提供 HTTPS 的反向代理（如 nginx）后面运行：只相信这些代理地址（逗号分隔，可为网段；只写 --behind-proxy 时为 127.0.0.1）"
+                "发来的 X-Forwarded-For/-Proto/-Host；Cookie 只走 HTTPS，并发送 HSTS。"))] = None,
     lang: LangOption = "zh",
 ) -> None:
     from ..web.server import run
 
     parse_lang(lang)
     with cannot_proceed():
-        run(data=data, database=database, host=host, port=port, threads=threads,
+        proxies = behind_proxy.replace(",", " ").split() if behind_proxy is not None else None
+        run(data=data, database=database, host=host, port=port, threads=threads, behind_proxy=proxies,
             announce=lambda url, folder: out_console.print(
                 _("报送网站已启动：{url}　（按 Ctrl-C 停止）\n数据文件夹：{folder}；数据库：{db}").format(
                     url=url, folder=folder, db=database_label(database)), soft_wrap=True, highlight=False))

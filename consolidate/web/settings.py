@@ -10,6 +10,7 @@ Chinese is the language; English comes from the shared catalog (``consolidate/lo
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -24,10 +25,12 @@ BASE_DIR = Path(__file__).resolve().parent
 SECRET_KEY = secret_key(DATA_DIR)
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("CONSOLIDATE_ALLOWED_HOSTS", "*").split(",") if h]
-# A reverse proxy in front (several server processes) terminates TLS and says so.
-if os.environ.get("CONSOLIDATE_BEHIND_HTTPS"):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a reverse proxy that terminates TLS (``serve --behind-proxy``: waitress believes its
+# X-Forwarded-For/-Proto/-Host, server.ProxyHeaders): cookies only over HTTPS, and HSTS.
+BEHIND_PROXY = os.environ.get("CONSOLIDATE_BEHIND_PROXY", "").split()
+if BEHIND_PROXY:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("CONSOLIDATE_HSTS_SECONDS", str(365 * 24 * 3600)))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -36,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "consolidate.web.apps.WebConfig",
 ]
 
@@ -49,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked login into limits.login_locked's 429
 ]
 
 ROOT_URLCONF = "consolidate.web.urls"
@@ -103,6 +108,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked account before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (limits.py): this many wrong passwords for one account from one client
+# address lock that pair for the cool-off period; a right password resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("CONSOLIDATE_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("CONSOLIDATE_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "consolidate.web.limits.login_locked"
+AXES_CLIENT_IP_CALLABLE = "consolidate.web.limits.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept (the count); successful logins are not logged again
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "office"
 LOGOUT_REDIRECT_URL = "login"
@@ -144,6 +164,12 @@ CHECK_FUNCTION = os.environ.get("CONSOLIDATE_CHECK_FUNCTION", "consolidate.web.c
 # Guessing links: at most this many unknown links from one address per window.
 LINK_GUESS_LIMIT = int(os.environ.get("CONSOLIDATE_LINK_GUESS_LIMIT", "20"))
 LINK_GUESS_WINDOW = 600  # seconds
+
+# One link's uploads in a window, and the bytes a round may keep (limits.py).
+UPLOAD_RATE_WINDOW = int(os.environ.get("CONSOLIDATE_UPLOAD_RATE_WINDOW", "600"))  # seconds
+UPLOAD_RATE_COUNT = int(os.environ.get("CONSOLIDATE_UPLOAD_RATE_COUNT", "12"))
+UPLOAD_RATE_BYTES = int(os.environ.get("CONSOLIDATE_UPLOAD_RATE_MB", "60")) * 1024 * 1024
+ROUND_QUOTA = int(os.environ.get("CONSOLIDATE_ROUND_QUOTA_MB", "2048")) * 1024 * 1024
 
 LOGGING = {
     "version": 1,

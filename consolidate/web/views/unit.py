@@ -16,7 +16,7 @@ from ...i18n import N_, Msg
 from ...roster import Unit
 from ...spec import load_spec
 from ...template import build_workbook, template_file_name
-from .. import store
+from .. import limits, store
 from ..auditlog import audit, unit_actor
 from ..intake import Refused, receive, refuse_if_closed
 from ..links import find_unit, too_many_guesses
@@ -66,6 +66,9 @@ def _upload(request: HttpRequest, unit: RoundUnit, secret: str) -> HttpResponse:
         refuse_if_closed(unit)
     except Refused as exc:
         return error(request, 409, exc.message)
+    limited = limits.upload_refusal(request, unit)
+    if limited is not None:
+        return limited
     try:
         upload = request.FILES.get("file")
     except store.UploadTooLarge:
@@ -74,6 +77,10 @@ def _upload(request: HttpRequest, unit: RoundUnit, secret: str) -> HttpResponse:
         return error(request, 413, too_large)
     if not isinstance(upload, store.StreamedUpload):
         return error(request, 400, _("没有收到文件。请选择要上传的报表文件（表单字段 file）。"))
+    full = limits.quota_refusal(request, unit, upload.size)
+    if full is not None:
+        upload.discard()
+        return full
     try:
         received = receive(unit, upload, actor=unit_actor(unit))
     except Refused as exc:

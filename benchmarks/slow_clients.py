@@ -1,0 +1,152 @@
+"""Slow clients against a real ``consolidate serve``: N connections that trickle one byte a
+second (a request head that never ends), while a login page is asked for once a second.
+
+    python -m benchmarks.slow_clients [--connections 110] [--seconds 15]
+
+Prints each login's time (or ``timeout``) and how many of the slow connections the server
+had closed by the end. Used by tests/test_web_limits.py (the 2 s bound) and for the figures
+in the issue's closing note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# the head of a request that never ends: one byte a second after this
+HEAD = b"GET /login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+
+
+@dataclass
+class Trickle:
+    """``count`` connections to ``host:port``, each fed one byte per ``tick()``."""
+
+    host: str
+    port: int
+    count: int
+    sockets: list[socket.socket] = field(default_factory=list)
+    closed_by_server: int = 0
+    refused: int = 0
+
+    def open(self) -> None:
+        for _ in range(self.count):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.settimeout(2)
+            try:
+                s.connect((self.host, self.port))
+                s.sendall(HEAD[:1])
+            except OSError:
+                self.refused += 1
+                s.close()
+                continue
+            s.setblocking(False)
+            self.sockets.append(s)
+
+    def tick(self) -> None:
+        """One more byte on every connection still open; count those the server closed."""
+        alive = []
+        for s in self.sockets:
+            try:
+                if s.recv(1024) == b"":
+                    raise ConnectionResetError
+            except BlockingIOError:
+                pass
+            except OSError:
+                self.closed_by_server += 1
+                s.close()
+                continue
+            try:
+                s.send(b"x")
+            except BlockingIOError:
+                pass
+            except OSError:
+                self.closed_by_server += 1
+                s.close()
+                continue
+            alive.append(s)
+        self.sockets = alive
+
+    def close(self) -> None:
+        for s in self.sockets:
+            s.close()
+        self.sockets = []
+
+
+def login_time(url: str, timeout: float = 10) -> float | None:
+    """Seconds for ``GET /login/`` to answer 200, or None when it did not within ``timeout``."""
+    start = time.monotonic()
+    try:
+        with urllib.request.urlopen(url + "/login/", timeout=timeout) as response:
+            response.read()
+            if response.status != 200:
+                return None
+    except (OSError, urllib.error.URLError):
+        return None
+    return time.monotonic() - start
+
+
+def measure(url: str, connections: int, seconds: float, timeout: float = 10) -> tuple[list[float | None], Trickle]:
+    """Open the slow connections, then each second: one byte on each, one login timed."""
+    host_port = url.split("//", 1)[1]
+    host, port = host_port.rsplit(":", 1)
+    trickle = Trickle(host, int(port), connections)
+    trickle.open()
+    times: list[float | None] = []
+    end = time.monotonic() + seconds
+    try:
+        while time.monotonic() < end:
+            tick = time.monotonic()
+            trickle.tick()
+            times.append(login_time(url, timeout))
+            time.sleep(max(0.0, 1 - (time.monotonic() - tick)))
+        trickle.tick()
+    finally:
+        trickle.close()
+    return times, trickle
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--connections", type=int, default=110)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--url", help="an already running server (default: start one on a fresh data folder)")
+    args = parser.parse_args()
+    process = None
+    url = args.url
+    if url is None:
+        folder = Path(tempfile.mkdtemp(prefix="slow-clients-"))
+        command = [str(Path(sys.executable).with_name("consolidate")), "serve", "--data", str(folder), "--port", "0"]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        found = re.search(r"http://127\.0\.0\.1:\d+", line)
+        url = found.group(0) if found else ""
+        if not url:
+            process.kill()
+            raise SystemExit(f"serve did not start: {line}")
+    try:
+        baseline = login_time(url)
+        times, trickle = measure(url, args.connections, args.seconds)
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=30)
+    shown = ", ".join("timeout" if t is None else f"{t:.3f}" for t in times)
+    print(f"login alone: {baseline if baseline is None else round(baseline, 3)} s")
+    print(f"{args.connections} slow connections ({trickle.refused} refused at connect), logins each second: {shown}")
+    answered = [t for t in times if t is not None]
+    print(f"answered {len(answered)}/{len(times)}; slowest {max(answered) if answered else float('nan'):.3f} s; "
+          f"slow connections closed by the server: {trickle.closed_by_server}")
+
+
+if __name__ == "__main__":
+    main()
