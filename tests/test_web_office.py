@@ -333,7 +333,7 @@ def test_audit_rows_written_before_the_catalog_still_show() -> None:
     AuditEvent.objects.create(round=round_, actor="clerk", action="close", detail="不再接收报送")
     AuditEvent.objects.create(round=round_, actor="clerk", action="export", detail="files.zip")
     AuditEvent.objects.create(round=round_, actor="命令行导入", action="upload", detail="某局 第 2 版 a.xlsx（导入）")
-    en = logged_in().get(f"/office/rounds/{round_.id}/audit", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    en = logged_in().get(f"/office/rounds/{round_.id}/audit?who=all", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "<td>单位：某局（123）</td>" in en and "<td>某局 第 1 版原文件</td>" in en
     assert "<td>no more uploads accepted</td>" in en
     assert '<td data-action="export">export</td><td>files.zip</td>' in en

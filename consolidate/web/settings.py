@@ -118,6 +118,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("CONSOLIDATE_LOGIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("CONSOLIDATE_LOGIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the pause is the one announced, not extended by each try
 AXES_LOCKOUT_CALLABLE = "consolidate.web.limits.login_locked"
 AXES_CLIENT_IP_CALLABLE = "consolidate.web.limits.client_ip"
 AXES_DISABLE_ACCESS_LOG = True  # failures are kept (the count); successful logins are not logged again

@@ -23,10 +23,11 @@ from ...read.meta import parse_year
 from ...roster import read_roster
 from ...spec import cell_addresses, load_spec
 from .. import store
-from ..auditlog import audit, entries
+from ..auditlog import audit
+from ..auditpage import audit_page
 from ..downloads import round_outputs, stream_zip
 from ..links import link_url
-from ..models import AuditEvent, Round, RoundUnit, Submission
+from ..models import Round, RoundUnit, Submission
 from ..rounds import (
     STATE_LABELS,
     SUBMISSION_LABELS,
@@ -183,8 +184,7 @@ def files_zip(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_GET
 def audit_log(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = _round(round_id)
-    events = entries(AuditEvent.objects.filter(round=round_)[:2000], page_language())
-    return render(request, "web/audit.html", {"round": round_, "events": events})
+    return render(request, "web/audit.html", {"round": round_, "log": audit_page(round_, request.GET, page_language())})
 
 
 @office
