@@ -51,18 +51,20 @@ office:
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libarchive-tools libreoffice-writer-nogui; \
 	  else echo "bsdtar or LibreOffice Writer is missing and we are not root: their tests will be skipped"; fi; }
 
-# The web tests' services: Debian's chromium + chromium-driver (the browser test) and a running
-# PostgreSQL cluster with the role consolidate_test (CREATEDB), for the contract on PostgreSQL.
+# The web tests' services: Debian's chromium + chromium-driver (the browser test), a running
+# PostgreSQL cluster with the role consolidate_test (CREATEDB), for the contract on PostgreSQL,
+# and nginx + openssl (the proxy test starts its own nginx with a self-signed certificate).
 web-services:
 	@if [ "$$(id -u)" = 0 ]; then \
-	  { command -v chromium && command -v chromedriver && command -v pg_ctlcluster; } >/dev/null 2>&1 || \
-	    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver postgresql; }; \
+	  { command -v chromium && command -v chromedriver && command -v pg_ctlcluster && \
+	    { command -v nginx || test -x /usr/sbin/nginx; } && command -v openssl; } >/dev/null 2>&1 || \
+	    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver postgresql nginx openssl; }; \
 	  ver=$$(ls /usr/lib/postgresql | sort -n | tail -n 1); \
 	  pg_lsclusters -h | grep -q "^$$ver main" || pg_createcluster $$ver main; \
 	  pg_lsclusters -h | grep -q "^$$ver main .* online" || pg_ctlcluster $$ver main start; \
 	  su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname='consolidate_test'\"" | grep -q 1 || \
 	    su postgres -c "psql -qc \"CREATE ROLE consolidate_test LOGIN CREATEDB PASSWORD 'consolidate_test'\""; \
-	else echo "not root: the web tests need chromium, chromium-driver and a PostgreSQL cluster (they fail under CI)"; fi
+	else echo "not root: the web tests need chromium, chromium-driver, a PostgreSQL cluster and nginx (they fail under CI)"; fi
 
 test: $(STAMP) office web-services lint
 	$(BIN)/pytest

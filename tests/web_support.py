@@ -13,7 +13,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,11 +81,13 @@ class Server:
 
 
 @contextmanager
-def serving(data: Path, database: str | None = None, extra_env: Mapping[str, str] | None = None) -> Iterator[Server]:
-    """``consolidate serve`` on a free port of 127.0.0.1 until the block ends (then Ctrl-C)."""
+def serving(data: Path, database: str | None = None, extra_env: Mapping[str, str] | None = None,
+            args: Sequence[str] = ()) -> Iterator[Server]:
+    """``consolidate serve`` on a free port of 127.0.0.1 until the block ends (then Ctrl-C);
+    ``args``: more options (``--behind-proxy``)."""
     env = {**os.environ, **(extra_env or {})}
     env.pop("CONSOLIDATE_DATABASE_URL", None)
-    command = [CONSOLIDATE, "serve", "--data", str(data), "--port", "0"]
+    command = [CONSOLIDATE, "serve", "--data", str(data), "--port", "0", *args]
     if database:
         command += ["--database", database]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
