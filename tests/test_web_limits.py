@@ -101,7 +101,7 @@ def _round(n: int = 2) -> tuple[Any, list[Any]]:
 def test_one_link_uploading_too_often_is_refused_and_the_others_are_not() -> None:
     from consolidate.web.models import Submission
 
-    round_, issued = _round()
+    _, issued = _round()
     first, second = issued
     data = workbook(first.unit)
     with override_settings(UPLOAD_RATE_COUNT=2, UPLOAD_RATE_WINDOW=600):
@@ -120,7 +120,7 @@ def test_one_link_uploading_too_often_is_refused_and_the_others_are_not() -> Non
 
 
 def test_one_link_sending_too_many_bytes_is_refused() -> None:
-    round_, issued = _round(1)
+    _, issued = _round(1)
     data = workbook(issued[0].unit)
     with override_settings(UPLOAD_RATE_BYTES=len(data) * 3 // 2):
         assert _upload(issued[0].secret, data).status_code == 200
@@ -132,8 +132,8 @@ def test_a_round_past_its_quota_keeps_nothing_more_and_says_so() -> None:
     from consolidate.web.limits import round_bytes
     from consolidate.web.models import Submission
 
-    round_, issued = _round()
-    other_round, other = _round(1)
+    _, issued = _round()
+    _, other = _round(1)
     first, second = issued
     data = workbook(first.unit)
     assert _upload(first.secret, data).status_code == 200

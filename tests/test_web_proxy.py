@@ -206,7 +206,7 @@ def test_forwarded_headers_are_ignored_unless_from_a_named_proxy(tmp_path: Path)
     forged = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"}
     for args in ([], ["--behind-proxy", "10.0.0.1,192.168.0.0/16"]):
         with serving(tmp_path / f"data{len(args)}", extra_env=LIMITS, args=args) as server:
-            status, headers, page = fetch("GET", server.url + "/login/", headers=forged)
+            status, headers, _ = fetch("GET", server.url + "/login/", headers=forged)
             assert status == 200 and "Strict-Transport-Security" not in headers  # not taken for HTTPS
             if not args:  # a deployment behind a proxy sends its cookies over HTTPS only, whoever asks
                 assert "Secure" not in headers.get("Set-Cookie", "")

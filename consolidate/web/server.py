@@ -61,7 +61,7 @@ class GuardedChannel(HTTPChannel):  # type: ignore[misc]
         return bool(super().received(data))
 
     def readable(self) -> bool:
-        if self.request is not None and not self.will_close and self.too_slow(time.monotonic()):
+        if self.request is not None and not getattr(self, "will_close", False) and self.too_slow(time.monotonic()):
             log.debug("closing a connection from %s: its request came in too slowly", self.addr[0] if self.addr else "?")
             self.will_close = True
         return bool(super().readable())
