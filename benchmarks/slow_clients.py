@@ -55,30 +55,35 @@ class Trickle:
         """One more byte on every connection still open; count those the server closed."""
         alive = []
         for s in self.sockets:
-            try:
-                if s.recv(1024) == b"":
-                    raise ConnectionResetError
-            except BlockingIOError:
-                pass
-            except OSError:
+            if _still_open(s):
+                alive.append(s)
+            else:
                 self.closed_by_server += 1
                 s.close()
-                continue
-            try:
-                s.send(b"x")
-            except BlockingIOError:
-                pass
-            except OSError:
-                self.closed_by_server += 1
-                s.close()
-                continue
-            alive.append(s)
         self.sockets = alive
 
     def close(self) -> None:
         for s in self.sockets:
             s.close()
         self.sockets = []
+
+
+def _still_open(s: socket.socket) -> bool:
+    """Read what the server sent (an end of file: it closed), then send one more byte."""
+    try:
+        if s.recv(1024) == b"":
+            return False
+    except BlockingIOError:
+        pass
+    except OSError:
+        return False
+    try:
+        s.send(b"x")
+    except BlockingIOError:
+        pass
+    except OSError:
+        return False
+    return True
 
 
 def login_time(url: str, timeout: float = 10) -> float | None:

@@ -19,7 +19,9 @@ from typing import Any
 
 import pytest
 from django.test import Client, override_settings
-from web_support import office, roster, serving, workbook
+from test_web_contract import postgres  # noqa: F401  (the fixture: a fresh PostgreSQL database)
+from test_web_proxy import Browser
+from web_support import office, roster, serving, setup_round, upload, workbook
 
 from benchmarks.slow_clients import measure
 
@@ -183,6 +185,42 @@ def test_unit_downloads_never_hide_the_offices_entries() -> None:
     named = c.get(address + f"?who=all&name={issued[1].unit.code}").content.decode()
     assert named.count("<tr><td>") == 1 and '<td data-action="upload">' in named
     assert AuditEvent.objects.filter(round=round_).count() == 2103
+
+
+# --- the same on PostgreSQL, through a real server ------------------------------------------
+
+def test_limits_and_the_audit_filter_on_postgresql(tmp_path: Path, postgres: str) -> None:  # noqa: F811
+    """Login throttling (axes' tables), the upload rate, the round quota and the audit page's
+    filters (a JSON field's lookups) on PostgreSQL, through ``consolidate serve``."""
+    data = tmp_path / "data"
+    token, round_id, paths, units = setup_round(data, postgres, 3, user="pg-clerk", password=PASSWORD)
+    first, second, _ = units.units
+    data_first, data_second = workbook(first), workbook(second)
+    quota = 2 * len(data_first) + len(data_second) // 2  # the first unit's two uploads fit, a third file does not
+    env = {"CONSOLIDATE_LOGIN_FAILURES": "2", "CONSOLIDATE_UPLOAD_RATE_COUNT": "2",
+           "CONSOLIDATE_ROUND_QUOTA_MB": str(quota / (1024 * 1024))}
+    with serving(data, postgres, extra_env=env) as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        here, there = Browser(port, None, "127.0.0.2"), Browser(port, None, "127.0.0.3")
+        assert here.login("pg-clerk", "wrong")[0] == 200
+        assert here.login("pg-clerk", "wrong")[0] == 429
+        assert here.login("pg-clerk", PASSWORD)[0] == 429
+        assert there.login("pg-clerk", PASSWORD)[0] == 302
+        assert office(data, "unlock-login", "pg-clerk", database=postgres).returncode == 0
+        assert here.login("pg-clerk", PASSWORD)[0] == 302
+
+        assert upload(server.url + paths[first.code], data_first)[0] == 200
+        assert upload(server.url + paths[first.code], data_first)[0] == 200
+        status, body = upload(server.url + paths[first.code], data_first)
+        assert status == 429 and "本链接上传过于频繁" in body["error"]
+        status, body = upload(server.url + paths[second.code], data_second)
+        assert status == 413 and "本轮已保存的文件达到" in body["error"]
+
+        page = here.request("GET", f"/office/rounds/{round_id}/audit?who=all&name={first.code}")[2]
+        rows = page.split('<table class="list">')[1]
+        assert rows.count('<td data-action="upload">') == 2 and second.name not in rows
+        folded = here.request("GET", f"/office/rounds/{round_id}/audit?who=office")[2].split('<table class="list">')[1]
+        assert '<td data-action="open">' in folded and 'data-action="upload"' not in folded
 
 
 # --- slow clients ------------------------------------------------------------------------

@@ -125,20 +125,24 @@ class Browser:
     connects from its own loopback address (so nginx sees two different clients)."""
 
     port: int
-    cert: Path
-    source: str
+    cert: Path | None  # None: plain HTTP (straight to ``consolidate serve``)
+    source: str = "127.0.0.1"
     cookies: dict[str, str] = field(default_factory=dict)
     set_cookies: list[str] = field(default_factory=list)
 
     @property
     def origin(self) -> str:
-        return f"https://127.0.0.1:{self.port}"
+        return f"{'https' if self.cert else 'http'}://127.0.0.1:{self.port}"
 
     def request(self, method: str, path: str, body: bytes | None = None,
                 headers: dict[str, str] | None = None) -> tuple[int, http.client.HTTPMessage, str]:
-        context = ssl.create_default_context(cafile=str(self.cert))
-        conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=context, timeout=60,
-                                           source_address=(self.source, 0))
+        conn: http.client.HTTPConnection
+        if self.cert is None:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60, source_address=(self.source, 0))
+        else:
+            context = ssl.create_default_context(cafile=str(self.cert))
+            conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=context, timeout=60,
+                                               source_address=(self.source, 0))
         sent = {"User-Agent": "Mozilla/5.0 (test)", "Accept": "text/html", **(headers or {})}
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())

@@ -33,6 +33,7 @@ from .common import (
 from .serve_cmd import DatabaseOption, DataOption
 
 F = TypeVar("F", bound=Callable[..., Any])
+AccountName = Annotated[str, typer.Argument(metavar=N_("账号名"), help=N_("账号的用户名。"))]
 OFFICE_HELP = N_("公开办的管理命令：账号、令牌、开启一轮、导入文件。")
 office_app = typer.Typer(name="office", help=OFFICE_HELP, no_args_is_help=True, add_completion=False)
 app.add_typer(office_app, name="office", help=OFFICE_HELP)
@@ -84,7 +85,7 @@ def adduser(
 
 @office_command("token", help=N_("为账号生成一个给脚本用的令牌（Authorization: Bearer …），令牌单独占最后一行。"))
 def token(
-    name: Annotated[str, typer.Argument(metavar=N_("账号名"), help=N_("账号的用户名。"))],
+    name: AccountName,
     data: DataOption = None,
     database: DatabaseOption = None,
     lang: LangOption = "zh",
@@ -99,7 +100,7 @@ def token(
 
 @office_command("unlock-login", help=N_("解除账号因密码多次输错而暂停的登录（所有地址），不必等暂停期满。"))
 def unlock_login_cmd(
-    name: Annotated[str, typer.Argument(metavar=N_("账号名"), help=N_("账号的用户名。"))],
+    name: AccountName,
     data: DataOption = None,
     database: DatabaseOption = None,
     lang: LangOption = "zh",

@@ -1,8 +1,8 @@
 """What one client or one link may cost the others, and the clear answer when it is over.
 
-- **Login throttling** (django-axes, settings ``AXES_*``): after ``LOGIN_FAILURE_LIMIT`` wrong
+- **Login throttling** (django-axes, settings ``AXES_*``): after ``AXES_FAILURE_LIMIT`` wrong
   passwords for one account from one client address, that account is refused from that
-  address for ``LOGIN_LOCKOUT`` (429, ``login_locked``); a right password resets the count.
+  address for ``AXES_COOLOFF_TIME`` (429, ``login_locked``); a right password resets the count.
   ``consolidate office unlock-login NAME`` lifts it at once (``unlock_login``).
 - **Per-link upload rate** (``upload_refusal``): at most ``UPLOAD_RATE_COUNT`` uploads and
   ``UPLOAD_RATE_BYTES`` bytes from one link in ``UPLOAD_RATE_WINDOW`` seconds (429 with

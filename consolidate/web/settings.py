@@ -169,8 +169,8 @@ LINK_GUESS_WINDOW = 600  # seconds
 # One link's uploads in a window, and the bytes a round may keep (limits.py).
 UPLOAD_RATE_WINDOW = int(os.environ.get("CONSOLIDATE_UPLOAD_RATE_WINDOW", "600"))  # seconds
 UPLOAD_RATE_COUNT = int(os.environ.get("CONSOLIDATE_UPLOAD_RATE_COUNT", "12"))
-UPLOAD_RATE_BYTES = int(os.environ.get("CONSOLIDATE_UPLOAD_RATE_MB", "60")) * 1024 * 1024
-ROUND_QUOTA = int(os.environ.get("CONSOLIDATE_ROUND_QUOTA_MB", "2048")) * 1024 * 1024
+UPLOAD_RATE_BYTES = int(float(os.environ.get("CONSOLIDATE_UPLOAD_RATE_MB", "60")) * 1024 * 1024)
+ROUND_QUOTA = int(float(os.environ.get("CONSOLIDATE_ROUND_QUOTA_MB", "2048")) * 1024 * 1024)
 
 LOGGING = {
     "version": 1,
