@@ -193,7 +193,7 @@ def test_limits_and_the_audit_filter_on_postgresql(tmp_path: Path, postgres: str
     """Login throttling (axes' tables), the upload rate, the round quota and the audit page's
     filters (a JSON field's lookups) on PostgreSQL, through ``consolidate serve``."""
     data = tmp_path / "data"
-    token, round_id, paths, units = setup_round(data, postgres, 3, user="pg-clerk", password=PASSWORD)
+    _, round_id, paths, units = setup_round(data, postgres, 3, user="pg-clerk", password=PASSWORD)
     first, second, _ = units.units
     data_first, data_second = workbook(first), workbook(second)
     quota = 2 * len(data_first) + len(data_second) // 2  # the first unit's two uploads fit, a third file does not
