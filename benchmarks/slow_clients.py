@@ -24,6 +24,8 @@ from pathlib import Path
 
 # the head of a request that never ends: one byte a second after this
 HEAD = b"GET /login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+# a whole head, then a body that comes one byte a second
+BODY_HEAD = b"POST /login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n"
 
 
 @dataclass
@@ -33,17 +35,18 @@ class Trickle:
     host: str
     port: int
     count: int
+    slow_bodies: int = 0  # how many of them send a whole head at once, then their body one byte a second
     sockets: list[socket.socket] = field(default_factory=list)
     closed_by_server: int = 0
     refused: int = 0
 
     def open(self) -> None:
-        for _ in range(self.count):
+        for i in range(self.count):
             s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             s.settimeout(2)
             try:
                 s.connect((self.host, self.port))
-                s.sendall(HEAD[:1])
+                s.sendall(BODY_HEAD if i < self.slow_bodies else HEAD[:1])
             except OSError:
                 self.refused += 1
                 s.close()
@@ -99,11 +102,12 @@ def login_time(url: str, timeout: float = 10) -> float | None:
     return time.monotonic() - start
 
 
-def measure(url: str, connections: int, seconds: float, timeout: float = 10) -> tuple[list[float | None], Trickle]:
+def measure(url: str, connections: int, seconds: float, timeout: float = 10,
+            slow_bodies: int = 0) -> tuple[list[float | None], Trickle]:
     """Open the slow connections, then each second: one byte on each, one login timed."""
     host_port = url.split("//", 1)[1]
     host, port = host_port.rsplit(":", 1)
-    trickle = Trickle(host, int(port), connections)
+    trickle = Trickle(host, int(port), connections, slow_bodies)
     trickle.open()
     times: list[float | None] = []
     end = time.monotonic() + seconds
@@ -123,6 +127,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--connections", type=int, default=110)
     parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--slow-bodies", type=int, default=0,
+                        help="how many of the connections send a whole head, then their body one byte a second")
     parser.add_argument("--url", help="an already running server (default: start one on a fresh data folder)")
     args = parser.parse_args()
     process = None
@@ -140,7 +146,7 @@ def main() -> None:
             raise SystemExit(f"serve did not start: {line}")
     try:
         baseline = login_time(url)
-        times, trickle = measure(url, args.connections, args.seconds)
+        times, trickle = measure(url, args.connections, args.seconds, slow_bodies=args.slow_bodies)
     finally:
         if process is not None:
             process.terminate()

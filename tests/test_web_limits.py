@@ -226,11 +226,12 @@ def test_limits_and_the_audit_filter_on_postgresql(tmp_path: Path, postgres: str
 # --- slow clients ------------------------------------------------------------------------
 
 def test_110_trickling_connections_do_not_stop_a_login(tmp_path: Path) -> None:
-    """110 connections sending one byte a second (a request head that never ends) against a
-    real ``consolidate serve``: a login page answers within 2 s each second for 13 s, and the
-    server closes the slow connections itself once their head is late (10 s)."""
+    """110 connections sending one byte a second against a real ``consolidate serve`` (100 of a
+    request head that never ends, 10 of a body after a whole head): a login page answers
+    within 2 s each second for 13 s, and the server closes the slow connections itself once
+    their head is late or their body below 1 KB/s (both after 10 s)."""
     with serving(tmp_path / "data") as server:
-        times, trickle = measure(server.url, connections=110, seconds=13, timeout=5)
+        times, trickle = measure(server.url, connections=110, seconds=13, timeout=5, slow_bodies=10)
     assert trickle.refused == 0
     assert len(times) >= 10
     assert all(t is not None and t < 2 for t in times), times
