@@ -20,7 +20,7 @@ PER_PAGE = 100
 WHO = ("main", "office", "units", "all")
 # a unit acting through its link: the catalog text with its fields, or (rows written before
 # the catalog) the text as it was written then
-UNITS = Q(actor=UNIT_ACTOR) | Q(actor__startswith="单位：")
+UNITS = Q(actor=UNIT_ACTOR) | Q(actor__startswith=UNIT_ACTOR.split("{", 1)[0])
 
 
 @dataclass(frozen=True)
