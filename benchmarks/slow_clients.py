@@ -11,14 +11,13 @@ in the issue's closing note.
 from __future__ import annotations
 
 import argparse
+import http.client
 import re
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,21 +88,28 @@ def _still_open(s: socket.socket) -> bool:
     return True
 
 
-def login_time(url: str, timeout: float = 10) -> float | None:
-    """Seconds for ``GET /login/`` to answer 200, or None when it did not within ``timeout``."""
+def login_time(url: str, timeout: float = 10, source: str | None = None) -> float | None:
+    """Seconds for ``GET /login/`` to answer 200 (from the address ``source``, default any), or
+    None when it did not within ``timeout``."""
+    host, port = url.split("//", 1)[1].rsplit(":", 1)
     start = time.monotonic()
+    conn = http.client.HTTPConnection(host, int(port), timeout=timeout,
+                                      source_address=(source, 0) if source else None)
     try:
-        with urllib.request.urlopen(url + "/login/", timeout=timeout) as response:
-            response.read()
-            if response.status != 200:
-                return None
-    except (OSError, urllib.error.URLError):
+        conn.request("GET", "/login/")
+        response = conn.getresponse()
+        response.read()
+        if response.status != 200:
+            return None
+    except OSError:
         return None
+    finally:
+        conn.close()
     return time.monotonic() - start
 
 
 def measure(url: str, connections: int, seconds: float, timeout: float = 10,
-            slow_bodies: int = 0) -> tuple[list[float | None], Trickle]:
+            slow_bodies: int = 0, login_from: str | None = None) -> tuple[list[float | None], Trickle]:
     """Open the slow connections, then each second: one byte on each, one login timed."""
     host_port = url.split("//", 1)[1]
     host, port = host_port.rsplit(":", 1)
@@ -115,7 +121,7 @@ def measure(url: str, connections: int, seconds: float, timeout: float = 10,
         while time.monotonic() < end:
             tick = time.monotonic()
             trickle.tick()
-            times.append(login_time(url, timeout))
+            times.append(login_time(url, timeout, login_from))
             time.sleep(max(0.0, 1 - (time.monotonic() - tick)))
         trickle.tick()
     finally:
@@ -129,6 +135,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--slow-bodies", type=int, default=0,
                         help="how many of the connections send a whole head, then their body one byte a second")
+    parser.add_argument("--login-from", help="the address the logins come from (e.g. 127.0.0.2; default: any)")
     parser.add_argument("--url", help="an already running server (default: start one on a fresh data folder)")
     args = parser.parse_args()
     process = None
@@ -145,8 +152,9 @@ def main() -> None:
             process.kill()
             raise SystemExit(f"serve did not start: {line}")
     try:
-        baseline = login_time(url)
-        times, trickle = measure(url, args.connections, args.seconds, slow_bodies=args.slow_bodies)
+        baseline = login_time(url, source=args.login_from)
+        times, trickle = measure(url, args.connections, args.seconds, slow_bodies=args.slow_bodies,
+                                 login_from=args.login_from)
     finally:
         if process is not None:
             process.terminate()

@@ -7,7 +7,8 @@ the per-link upload rate (429 with Retry-After, nothing stored, other links unaf
 the per-round disk quota (413, nothing stored, other rounds unaffected); the audit page
 (2,100 unit downloads fold away and never hide the office's entries; filters by who, by
 kind and by name; pages); a real ``consolidate serve`` under 110 connections trickling one
-byte a second still answers a login within 2 s, and closes them itself.
+byte a second still answers a login within 2 s, and closes them itself; one address cannot
+hold more than its share of the connections.
 """
 
 from __future__ import annotations
@@ -236,3 +237,28 @@ def test_110_trickling_connections_do_not_stop_a_login(tmp_path: Path) -> None:
     assert len(times) >= 10
     assert all(t is not None and t < 2 for t in times), times
     assert trickle.closed_by_server == 110, (trickle.closed_by_server, len(trickle.sockets))
+
+
+def test_one_address_cannot_take_every_connection(tmp_path: Path) -> None:
+    """Past ``CONSOLIDATE_CONNECTIONS_PER_CLIENT`` connections from one address, that address's
+    next ones are closed at once; another address still logs in."""
+    import http.client
+    import time
+
+    from benchmarks.slow_clients import Trickle
+
+    with serving(tmp_path / "data", extra_env={"CONSOLIDATE_CONNECTIONS_PER_CLIENT": "20"}) as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        hog = Trickle("127.0.0.1", port, 40)
+        try:
+            hog.open()
+            for _ in range(3):
+                time.sleep(0.5)
+                hog.tick()
+            assert hog.closed_by_server == 20 and len(hog.sockets) == 20
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5, source_address=("127.0.0.2", 0))
+            conn.request("GET", "/login/")
+            assert conn.getresponse().status == 200
+            conn.close()
+        finally:
+            hog.close()

@@ -6,7 +6,8 @@ connections a slow client holds: its limit (100) is reached by 100 idle or trick
 connections, and then nobody is answered. So (``options``, ``GuardedChannel``):
 
 - many connections may be open (1,000 where ``poll`` exists; 500 on Windows, whose
-  ``select`` takes at most 512 sockets), the process's open-file limit raised to fit;
+  ``select`` takes at most 512 sockets), the process's open-file limit raised to fit, and
+  one address may hold at most ``CONNECTIONS_PER_CLIENT`` (250) of them (a trusted proxy: any);
 - a request must send its head within ``REQUEST_HEAD_TIMEOUT`` seconds (10) and its body at
   ``REQUEST_MIN_RATE`` bytes a second on average after that (1 KB/s: a phone on a poor line
   sends a 1 MB workbook in well under a minute), else its connection is closed;
@@ -41,6 +42,7 @@ REQUEST_HEAD_TIMEOUT = 10.0
 REQUEST_MIN_RATE = 1024  # bytes a second, on average, once the head's time is over
 IDLE_TIMEOUT = 30
 CONNECTIONS = 500 if sys.platform == "win32" else 1000
+PER_CLIENT = 250  # connections one address may hold (not a trusted proxy's): several offices may share one NAT
 PROXY_HEADERS = {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"}
 BEHIND_PROXY_ENV = "CONSOLIDATE_BEHIND_PROXY"  # the trusted addresses, space-separated (settings read it)
 
@@ -51,8 +53,21 @@ class GuardedChannel(HTTPChannel):  # type: ignore[misc]
 
     head_timeout = REQUEST_HEAD_TIMEOUT
     min_rate = REQUEST_MIN_RATE
+    per_client = PER_CLIENT
+    exempt: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()  # the trusted proxies: no per-client cap
     request_started = 0.0
     request_bytes = 0
+
+    def __init__(self, server: Any, sock: Any, addr: Any, adj: Any, map: Any = None) -> None:
+        super().__init__(server, sock, addr, adj, map)
+        peer = addr[0] if isinstance(addr, tuple) and addr else None
+        if peer is None or _within(peer, self.exempt):
+            return
+        held = sum(1 for other in (map or {}).values()
+                   if isinstance(other, GuardedChannel) and other.addr and other.addr[0] == peer)
+        if held > self.per_client:  # one address may not take the connections of everyone else
+            log.debug("refusing a connection from %s: it holds %d already", peer, held - 1)
+            self.will_close = True
 
     def received(self, data: bytes) -> bool:
         if self.request is None:
@@ -84,6 +99,14 @@ def parse_proxies(addresses: Iterable[str]) -> list[ipaddress.IPv4Network | ipad
     return found
 
 
+def _within(peer: str, networks: Iterable[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
+    try:
+        address = ipaddress.ip_address(peer)
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
+
+
 class ProxyHeaders:
     """A WSGI wrapper: waitress's own reading of ``X-Forwarded-*`` (the last hop only) for a
     request from one of ``proxies``; for any other peer, those headers are removed."""
@@ -97,11 +120,7 @@ class ProxyHeaders:
         self.untrusted = proxy_headers_middleware(app, trusted_proxy=None, clear_untrusted=True)
 
     def is_proxy(self, peer: str) -> bool:
-        try:
-            address = ipaddress.ip_address(peer)
-        except ValueError:
-            return False
-        return any(address in network for network in self.proxies)
+        return _within(peer, self.proxies)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         peer = str(environ.get("REMOTE_ADDR", ""))
@@ -169,9 +188,10 @@ def run(*, data: Path | None, database: str | None, host: str, port: int, thread
         server: Any = create_server(app, **settings_of_waitress)
     except OSError as exc:
         raise ConsolidateError(N_("无法在 {host}:{port} 上监听（{reason}）。端口可能已被占用，请用 --port 换一个。"), host=host, port=port, reason=os_error_msg(exc)) from exc
+    channel = type("Channel", (GuardedChannel,), {"exempt": tuple(proxies or ()), "per_client": settings.CONNECTIONS_PER_CLIENT})
     for listener in [server, *getattr(server, "map", {}).values()]:
         if hasattr(listener, "channel_class"):
-            listener.channel_class = GuardedChannel
+            listener.channel_class = channel
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
     announce(f"http://{shown_host}:{server.effective_port}/", folder)
 

@@ -170,6 +170,8 @@ LINK_GUESS_WINDOW = 600  # seconds
 UPLOAD_RATE_WINDOW = int(os.environ.get("CONSOLIDATE_UPLOAD_RATE_WINDOW", "600"))  # seconds
 UPLOAD_RATE_COUNT = int(os.environ.get("CONSOLIDATE_UPLOAD_RATE_COUNT", "12"))
 UPLOAD_RATE_BYTES = int(float(os.environ.get("CONSOLIDATE_UPLOAD_RATE_MB", "60")) * 1024 * 1024)
+# Connections one client address may hold at once (web/server.py; not a --behind-proxy proxy).
+CONNECTIONS_PER_CLIENT = int(os.environ.get("CONSOLIDATE_CONNECTIONS_PER_CLIENT", "250"))
 ROUND_QUOTA = int(float(os.environ.get("CONSOLIDATE_ROUND_QUOTA_MB", "2048")) * 1024 * 1024)
 
 LOGGING = {
