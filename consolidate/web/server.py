@@ -48,8 +48,9 @@ BEHIND_PROXY_ENV = "CONSOLIDATE_BEHIND_PROXY"  # the trusted addresses, space-se
 
 
 class GuardedChannel(HTTPChannel):  # type: ignore[misc]
-    """Waitress's connection, closed when the request it is reading comes in too slowly:
-    the head not complete within ``head_timeout``, or the body below ``min_rate`` on average."""
+    """Waitress's connection, closed when the request it is reading comes in too slowly (the
+    head not complete within ``head_timeout``, or the body below ``min_rate`` on average), and
+    at once when its address already holds ``per_client`` connections (``exempt``: the proxies)."""
 
     head_timeout = REQUEST_HEAD_TIMEOUT
     min_rate = REQUEST_MIN_RATE
