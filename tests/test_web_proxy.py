@@ -8,7 +8,8 @@ page; clients at two different addresses (127.0.0.2, 127.0.0.3: nginx forwards e
 X-Forwarded-For) are limited separately, for unknown links and for login throttling, and a
 client cannot escape its limit by sending its own X-Forwarded-For. Without ``--behind-proxy``
 (or from an address not named there) the X-Forwarded-* headers are ignored: no HTTPS, one
-client. A bad address is refused with a clear message. Under CI a missing nginx or openssl
+client; ``--behind-proxy`` alone and the older ``CONSOLIDATE_BEHIND_HTTPS=1`` trust the proxy on this
+machine. A bad address is refused with a clear message. Under CI a missing nginx or openssl
 fails the test; elsewhere it is skipped.
 """
 
@@ -222,8 +223,11 @@ def test_forwarded_headers_are_ignored_unless_from_a_named_proxy(tmp_path: Path)
                         headers={"X-Forwarded-For": "10.1.0.99"})[0] == 429
 
 
-def test_trusted_forwarded_headers_tell_the_client_apart_and_https(tmp_path: Path) -> None:
-    with serving(tmp_path / "data", extra_env=LIMITS, args=["--behind-proxy"]) as server:
+@pytest.mark.parametrize("how", ["--behind-proxy", "CONSOLIDATE_BEHIND_HTTPS=1"])
+def test_trusted_forwarded_headers_tell_the_client_apart_and_https(tmp_path: Path, how: str) -> None:
+    """From the proxy on this machine (``--behind-proxy`` alone, or the older switch)."""
+    args, env = ([how], LIMITS) if how.startswith("--") else ([], {**LIMITS, "CONSOLIDATE_BEHIND_HTTPS": "1"})
+    with serving(tmp_path / "data", extra_env=env, args=args) as server:
         host = urlsplit(server.url).netloc
         status, headers, _ = fetch("GET", server.url + "/login/", headers={
             "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Host": host})
