@@ -27,7 +27,9 @@ DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("CONSOLIDATE_ALLOWED_HOSTS", "*").split(",") if h]
 # Behind a reverse proxy that terminates TLS (``serve --behind-proxy``: waitress believes its
 # X-Forwarded-For/-Proto/-Host, server.ProxyHeaders): cookies only over HTTPS, and HSTS.
-BEHIND_PROXY = os.environ.get("CONSOLIDATE_BEHIND_PROXY", "").split()
+# The older CONSOLIDATE_BEHIND_HTTPS=1 means a proxy on this machine.
+BEHIND_PROXY = os.environ.get("CONSOLIDATE_BEHIND_PROXY", "").split() or (
+    ["127.0.0.1", "::1"] if os.environ.get("CONSOLIDATE_BEHIND_HTTPS") else [])
 if BEHIND_PROXY:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("CONSOLIDATE_HSTS_SECONDS", str(365 * 24 * 3600)))
