@@ -26,7 +26,8 @@ from ..texts import findings_in
 from .common import XLSX, annotated_copy, attachment, checked, error, page_language, wants_json
 
 
-def _unit(request: HttpRequest, secret: str) -> RoundUnit | HttpResponse:
+def unit_of_link(request: HttpRequest, secret: str) -> RoundUnit | HttpResponse:
+    """The unit whose link this is, or the page that says why not (unknown link, too many guesses)."""
     if too_many_guesses(request):
         return error(request, 429, _("尝试的无效链接过多，请稍后再试。"))
     unit = find_unit(request, secret)
@@ -50,7 +51,7 @@ def contract(unit: RoundUnit, sub: Submission) -> dict[str, Any]:
 @csrf_exempt  # the link's secret is the credential; no cookie is involved
 @require_http_methods(["GET", "POST"])
 def page(request: HttpRequest, secret: str) -> HttpResponse:
-    found = _unit(request, secret)
+    found = unit_of_link(request, secret)
     if isinstance(found, HttpResponse):
         return found
     unit = found
@@ -109,7 +110,7 @@ def _show(request: HttpRequest, unit: RoundUnit, secret: str) -> HttpResponse:
 
 @require_GET
 def template(request: HttpRequest, secret: str) -> HttpResponse:
-    found = _unit(request, secret)
+    found = unit_of_link(request, secret)
     if isinstance(found, HttpResponse):
         return found
     unit, round_ = found, found.round
@@ -121,7 +122,7 @@ def template(request: HttpRequest, secret: str) -> HttpResponse:
 
 def _own(request: HttpRequest, secret: str, version: str, annotated: bool) -> HttpResponse:
     """One of the unit's own stored files (as sent, or its annotated copy); never another unit's."""
-    found = _unit(request, secret)
+    found = unit_of_link(request, secret)
     if isinstance(found, HttpResponse):
         return found
     sub = found.submissions.filter(version=int(version)).first() if version.isdigit() else None
