@@ -33,6 +33,9 @@ from .common import error, page_language
 from .unit import unit_of_link
 
 CHECK_BODY_MAX = 64 * 1024  # a form's values as JSON: a few KB
+# The stored file's name, as a unit's own file name is kept (it names the download and the entry
+# in files.zip, beside 第2版 and 未命名文件): Chinese whatever the page's language.
+FORM_FILE = "网页填报_{stamp}.xlsx"
 
 
 def _who(unit: RoundUnit) -> Unit:
@@ -147,7 +150,7 @@ def form_submit(request: HttpRequest, secret: str) -> HttpResponse:
     _keep_draft(unit, entries, identity)
     data = entry_workbook(spec, unit.round.year, _who(unit), entries, identity)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    upload = store.upload_of_bytes(data, _("网页填报_{stamp}.xlsx").format(stamp=stamp))
+    upload = store.upload_of_bytes(data, FORM_FILE.format(stamp=stamp))
     try:
         received = receive(unit, upload, actor=unit_actor(unit))
     except Refused as exc:
