@@ -86,7 +86,10 @@
         });
         if (f.severity !== "info") {
           var note = field.querySelector(".note");
-          note.textContent = (note.textContent ? note.textContent + " " : "") + f.after_place.trim();
+          // under its own cell the message needs no “（row / column）：” of its place
+          var text = f.after_place.trim(), cut = text.search(/）：|\): /);
+          if (cut >= 0 && /^[（(]/.test(text)) text = text.slice(cut + 2).trim();
+          note.textContent = (note.textContent ? note.textContent + " " : "") + text;
           note.className = "note " + f.severity;
           field.classList.add(f.severity);
           var tab = tabOf(field);
@@ -107,7 +110,7 @@
     if (answer.counts.error) { line.textContent = say("errors", answer.counts.error); live.className = "live box invalid"; }
     else if (answer.counts.warning) { line.textContent = say("ok-warnings", answer.counts.warning); live.className = "live box valid"; }
     else { line.textContent = say("ok", 0); live.className = "live box valid"; }
-    live.querySelector(".saved").textContent = say("saved", new Date().toLocaleTimeString());
+    live.querySelector(".saved").textContent = say("saved", new Date().toLocaleTimeString(document.documentElement.lang || undefined, {hour12: false}));
   }
   function check() {
     var mine = ++sent;
