@@ -16,6 +16,8 @@ urlpatterns = [
     path("u/<str:secret>", unit.page, name="unit"),
     path("u/<str:secret>/", unit.page),
     path("u/<str:secret>/template.xlsx", unit.template, name="unit-template"),
+    path("u/<str:secret>/v/<str:version>/receipt", unit.receipt_page, name="unit-receipt"),
+    path("u/<str:secret>/v/<str:version>/receipt.pdf", unit.receipt_pdf_view, name="unit-receipt-pdf"),
     path("u/<str:secret>/form", entry.form_page, name="unit-form"),
     path("u/<str:secret>/form/check", entry.form_check, name="unit-form-check"),
     path("u/<str:secret>/form/submit", entry.form_submit, name="unit-form-submit"),

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,12 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ...i18n import N_, Msg
 from ...roster import Unit
 from ...spec import load_spec
+from ...receipt import receipt_pdf
 from ...template import build_workbook, template_file_name
 from .. import store
 from ..auditlog import audit, unit_actor
 from ..intake import Refused, receive, refuse_if_closed
 from ..links import find_unit, too_many_guesses
 from ..models import RoundUnit, Submission
+from ..receipts import DECIDED, receipt_of
 from ..rounds import SUBMISSION_LABELS
 from ..texts import findings_in
 from .common import XLSX, annotated_copy, attachment, checked, error, page_language, wants_json
@@ -103,7 +106,7 @@ def _show(request: HttpRequest, unit: RoundUnit, secret: str) -> HttpResponse:
         "submissions": subs, "shown": shown, "labels": SUBMISSION_LABELS,
         **checked(shown, round_.format_id),
         "closed": round_.closed_at is not None, "refusing": round_.closed_at is not None and round_.late_policy == "refuse",
-        "limit_mb": store_limit_mb(),
+        "limit_mb": store_limit_mb(), "decided": DECIDED,
     }
     return render(request, "web/unit.html", context)
 
@@ -141,3 +144,38 @@ def own_file(request: HttpRequest, secret: str, version: str) -> HttpResponse:
 @require_GET
 def own_annotated(request: HttpRequest, secret: str, version: str) -> HttpResponse:
     return _own(request, secret, version, annotated=True)
+
+
+def _decided(request: HttpRequest, secret: str, version: str) -> tuple[RoundUnit, Submission] | HttpResponse:
+    found = unit_of_link(request, secret)
+    if isinstance(found, HttpResponse):
+        return found
+    sub = found.submissions.filter(version=int(version)).first() if version.isdigit() else None
+    if sub is None or sub.state not in DECIDED:
+        return error(request, 404, _("这个版本还没有回执（没有这个版本，或检查尚未完成）。"))
+    return found, sub
+
+
+@require_GET
+def receipt_page(request: HttpRequest, secret: str, version: str) -> HttpResponse:
+    """回执, to print or keep: unit, round, version, time, file and hash, verdict, review."""
+    found = _decided(request, secret, version)
+    if isinstance(found, HttpResponse):
+        return found
+    unit, sub = found
+    receipt = receipt_of(sub, page_language(), request.build_absolute_uri(f"/u/{secret}/v/{sub.version}/receipt"))
+    return render(request, "web/receipt.html", {"unit": unit, "round": unit.round, "sub": sub, "link": f"/u/{secret}",
+                                                "lines": receipt.lines(page_language()), "receipt": receipt})
+
+
+@require_GET
+def receipt_pdf_view(request: HttpRequest, secret: str, version: str) -> HttpResponse:
+    found = _decided(request, secret, version)
+    if isinstance(found, HttpResponse):
+        return found
+    unit, sub = found
+    lang = page_language()
+    receipt = receipt_of(sub, lang, request.build_absolute_uri(f"/u/{secret}/v/{sub.version}/receipt"))
+    data = receipt_pdf(receipt, lang, printed_at=timezone.localtime().replace(tzinfo=None))
+    name = _("回执_{unit}_第{version}版.pdf").format(unit=unit.name, version=sub.version)
+    return attachment(data, name, "application/pdf")

@@ -2,6 +2,7 @@
 document.addEventListener("click", function (event) {
   var target = event.target;
   if (!(target instanceof HTMLElement)) return;
+  if (target.getAttribute("data-print")) { window.print(); return; }
   var copy = target.getAttribute("data-copy");
   if (copy) {
     var box = document.getElementById(copy);
