@@ -134,7 +134,7 @@ def test_submit_makes_a_version_as_an_upload_of_the_same_numbers(tmp_path: Any) 
 def test_closed_or_locked_takes_no_submission_and_bad_bodies_are_refused() -> None:  # R5
     from consolidate.web.models import RoundUnit
 
-    round_, issued = new_round()
+    _, issued = new_round()
     link = f"/u/{issued[0].secret}"
     RoundUnit.objects.filter(pk=issued[0].unit.pk).update(locked=True)
     assert client().post(f"{link}/form/submit", typed()).status_code == 409

@@ -28,6 +28,7 @@ from .. import store
 from ..auditlog import audit, unit_actor
 from ..intake import Refused, receive, refuse_if_closed
 from ..models import Draft, RoundUnit, Submission
+from ..rounds import counted_version
 from ..texts import placed_findings
 from .common import error, page_language
 from .unit import unit_of_link
@@ -53,12 +54,6 @@ def _start(unit: RoundUnit) -> tuple[dict[str, str], dict[str, str], Submission 
     report = (counted.report or {}) if counted is not None else {}
     identity = clean_identity((report.get("unit") or {}) if counted is not None else {})
     return prefill(spec, report.get("values")), identity, counted
-
-
-def counted_version(unit: RoundUnit) -> Submission | None:
-    """The unit's latest version that was read and not refused (the one the roll-up counts)."""
-    return (unit.submissions.exclude(state__in=("unreadable", "refused", "checking"))
-            .order_by("-version").first())
 
 
 @require_GET

@@ -14,9 +14,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ...i18n import N_, Msg
+from ...receipt import receipt_pdf
 from ...roster import Unit
 from ...spec import load_spec
-from ...receipt import receipt_pdf
 from ...template import build_workbook, template_file_name
 from .. import store
 from ..auditlog import audit, unit_actor
@@ -24,7 +24,8 @@ from ..intake import Refused, receive, refuse_if_closed
 from ..links import find_unit, too_many_guesses
 from ..models import RoundUnit, Submission
 from ..receipts import DECIDED, receipt_of
-from ..rounds import SUBMISSION_LABELS
+from ..rounds import SUBMISSION_LABELS, counted_version
+from ..tables import grouped
 from ..texts import findings_in
 from .common import XLSX, annotated_copy, attachment, checked, error, page_language, wants_json
 
@@ -101,12 +102,16 @@ def _show(request: HttpRequest, unit: RoundUnit, secret: str) -> HttpResponse:
     if wanted.isdigit():
         shown = next((s for s in subs if s.version == int(wanted)), shown)
     round_ = unit.round
+    shown_checked = checked(shown, round_.format_id)
     context = {
         "unit": unit, "round": round_, "secret": secret, "link": f"/u/{secret}",
         "submissions": subs, "shown": shown, "labels": SUBMISSION_LABELS,
-        **checked(shown, round_.format_id),
+        **shown_checked,
         "closed": round_.closed_at is not None, "refusing": round_.closed_at is not None and round_.late_policy == "refuse",
         "limit_mb": store_limit_mb(), "decided": DECIDED,
+        "grouped": grouped({**shown.report, "findings": shown_checked["findings"]}, round_.format_id)
+        if shown is not None and shown.report else [],
+        "is_counted": shown is not None and shown == counted_version(unit),
     }
     return render(request, "web/unit.html", context)
 
