@@ -23,12 +23,16 @@ CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 PASSWORD = "a-long-enough-password"
 
 
-def browser(profile: Path) -> Any:
+def browser_present() -> None:
     if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()) or shutil.which("chromedriver") is None:
         message = "chromium and chromium-driver are needed (make web-services installs them)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
+
+
+def browser(profile: Path) -> Any:
+    browser_present()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -106,5 +110,125 @@ def test_unit_fixes_its_file_and_the_board_changes(tmp_path: Path) -> None:
             # the board polls and swaps its rows, so the row's text is read inside a wait too
             settling.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, row), "已报送且通过"))
             driver.save_screenshot(str(shots / "office-board.png"))
+        finally:
+            driver.quit()
+
+
+def phone(profile: Path, width: int = 390) -> Any:
+    """The browser as a phone: a 390×844 screen (iPhone 12–15), WeChat's user agent."""
+    browser_present()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                 "--lang=zh-CN", f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    options.add_experimental_option("mobileEmulation", {
+        "deviceMetrics": {"width": width, "height": 844, "pixelRatio": 2.0},
+        "userAgent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+                     "(KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50"})
+    return webdriver.Chrome(service=Service(DRIVER), options=options)
+
+
+def sideways(driver: Any) -> int:
+    """How far the page scrolls sideways (0: it fits the screen)."""
+    return int(driver.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+def test_unit_fills_in_the_form_on_a_phone_and_gets_its_verdict_and_receipt(tmp_path: Path) -> None:
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    shots = Path(os.environ.get("CONSOLIDATE_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    data = tmp_path / "data"
+    _, _, paths, units = setup_round(data, None, 2, user="phone", password=PASSWORD)
+    unit = units.units[0]  # type: ignore[attr-defined]
+    with serving(data) as server:
+        driver = phone(tmp_path / "profile")
+        try:
+            wait = WebDriverWait(driver, 60, ignored_exceptions=(WebDriverException,))
+            link = server.url + paths[unit.code]
+            driver.get(link)
+            driver.find_element(By.CSS_SELECTOR, f'a[href="{paths[unit.code]}/form"]').click()
+            wait.until(ec.text_to_be_present_in_element((By.ID, "live"), "检查通过"))  # all zeros pass
+            assert sideways(driver) == 0
+            # one table at a time: 表三 shown, 表二 hidden; its inputs bring up the number keyboard
+            driver.find_element(By.CSS_SELECTOR, '.tab[data-tab="tab-t3"]').click()
+            assert not driver.find_element(By.ID, "tab-t2").is_displayed()
+            new = driver.find_element(By.ID, "in-t3.new.natural")
+            assert new.get_attribute("inputmode") == "numeric"
+            new.clear()
+            new.send_keys("5")
+            # the total follows at once, the live check says what is wrong under the cell
+            assert driver.find_element(By.ID, "in-t3.new.total").text == "5"
+            note = (By.CSS_SELECTOR, '.note.error[data-note-for="t3.carry_over.natural"]')
+            wait.until(ec.text_to_be_present_in_element(note, "本格应为 5"))
+            wait.until(ec.text_to_be_present_in_element((By.ID, "live"), "1 个错误"))
+            assert sideways(driver) == 0
+            driver.save_screenshot(str(shots / "phone-form-live-error.png"))
+            granted = driver.find_element(By.ID, "in-t3.granted.natural")
+            granted.clear()
+            granted.send_keys("5")
+            wait.until(ec.text_to_be_present_in_element((By.ID, "live"), "检查通过"))
+            driver.find_element(By.CSS_SELECTOR, '.tab[data-tab="tab-identity"]').click()
+            driver.find_element(By.ID, "in-filler").send_keys("王五")
+            driver.find_element(By.ID, "in-phone").send_keys("13800000000")
+            wait.until(ec.text_to_be_present_in_element((By.ID, "live"), "已保存"))
+            # a closed tab loses nothing: the draft comes back
+            driver.get(link + "/form")
+            driver.find_element(By.CSS_SELECTOR, '.tab[data-tab="tab-t3"]').click()
+            assert driver.find_element(By.ID, "in-t3.new.natural").get_attribute("value") == "5"
+            driver.find_element(By.CSS_SELECTOR, "button.submit").click()
+            wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".verdict"), "通过"))
+            assert "本单位的报送已完成" in driver.find_element(By.CSS_SELECTOR, ".box.done").text
+            driver.save_screenshot(str(shots / "phone-verdict.png"))
+            driver.find_element(By.PARTIAL_LINK_TEXT, "回执").click()
+            wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "报送回执"))
+            body = driver.find_element(By.TAG_NAME, "body").text
+            assert "网页填报_" in body and unit.name in body and "通过" in body
+            assert sideways(driver) == 0
+            driver.save_screenshot(str(shots / "phone-receipt.png"))
+        finally:
+            driver.quit()
+
+
+def test_verdict_with_errors_fits_a_360_px_phone(tmp_path: Path) -> None:
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    shots = Path(os.environ.get("CONSOLIDATE_SCREENSHOTS") or tmp_path)
+    data = tmp_path / "data"
+    _, _, paths, units = setup_round(data, None, 2, user="narrow", password=PASSWORD)
+    unit = units.units[0]  # type: ignore[attr-defined]
+    wrong = tmp_path / "报表（有错）.xlsx"
+    wrong.write_bytes(workbook(unit, error=True))
+    with serving(data) as server:
+        driver = phone(tmp_path / "profile", width=360)
+        try:
+            wait = WebDriverWait(driver, 60, ignored_exceptions=(WebDriverException,))
+            driver.get(server.url + paths[unit.code])
+            driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(wrong))
+            driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+            wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".verdict"), "有错误"))
+            assert sideways(driver) == 0
+            # the marked cell shows its explanation as text, and the finding's place jumps to it
+            marked = driver.find_element(By.CSS_SELECTOR, f'.vitem.mark-error[data-key="{ERROR_KEY}"]')
+            assert marked.is_displayed() and "本格应为" in marked.text
+            assert not driver.find_element(By.CSS_SELECTOR, f'td[data-key="{ERROR_KEY}"]').is_displayed()
+            driver.find_element(By.CSS_SELECTOR, f'a.jump[data-jump="{ERROR_KEY}"]').click()
+            top = driver.execute_script("return arguments[0].getBoundingClientRect().top", marked)
+            assert 0 <= top < 844
+            driver.save_screenshot(str(shots / "phone-360-verdict-error.png"))
         finally:
             driver.quit()

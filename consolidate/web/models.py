@@ -120,3 +120,13 @@ class LinkMiss(models.Model):
 
     address = models.CharField(max_length=64, db_index=True)
     at = models.DateTimeField(db_index=True)
+
+
+class Draft(models.Model):
+    """What a unit has typed into the browser form and not yet submitted (one per unit): kept
+    at every pause in typing, so a closed tab loses nothing. Strings as typed, never trusted."""
+
+    unit = models.OneToOneField(RoundUnit, on_delete=models.CASCADE, related_name="draft")
+    entries = models.JSONField(default=dict)  # cell key -> text typed
+    identity = models.JSONField(default=dict)  # 填报人, 联系电话, 填报日期, 审核人
+    updated_at = models.DateTimeField()

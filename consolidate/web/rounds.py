@@ -212,3 +212,9 @@ def accept_warnings(submission: Submission, note: str, actor: str) -> None:
     audit(submission.unit.round, actor, "accept-warnings",
           Msg(N_("{unit} 第 {version} 版：{note}"),
               {"unit": submission.unit.name, "version": submission.version, "note": note.strip()}))
+
+
+def counted_version(unit: RoundUnit) -> Submission | None:
+    """The unit's latest version that was read and not refused (the one the roll-up counts)."""
+    return (unit.submissions.exclude(state__in=("unreadable", "refused", "checking"))
+            .order_by("-version").first())

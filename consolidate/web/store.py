@@ -128,3 +128,15 @@ class LimitedUploadHandler(FileUploadHandler):
         if fh is not None:
             fh.close()
             self._temp.unlink(missing_ok=True)
+
+
+def upload_of_bytes(data: bytes, name: str, content_type: str | None = None) -> StreamedUpload:
+    """``data`` made by the server (a workbook filled in the browser) as an upload of the
+    store, taken by the same intake as a file sent by a unit."""
+    fd, temp = tempfile.mkstemp(dir=Path(settings.DATA_DIR) / "tmp", prefix="upload-")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    handle = open(temp, "rb")  # noqa: SIM115 - closed by keep() or discard()
+    return StreamedUpload(handle, name, content_type, len(data), hashlib.sha256(data).hexdigest(), Path(temp))

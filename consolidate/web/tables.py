@@ -87,3 +87,73 @@ def tables(entry: Mapping[str, Any] | None, format_id: str) -> list[TableView]:
                 rows.append(row)
         out.append(TableView(layout.sheet, layout.table.title, rows, marked))
     return out
+
+
+# --- the same tables on a phone: each row a labelled group, as the form lays them out -------
+
+@dataclass(frozen=True)
+class ItemView:
+    key: str
+    label: str
+    text: str
+    severity: str | None
+    notes: list[tuple[str, str]]  # (severity, the message without its place)
+
+
+@dataclass(frozen=True)
+class GroupView:
+    label: str
+    headings: tuple[str, ...]
+    items: list[ItemView]  # the cells that are not 0, and every marked cell
+
+
+@dataclass(frozen=True)
+class GroupedTable:
+    sheet: str
+    title: str
+    groups: list[GroupView]  # the groups with something to show
+    marked: int
+    quiet: int  # groups left out: every cell 0 and nothing marked
+
+
+def _note(finding: Mapping[str, Any]) -> str:
+    """A message under its own cell: without “（row / column）：”, which the cell shows."""
+    text = str(finding.get("after_place") or finding.get("message") or "").strip()
+    for mark in ("）：", "): "):
+        cut = text.find(mark)
+        if cut >= 0 and text[:1] in "（(":
+            return text[cut + len(mark):].strip()
+    return text
+
+
+def grouped(entry: Mapping[str, Any] | None, format_id: str) -> list[GroupedTable]:
+    """The file's tables for a narrow screen: the form's groups (``entry.form_of``), the cells
+    that are not 0 or are marked, each marked cell with its messages as text under it."""
+    from ..entry import form_of
+
+    entry = entry or {}
+    fmt = entry.get("format") if entry.get("format") in FORMATS else format_id
+    spec = load_spec(str(fmt))
+    values: Mapping[str, Any] = entry.get("values") or {}
+    by_key, _ = _marks(entry.get("findings") or [])
+    out = []
+    for table in form_of(spec):
+        groups, marked, quiet = [], 0, 0
+        for group in table.groups:
+            items = []
+            for item in group.inputs:
+                found = [f for f in by_key.get(item.key, []) if f.get("severity") != "info"]
+                value = values.get(item.key)
+                text = fmt_number(value) if isinstance(value, int | float) else ("" if value is None else str(value))
+                if not found and text == "0":
+                    continue
+                worst = min(found, key=lambda f: SEVERITY_RANK.get(str(f.get("severity")), 9)) if found else None
+                marked += bool(found)
+                items.append(ItemView(item.key, item.label, text, str(worst["severity"]) if worst else None,
+                                      [(str(f.get("severity")), _note(f)) for f in found]))
+            if items:
+                groups.append(GroupView(group.label, group.headings, items))
+            else:
+                quiet += 1
+        out.append(GroupedTable(table.sheet, table.title, groups, marked, quiet))
+    return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..findings import where_text
+from ..findings import Finding, where_text
 from ..i18n import Lang, Msg, in_language
 
 
@@ -48,6 +48,11 @@ def findings_in(findings: Sequence[Mapping[str, Any]], messages: Mapping[str, An
     if not isinstance(other, list) or len(other) != len(findings):
         other = [f.get("message") or "" for f in findings]
     return [_placed({**f, "message": m}, lang) for f, m in zip(findings, other, strict=True)]
+
+
+def placed_findings(findings: Sequence[Finding], lang: Lang) -> list[dict[str, Any]]:
+    """Findings made now (not stored) as a page shows them, in ``lang``."""
+    return [_placed(f.to_dict(lang), lang) for f in findings]
 
 
 def _placed(finding: dict[str, Any], lang: Lang) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import path, re_path
 from django.views.static import serve
 
-from .views import office, unit
+from .views import entry, office, unit
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -16,6 +16,11 @@ urlpatterns = [
     path("u/<str:secret>", unit.page, name="unit"),
     path("u/<str:secret>/", unit.page),
     path("u/<str:secret>/template.xlsx", unit.template, name="unit-template"),
+    path("u/<str:secret>/v/<str:version>/receipt", unit.receipt_page, name="unit-receipt"),
+    path("u/<str:secret>/v/<str:version>/receipt.pdf", unit.receipt_pdf_view, name="unit-receipt-pdf"),
+    path("u/<str:secret>/form", entry.form_page, name="unit-form"),
+    path("u/<str:secret>/form/check", entry.form_check, name="unit-form-check"),
+    path("u/<str:secret>/form/submit", entry.form_submit, name="unit-form-submit"),
     path("u/<str:secret>/v/<str:version>/file", unit.own_file, name="unit-file"),
     path("u/<str:secret>/v/<str:version>/annotated.xlsx", unit.own_annotated, name="unit-annotated"),
     path("", office.home, name="home"),

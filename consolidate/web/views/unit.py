@@ -8,11 +8,13 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ...i18n import N_, Msg
+from ...receipt import receipt_pdf
 from ...roster import Unit
 from ...spec import load_spec
 from ...template import build_workbook, template_file_name
@@ -21,12 +23,15 @@ from ..auditlog import audit, unit_actor
 from ..intake import Refused, receive, refuse_if_closed
 from ..links import find_unit, too_many_guesses
 from ..models import RoundUnit, Submission
-from ..rounds import SUBMISSION_LABELS
+from ..receipts import DECIDED, receipt_of
+from ..rounds import SUBMISSION_LABELS, counted_version
+from ..tables import grouped
 from ..texts import findings_in
 from .common import XLSX, annotated_copy, attachment, checked, error, page_language, wants_json
 
 
-def _unit(request: HttpRequest, secret: str) -> RoundUnit | HttpResponse:
+def unit_of_link(request: HttpRequest, secret: str) -> RoundUnit | HttpResponse:
+    """The unit whose link this is, or the page that says why not (unknown link, too many guesses)."""
     if too_many_guesses(request):
         return error(request, 429, _("尝试的无效链接过多，请稍后再试。"))
     unit = find_unit(request, secret)
@@ -50,7 +55,7 @@ def contract(unit: RoundUnit, sub: Submission) -> dict[str, Any]:
 @csrf_exempt  # the link's secret is the credential; no cookie is involved
 @require_http_methods(["GET", "POST"])
 def page(request: HttpRequest, secret: str) -> HttpResponse:
-    found = _unit(request, secret)
+    found = unit_of_link(request, secret)
     if isinstance(found, HttpResponse):
         return found
     unit = found
@@ -104,19 +109,23 @@ def _show(request: HttpRequest, unit: RoundUnit, secret: str) -> HttpResponse:
     if wanted.isdigit():
         shown = next((s for s in subs if s.version == int(wanted)), shown)
     round_ = unit.round
+    shown_checked = checked(shown, round_.format_id)
     context = {
         "unit": unit, "round": round_, "secret": secret, "link": f"/u/{secret}",
         "submissions": subs, "shown": shown, "labels": SUBMISSION_LABELS,
-        **checked(shown, round_.format_id),
+        **shown_checked,
         "closed": round_.closed_at is not None, "refusing": round_.closed_at is not None and round_.late_policy == "refuse",
-        "limit_mb": store_limit_mb(),
+        "limit_mb": store_limit_mb(), "decided": DECIDED,
+        "grouped": grouped({**shown.report, "findings": shown_checked["findings"]}, round_.format_id)
+        if shown is not None and shown.report else [],
+        "is_counted": shown is not None and shown == counted_version(unit),
     }
     return render(request, "web/unit.html", context)
 
 
 @require_GET
 def template(request: HttpRequest, secret: str) -> HttpResponse:
-    found = _unit(request, secret)
+    found = unit_of_link(request, secret)
     if isinstance(found, HttpResponse):
         return found
     unit, round_ = found, found.round
@@ -128,7 +137,7 @@ def template(request: HttpRequest, secret: str) -> HttpResponse:
 
 def _own(request: HttpRequest, secret: str, version: str, annotated: bool) -> HttpResponse:
     """One of the unit's own stored files (as sent, or its annotated copy); never another unit's."""
-    found = _unit(request, secret)
+    found = unit_of_link(request, secret)
     if isinstance(found, HttpResponse):
         return found
     sub = found.submissions.filter(version=int(version)).first() if version.isdigit() else None
@@ -147,3 +156,38 @@ def own_file(request: HttpRequest, secret: str, version: str) -> HttpResponse:
 @require_GET
 def own_annotated(request: HttpRequest, secret: str, version: str) -> HttpResponse:
     return _own(request, secret, version, annotated=True)
+
+
+def _decided(request: HttpRequest, secret: str, version: str) -> tuple[RoundUnit, Submission] | HttpResponse:
+    found = unit_of_link(request, secret)
+    if isinstance(found, HttpResponse):
+        return found
+    sub = found.submissions.filter(version=int(version)).first() if version.isdigit() else None
+    if sub is None or sub.state not in DECIDED:
+        return error(request, 404, _("这个版本还没有回执（没有这个版本，或检查尚未完成）。"))
+    return found, sub
+
+
+@require_GET
+def receipt_page(request: HttpRequest, secret: str, version: str) -> HttpResponse:
+    """回执, to print or keep: unit, round, version, time, file and hash, verdict, review."""
+    found = _decided(request, secret, version)
+    if isinstance(found, HttpResponse):
+        return found
+    unit, sub = found
+    receipt = receipt_of(sub, page_language(), request.build_absolute_uri(f"/u/{secret}/v/{sub.version}/receipt"))
+    return render(request, "web/receipt.html", {"unit": unit, "round": unit.round, "sub": sub, "link": f"/u/{secret}",
+                                                "lines": receipt.lines(page_language()), "receipt": receipt})
+
+
+@require_GET
+def receipt_pdf_view(request: HttpRequest, secret: str, version: str) -> HttpResponse:
+    found = _decided(request, secret, version)
+    if isinstance(found, HttpResponse):
+        return found
+    unit, sub = found
+    lang = page_language()
+    receipt = receipt_of(sub, lang, request.build_absolute_uri(f"/u/{secret}/v/{sub.version}/receipt"))
+    data = receipt_pdf(receipt, lang, printed_at=timezone.localtime().replace(tzinfo=None))
+    name = _("回执_{unit}_第{version}版.pdf").format(unit=unit.name, version=sub.version)
+    return attachment(data, name, "application/pdf")

@@ -2,6 +2,23 @@
 document.addEventListener("click", function (event) {
   var target = event.target;
   if (!(target instanceof HTMLElement)) return;
+  if (target.getAttribute("data-print")) { window.print(); return; }
+  var jump = target.closest("[data-jump]");
+  if (jump) {  // a finding's place: to its cell, in whichever drawing of the tables is shown
+    var key = jump.getAttribute("data-jump");
+    var cells = document.querySelectorAll('[data-key="' + key.replace(/"/g, "") + '"]');
+    for (var i = 0; i < cells.length; i++) {
+      if (cells[i].offsetParent === null) continue;
+      event.preventDefault();
+      var box = cells[i].closest("details");
+      if (box) box.open = true;
+      cells[i].scrollIntoView({block: "center"});
+      cells[i].classList.add("flash");
+      setTimeout(function (c) { c.classList.remove("flash"); }, 1600, cells[i]);
+      break;
+    }
+    return;
+  }
   var copy = target.getAttribute("data-copy");
   if (copy) {
     var box = document.getElementById(copy);

@@ -1,0 +1,29 @@
+"""回执 of a decided version (``consolidate.receipt``), filled from what the web keeps."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from ..i18n import N_, in_language
+from ..receipt import Receipt
+from ..spec.model import Lang
+from .models import Submission
+from .rounds import SUBMISSION_LABELS
+
+REVIEW_LABELS = {"": N_("尚未审核"), "confirmed": N_("已确认"), "returned": N_("已退回")}
+DECIDED = tuple(SUBMISSION_LABELS)  # a version still being checked has no receipt yet
+
+
+def receipt_of(sub: Submission, lang: Lang, link: str = "") -> Receipt:
+    unit = sub.unit
+    round_ = unit.round
+    review = in_language(lang, REVIEW_LABELS.get(sub.review, sub.review))
+    if sub.review and sub.review_reason:
+        review = f"{review}（{sub.review_reason}）" if lang == "zh" else f"{review} ({sub.review_reason})"
+    return Receipt(
+        unit=unit.name, code=unit.code, round=round_.name, year=round_.year, version=sub.version,
+        received=timezone.localtime(sub.received_at).replace(tzinfo=None), file=sub.file_name, size=sub.size,
+        sha256=sub.sha256, verdict=in_language(lang, SUBMISSION_LABELS.get(sub.state, sub.state)),
+        review=review, reviewer=sub.reviewed_by,
+        reviewed=timezone.localtime(sub.reviewed_at).replace(tzinfo=None) if sub.reviewed_at else None,
+        link=link)
