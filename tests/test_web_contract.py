@@ -139,7 +139,7 @@ def review_contract(at, round_id, bearer, paths, first, first_v1, first_v2, unre
     assert status == 200 and body["submission"]["review"] == "confirmed-with-errors" and body["unit"]["locked"]
     now = units()[unit.code]
     assert now["review"] == "confirmed-with-errors" and now["counted"] == 2 and now["state"] == "invalid"
-    status, answer = upload(at(1) + paths[unit.code], workbook(unit))
+    status, _answer = upload(at(1) + paths[unit.code], workbook(unit))
     assert status == 409  # locked
     # a confirmation racing an upload: the unit is never locked on a version that was not confirmed
     for unit in rest[1:1 + RACES]:

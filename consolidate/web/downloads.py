@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,9 +46,16 @@ def spec_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def counted_versions(round_: Round) -> list[Submission]:
-    """Each unit's counted version, in roster order (one query)."""
-    units = RoundUnit.objects.filter(round=round_, counted__isnull=False).select_related("counted").order_by("position")
+KEY_FIELDS = ("id", "unit_id", "version", "sha256", "file_name", "state", "review", "review_reason", "received_at",
+              "reviewed_at")
+
+
+def counted_versions(round_: Round, *, results: bool = False) -> list[Submission]:
+    """Each unit's counted version, in roster order (one query); with their stored results
+    only when asked (the cache key needs none)."""
+    fields = (*KEY_FIELDS, "report") if results else KEY_FIELDS
+    units = (RoundUnit.objects.filter(round=round_, counted__isnull=False).select_related("counted")
+             .only("id", "round_id", "position", "name", "code", *(f"counted__{f}" for f in fields)).order_by("position"))
     out = []
     for u in units:
         sub = u.counted
@@ -68,6 +76,10 @@ def cache_dir() -> Path:
     folder = Path(settings.DATA_DIR) / "cache"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def cached_path(round_: Round, which: str, lang: Lang, key: str) -> Path:
+    return cache_dir() / f"{which}-r{round_.id}-{lang}-{key}.xlsx"
 
 
 def stored_results(subs: list[Submission]) -> tuple[list[FileResult], dict[str, str]]:
@@ -95,13 +107,17 @@ def round_outputs(round_: Round, lang: Lang = "zh", which: str = "rollup") -> Ou
     subs = counted_versions(round_)
     if not subs:
         return Outputs(None, None)
-    key = cache_key(round_, subs, lang)
-    path = cache_dir() / f"{which}-{key}.xlsx"
+    path = cached_path(round_, which, lang, cache_key(round_, subs, lang))
     if not path.exists():
+        subs = counted_versions(round_, results=True)  # the versions built are the ones the name says
+        path = cached_path(round_, which, lang, cache_key(round_, subs, lang))
         data = _build(round_, subs, lang, which)
-        tmp = path.with_suffix(f".{timezone.now().timestamp()}.tmp")
+        tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
         tmp.write_bytes(data)
         tmp.replace(path)
+        for older in path.parent.glob(f"{which}-r{round_.id}-{lang}-*.xlsx"):  # superseded sets of versions
+            if older != path:
+                older.unlink(missing_ok=True)
     data = path.read_bytes()
     return Outputs(data, None) if which == "rollup" else Outputs(None, data)
 

@@ -4,7 +4,7 @@ review, closing and re-issuing, and the audit log. Views and commands call these
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any

@@ -28,7 +28,7 @@ def forward(apps, schema_editor):
         if report and isinstance(report.get("findings"), list):
             findings = report["findings"]
             if isinstance(english, list) and len(english) == len(findings):
-                for finding, message in zip(findings, english):
+                for finding, message in zip(findings, english, strict=True):
                     if isinstance(finding, dict) and message:
                         finding["message_en"] = message
         copies = {}
