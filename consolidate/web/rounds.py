@@ -127,30 +127,26 @@ class UnitStatus:
         return self.latest is not None and self.latest.state in ("unreadable", "refused") and (
             self.counted is None or self.latest.version > self.counted.version)
 
-    def to_dict(self) -> dict[str, Any]:
-        latest = None
-        if self.latest is not None:
-            latest = {"id": self.latest.id, "version": self.latest.version, "state": self.latest.state,
-                      "sha256": self.latest.sha256, "received_at": self.latest.received_at.isoformat(),
-                      "errors": self.latest.errors, "warnings": self.latest.warnings}
-        return {"code": self.unit.code, "name": self.unit.name, "state": self.state,
-                "submissions": self.submissions, "latest": latest,
-                "counted": self.counted.version if self.counted is not None else None,
-                "overdue": self.overdue, "review": self.review}
-
 
 def review_state(sub: Submission | None) -> str:
-    if sub is None or not sub.review:
+    """confirmed | confirmed-with-errors | returned | "" (not reviewed)."""
+    return review_word(sub.review, sub.state) if sub is not None else ""
+
+
+def review_word(review: str | None, state: str | None) -> str:
+    if not review:
         return ""
-    return "confirmed-with-errors" if sub.review == "confirmed" and sub.state == "invalid" else sub.review
+    return "confirmed-with-errors" if review == "confirmed" and state == INVALID else review
 
 
 def state_of(counted: Submission | None, latest: Submission | None) -> str:
+    return state_word(counted.state if counted else None, latest.state if latest else None)
+
+
+def state_word(counted_state: str | None, latest_state: str | None) -> str:
     """The unit's state on the board: its counted version's, else 无法读取 when its latest
     upload could not be read, else 未报送."""
-    if counted is not None:
-        return counted.state
-    return UNREADABLE if latest is not None and latest.state == "unreadable" else MISSING
+    return counted_state or (UNREADABLE if latest_state == "unreadable" else MISSING)
 
 
 SUBMISSION_FIELDS = ("id", "unit_id", "version", "sha256", "received_at", "late", "state", "errors", "warnings",
@@ -185,8 +181,7 @@ def counts(round_: Round) -> dict[str, Any]:
     out: dict[str, Any] = {"units": 0, MISSING: 0, VALID: 0, INVALID: 0, UNREADABLE: 0, "overdue": 0}
     for counted_state, late, latest_state in rows:
         out["units"] += 1
-        state = counted_state or (UNREADABLE if latest_state == "unreadable" else MISSING)
-        out[state] += 1
+        out[state_word(counted_state, latest_state)] += 1
         out["overdue"] += bool(late) if counted_state else past_deadline
     rates = Rates(out["units"], out[VALID] + out[INVALID], out[VALID])
     out["reported"] = rates.reported
@@ -202,8 +197,25 @@ def round_dict(round_: Round) -> dict[str, Any]:
             "closed": round_.closed_at is not None, "late_policy": round_.late_policy}
 
 
+STATUS_COLUMNS = ("code", "name", "counted__version", "counted__state", "counted__late", "counted__review",
+                  "latest__id", "latest__version", "latest__state", "latest__sha256", "latest__received_at",
+                  "latest__errors", "latest__warnings")
+
+
 def status_dict(round_: Round) -> dict[str, Any]:
-    return {"round": round_dict(round_), "counts": counts(round_), "units": [s.to_dict() for s in unit_statuses(round_)]}
+    """status.json: the round, its numbers and every unit as ``UnitStatus.to_dict`` gives it,
+    read as plain rows (one query, no model objects: 5,000 units in a fraction of a second)."""
+    past_deadline = bool(round_.deadline and timezone.now() > round_.deadline)
+    units = []
+    for (code, name, c_version, c_state, c_late, c_review, l_id, l_version, l_state, l_sha, l_at, l_errors,
+         l_warnings) in RoundUnit.objects.filter(round=round_).order_by("position").values_list(*STATUS_COLUMNS):
+        latest = None if l_id is None else {
+            "id": l_id, "version": l_version, "state": l_state, "sha256": l_sha, "received_at": l_at.isoformat(),
+            "errors": l_errors, "warnings": l_warnings}
+        units.append({"code": code, "name": name, "state": state_word(c_state, l_state), "submissions": l_version or 0, "latest": latest,
+                      "counted": c_version, "overdue": bool(c_late) if c_state else past_deadline,
+                      "review": review_word(c_review, c_state)})
+    return {"round": round_dict(round_), "counts": counts(round_), "units": units}
 
 
 def close_round(round_: Round, *, accept_late: bool, actor: str) -> None:

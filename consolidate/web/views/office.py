@@ -32,7 +32,6 @@ from ..models import AuditEvent, Round, RoundUnit, Submission
 from ..rounds import (
     STATE_LABELS,
     SUBMISSION_LABELS,
-    UNREADABLE,
     ReviewRefused,
     accept_warnings,
     close_round,
@@ -43,6 +42,7 @@ from ..rounds import (
     reopen_round,
     review,
     review_state,
+    state_word,
     status_dict,
     unit_rows,
     unit_statuses,
@@ -138,7 +138,7 @@ def _chase(round_: Round) -> str:
             .values_list("name", "code", "counted__state", "counted__contact", "latest__state"))
     lines = []
     for name, code, state, contact, latest_state in rows:
-        label = _(STATE_LABELS[state or (UNREADABLE if latest_state == "unreadable" else "missing")])
+        label = _(STATE_LABELS[state_word(state, latest_state)])
         line = _("{unit}（{code}）：{state}").format(unit=name, code=code, state=label)
         contact = _("，").join(p for p in (contact or "").split("\t") if p)
         lines.append(_("{line}；联系人：{contact}").format(line=line, contact=contact) if contact else line)
