@@ -153,6 +153,9 @@ def _run(args: argparse.Namespace, synthetic: Any, folder: Path) -> int:
     row("one upload (JSON)", lambda: Client(REMOTE_ADDR="10.9.0.1").post(f"/u/{last.secret}", {"file": upload},
                                                                           HTTP_ACCEPT="application/json"))
     row("board refresh", lambda: c.get(f"{base}/board", {"since": since}))
+    refreshed = c.get(f"{base}/board", {"since": since}).content.decode()
+    assert f'<tr id="u{last.unit.id}"' in refreshed  # the one unit that changed, and only it
+    assert refreshed.count("<tr id=") == 1
     row("status.json", lambda: c.get(f"{base}/status.json"))
     row("second upload (JSON)", lambda: Client(REMOTE_ADDR="10.9.0.1").post(
         f"/u/{last.secret}", {"file": again}, HTTP_ACCEPT="application/json"))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -46,26 +47,38 @@ def spec_version() -> str:
     return digest.hexdigest()[:16]
 
 
-KEY_FIELDS = ("id", "unit_id", "version", "sha256", "file_name", "state", "review", "review_reason", "received_at",
-              "reviewed_at")
+@dataclass(frozen=True)
+class Counted:
+    """A unit's counted version as the outputs need it (read as a plain row, no model object)."""
+
+    id: int
+    unit_name: str
+    version: int
+    sha256: str
+    file_name: str
+    state: str
+    review: str
+    review_reason: str
+    received_at: datetime
+    reviewed_at: datetime | None
+    report: dict[str, Any] | None = None
 
 
-def counted_versions(round_: Round, *, results: bool = False) -> list[Submission]:
-    """Each unit's counted version, in roster order (one query); with their stored results
-    only when asked (the cache key needs none)."""
-    fields = (*KEY_FIELDS, "report") if results else KEY_FIELDS
-    units = (RoundUnit.objects.filter(round=round_, counted__isnull=False).select_related("counted")
-             .only("id", "round_id", "position", "name", "code", *(f"counted__{f}" for f in fields)).order_by("position"))
-    out = []
-    for u in units:
-        sub = u.counted
-        assert sub is not None
-        sub.unit = u  # the unit's own row: no query per submission
-        out.append(sub)
-    return out
+COUNTED_COLUMNS = ("counted__id", "name", "counted__version", "counted__sha256", "counted__file_name",
+                   "counted__state", "counted__review", "counted__review_reason", "counted__received_at",
+                   "counted__reviewed_at")
 
 
-def cache_key(round_: Round, subs: list[Submission], lang: Lang) -> str:
+def counted_versions(round_: Round, *, results: bool = False) -> list[Counted]:
+    """Each unit's counted version, in roster order (one query of plain rows); with their
+    stored results only when asked (the cache key needs none)."""
+    columns = (*COUNTED_COLUMNS, "counted__report") if results else COUNTED_COLUMNS
+    rows = (RoundUnit.objects.filter(round=round_, counted__isnull=False).order_by("position")
+            .values_list(*columns))
+    return [Counted(*row) for row in rows]
+
+
+def cache_key(round_: Round, subs: list[Counted], lang: Lang) -> str:
     """The set of counted versions (and their reviews), the round's identity, the language and the spec."""
     parts = [round_.id, round_.name, round_.code, round_.year, round_.format_id, lang, spec_version(),
              [(s.id, s.sha256, s.review, s.review_reason) for s in subs]]
@@ -82,19 +95,19 @@ def cached_path(round_: Round, which: str, lang: Lang, key: str) -> Path:
     return cache_dir() / f"{which}-r{round_.id}-{lang}-{key}.xlsx"
 
 
-def stored_results(subs: list[Submission]) -> tuple[list[FileResult], dict[str, str]]:
+def stored_results(subs: list[Counted]) -> tuple[list[FileResult], dict[str, str]]:
     """The counted versions as the library's FileResults (named as checked), and the ones the
     office confirmed with errors, with its reason."""
     files, confirmed = [], {}
     for sub in subs:
-        name = check_name(sub.unit, sub.version, sub.file_name)
+        name = check_name(sub.unit_name, sub.version, sub.file_name)
         files.append(FileResult.from_dict(sub.report or {"status": "unreadable"}, path=name))
         if sub.review == "confirmed" and sub.state == "invalid":
             confirmed[name] = sub.review_reason or "—"
     return files, confirmed
 
 
-def as_of(subs: list[Submission]) -> datetime:
+def as_of(subs: list[Counted]) -> datetime:
     """The time the outputs speak for: the last upload or review among the counted versions
     (so the same versions give the same workbook)."""
     times = [t for s in subs for t in (s.received_at, s.reviewed_at) if t is not None]
@@ -122,7 +135,7 @@ def round_outputs(round_: Round, lang: Lang = "zh", which: str = "rollup") -> Ou
     return Outputs(data, None) if which == "rollup" else Outputs(None, data)
 
 
-def _build(round_: Round, subs: list[Submission], lang: Lang, which: str) -> bytes:
+def _build(round_: Round, subs: list[Counted], lang: Lang, which: str) -> bytes:
     from ..output.report_xlsx import report_bytes
     from ..rollup import build, summary_bytes
 
@@ -185,3 +198,12 @@ def stream_zip(round_: Round, chunk: int = 1 << 20) -> Iterator[bytes]:
                     yield sink.take()
             yield sink.take()
     yield sink.take()
+
+
+def prepare(round_id: int, lang: Lang = "zh") -> None:
+    """Build (or find) the round's roll-up and report workbooks for its current counted
+    versions, so the office's next download is the kept file: for a background task after a
+    check is decided (a no-op when nothing changed since)."""
+    round_ = Round.objects.get(pk=round_id)
+    round_outputs(round_, lang, "rollup")
+    round_outputs(round_, lang, "report")

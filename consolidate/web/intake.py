@@ -58,11 +58,13 @@ def display_name(client_name: str) -> str:
     return safe_name(last)[:200] or "未命名文件"
 
 
-def check_name(unit: RoundUnit, version: int, client_name: str) -> str:
-    """The name the file is checked under: ours, built from the unit and the version. A file's
-    name (quoted in reports like any file name), kept Chinese like the round's stored names."""
+def check_name(unit: RoundUnit | str, version: int, client_name: str) -> str:
+    """The name the file is checked under: ours, built from the unit (or its name) and the
+    version. A file's name (quoted in reports like any file name), kept Chinese like the
+    round's stored names."""
     suffix = PurePosixPath(display_name(client_name)).suffix.lower()
-    return f"{safe_name(unit.name)}_第{version}版{suffix if suffix in KNOWN_SUFFIXES else ''}"
+    name = unit if isinstance(unit, str) else unit.name
+    return f"{safe_name(name)}_第{version}版{suffix if suffix in KNOWN_SUFFIXES else ''}"
 
 
 def refuse_if_closed(unit: RoundUnit) -> None:
