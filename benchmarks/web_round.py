@@ -73,6 +73,10 @@ def _run(args: argparse.Namespace, synthetic: Any, folder: Path) -> int:
     from consolidate.web.config import configure
 
     configure(folder)
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="  %(message)s")
+    logging.getLogger("consolidate.web.downloads").setLevel(logging.INFO)
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.test import Client

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_web_contract import postgres  # noqa: F401  (the fixture)
 from web_support import roster, workbook
 
 pytestmark = pytest.mark.usefixtures("web")
@@ -286,8 +287,8 @@ with connection.cursor() as cur:
                 " VALUES (1, '县', '', 2025, 'v2021', 'r.csv', '2026-01-01 00:00', 'x', 'refuse')")
     for uid, code in ((1, 'C1'), (2, 'C2')):
         cur.execute("INSERT INTO web_roundunit (id, round_id, position, code, name, type, parent, link_hash, "
-                    "link_issued_at, locked) VALUES (%s, 1, %s, %s, %s, '', '', %s, '2026-01-01 00:00', 0)",
-                    [uid, uid - 1, code, code, 'h' * 63 + str(uid)])
+                    "link_issued_at, locked) VALUES (%s, 1, %s, %s, %s, '', '', %s, '2026-01-01 00:00', %s)",
+                    [uid, uid - 1, code, code, 'h' * 63 + str(uid), False])
     rows = [(1, 1, 1, "invalid", report, json.dumps({"en": ["Table 3 D30: the old English"]}), "a" * 64, "甲_第1版.xlsx"),
             (2, 1, 2, "unreadable", None, None, "", ""),
             (3, 2, 1, "refused", None, None, "", "")]
@@ -295,28 +296,33 @@ with connection.cursor() as cur:
         cur.execute("INSERT INTO web_submission (id, unit_id, version, sha256, size, file_name, received_at, late, state,"
                     " errors, warnings, infos, report, refusal, finding_messages, annotated, annotated_name, annotated_en,"
                     " annotated_en_name, review, review_reason, reviewed_by, warnings_note) VALUES (%s, %s, %s, %s, 1,"
-                    " 'f.xlsx', '2026-01-02 00:00', 0, %s, 1, 0, 0, %s, '', %s, %s, %s, '', '', '', '', '', '')",
-                    [sid, uid, version, str(sid) * 64, state, rep, messages, annotated, name])
+                    " 'f.xlsx', '2026-01-02 00:00', %s, %s, 1, 0, 0, %s, '', %s, %s, %s, '', '', '', '', '', '')",
+                    [sid, uid, version, str(sid) * 64, False, state, rep, messages, annotated, name])
 call_command("migrate", verbosity=0)
 from consolidate.web.models import RoundUnit, Submission
 from consolidate.web.texts import findings_in
 a, b = RoundUnit.objects.get(pk=1), RoundUnit.objects.get(pk=2)
 s = Submission.objects.get(pk=1)
-print(a.counted_id, a.latest_id, b.counted_id, b.latest_id, repr(s.contact), json.dumps(s.copies, ensure_ascii=False))
+print(a.counted_id, a.latest_id, b.counted_id, b.latest_id, repr(s.contact), json.dumps(s.copies, ensure_ascii=False, sort_keys=True))
 print(findings_in(s.report["findings"], "en")[0]["message"], "|", findings_in(s.report["findings"], "zh")[0]["message"])
 """
 
 
-def test_migration_0005_moves_older_rows_to_the_new_shape(tmp_path: Path) -> None:
-    """0005 on SQLite over rows of the old shape: each unit points at its latest upload and
-    its counted version (the latest read and not refused), the English kept beside the report
-    goes into its finding, the annotated copies into the per-language cache, the contact out."""
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_migration_0005_moves_older_rows_to_the_new_shape(tmp_path: Path, engine: str,
+                                                          request: pytest.FixtureRequest) -> None:
+    """0005 on SQLite and PostgreSQL over rows of the old shape: each unit points at its latest
+    upload and its counted version (the latest read and not refused), the English kept beside
+    the report goes into its finding, the annotated copies into the per-language cache, the
+    contact out."""
     env = {**os.environ, "CONSOLIDATE_DATA": str(tmp_path)}
     env.pop("CONSOLIDATE_DATABASE_URL", None)
+    if engine == "postgresql":
+        env["CONSOLIDATE_DATABASE_URL"] = request.getfixturevalue("postgres")
     run = subprocess.run([sys.executable, "-c", MIGRATION], capture_output=True, text=True, env=env, timeout=120)
     assert run.returncode == 0, run.stderr
     first, second = run.stdout.strip().splitlines()
-    assert first == "1 2 None 3 '张三\\t123' " + '{"zh": {"sha256": "' + "a" * 64 + '", "name": "甲_第1版.xlsx"}}'
+    assert first == "1 2 None 3 '张三\\t123' " + '{"zh": {"name": "甲_第1版.xlsx", "sha256": "' + "a" * 64 + '"}}'
     assert second == "Table 3 D30: the old English | 表三 D30：旧的中文说明"
 
 

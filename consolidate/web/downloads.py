@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import time
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -29,6 +31,8 @@ from . import store
 from .intake import check_name
 from .models import Round, RoundUnit, Submission
 from .rounds import roster_of
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,10 @@ def round_outputs(round_: Round, lang: Lang = "zh", which: str = "rollup") -> Ou
         return Outputs(None, None)
     path = cached_path(round_, which, lang, cache_key(round_, subs, lang))
     if not path.exists():
+        started = time.perf_counter()
         subs = counted_versions(round_, results=True)  # the versions built are the ones the name says
+        log.info("%s of round %s: %s stored results read in %.1f s", which, round_.id, len(subs),
+                 time.perf_counter() - started)
         path = cached_path(round_, which, lang, cache_key(round_, subs, lang))
         data = _build(round_, subs, lang, which)
         tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
@@ -139,16 +146,25 @@ def _build(round_: Round, subs: list[Counted], lang: Lang, which: str) -> bytes:
     from ..output.report_xlsx import report_bytes
     from ..rollup import build, summary_bytes
 
+    started = time.perf_counter()
     files, confirmed = stored_results(subs)
     roster = roster_of(round_)
     fmt = round_.format_id if round_.format_id in FORMATS else None
+    read = time.perf_counter()
     with language(lang):
         if which == "report":
             report = Report(files=files, tool_version=__version__, format=fmt, year=round_.year)
-            return report_bytes(report, lang=lang, roster=roster)
+            out = report_bytes(report, lang=lang, roster=roster)
+            log.info("report.xlsx of round %s (%s units): results %.1f s, workbook %.1f s", round_.id, len(files),
+                     read - started, time.perf_counter() - read)
+            return out
         data = build(files, roster=roster, year=round_.year, format_id=fmt, name=round_.name,
                      code=round_.code or None, confirmed=confirmed)
-        return summary_bytes(data, now=as_of(subs), tool_version=__version__)
+        built = time.perf_counter()
+        out = summary_bytes(data, now=as_of(subs), tool_version=__version__)
+    log.info("rollup.xlsx of round %s (%s units): results %.1f s, totals %.1f s, workbook %.1f s", round_.id,
+             len(files), read - started, built - read, time.perf_counter() - built)
+    return out
 
 
 def zip_name(sub: Submission) -> str:
