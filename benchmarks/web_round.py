@@ -75,8 +75,10 @@ def _run(args: argparse.Namespace, synthetic: Any, folder: Path) -> int:
     configure(folder)
     import logging
 
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="  %(message)s")
-    logging.getLogger("consolidate.web.downloads").setLevel(logging.INFO)
+    timings = logging.getLogger("consolidate.web.downloads")  # how long each first build took, by stage
+    timings.setLevel(logging.INFO)
+    timings.addHandler(logging.StreamHandler(sys.stderr))
+    timings.propagate = False
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.test import Client

@@ -260,7 +260,7 @@ def review(submission: Submission, decision: str, *, actor: str, reason: str = "
         raise ValueError(decision)
     reason = reason.strip()
     with transaction.atomic():
-        unit = RoundUnit.objects.select_for_update().select_related("round").get(pk=submission.unit_id)
+        unit = RoundUnit.objects.select_for_update(of=("self",)).select_related("round").get(pk=submission.unit_id)
         sub = Submission.objects.get(pk=submission.pk)
         if sub.state == "refused":
             raise ReviewRefused(409, REFUSED_FILE)
