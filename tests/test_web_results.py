@@ -100,6 +100,10 @@ def test_an_unreadable_or_refused_upload_never_replaces_the_counted_version() ->
     assert me["state"] == "valid" and me["counted"] == 1 and me["latest"]["version"] == 3 and me["submissions"] == 3
     board = c.get(f"/office/rounds/{round_.id}/").content.decode()
     assert "第 3 版未计入" in board
+    from django.test import Client
+
+    own = Client().get(f"/u/{issued[0].secret}").content.decode()  # the unit is told which version counts
+    assert "这一版未计入；公开办看到和汇总的仍是第 1 版。" in own
     summary = c.get(f"/office/rounds/{round_.id}/rollup.xlsx").content
     from openpyxl import load_workbook
 

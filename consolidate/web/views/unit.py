@@ -101,6 +101,7 @@ def _show(request: HttpRequest, unit: RoundUnit, secret: str) -> HttpResponse:
     context = {
         "unit": unit, "round": round_, "secret": secret, "link": f"/u/{secret}",
         "submissions": subs, "shown": shown, "labels": SUBMISSION_LABELS,
+        "counted": next((s for s in subs if s.id == unit.counted_id), None),
         **checked(shown, round_.format_id),
         "closed": round_.closed_at is not None, "refusing": round_.closed_at is not None and round_.late_policy == "refuse",
         "limit_mb": store_limit_mb(),
