@@ -97,7 +97,7 @@ def test_json_contract_for_a_valid_file_matches_validate_json(tmp_path: Path) ->
     body = answer.json()
     assert set(body) == {"unit", "submission", "report"}
     assert body["unit"] == {"code": unit.code, "name": unit.name}
-    assert set(body["submission"]) == {"id", "sha256", "received_at", "state"}
+    assert set(body["submission"]) == {"id", "version", "sha256", "received_at", "state"}
     assert body["submission"]["state"] == "valid"
     assert body["submission"]["sha256"] == hashlib.sha256(data).hexdigest()
     # stored byte for byte under its hash

@@ -1,5 +1,5 @@
 """The check of one stored file, as the worker process runs it: the library's ``validate``
-(the same call as ``consolidate validate``) and, for a file with findings, its annotated copy.
+(the same call as ``consolidate validate``); and a file's annotated copy, on its first download.
 
 Runs in a worker (``checker.py``), never in the server's own process, so a file that
 crashes or hangs the reader takes down a worker, not the server.
@@ -12,8 +12,9 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ..i18n import LANGS, Lang, language
+from ..i18n import Lang, language
 from ..report import FileResult
 from ..roster import Roster, Unit
 
@@ -30,38 +31,29 @@ class CheckJob:
 
 @dataclass(frozen=True)
 class CheckOutcome:
-    result: FileResult  # path = the job's name
-    annotated: str | None  # the annotated copy written in work_dir, if any
-    annotate_problem: str | None = None
-    annotated_en: str | None = None  # the same copy with its notes and sheet in English
+    result: FileResult  # path = the job's name (the annotated copy is made on its first download: ``annotate_copy``)
+
+
+def _link(blob: str, target: Path) -> None:
+    try:
+        os.link(blob, target)
+    except OSError:
+        shutil.copyfile(blob, target)
 
 
 def check_file(job: CheckJob) -> CheckOutcome:
-    from ..output.annotate import AnnotateError, annotate_file
+    """The library's ``validate`` on one stored file; with ``job.units`` empty, without the
+    roster (``results.store_outcome`` adds the roster's part from the database)."""
     from ..validate import validate
 
     work = Path(job.work_dir)
     work.mkdir(parents=True, exist_ok=True)
     source = work / job.name
-    try:
-        os.link(job.blob, source)
-    except OSError:
-        shutil.copyfile(job.blob, source)
-    roster = Roster(tuple(Unit(code=c, name=n, type=t, parent=p, row=i + 2)
-                          for i, (c, n, t, p) in enumerate(job.units)))
+    _link(job.blob, source)
+    roster = (Roster(tuple(Unit(code=c, name=n, type=t, parent=p, row=i + 2) for i, (c, n, t, p) in enumerate(job.units)))
+              if job.units else None)
     report = validate([source], format_id=job.format_id, year=job.year, roster=roster, workers=1)
-    result = report.files[0]
-    copies: dict[str, Path | None] = {}
-    problem = None
-    try:
-        for lang in LANGS:  # a copy for each language a page can be read in
-            with language(lang):
-                copies[lang] = annotate_file(result, work / f"annotated-{lang}", lang=lang)
-    except AnnotateError as exc:
-        problem = exc.message("zh")
-    zh, en = copies.get("zh"), copies.get("en")
-    return CheckOutcome(dataclasses.replace(result, path=job.name), str(zh) if zh else None, problem,
-                        str(en) if en else None)
+    return CheckOutcome(dataclasses.replace(report.files[0], path=job.name))
 
 
 def warm() -> None:
@@ -73,44 +65,28 @@ def warm() -> None:
 
 
 @dataclass(frozen=True)
-class OutputsJob:
-    files: tuple[tuple[str, str], ...]  # (stored file, the name to read it under): each unit's latest
+class CopyJob:
+    blob: str  # the stored file
+    entry: dict[str, Any]  # its stored result (``Submission.report``)
+    name: str  # the name it was checked under
     work_dir: str
-    format_id: str
-    year: int
-    units: tuple[tuple[str, str, str, str], ...]
-    name: str
-    code: str
-    lang: Lang = "zh"  # the language of the page that asked: the workbooks' own texts
+    lang: Lang
 
 
-@dataclass(frozen=True)
-class Outputs:
-    rollup: bytes | None  # rollup.xlsx, as `consolidate rollup` writes it (None: no file yet)
-    report: bytes | None  # 审核报告.xlsx over the same files
+def annotate_copy(job: CopyJob) -> tuple[str, str] | tuple[None, str]:
+    """The annotated copy of a stored file in ``job.lang``, from its stored result (the file
+    is opened to be copied, not checked again): (path of the copy, its name), or (None, why
+    not) in ``job.lang``."""
+    from ..output.annotate import AnnotateError, annotate_file
 
-
-def round_outputs(job: OutputsJob) -> Outputs:
-    """The roll-up and the report workbook over each unit's latest file: the library's own
-    ``rollup`` (which validates them with the same engine) and ``report_bytes``."""
-    from ..output.report_xlsx import report_bytes
-    from ..rollup import rollup
-
-    if not job.files:
-        return Outputs(None, None)
     work = Path(job.work_dir)
-    inputs = work / "submissions"
-    inputs.mkdir(parents=True, exist_ok=True)
-    for blob, name in job.files:
-        target = inputs / name
-        try:
-            os.link(blob, target)
-        except OSError:
-            shutil.copyfile(blob, target)
-    roster = Roster(tuple(Unit(code=c, name=n, type=t, parent=p, row=i + 2)
-                          for i, (c, n, t, p) in enumerate(job.units)))
-    out = work / "rollup.xlsx"
-    with language(job.lang):
-        result = rollup([inputs], out=out, roster=roster, year=job.year, format_id=job.format_id,
-                        name=job.name, code=job.code or None, workers=1)
-        return Outputs(out.read_bytes(), report_bytes(result.report, lang=job.lang))
+    (work / "in").mkdir(parents=True, exist_ok=True)
+    source = work / "in" / job.name
+    _link(job.blob, source)
+    result = FileResult.from_dict(job.entry, path=str(source))
+    try:
+        with language(job.lang):
+            out = annotate_file(result, work / "out", lang=job.lang)
+    except AnnotateError as exc:
+        return None, exc.message(job.lang)
+    return (str(out), out.name) if out is not None else (None, "")

@@ -20,19 +20,15 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..findings import FindingFactory, Place
 from ..i18n import N_, Msg
-from ..output.json_report import json_ready
-from ..report import FileResult
-from ..roster import normalise_code, normalise_text
 from ..template import safe_name
 from . import store
 from .auditlog import audit
 from .checker import CheckFailed, pool
 from .checking import CheckJob
 from .models import RoundUnit, Submission
+from .results import failed_result, received, store_outcome
 from .rounds import is_late, roster_of
-from .texts import to_json
 
 KNOWN_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb", ".csv", ".pdf", ".doc", ".docx",
                             ".wps", ".html", ".htm", ".txt", ".zip", ".rar", ".7z"})
@@ -62,11 +58,13 @@ def display_name(client_name: str) -> str:
     return safe_name(last)[:200] or "未命名文件"
 
 
-def check_name(unit: RoundUnit, version: int, client_name: str) -> str:
-    """The name the file is checked under: ours, built from the unit and the version. A file's
-    name (quoted in reports like any file name), kept Chinese like the round's stored names."""
+def check_name(unit: RoundUnit | str, version: int, client_name: str) -> str:
+    """The name the file is checked under: ours, built from the unit (or its name) and the
+    version. A file's name (quoted in reports like any file name), kept Chinese like the
+    round's stored names."""
     suffix = PurePosixPath(display_name(client_name)).suffix.lower()
-    return f"{safe_name(unit.name)}_第{version}版{suffix if suffix in KNOWN_SUFFIXES else ''}"
+    name = unit if isinstance(unit, str) else unit.name
+    return f"{safe_name(name)}_第{version}版{suffix if suffix in KNOWN_SUFFIXES else ''}"
 
 
 def refuse_if_closed(unit: RoundUnit) -> None:
@@ -83,12 +81,16 @@ def receive(unit: RoundUnit, upload: store.StreamedUpload, *, actor: str | Msg) 
     blob = upload.keep()
     now = timezone.now()
     with transaction.atomic():
-        RoundUnit.objects.select_for_update().filter(pk=unit.pk).first()  # one version number at a time
+        fresh = RoundUnit.objects.select_for_update().get(pk=unit.pk)  # one version number at a time
+        if fresh.locked:  # confirmed since the request began
+            unit.locked = True
+            refuse_if_closed(unit)
         last = Submission.objects.filter(unit=unit).aggregate(n=Max("version"))["n"] or 0
         sub = Submission.objects.create(
             unit=unit, version=last + 1, sha256=upload.sha256, size=upload.size,
             file_name=display_name(upload.name or ""), received_at=now, late=is_late(unit.round, now),
             state="unreadable")
+        received(unit, sub)
     audit(unit.round, actor, "upload", Msg(N_("{unit} 第 {version} 版 {file}（{size} 字节，sha256 {sha256}…）"),
                                            {"unit": unit.name, "version": sub.version, "file": sub.file_name,
                                             "size": sub.size, "sha256": sub.sha256[:12]}))
@@ -96,72 +98,26 @@ def receive(unit: RoundUnit, upload: store.StreamedUpload, *, actor: str | Msg) 
 
 
 def check_submission(sub: Submission, blob: Path) -> Received:
-    unit = sub.unit
-    round_ = unit.round
-    name = check_name(unit, sub.version, sub.file_name)
+    """Check a stored submission in a worker and keep the outcome (``results.store_outcome``).
+    The worker checks the file without the roster: the roster's part (is the file's unit
+    listed, under which name) asks the database for this unit and the ones the file names."""
+    name = check_name(sub.unit, sub.version, sub.file_name)
     work = Path(settings.DATA_DIR) / "tmp" / f"check-{uuid.uuid4().hex}"
-    roster = roster_of(round_)
-    job = CheckJob(blob=str(blob), name=name, work_dir=str(work), format_id=round_.format_id, year=round_.year,
-                   units=tuple((u.code, u.name, u.type, u.parent) for u in roster.units))
-    annotated: str | None = None
-    annotated_en: str | None = None
     try:
-        outcome = pool().run(settings.CHECK_FUNCTION, job, settings.CHECK_TIMEOUT)
-        result = outcome.result
-        annotated, annotated_en = outcome.annotated, outcome.annotated_en
+        result = pool().run(settings.CHECK_FUNCTION, check_job(sub, blob, work), settings.CHECK_TIMEOUT).result
     except CheckFailed as exc:
-        result = failed_result(name, sub, exc)
-    try:
-        if annotated:
-            sub.annotated = store.keep_bytes(Path(annotated).read_bytes())
-            sub.annotated_name = Path(annotated).name
-        if annotated_en:
-            sub.annotated_en = store.keep_bytes(Path(annotated_en).read_bytes())
-            sub.annotated_en_name = Path(annotated_en).name
+        result = failed_result(name, sub, exc.msg)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    refusal = other_units(result, unit, roster)
-    entry = json_ready(result.to_dict("zh"))
-    counts = result.counts
-    sub.state = "refused" if refusal else result.status
-    sub.refusal, sub.refusal_params = (refusal.text, to_json(refusal)) if refusal else ("", None)
-    sub.finding_messages = {"en": [f.message("en") for f in result.findings]}
-    sub.errors, sub.warnings, sub.infos = counts["error"], counts["warning"], counts["info"]
-    sub.report = entry
-    sub.save()
-    return Received(sub, entry)
+    store_outcome(sub, result)
+    return Received(sub, sub.report or {})
 
 
-def failed_result(name: str, sub: Submission, exc: CheckFailed) -> FileResult:
-    """A file the checker could not finish: unreadable, saying why (in both languages)."""
-    finding = FindingFactory().common("FILE-CORRUPT", Place(file=name), detail=exc.msg)
-    return FileResult(path=name, sha256=sub.sha256, size=sub.size, mtime=None, status="unreadable",
-                      findings=[finding])
-
-
-def other_units(result: FileResult, unit: RoundUnit, roster: object) -> Msg | None:
-    """Why the file is refused when its 填报信息 names another unit (None when it is this unit's)."""
-    from ..roster import Roster
-
-    code, name = normalise_code(result.unit_code), normalise_text(result.unit_name)
-    if result.status == "unreadable" or (not code and not name):
-        return None
-    if code:
-        if code == normalise_code(unit.code):
-            return None
-    elif name == normalise_text(unit.name):
-        return None
-    owner = roster.find(code, name) if isinstance(roster, Roster) else None
-    whose: Msg
-    if owner is not None:
-        whose = Msg(N_("{name}（单位代码 {code}）"), {"name": owner.name, "code": owner.code})
-    else:
-        named: str | Msg = result.unit_name or Msg(N_("未填名称"))
-        whose = (Msg(N_("“{name}”（单位代码 {code}）"), {"name": named, "code": result.unit_code}) if code
-                 else Msg(N_("“{name}”"), {"name": named}))
-    return Msg(N_("这份报表“填报信息”中的单位是 {whose}，不是本单位（{unit}）的报表。文件已保存，但不予接收。"
-                  "请上传本单位的报表；如果确是本单位的，请改正“填报信息”中的单位名称和代码后重新上传。"),
-               {"whose": whose, "unit": unit.name})
+def check_job(sub: Submission, blob: Path, work: Path) -> CheckJob:
+    """What a worker needs to check one stored submission: nothing of the other units."""
+    round_ = sub.unit.round
+    return CheckJob(blob=str(blob), name=check_name(sub.unit, sub.version, sub.file_name), work_dir=str(work),
+                    format_id=round_.format_id, year=round_.year, units=())
 
 
 @dataclass(frozen=True)
@@ -209,6 +165,7 @@ def import_files(round_id: int, paths: list[Path], *, actor: str | Msg) -> list[
             sub = Submission.objects.create(unit=unit, version=last + 1, sha256=sha, size=len(data),
                                             file_name=display_name(path.name), received_at=now,
                                             late=is_late(round_, now), state="unreadable")
+            received(unit, sub)
         audit(round_, actor, "upload", Msg(N_("{unit} 第 {version} 版 {file}（导入）"),
                                            {"unit": unit.name, "version": sub.version, "file": sub.file_name}))
         out.append(Imported(str(path), unit, check_submission(sub, store.path_of(sha)).submission))

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('web', '0003_annotated_in_english'),
+        ('web', '0005_results_cleanup'),
     ]
 
     operations = [

@@ -28,7 +28,7 @@ from .. import store
 from ..auditlog import audit, unit_actor
 from ..intake import Refused, receive, refuse_if_closed
 from ..models import Draft, RoundUnit, Submission
-from ..rounds import counted_version
+from ..results import counted_version
 from ..texts import placed_findings
 from .common import error, page_language
 from .unit import unit_of_link

@@ -24,9 +24,9 @@ from ..intake import Refused, receive, refuse_if_closed
 from ..links import find_unit, too_many_guesses
 from ..models import RoundUnit, Submission
 from ..receipts import DECIDED, receipt_of
-from ..rounds import SUBMISSION_LABELS, counted_version
+from ..rounds import SUBMISSION_LABELS
 from ..tables import grouped
-from ..texts import findings_in
+from ..texts import rendered
 from .common import XLSX, annotated_copy, attachment, checked, error, page_language, wants_json
 
 
@@ -45,10 +45,11 @@ def contract(unit: RoundUnit, sub: Submission) -> dict[str, Any]:
     request's language (``Accept-Language: en``: as ``validate --json --lang en`` words them)."""
     report = sub.report
     if report is not None:
-        report = {**report, "findings": findings_in(report.get("findings") or [], sub.finding_messages, page_language())}
+        lang = page_language()
+        report = {**report, "findings": [rendered(f, lang) for f in report.get("findings") or []]}
     return {"unit": {"code": unit.code, "name": unit.name},
-            "submission": {"id": sub.id, "sha256": sub.sha256, "received_at": sub.received_at.isoformat(),
-                           "state": sub.state},
+            "submission": {"id": sub.id, "version": sub.version, "sha256": sub.sha256,
+                           "received_at": sub.received_at.isoformat(), "state": sub.state},
             "report": report}
 
 
@@ -114,11 +115,12 @@ def _show(request: HttpRequest, unit: RoundUnit, secret: str) -> HttpResponse:
         "unit": unit, "round": round_, "secret": secret, "link": f"/u/{secret}",
         "submissions": subs, "shown": shown, "labels": SUBMISSION_LABELS,
         **shown_checked,
+        "counted": next((s for s in subs if s.id == unit.counted_id), None),
         "closed": round_.closed_at is not None, "refusing": round_.closed_at is not None and round_.late_policy == "refuse",
         "limit_mb": store_limit_mb(), "decided": DECIDED,
         "grouped": grouped({**shown.report, "findings": shown_checked["findings"]}, round_.format_id)
         if shown is not None and shown.report else [],
-        "is_counted": shown is not None and shown == counted_version(unit),
+        "is_counted": shown is not None and shown.id == unit.counted_id,
     }
     return render(request, "web/unit.html", context)
 
