@@ -15,25 +15,29 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import dataclasses
 import os
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ..errors import os_error_msg
-from ..findings import Finding, FindingFactory, Place, fmt_number, status_of
+from ..findings import Finding, FindingFactory, Place, Severity, fmt_number, status_of
 from ..i18n import N_, Msg
 from ..report import FileResult, Kind
 from ..spec import DEFAULT_FORMAT, FORMATS, Common, FormatSpec, format_for_year, load_common, load_spec
 from ..spec.derived import LayoutName
+from ..spec.labels import normalise
+from ..spec.layout import Box
 from ..spec.plan import TablePlan
 from . import bundles
+from .align import SIMILAR, Alignment, align, similarity
 from .archive import MAX_FILE_BYTES, Unreadable, open_package
 from .documents import DocBook, document_type, open_document, unit_and_year
-from .locate import STRUCTURAL, Located, TextIndex, check_at, locate, similar
+from .locate import STRUCTURAL, LabelCheck, Located, TextIndex, cell_text, check_at, locate, matches, similar
 from .meta import KINDS, check_meta, layout_name, parse_units, parse_year, read_identity, read_meta
 from .sheets import Book, Grid
 from .sniff import sniff
@@ -377,6 +381,12 @@ class _Reading:
             self.findings.append(self.factory.common(
                 "TABLE-SHIFTED", Place(sheet, located.anchor_address), table=table.short_name, rows=rows, cols=cols))
         mismatch = next((c for c in located.problems if c.status == "mismatch"), None)
+        if mismatch is not None and mismatch.box.role in ("row_label", "row_group"):
+            aligned = self._align(grid, located, "error")  # a row deleted or retyped: row by row
+            if aligned is None:
+                return
+            located = aligned
+            mismatch = next((c for c in located.problems if c.status == "mismatch"), None)
         if mismatch is not None:
             self.findings.append(self.factory.common(
                 "LABEL-MISMATCH", Place(sheet, where(mismatch.row, mismatch.col)), expected=mismatch.box.text,
@@ -400,6 +410,11 @@ class _Reading:
         """A table of a published report. Its numbers are placed by their row's own labels and
         their count, not by the header: a header or a group label that is garbled or missing
         is a warning, and only a row label that does not match leaves the table unread."""
+        if any(c.status == "mismatch" and c.box.role in ("row_label", "row_group") for c in located.problems):
+            aligned = self._align(grid, located, "warning")
+            if aligned is None:
+                return
+            located = aligned
         blocking = None
         loose = []
         for check in located.problems:
@@ -428,6 +443,47 @@ class _Reading:
         if blocking is None:
             self._read_cells(grid, located, _header_units(located))
 
+    def _align(self, grid: Grid, located: Located, missing_severity: Severity) -> Located | None:
+        """The table placed row by row (``align.py``) when its row labels are not where one
+        offset puts them: a missing row is a finding at that row and every other row is read,
+        a row of the older form is read into the row it means; None (and a finding saying how
+        many rows were found, and which not) when too few rows can be placed to trust any."""
+        plan = located.plan
+        alignment = align(plan, grid, [(p.dr, p.dc) for p in located.places])
+        if alignment is None:
+            return located
+        table = plan.layout.table.short_name
+        if not alignment.trusted:
+            self.findings.append(self.factory.common(
+                "TABLE-ROWS-TOO-FEW", Place(grid.name, grid.address(*located.anchor)), table=table,
+                placed=alignment.placed, total=alignment.total, rows=_quoted(b.text for b in alignment.missing)))
+            return None
+        problems = [c for c in located.problems if c.box.role != "row_label"
+                    and not (c.box.role == "row_group" and _group_found(c.box, alignment, grid))]
+        for m in alignment.matches:
+            status = matches(m.found, m.box) if m.exact else "typo"
+            if status != "ok":
+                problems.append(LabelCheck(m.box, status or "typo", m.found, m.row, m.col))
+        self._row_findings(grid, located, alignment, missing_severity)
+        return dataclasses.replace(located, problems=tuple(problems), rows=alignment.rows(),
+                                   zero_rows=alignment.zero_rows())
+
+    def _row_findings(self, grid: Grid, located: Located, alignment: Alignment, severity: Severity) -> None:
+        table = located.plan.layout.table.short_name
+        dc = located.places[0].dc
+        placed = sorted((m.box.row, m.row) for m in alignment.matches)
+        for box in alignment.missing:
+            before = [r for spec_row, r in placed if spec_row < box.row]
+            after = [r for spec_row, r in placed if spec_row > box.row]
+            row = before[-1] + 1 if before else (after[0] if after else located.anchor[0])
+            self.findings.append(self.factory.common(
+                "ROW-MISSING", Place(grid.name, grid.address(row, box.col + dc), row_label=box.text, label=box.text), table=table,
+                expected=box.text, severity=severity))
+        for f in alignment.foreign:
+            self.findings.append(self.factory.common(
+                "ROW-OLDER-FORM", Place(grid.name, grid.address(f.row, f.col)), table=table, found=f.found,
+                expected=f.target.text, others=_quoted(b.text for b in f.others)))
+
     def _read_cells(self, grid: Grid, located: Located, header_units: dict[str, str]) -> None:
         spec, kind, values = self.spec, self.kind, self.result.values
         assert spec is not None and values is not None
@@ -437,10 +493,13 @@ class _Reading:
         positional = grid.positional
         rows, formulas, sheet = grid.rows, grid.formulas, grid.name
         addresses = self.result.addresses
+        for key in _zero_keys(located):
+            values[key] = 0.0
         for place in located.places:
             dr, dc = place.dr, place.dc
-            shifted = bool(dr or dc)
-            for key, row, col, last_row, last_col, address in place.block.reads:
+            shifted = bool(dr or dc) or located.rows is not None
+            reads = place.block.reads if located.rows is None else _realigned(place.block.reads, located, dr)
+            for key, row, col, last_row, last_col, address in reads:
                 r, c = row + dr, col + dc
                 try:
                     raw = rows[r][c] if r >= 0 and c >= 0 else ""
@@ -548,6 +607,44 @@ def _header_units(located: Located) -> dict[str, str]:
                     if cell.col == check.box.col and cell.key:
                         out[cell.key] = check.unit
     return out
+
+
+def _realigned(reads: Sequence[tuple[str, int, int, int, int, str]], located: Located,
+               dr: int) -> list[tuple[str, int, int, int, int, str]]:
+    """A block's reads with each row where the row alignment found it (less the block's
+    offset ``dr``, which the reading adds); the rows not found are left out."""
+    rows = located.rows
+    assert rows is not None
+    out = []
+    for key, row, col, last_row, last_col, address in reads:
+        found = rows.get(row)
+        if found is not None:
+            out.append((key, found - dr, col, found - dr + last_row - row, last_col, address))
+    return out
+
+
+def _zero_keys(located: Located) -> list[str]:
+    if not located.zero_rows:
+        return []
+    return [read[0] for p in located.places for read in p.block.reads if read[1] in located.zero_rows]
+
+
+def _group_found(box: Box, alignment: Alignment, grid: Grid) -> bool:
+    """A group label (（三）不予公开) found beside or just above its rows as placed."""
+    rows = [m.row for m in alignment.matches if box.row <= m.box.row <= box.last_row]
+    rows += [f.row for f in alignment.foreign if f.group == box]
+    if not rows:
+        return False
+    for r in range(min(rows) - 1, max(rows) + 1):
+        for value in grid.rows[r] if 0 <= r < len(grid.rows) else ():
+            text = cell_text(value)
+            if text and similarity(normalise(text), box.forms) >= SIMILAR:
+                return True
+    return False
+
+
+def _quoted(texts: Iterable[str]) -> str:
+    return "、".join(f"“{t}”" for t in texts)
 
 
 def _is_number(value: object) -> bool:

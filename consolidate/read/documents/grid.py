@@ -202,7 +202,7 @@ def lay_out(rows: list[DocRow], shape: Shape, kinds: TextKinds) -> DocGrid:
         rows, split = _mend(rows, shape.data_cols, kinds)
     else:
         split = [_split(row, kinds) for row in rows]
-    data = [any(v.text for v in values) or len(values) >= 2 for _, values in split]
+    data = [any(v.text or _merged_number(v) for v in values) or len(values) >= 2 for _, values in split]
     numbered = [d and _numbered(labels, kinds) for d, (labels, _) in zip(data, split, strict=True)]
     dropped = _page_breaks(numbered)
     table: int | None = None
@@ -282,7 +282,8 @@ def _place_labels(line: list[Any], labels: list[DocCell], shape: Shape, kinds: T
 
 
 def _place_values(line: list[Any], values: list[DocCell], shape: Shape, columns: int) -> None:
-    texts = [t for v in values for t in [v.text] + [""] * (v.span - 1)]  # a cell over two columns: both
+    # a cell over two columns: both; a number merged down over this row: this row's too
+    texts = [t for v in values for t in [v.text or _merged_number(v)] + [""] * (v.span - 1)]
     while len(texts) > columns and not texts[-1]:  # a spare empty cell at the end of the row
         texts.pop()
     while len(texts) > columns and "" in texts:  # the rest of a merged label cell, as OCR or a PDF keeps it
@@ -291,6 +292,11 @@ def _place_values(line: list[Any], values: list[DocCell], shape: Shape, columns:
         texts = [""] * (columns - len(texts)) + texts
     for j, text in enumerate(texts[: shape.data_cols]):
         line[shape.label_cols + j] = float(text) if _PLAIN.match(text) else text
+
+
+def _merged_number(cell: DocCell) -> str:
+    """The number of a cell merged down over this one (``rowspan``): it stands for each row it spans."""
+    return cell.above if cell.continued and _PLAIN.match(cell.above) else ""
 
 
 def _place_header(line: list[Any], cells: list[DocCell], shape: Shape) -> int:

@@ -1,0 +1,254 @@
+"""Row by row: a table's rows placed by aligning the spec's row labels with the rows found.
+
+A retyped table (a unit's own workbook, a published report) keeps the order of the national
+format's rows but not always all of them, nor their exact words: a department that makes no
+规章 leaves the row out, a WPS export drops two characters of a label, a page breaks a label
+over two lines, a 2024 report prints the 2019 form's single （六）其他处理 row. Placing the
+table as one block at one offset (``locate.py``) then finds a label that does not match and
+loses the whole table. Here the spec's row labels and the labelled rows of the sheet are
+aligned as two sequences (Needleman–Wunsch over the order of both, a gap on either side
+costing nothing, a pair scoring the labels' similarity):
+
+- a spec row that pairs with no row found is missing: a finding at that row, its cells
+  absent, every other row read;
+- a row found that pairs with no spec row is left out (a caption, a page's repeated header);
+- a pair whose labels differ is a typo at that row (the numbers are read) when the found
+  label is close to its spec label (edit distance relative to the label's length, or a
+  label cut short) and clearly closer to it than to any other label of the table;
+- a row found that is a group of the spec with numbers of its own, where none of the group's
+  rows is printed, is the older form's single row (（六）其他处理 of the 2019 form in a 2021
+  table): read into the group's last row (``3.其他``: what it means), the others 0, with a 提示.
+
+A table is refused only when fewer than half its rows (and fewer than ``MIN_PLACED``) can be
+placed: then nothing of it can be trusted, and the finding says how many were found.
+
+Only run when a table's row labels do not all match where the block offset puts them, so a
+table that reads by position costs nothing more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..spec.labels import normalise
+from ..spec.layout import Box, TableLayout
+from ..spec.plan import TablePlan
+from .locate import cell_text
+from .sheets import Grid
+
+SIMILAR = 0.6  # the least similarity of a found label to its spec label (1: the same text)
+MARGIN = 0.15  # how much closer to its own label than to any other of the table
+MIN_PLACED = 3  # rows a table must have placed, at least (and half of them)
+SLACK = 6  # rows searched above the table's first row and below its last, beyond the offset
+
+
+@dataclass(frozen=True)
+class RowMatch:
+    box: Box  # the spec's row label
+    row: int  # the sheet row it was found on
+    col: int
+    found: str  # the label as found there
+    exact: bool  # the label (or an alias) as the spec has it
+
+
+@dataclass(frozen=True)
+class Foreign:
+    """A group of the spec printed as one row with its own numbers (the older form's row)."""
+
+    group: Box
+    target: Box  # the group's row that takes its numbers
+    others: tuple[Box, ...]  # the group's other rows: 0
+    row: int
+    col: int
+    found: str
+
+
+@dataclass(frozen=True)
+class Alignment:
+    matches: tuple[RowMatch, ...]
+    missing: tuple[Box, ...]
+    foreign: tuple[Foreign, ...]
+    total: int  # the table's row labels
+
+    @property
+    def placed(self) -> int:
+        return len(self.matches) + sum(1 + len(f.others) for f in self.foreign)
+
+    @property
+    def trusted(self) -> bool:
+        return self.placed >= min(MIN_PLACED, self.total) and self.placed * 2 >= self.total
+
+    def rows(self) -> dict[int, int]:
+        """Spec row -> the sheet row its numbers are on."""
+        out = {m.box.row: m.row for m in self.matches}
+        for f in self.foreign:
+            out[f.target.row] = f.row
+        return out
+
+    def zero_rows(self) -> frozenset[int]:
+        return frozenset(b.row for f in self.foreign for b in f.others)
+
+
+def _distance(a: str, b: str, most: int) -> int:
+    """Levenshtein distance, ``most + 1`` once it is known to be more than ``most``."""
+    if abs(len(a) - len(b)) > most:
+        return most + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+        if min(current) > most:
+            return most + 1
+        previous = current
+    return previous[-1]
+
+
+def similarity(found: str, forms: tuple[str, ...]) -> float:
+    """How close a found label (normalised) is to a spec label (its normalised forms): 1 the
+    same, 0 nothing alike. Edit distance relative to the label's length; a label cut short
+    (at least four characters and half of it) scores by how much of it is kept."""
+    best = 0.0
+    for form in forms:
+        if found == form:
+            return 1.0
+        longest = max(len(found), len(form))
+        if not longest:
+            continue
+        most = int(longest * (1 - SIMILAR))
+        d = _distance(found, form, most)
+        if d <= most:
+            best = max(best, 1 - d / longest)
+        if len(found) >= 4 and len(found) * 2 >= len(form) and form.startswith(found):
+            best = max(best, 0.5 + 0.5 * len(found) / len(form))
+    return best
+
+
+def _row_texts(grid: Grid, row: int, dc: int, label_cols: int) -> list[tuple[int, str, str]]:
+    """The row's label cells: (column on the sheet, text, normalised text)."""
+    out = []
+    line = grid.rows[row] if 0 <= row < len(grid.rows) else []
+    for c in range(max(dc, 0), min(dc + label_cols, len(line))):
+        text = cell_text(line[c])
+        if text:
+            out.append((c, text, normalise(text)))
+    return out
+
+
+def _has_numbers(grid: Grid, row: int, label_cols: int, width: int) -> bool:
+    line = grid.rows[row] if 0 <= row < len(grid.rows) else []
+    return any(cell_text(v) for v in line[label_cols:label_cols + width])
+
+
+def align(plan: TablePlan, grid: Grid, offsets: list[tuple[int, int]]) -> Alignment | None:
+    """The table's row labels aligned with the labelled rows of ``grid`` near where the block
+    offsets put them (None: a table without row labels, as 表四)."""
+    layout = plan.layout
+    if not layout.label_cols:
+        return None
+    spec_rows: list[tuple[Box, int]] = []  # each row label with its block's column offset
+    groups: list[Box] = []
+    first = last = None
+    for block, (dr, dc) in zip(plan.blocks, offsets, strict=True):
+        for box in block.labels:
+            if box.role == "row_label":
+                spec_rows.append((box, dc))
+                top, bottom = box.row + dr, box.row + dr
+                first = top if first is None else min(first, top)
+                last = bottom if last is None else max(last, bottom)
+            elif box.role == "row_group":
+                groups.append(box)
+    if not spec_rows or first is None or last is None:
+        return None
+    spec_rows.sort(key=lambda s: s[0].row)
+    dc = offsets[0][1]
+    label_cols = layout.label_cols
+    top = max(0, first - SLACK)
+    bottom = min(len(grid.rows), last + SLACK + len(spec_rows) // 2 + 1)
+    found_rows: list[tuple[int, list[tuple[int, str, str]]]] = []
+    for r in range(top, bottom):
+        texts = _row_texts(grid, r, dc, label_cols)
+        if texts:
+            found_rows.append((r, texts))
+    scores = [[_pair(box, texts) for _, texts in found_rows] for box, _ in spec_rows]
+    pairs = _needleman_wunsch(scores)
+    matches: list[RowMatch] = []
+    paired_found: set[int] = set()
+    for i, j in pairs:
+        box = spec_rows[i][0]
+        score, col, text = scores[i][j]
+        rivals = [scores[k][j][0] for k in range(len(spec_rows)) if k != i]
+        if score < 1.0 and rivals and max(rivals) > score - MARGIN:
+            continue  # as close to another label of the table: not this row's label
+        r = found_rows[j][0]
+        exact = score >= 1.0
+        matches.append(RowMatch(box, r, col, text, exact))
+        paired_found.add(j)
+    placed = {m.box.row for m in matches}
+    foreign = _foreign(layout, groups, spec_rows, placed, found_rows, paired_found, grid, dc)
+    for f in foreign:
+        placed.update(b.row for b in (f.target, *f.others))
+    missing = tuple(box for box, _ in spec_rows if box.row not in placed)
+    return Alignment(tuple(matches), missing, tuple(foreign), len(spec_rows))
+
+
+def _pair(box: Box, texts: list[tuple[int, str, str]]) -> tuple[float, int, str]:
+    best = (0.0, 0, "")
+    for c, text, key in texts:
+        if key in box.forms:
+            return 1.0, c, text
+        s = similarity(key, box.forms)
+        if s > best[0]:
+            best = (s, c, text)
+    return best if best[0] >= SIMILAR else (0.0, best[1], best[2])
+
+
+def _needleman_wunsch(scores: list[list[tuple[float, int, str]]]) -> list[tuple[int, int]]:
+    """The order-keeping pairing of spec rows (i) and found rows (j) with the greatest total
+    similarity; a gap costs nothing, a pair below ``SIMILAR`` is not made."""
+    n = len(scores)
+    m = len(scores[0]) if n else 0
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        row, above, s = best[i], best[i - 1], scores[i - 1]
+        for j in range(1, m + 1):
+            v = max(above[j], row[j - 1])
+            pair = s[j - 1][0]
+            if pair > 0 and above[j - 1] + pair > v:
+                v = above[j - 1] + pair
+            row[j] = v
+    pairs: list[tuple[int, int]] = []
+    i, j = n, m
+    while i > 0 and j > 0:
+        pair = scores[i - 1][j - 1][0]
+        if pair > 0 and best[i][j] == best[i - 1][j - 1] + pair:
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif best[i][j] == best[i - 1][j]:
+            i -= 1
+        else:
+            j -= 1
+    pairs.reverse()
+    return pairs
+
+
+def _foreign(layout: TableLayout, groups: list[Box], spec_rows: list[tuple[Box, int]], placed: set[int],
+             found_rows: list[tuple[int, list[tuple[int, str, str]]]], paired: set[int], grid: Grid,
+             dc: int) -> list[Foreign]:
+    out: list[Foreign] = []
+    for group in groups:
+        children = [box for box, _ in spec_rows if group.row <= box.row <= group.last_row]
+        if not children or any(b.row in placed for b in children):
+            continue
+        for j, (r, texts) in enumerate(found_rows):
+            if j in paired:
+                continue
+            hit = next(((c, t) for c, t, key in texts if key in group.forms), None)
+            if hit is None or not _has_numbers(grid, r, layout.label_cols + dc, layout.data_cols):
+                continue
+            if any(c > hit[0] for c, _, _ in texts):
+                continue  # the group's label beside one of its rows: not a row of its own
+            out.append(Foreign(group, children[-1], tuple(children[:-1]), r, hit[0], hit[1]))
+            paired.add(j)
+            break
+    return out
