@@ -152,16 +152,45 @@ def test_label_aliases_are_accepted(tmp_path: Path, label: str, written: str, co
         assert finding.severity == "info" and finding.expected == label and finding.found == written
 
 
-def test_a_renamed_row_is_one_structural_error_and_no_numbers_for_its_table(tmp_path: Path) -> None:
+def test_a_renamed_row_is_one_error_at_that_row_and_the_other_rows_are_read(tmp_path: Path) -> None:
     result = read(tmp_path, submission(relabel={"（一）予以公开": "（一）同意公开"}))
-    assert codes(result) == ["LABEL-MISMATCH"]
+    assert codes(result) == ["ROW-MISSING"]
     finding = result.findings[0]
     assert (finding.sheet, finding.cell) == ("表三", "B8")
-    assert finding.expected == "（一）予以公开" and finding.found == "（一）同意公开"
+    assert finding.expected == "（一）予以公开" and finding.row_label == "（一）予以公开"
     assert result.status == "invalid"
     assert result.values is not None
-    assert not any(k.startswith("t3.") for k in result.values)
+    assert not any(k.startswith("t3.granted.") for k in result.values)
+    assert any(k.startswith("t3.partial.") for k in result.values) and any(k.startswith("t3.new.") for k in result.values)
     assert any(k.startswith("t2.") for k in result.values) and any(k.startswith("t4.") for k in result.values)
+
+
+def test_a_deleted_row_is_an_error_at_its_place_and_every_other_row_is_read(tmp_path: Path) -> None:
+    """A unit that deleted a row of 表三 in its own workbook (point 5 of issue 16): the rows
+    below moved up, each is found by its label and read; the deleted one is an error."""
+    import openpyxl
+
+    values = balanced_values("v2021", seed=11)
+    path = tmp_path / "unit.xlsx"
+    path.write_bytes(submission(values=values))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["表三"]
+    row = next(r for r in range(1, ws.max_row + 1)
+               if any(ws.cell(r, c).value == "2.重复申请" for c in range(1, 4)))
+    for merged in list(ws.merged_cells.ranges):
+        if merged.min_row <= row <= merged.max_row or merged.min_row > row:
+            ws.unmerge_cells(str(merged))
+    ws.delete_rows(row)
+    wb.save(path)
+    result = read_submission(path)
+    missing = [f for f in result.findings if f.code == "ROW-MISSING"]
+    assert [(f.expected, f.severity, f.sheet) for f in missing] == [("2.重复申请", "error", "表三")]
+    assert result.values is not None
+    repeat = {k for k in values if k.startswith("t3.reject_repeat.")}
+    assert repeat and not repeat & set(result.values)
+    spec = load_spec("v2021")  # the totals hold their formulas: the sum of the rows that are there
+    assert all(result.values[k] == values[k] for k in values if k not in repeat and not spec.cell(k).is_total)
+    assert "LABEL-MISMATCH" not in codes(result)
 
 
 def test_a_caption_typo_is_a_warning_and_the_numbers_are_read(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from ..spec.labels import normalise
 from ..spec.layout import Box, TableLayout
 from ..spec.plan import TablePlan
-from .locate import cell_text
+from .locate import TRUNCATED_MIN, cell_text, truncated
 from .sheets import Grid
 
 SIMILAR = 0.6  # the least similarity of a found label to its spec label (1: the same text)
@@ -89,38 +89,43 @@ class Alignment:
         return frozenset(b.row for f in self.foreign for b in f.others)
 
 
-def _distance(a: str, b: str, most: int) -> int:
-    """Levenshtein distance, ``most + 1`` once it is known to be more than ``most``."""
-    if abs(len(a) - len(b)) > most:
-        return most + 1
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, start=1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+SUBSTITUTE = 1.5  # a character replaced weighs more than one dropped or added: another word, not a lost one
+
+
+def _distance(found: str, label: str, most: float) -> float:
+    """Edit distance from the label to the text found, a replaced character weighing
+    ``SUBSTITUTE`` (a WPS export drops characters; another label has other ones); more than
+    ``most`` once it is known to be."""
+    previous = [float(j) for j in range(len(label) + 1)]
+    for i, ca in enumerate(found, start=1):
+        current = [float(i)] + [0.0] * len(label)
+        for j, cb in enumerate(label, start=1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (0 if ca == cb else SUBSTITUTE))
         if min(current) > most:
             return most + 1
         previous = current
     return previous[-1]
 
 
-def similarity(found: str, forms: tuple[str, ...]) -> float:
-    """How close a found label (normalised) is to a spec label (its normalised forms): 1 the
-    same, 0 nothing alike. Edit distance relative to the label's length; a label cut short
-    (at least four characters and half of it) scores by how much of it is kept."""
+def similarity(found: str, box: Box) -> float:
+    """How close a found label (normalised) is to a spec label: 1 the same text (or an alias),
+    0.9 a label cut short or with a character or two wrong as ``locate.truncated`` forgives it
+    at its place, else one less the edit distance relative to the label's length."""
+    if found in box.forms:
+        return 1.0
+    if truncated(found, box):
+        return 0.9
     best = 0.0
-    for form in forms:
-        if found == form:
-            return 1.0
+    if len(found) < TRUNCATED_MIN:  # a few characters: too little to tell a typo from another label
+        return best
+    for form in box.forms:
         longest = max(len(found), len(form))
-        if not longest:
+        if not longest or abs(len(found) - len(form)) > longest * (1 - SIMILAR):
             continue
-        most = int(longest * (1 - SIMILAR))
+        most = longest * (1 - SIMILAR)
         d = _distance(found, form, most)
         if d <= most:
             best = max(best, 1 - d / longest)
-        if len(found) >= 4 and len(found) * 2 >= len(form) and form.startswith(found):
-            best = max(best, 0.5 + 0.5 * len(found) / len(form))
     return best
 
 
@@ -128,7 +133,7 @@ def _row_texts(grid: Grid, row: int, dc: int, label_cols: int) -> list[tuple[int
     """The row's label cells: (column on the sheet, text, normalised text)."""
     out = []
     line = grid.rows[row] if 0 <= row < len(grid.rows) else []
-    for c in range(max(dc, 0), min(dc + label_cols, len(line))):
+    for c in range(0, min(max(dc, 0) + label_cols, len(line))):  # a header can be off by a column: its rows not
         text = cell_text(line[c])
         if text:
             out.append((c, text, normalise(text)))
@@ -195,9 +200,9 @@ def align(plan: TablePlan, grid: Grid, offsets: list[tuple[int, int]]) -> Alignm
 def _pair(box: Box, texts: list[tuple[int, str, str]]) -> tuple[float, int, str]:
     best = (0.0, 0, "")
     for c, text, key in texts:
-        if key in box.forms:
-            return 1.0, c, text
-        s = similarity(key, box.forms)
+        s = similarity(key, box)
+        if s >= 1.0:
+            return s, c, text
         if s > best[0]:
             best = (s, c, text)
     return best if best[0] >= SIMILAR else (0.0, best[1], best[2])
@@ -252,3 +257,23 @@ def _foreign(layout: TableLayout, groups: list[Box], spec_rows: list[tuple[Box, 
             paired.add(j)
             break
     return out
+
+
+def data_offset(reads: tuple[tuple[str, int, int, int, int, str], ...], rows: dict[int, int], grid: Grid,
+                offsets: tuple[int, ...]) -> int:
+    """The column offset at which the block's placed rows have the most filled data cells (the
+    first of ``offsets`` on a tie): a header found a column off (a caption run into it) does not
+    move the rows' numbers."""
+    best, most = offsets[0], -1
+    for dc in dict.fromkeys(offsets):
+        filled = 0
+        for _, row, col, _, _, _ in reads:
+            r = rows.get(row)
+            if r is None or not 0 <= r < len(grid.rows) or col + dc < 0:
+                continue
+            line = grid.rows[r]
+            if col + dc < len(line) and cell_text(line[col + dc]):
+                filled += 1
+        if filled > most:
+            best, most = dc, filled
+    return best

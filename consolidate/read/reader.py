@@ -13,9 +13,9 @@ its labels; then 填报信息, and the numbers.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
-import dataclasses
 import os
 import stat
 from collections.abc import Iterable, Mapping, Sequence
@@ -34,8 +34,8 @@ from ..spec.labels import normalise
 from ..spec.layout import Box
 from ..spec.plan import TablePlan
 from . import bundles
-from .align import SIMILAR, Alignment, align, similarity
-from .archive import MAX_FILE_BYTES, Unreadable, open_package
+from .align import SIMILAR, Alignment, align, data_offset, similarity
+from .archive import CONTENT_DAMAGED, MAX_FILE_BYTES, READER_FAILED, Unreadable, open_package
 from .documents import DocBook, document_type, open_document, unit_and_year
 from .locate import STRUCTURAL, LabelCheck, Located, TextIndex, cell_text, check_at, locate, matches, similar
 from .meta import KINDS, check_meta, layout_name, parse_units, parse_year, read_identity, read_meta
@@ -67,7 +67,7 @@ def read_submission(path: Path | str, *, format_hint: str | None = None) -> File
             gc.enable()
 
 
-def unreadable(path: Path | str, code: str, detail: str = "") -> FileResult:
+def unreadable(path: Path | str, code: str, detail: str | Msg = "") -> FileResult:
     """A result for a file that could not be read at all (its size and hash when available)."""
     path = Path(path)
     result = FileResult(path=str(path), sha256=None, size=None, mtime=None, status="unreadable")
@@ -152,13 +152,23 @@ class _Reading:
             else:
                 self._read_package(data)
         except Unreadable as exc:
-            self.findings = [f for f in self.findings if f.code == "FILE-MACROS"]
-            self._file_finding(exc.code, detail=exc.detail, **getattr(exc, "params", {}))
-            self.result.values = None
-            self.result.addresses = {}
+            self._refused(exc.code, exc.detail, **getattr(exc, "params", {}))
+        except Exception:  # a reader's own bug, or a library's on a file nobody foresaw: this file, not the batch
+            self._refused("FILE-CORRUPT", Msg(READER_FAILED))
+        except BaseException as exc:  # only a Rust library's panic (pyo3's PanicException); Ctrl-C goes on up
+            if not _rust_panic(exc):
+                raise
+            self._refused("FILE-CORRUPT", Msg(CONTENT_DAMAGED))
         self.result.findings = self.findings
         self.result.status = status_of(self.findings)
         return self.result
+
+    def _refused(self, code: str, detail: str | Msg, **params: Any) -> None:
+        """The file cannot be read: its one FILE-* finding (a macro warning kept), no values."""
+        self.findings = [f for f in self.findings if f.code == "FILE-MACROS"]
+        self._file_finding(code, detail=detail, **params)
+        self.result.values = None
+        self.result.addresses = {}
 
     # --- the file ------------------------------------------------------------------------------------
 
@@ -458,14 +468,21 @@ class _Reading:
                 "TABLE-ROWS-TOO-FEW", Place(grid.name, grid.address(*located.anchor)), table=table,
                 placed=alignment.placed, total=alignment.total, rows=_quoted(b.text for b in alignment.missing)))
             return None
-        problems = [c for c in located.problems if c.box.role != "row_label"
-                    and not (c.box.role == "row_group" and _group_found(c.box, alignment, grid))]
+        placed_rows = set(alignment.rows())
+        absent = {p.block.index for p in located.places  # a block none of whose rows is there: its rows say so
+                  if not any(b.role == "row_label" and b.row in placed_rows for b in p.block.labels)}
+        problems = [c for c in located.problems if c.box.role != "row_label" and not (
+            c.box.role == "row_group" and c.status == "mismatch" and _group_found(c.box, alignment, grid))
+            and _block_of(located, c.box) not in absent]
         for m in alignment.matches:
             status = matches(m.found, m.box) if m.exact else "typo"
             if status != "ok":
                 problems.append(LabelCheck(m.box, status or "typo", m.found, m.row, m.col))
         self._row_findings(grid, located, alignment, missing_severity)
-        return dataclasses.replace(located, problems=tuple(problems), rows=alignment.rows(),
+        rows = alignment.rows()
+        places = tuple(dataclasses.replace(p, dc=data_offset(p.block.reads, rows, grid, (p.dc, 0)))
+                       for p in located.places)
+        return dataclasses.replace(located, places=places, problems=tuple(problems), rows=rows,
                                    zero_rows=alignment.zero_rows())
 
     def _row_findings(self, grid: Grid, located: Located, alignment: Alignment, severity: Severity) -> None:
@@ -638,13 +655,22 @@ def _group_found(box: Box, alignment: Alignment, grid: Grid) -> bool:
     for r in range(min(rows) - 1, max(rows) + 1):
         for value in grid.rows[r] if 0 <= r < len(grid.rows) else ():
             text = cell_text(value)
-            if text and similarity(normalise(text), box.forms) >= SIMILAR:
+            if text and similarity(normalise(text), box) >= SIMILAR:
                 return True
     return False
 
 
+def _block_of(located: Located, box: Box) -> int:
+    return next(p.block.index for p in located.places if box in p.block.labels)
+
+
 def _quoted(texts: Iterable[str]) -> str:
     return "、".join(f"“{t}”" for t in texts)
+
+
+def _rust_panic(exc: BaseException) -> bool:
+    """pyo3's PanicException (python-calamine): a BaseException that cannot be imported by name."""
+    return not isinstance(exc, Exception) and type(exc).__name__ == "PanicException"
 
 
 def _is_number(value: object) -> bool:

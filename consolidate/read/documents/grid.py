@@ -384,8 +384,9 @@ class DocBook:
                 after_title = is_title or (after_title and single)
                 continue
             values = [c for c in _split(item, self._kinds)[1] if c.text]
-            if after_title and len(values) == layout.data_cols:
-                dr = grid.index[id(item)] - first_cell
+            row = grid.index.get(id(item))  # None: a row the layout left out (a page's footer, a broken line)
+            if after_title and len(values) == layout.data_cols and row is not None:
+                dr = row - first_cell
                 return check_at(plan, grid, [(dr, 0)], lenient_blank=True)
         return None
 

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from ...i18n import Msg
-from ..archive import TABLE_ROWS, Unreadable
+from ..archive import HTML_DAMAGED, TABLE_ROWS, Unreadable
 from .model import DocCell, DocRow, Document, Paragraph, table_row_place
 
 MAX_HTML_BYTES = 8 * 1024 * 1024  # a report's page is some 100 KB
@@ -82,7 +82,7 @@ def parse_html(data: bytes) -> Document:
     try:
         root = lxml.html.document_fromstring(decode_html(data), parser=parser)
     except (etree.ParserError, ValueError) as exc:
-        raise Unreadable("FILE-HTML", str(exc)[:120]) from exc
+        raise Unreadable("FILE-HTML", Msg(HTML_DAMAGED)) from exc
     doc = Document("html")
     tables = 0
     for el in root.iter("table", *_BLOCKS):

@@ -15,7 +15,7 @@ import io
 from typing import Any
 
 from ...i18n import Msg
-from ..archive import CHARACTERS, PAGES, Unreadable
+from ..archive import CHARACTERS, PAGES, PDF_DAMAGED, Unreadable
 from .model import DocCell, DocRow, Document, Paragraph, on_page, table_row_place
 
 MAX_PAGES = 60  # a report is 5-15 pages
@@ -28,7 +28,7 @@ def page_count(data: bytes) -> int:
     try:
         pdf = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as exc:
-        raise Unreadable("FILE-PDF", str(exc)[:120]) from exc
+        raise Unreadable("FILE-PDF", Msg(PDF_DAMAGED)) from exc
     try:
         return len(pdf)
     finally:
@@ -54,7 +54,7 @@ def parse_pdf(data: bytes) -> Document:
     except Unreadable:
         raise
     except Exception as exc:  # pdfminer's own errors for a damaged file
-        raise Unreadable("FILE-PDF", f"{type(exc).__name__}: {str(exc)[:120]}") from exc
+        raise Unreadable("FILE-PDF", Msg(PDF_DAMAGED)) from exc
     if chars == 0:
         raise Unreadable("FILE-SCANNED", Msg(PAGES, {"pages": pages}))
     return doc
