@@ -5,8 +5,10 @@ more than ``MAX_PAGES`` pages is refused before any page is parsed. Each page's 
 found by their ruling lines (``find_tables``): a cell merged over columns or rows is ``None``
 in pdfplumber's rows, kept here as the span of the cell before it, or as an empty cell at
 the start of a row. The text outside the tables gives paragraphs, in their place by their
-height on the page. A page without ruled tables gives its text lines, read as flowing text
-(numbers at the end of a line: ``text._flowing``). No character on any page: a scan.
+height on the page. A page without ruled tables is read from where its words stand
+(``pdf_text``: column-aligned numbers under the tables' headings, the narrative and the page
+numbers left out), which needs to know, page to page, whether the tables' part has begun.
+No character on any page: a scan.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from ...i18n import Msg
 from ..archive import CHARACTERS, PAGES, PDF_DAMAGED, Unreadable
 from .model import DocCell, DocRow, Document, Paragraph, on_page, table_row_place
+from .pdf_text import Region, Seg, has_headings, page_items, page_segments
 
 MAX_PAGES = 60  # a report is 5-15 pages
 MAX_CHARS = 400_000  # characters of text on all the pages read
@@ -43,32 +46,48 @@ def parse_pdf(data: bytes) -> Document:
 
     doc = Document("pdf")
     chars = 0
-    tables = 0
+    # each page: its ruled tables' rows and the text around them, or (no ruled table) its words
+    read: list[list[DocRow | Paragraph] | list[Seg]] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            tables = 0
             for number, page in enumerate(pdf.pages, start=1):
                 chars += len(page.chars)
                 if chars > MAX_CHARS:
                     raise Unreadable("FILE-TOO-LARGE", Msg(CHARACTERS, {"chars": chars}))
-                tables = _page(page, number, tables, doc)
+                found = page.find_tables()
+                if found:
+                    ruled: list[DocRow | Paragraph] = []
+                    tables = _page(page, found, number, tables, ruled)
+                    read.append(ruled)
+                else:
+                    read.append(page_segments(page))
     except Unreadable:
         raise
     except Exception as exc:  # pdfminer's own errors for a damaged file
         raise Unreadable("FILE-PDF", Msg(PDF_DAMAGED)) from exc
     if chars == 0:
         raise Unreadable("FILE-SCANNED", Msg(PAGES, {"pages": pages}))
+    region = Region(whole=not has_headings([_text(item) for content in read for item in content]))
+    for number, content in enumerate(read, start=1):
+        words = [item for item in content if isinstance(item, Seg)]
+        if words:
+            items, tables = page_items(words, number, tables, region)
+            doc.items.extend(items)
+            continue
+        for item in content:
+            if not isinstance(item, Seg):
+                region.see(_text(item))
+                doc.items.append(item)
     return doc
 
 
-def _page(page: Any, number: int, tables: int, doc: Document) -> int:
-    found = page.find_tables()
-    if not found:
-        from .text import flowing_lines
+def _text(item: DocRow | Paragraph | Seg) -> str:
+    return "".join(c.text for c in item.cells) if isinstance(item, DocRow) else item.text
 
-        for item in flowing_lines(_lines(page)):
-            doc.items.append(item if isinstance(item, Paragraph) else
-                             DocRow(item.cells, on_page(number, item.where), tables))
-        return tables + 1
+
+def _page(page: Any, found: list[Any], number: int, tables: int, out: list[DocRow | Paragraph]) -> int:
+    """A page with ruled tables: each table's rows, the text around them as paragraphs."""
     boxes = [t.bbox for t in found]
 
     def outside(obj: dict[str, Any]) -> bool:
@@ -89,7 +108,7 @@ def _page(page: Any, number: int, tables: int, doc: Document) -> int:
         placed.append((table.bbox[1], 1, rows))
         tables += 1
     for _, _, items in sorted(placed, key=lambda p: (p[0], p[1])):
-        doc.items.extend(items)
+        out.extend(items)
     return tables
 
 
@@ -106,6 +125,3 @@ def _cells(raw: list[str | None]) -> list[DocCell]:
             cells.append(DocCell(" ".join(value.split())))
     return cells
 
-
-def _lines(page: Any) -> list[str]:
-    return [line["text"] for line in page.extract_text_lines()]
