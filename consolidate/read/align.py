@@ -29,6 +29,7 @@ table that reads by position costs nothing more.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..spec.labels import normalise
 from ..spec.layout import Box, TableLayout
@@ -113,20 +114,34 @@ def similarity(found: str, box: Box) -> float:
     at its place, else one less the edit distance relative to the label's length."""
     if found in box.forms:
         return 1.0
+    return _similar(found, box)
+
+
+@lru_cache(maxsize=16384)  # a batch's reports repeat their labels: each pair worked out once
+def _similar(found: str, box: Box) -> float:
+    if len(found) < TRUNCATED_MIN:  # a few characters: too little to tell a typo from another label
+        return 0.0
+    chars = set(found)
+    shared = max(_shared(found, chars, form) for form in box.forms)
+    if shared < len(found) - 2 and shared < SIMILAR * len(found):
+        return 0.0  # most of its characters are not the label's: no edit makes it the label
     if truncated(found, box):
         return 0.9
     best = 0.0
-    if len(found) < TRUNCATED_MIN:  # a few characters: too little to tell a typo from another label
-        return best
     for form in box.forms:
         longest = max(len(found), len(form))
-        if not longest or abs(len(found) - len(form)) > longest * (1 - SIMILAR):
+        if abs(len(found) - len(form)) > longest * (1 - SIMILAR) or _shared(found, chars, form) < SIMILAR * longest:
             continue
         most = longest * (1 - SIMILAR)
         d = _distance(found, form, most)
         if d <= most:
             best = max(best, 1 - d / longest)
     return best
+
+
+def _shared(found: str, chars: set[str], form: str) -> int:
+    """How many characters the two texts have in common (with repeats): a bound on how alike they are."""
+    return sum(min(found.count(c), form.count(c)) for c in chars.intersection(form))
 
 
 def _row_texts(grid: Grid, row: int, dc: int, label_cols: int) -> list[tuple[int, str, str]]:
