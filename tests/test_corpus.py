@@ -29,6 +29,7 @@ NOT_YET: dict[str, str] = {
     "scj2024": "表二 without its 规章 row is refused whole (LABEL-MISMATCH); 表三 （六） number cells merged over "
                "three rows give CELL-BLANK on 2. and 3.",
     "xsp2025": "表二 without its 规章 row is refused whole (LABEL-MISMATCH)",
+    "scj2025": "表二 without its 规章 row is refused whole (LABEL-MISMATCH)",
     "hz2024": "a misspelt 表三 label (“2.其他法律行政止公开”) refuses all of 表三; the v2019 （六）其他处理 row in a "
               "2021 table",
 }
