@@ -32,6 +32,8 @@ NOT_YET: dict[str, str] = {
     "scj2025": "表二 without its 规章 row is refused whole (LABEL-MISMATCH)",
     "hz2024": "a misspelt 表三 label (“2.其他法律行政止公开”) refuses all of 表三; the v2019 （六）其他处理 row in a "
               "2021 table",
+    "shbgt2019": "blank 总计 cells (&nbsp;) give CELL-BLANK but no balance finding: with a blank read as none, "
+                 "T3-ROWTOTAL fails on 11 outcome rows and T3-OUTCOMES at （七）总计/总计 (805 printed, 0 below)",
 }
 
 
