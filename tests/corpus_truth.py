@@ -114,6 +114,16 @@ def read_truth(path: Path) -> Truth:
                  values=values, blank=blank, inconsistencies=found, notes=tuple(data.get("notes") or ()))
 
 
+def unprinted(truth: Truth, result: Any) -> set[str]:
+    """The cells of the rows a report does not print (表二 without its 规章 row): the reader
+    leaves them unread and says so at that row (ROW-MISSING, issue 16 point 1), which is right
+    when the transcription has none there (0)."""
+    rows = {(f.sheet, f.row_label) for f in result.findings if f.code == "ROW-MISSING"}
+    values = result.values or {}
+    return {c.key for c in load_spec(truth.format).cells
+            if (SHEETS[c.table], c.row_label) in rows and c.key not in values and truth.values[c.key] == 0}
+
+
 def load() -> list[Truth]:
     """Every report of tests/corpus/, by id."""
     return [read_truth(p) for p in sorted(CORPUS.glob("*.yaml"))]

@@ -113,3 +113,17 @@ def test_the_pdf_without_its_ruling_lines_reads_the_same(monkeypatch: pytest.Mon
 
     monkeypatch.setattr(pdfplumber.page.Page, "find_tables", lambda self, *a, **k: [])
     check("hz2024", HERE / "hz2024.pdf")
+
+
+def test_a_published_count_with_its_word_is_read_as_printed(tmp_path: Path) -> None:
+    """A report printed “6笔” (nobody can retype a published report): read as 6, a 提示 at that
+    cell; a workbook's “6笔” stays an error that says what to type (tests/test_read_values.py)."""
+    page = (HERE / "scj2024.html").read_bytes()
+    printed = "规范性文件</span></p></td><td><p><span><span>6</span>".encode()
+    assert page.count(printed) == 1
+    path = tmp_path / "report.html"
+    path.write_bytes(page.replace(printed, printed.replace(b"6<", "6笔<".encode())))
+    result = read_submission(path)
+    assert result.values is not None and result.values["t2.normative.issued"] == 6
+    [finding] = [f for f in result.findings if f.key == "t2.normative.issued"]
+    assert (finding.code, finding.severity) == ("CELL-NORMALISED", "info")

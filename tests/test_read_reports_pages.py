@@ -1,7 +1,7 @@
 """Real published reports, from the stored copies of public pages (tests/fixtures/reports/,
 sources in its README): each read as a report, its format told by its labels, its unit and
 year from its words where it names them, and 表二 read to the numbers the page prints (a
-blank, `/` or `减4` where it prints one, as findings). The stored copies end inside 表三 (and
+blank or `/` where it prints one, as findings; `减4` in 本年增/减 as −4). The stored copies end inside 表三 (and
 two inside 表二): the rows that are there are read, each row cut off is a ROW-MISSING finding
 and a table cut off whole is not found, and is said to be."""
 
@@ -29,7 +29,7 @@ PAGES: dict[str, tuple[str, int | None, str, list[float | None]]] = {
     "06_徐闻县某局_2021格式.txt": ("v2021", None, "", [0, 0, 0, 3, 0, 101, 0, 0, 0, 0]),
     "07_某区统计局_2023.txt": ("v2021", 2023, "区统计局", [NAN, NAN, NAN, 0, 0, 0, 0, 0, 0, 0]),
     "08_某局_2019格式_减4.txt": ("v2019", None, "",
-                            [0, 0, 0, 0, 0, 0, 6, NAN, 2, 0, 0, 0, 2, 0, 2, 0, 0, 0, 0, 0, 6, 52.15]),
+                            [0, 0, 0, 0, 0, 0, 6, -4, 2, 0, 0, 0, 2, 0, 2, 0, 0, 0, 0, 0, 6, 52.15]),
     "09_湛江市地方志办公室_2023.txt": ("v2021", 2023, "湛江市人民政府地方志办公室", [0] * 10),
     "10_某县民政局_2023用2019格式.txt": ("v2019", None, "", [0] * 12 + [None] * 10),
     "11_淄博市中埠镇_2020.txt": ("v2019", 2020, "中埠镇人民政府", [0] * 18 + [None] * 4),

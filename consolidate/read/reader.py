@@ -42,7 +42,7 @@ from .meta import KINDS, check_meta, layout_name, parse_units, parse_year, read_
 from .sheets import Book, Grid
 from .sniff import sniff
 from .spreadsheets import Container, ValuesBook, container_of
-from .values import AMOUNT_UNITS, NAN, parse_cell
+from .values import AMOUNT_UNITS, NAN, Parsed, parse_cell
 
 MAX_SHEETS = 64  # sheets of a foreign workbook searched for the tables
 AnyBook = Book | DocBook  # a workbook, or a published report laid out as one
@@ -575,6 +575,8 @@ class _Reading:
                 values[key] = value
                 self._cell_finding("CELL-UNIT-CONVERTED", key, address, sheet, found=found, value=value)
                 return
+        if self.kind == "report" and parsed.suggested is not None:  # a published “2笔”: its number, as printed
+            parsed = Parsed(parsed.suggested, "CELL-NORMALISED", parsed.found)
         values[key] = parsed.value
         if parsed.code is not None:
             extra: dict[str, Any] = {"value": parsed.value} if parsed.ok else {}
