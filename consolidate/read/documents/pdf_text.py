@@ -39,6 +39,8 @@ _SECTION = re.compile(r"^[一二三四五六七八九十]{1,2}、")
 _CAPTION = re.compile(r"^第.{1,5}条")
 _TABLES_START = "主动公开政府信息情况"  # 表二's heading (both formats): the tables begin
 _TABLES_END = re.compile(r"^[五六七八九]、")  # the next section after 表四: they have ended
+# the three tables' titles (二、三、四、 before them): a heading, not a group label (三、本年度办理结果)
+_TITLES = ("主动公开政府信息", "收到和处理政府信息公开申请", "行政复议")
 JOIN = 0.45  # of a character's height: words closer than this on a line are one segment
 NEAR = 2.2  # of a character's height: how far from its row's numbers a label line may stand
 
@@ -185,7 +187,7 @@ def page_items(segs: list[Seg], number: int, table: int, region: Region) -> tupl
     def flush() -> None:
         nonlocal table
         if pending:
-            rows, table = _table_items(pending, number, table)
+            rows, table = _table_items(pending, number, table, region.whole)
             items.extend(rows)
             pending.clear()
 
@@ -204,14 +206,16 @@ def page_items(segs: list[Seg], number: int, table: int, region: Region) -> tupl
     return items, table
 
 
-def _is_row(cells: list[Seg]) -> bool:
-    """Numbers standing apart at the end of the line (column-aligned), not a sentence's last word."""
+def _is_row(cells: list[Seg], strict: bool) -> bool:
+    """Numbers standing apart at the end of the line (a sentence's last number joins its words,
+    ``_join``); one number after a label must stand a column's gap apart where the tables'
+    part is not known by its headings (``strict``)."""
     values = 0
     for s in reversed(cells):
         if not _VALUE.match(s.text):
             break
         values += 1
-    return values >= 1 and (values >= 2 or values == len(cells) or _apart(cells, len(cells) - values))
+    return values >= 1 and (values >= 2 or values == len(cells) or not strict or _apart(cells, len(cells) - values))
 
 
 def _apart(cells: list[Seg], first_value: int) -> bool:
@@ -225,11 +229,11 @@ def _heading(seg: Seg) -> bool:
     if seg.x1 - seg.x0 < seg.height:
         return False
     folded = _fold(seg.text)
-    return bool((_SECTION.match(folded) and len(folded) >= 8) or _CAPTION.match(folded))
+    return bool((_SECTION.match(folded) and any(t in folded for t in _TITLES)) or _CAPTION.match(folded))
 
 
-def _table_items(lines: list[Line], number: int, table: int) -> tuple[list[DocRow | Paragraph], int]:
-    rows = [i for i, line in enumerate(lines) if _is_row(line.cells)]
+def _table_items(lines: list[Line], number: int, table: int, strict: bool) -> tuple[list[DocRow | Paragraph], int]:
+    rows = [i for i, line in enumerate(lines) if _is_row(line.cells, strict)]
     if not rows:
         return [_text_item(line.cells, number, line.number, table) for line in lines], table
     starts: dict[int, float] = {}  # a row -> where its numbers begin
