@@ -378,3 +378,19 @@ def test_a_template_whose_table_sheet_was_emptied(tmp_path: Path) -> None:
     assert codes(result) == ["TABLE-NOT-FOUND"]
     assert result.findings[0].sheet == "表四"
     assert result.values is not None and not any(k.startswith("t4.") for k in result.values)
+
+
+def test_a_table_with_too_few_rows_found_is_refused_and_says_which(tmp_path: Path) -> None:
+    """Row by row, but not at any price: when fewer than half of 表三's rows can be placed by
+    their labels, none of its numbers is trusted, and the finding says how many were found and
+    which rows were not."""
+    spec = load_spec("v2021")
+    labels = list(dict.fromkeys(c.row_label for c in spec.cells if c.table == "t3"))
+    renamed = {label: f"第{i}项自编栏目" for i, label in enumerate(labels[:15])}
+    result = read(tmp_path, submission(relabel=renamed))
+    [finding] = [f for f in result.findings if f.code == "TABLE-ROWS-TOO-FEW"]
+    message = finding.message("zh")
+    assert finding.severity == "error" and f"只有 {len(labels) - 15} 行（共 {len(labels)} 行）" in message
+    assert all(f"“{label}”" in message for label in renamed)
+    assert result.values is not None and not any(k.startswith("t3.") for k in result.values)
+    assert any(k.startswith("t2.") for k in result.values)
