@@ -19,7 +19,7 @@ from typing import Any
 from ...i18n import Msg
 from ..archive import CHARACTERS, PAGES, PDF_DAMAGED, Unreadable
 from .model import DocCell, DocRow, Document, Paragraph, on_page, table_row_place
-from .pdf_text import Region, Seg, has_headings, page_items, page_segments
+from .pdf_text import Region, Seg, drop_running_lines, has_headings, page_items, page_segments
 
 MAX_PAGES = 60  # a report is 5-15 pages
 MAX_CHARS = 400_000  # characters of text on all the pages read
@@ -68,6 +68,9 @@ def parse_pdf(data: bytes) -> Document:
         raise Unreadable("FILE-PDF", Msg(PDF_DAMAGED)) from exc
     if chars == 0:
         raise Unreadable("FILE-SCANNED", Msg(PAGES, {"pages": pages}))
+    unruled = drop_running_lines([[i for i in content if isinstance(i, Seg)] for content in read])
+    read = [words if any(isinstance(i, Seg) for i in content) else content
+            for content, words in zip(read, unruled, strict=True)]
     region = Region(whole=not has_headings([_text(item) for content in read for item in content]))
     for number, content in enumerate(read, start=1):
         words = [item for item in content if isinstance(item, Seg)]

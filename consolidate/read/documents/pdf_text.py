@@ -52,6 +52,7 @@ class Seg:
     top: float
     bottom: float
     text: str
+    margin: bool = False  # a line in the page's top or bottom margin (a running header or footer?)
 
     @property
     def mid(self) -> float:
@@ -77,8 +78,21 @@ def page_segments(page: Any) -> list[Seg]:
         in_margin = line[0].bottom < height * MARGIN or line[0].top > height * (1 - MARGIN)
         if in_margin and (_PAGE_NUMBER.match(text) or len(_fold(text)) <= 2):
             continue  # “- 2 -”, “第 2 页”: the page's furniture
-        kept.extend(_join(line))
+        for seg in _join(line):
+            seg.margin = in_margin
+            kept.append(seg)
     return _stacks(kept)
+
+
+def drop_running_lines(pages: list[list[Seg]]) -> list[list[Seg]]:
+    """The pages without their running headers and footers: a margin's text that stands in the
+    margin of two pages or more (the unit's name, the report's title over every page)."""
+    seen: dict[str, int] = {}
+    for segs in pages:
+        for text in {_fold(s.text) for s in segs if s.margin}:
+            seen[text] = seen.get(text, 0) + 1
+    running = {text for text, n in seen.items() if n >= 2}
+    return [[s for s in segs if not (s.margin and _fold(s.text) in running)] for segs in pages]
 
 
 def _lines(words: list[Seg]) -> list[list[Seg]]:
