@@ -28,12 +28,13 @@ table that reads by position costs nothing more.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ..spec.labels import normalise
 from ..spec.layout import Box, TableLayout
-from ..spec.plan import TablePlan
+from ..spec.plan import CellRead, TablePlan
 from .locate import TRUNCATED_MIN, cell_text, truncated
 from .sheets import Grid
 
@@ -274,7 +275,7 @@ def _foreign(layout: TableLayout, groups: list[Box], spec_rows: list[tuple[Box, 
     return out
 
 
-def data_offset(reads: tuple[tuple[str, int, int, int, int, str], ...], rows: dict[int, int], grid: Grid,
+def data_offset(reads: Sequence[CellRead], rows: Mapping[int, int], grid: Grid,
                 offsets: tuple[int, ...]) -> int:
     """The column offset at which the block's placed rows have the most filled data cells (the
     first of ``offsets`` on a tie): a header found a column off (a caption run into it) does not
@@ -292,3 +293,29 @@ def data_offset(reads: tuple[tuple[str, int, int, int, int, str], ...], rows: di
         if filled > most:
             best, most = dc, filled
     return best
+
+
+def realigned(reads: Sequence[CellRead], rows: Mapping[int, int] | None, dr: int) -> list[CellRead]:
+    """A block's reads with each row where the alignment found it (less the block's offset
+    ``dr``, which the reading adds); the rows not found are left out."""
+    assert rows is not None
+    out = []
+    for key, row, col, last_row, last_col, address in reads:
+        found = rows.get(row)
+        if found is not None:
+            out.append((key, found - dr, col, found - dr + last_row - row, last_col, address))
+    return out
+
+
+def group_found(box: Box, alignment: Alignment, grid: Grid) -> bool:
+    """A group label (（三）不予公开) found beside or just above its rows as placed."""
+    rows = [m.row for m in alignment.matches if box.row <= m.box.row <= box.last_row]
+    rows += [f.row for f in alignment.foreign if f.group == box]
+    if not rows:
+        return False
+    for r in range(min(rows) - 1, max(rows) + 1):
+        for value in grid.rows[r] if 0 <= r < len(grid.rows) else ():
+            text = cell_text(value)
+            if text and similarity(normalise(text), box) >= SIMILAR:
+                return True
+    return False

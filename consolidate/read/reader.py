@@ -30,14 +30,13 @@ from ..i18n import N_, Msg
 from ..report import FileResult, Kind
 from ..spec import DEFAULT_FORMAT, FORMATS, Common, FormatSpec, format_for_year, load_common, load_spec
 from ..spec.derived import LayoutName
-from ..spec.labels import normalise
 from ..spec.layout import Box
 from ..spec.plan import TablePlan
 from . import bundles
-from .align import SIMILAR, Alignment, align, data_offset, similarity
+from .align import Alignment, align, data_offset, group_found, realigned
 from .archive import CONTENT_DAMAGED, MAX_FILE_BYTES, READER_FAILED, Unreadable, open_package
 from .documents import DocBook, document_type, open_document, unit_and_year
-from .locate import STRUCTURAL, LabelCheck, Located, TextIndex, cell_text, check_at, locate, matches, similar
+from .locate import STRUCTURAL, LabelCheck, Located, TextIndex, check_at, locate, matches, similar
 from .meta import KINDS, check_meta, layout_name, parse_units, parse_year, read_identity, read_meta
 from .sheets import Book, Grid
 from .sniff import sniff
@@ -472,7 +471,7 @@ class _Reading:
         absent = {p.block.index for p in located.places  # a block none of whose rows is there: its rows say so
                   if not any(b.role == "row_label" and b.row in placed_rows for b in p.block.labels)}
         problems = [c for c in located.problems if c.box.role != "row_label" and not (
-            c.box.role == "row_group" and c.status == "mismatch" and _group_found(c.box, alignment, grid))
+            c.box.role == "row_group" and c.status == "mismatch" and group_found(c.box, alignment, grid))
             and _block_of(located, c.box) not in absent]
         for m in alignment.matches:
             status = matches(m.found, m.box) if m.exact else "typo"
@@ -493,9 +492,9 @@ class _Reading:
             before = [r for spec_row, r in placed if spec_row < box.row]
             after = [r for spec_row, r in placed if spec_row > box.row]
             row = before[-1] + 1 if before else (after[0] if after else located.anchor[0])
-            self.findings.append(self.factory.common(
-                "ROW-MISSING", Place(grid.name, grid.address(row, box.col + dc), row_label=box.text, label=box.text), table=table,
-                expected=box.text, severity=severity))
+            place = Place(grid.name, grid.address(row, box.col + dc), row_label=box.text, label=box.text)
+            self.findings.append(self.factory.common("ROW-MISSING", place, table=table, expected=box.text,
+                                                     severity=severity))
         for f in alignment.foreign:
             self.findings.append(self.factory.common(
                 "ROW-OLDER-FORM", Place(grid.name, grid.address(f.row, f.col)), table=table, found=f.found,
@@ -510,12 +509,14 @@ class _Reading:
         positional = grid.positional
         rows, formulas, sheet = grid.rows, grid.formulas, grid.name
         addresses = self.result.addresses
-        for key in _zero_keys(located):
-            values[key] = 0.0
+        for p in located.places if located.zero_rows else ():  # the older form's row stands for these: 0
+            for read in p.block.reads:
+                if read[1] in located.zero_rows:
+                    values[read[0]] = 0.0
         for place in located.places:
             dr, dc = place.dr, place.dc
             shifted = bool(dr or dc) or located.rows is not None
-            reads = place.block.reads if located.rows is None else _realigned(place.block.reads, located, dr)
+            reads = place.block.reads if located.rows is None else realigned(place.block.reads, located.rows, dr)
             for key, row, col, last_row, last_col, address in reads:
                 r, c = row + dr, col + dc
                 try:
@@ -626,40 +627,6 @@ def _header_units(located: Located) -> dict[str, str]:
                     if cell.col == check.box.col and cell.key:
                         out[cell.key] = check.unit
     return out
-
-
-def _realigned(reads: Sequence[tuple[str, int, int, int, int, str]], located: Located,
-               dr: int) -> list[tuple[str, int, int, int, int, str]]:
-    """A block's reads with each row where the row alignment found it (less the block's
-    offset ``dr``, which the reading adds); the rows not found are left out."""
-    rows = located.rows
-    assert rows is not None
-    out = []
-    for key, row, col, last_row, last_col, address in reads:
-        found = rows.get(row)
-        if found is not None:
-            out.append((key, found - dr, col, found - dr + last_row - row, last_col, address))
-    return out
-
-
-def _zero_keys(located: Located) -> list[str]:
-    if not located.zero_rows:
-        return []
-    return [read[0] for p in located.places for read in p.block.reads if read[1] in located.zero_rows]
-
-
-def _group_found(box: Box, alignment: Alignment, grid: Grid) -> bool:
-    """A group label (（三）不予公开) found beside or just above its rows as placed."""
-    rows = [m.row for m in alignment.matches if box.row <= m.box.row <= box.last_row]
-    rows += [f.row for f in alignment.foreign if f.group == box]
-    if not rows:
-        return False
-    for r in range(min(rows) - 1, max(rows) + 1):
-        for value in grid.rows[r] if 0 <= r < len(grid.rows) else ():
-            text = cell_text(value)
-            if text and similarity(normalise(text), box) >= SIMILAR:
-                return True
-    return False
 
 
 def _block_of(located: Located, box: Box) -> int:
