@@ -127,3 +127,13 @@ def test_a_published_count_with_its_word_is_read_as_printed(tmp_path: Path) -> N
     assert result.values is not None and result.values["t2.normative.issued"] == 6
     [finding] = [f for f in result.findings if f.key == "t2.normative.issued"]
     assert (finding.code, finding.severity) == ("CELL-NORMALISED", "info")
+
+
+def test_the_pages_saved_as_word_read_the_same(tmp_path: Path) -> None:
+    """Each page opened in an office suite and saved as a Word document (LibreOffice Writer, as a
+    clerk does to edit a report before publishing it again): the same cells, the same findings."""
+    from libreoffice import convert
+
+    pages = [HERE / str(t["file"]) for t in TRUTH.values() if str(t["file"]).endswith(".html")]
+    for page, document in zip(pages, convert(pages, "docx:MS Word 2007 XML", tmp_path), strict=True):
+        check(page.stem, document)
