@@ -42,6 +42,7 @@ _TABLES_END = re.compile(r"^[五六七八九]、")  # the next section after 表
 # the three tables' titles (二、三、四、 before them): a heading, not a group label (三、本年度办理结果)
 _TITLES = ("主动公开政府信息", "收到和处理政府信息公开申请", "行政复议")
 JOIN = 0.45  # of a character's height: words closer than this on a line are one segment
+STACK_SCAN = 200  # segments after a piece looked at for the next piece of its stack (a hostile page: bounded)
 NEAR = 2.2  # of a character's height: how far from its row's numbers a label line may stand
 
 
@@ -137,7 +138,7 @@ def _stacks(segs: list[Seg]) -> list[Seg]:
             out.append(s)
             continue
         merged = s
-        for j in range(i + 1, len(segs)):
+        for j in range(i + 1, min(len(segs), i + STACK_SCAN)):
             t = segs[j]
             if used[j] or t.top - merged.bottom > JOIN * t.height:
                 if not used[j] and t.top - merged.bottom > JOIN * t.height and t.top > merged.bottom + 2 * t.height:
