@@ -42,6 +42,7 @@ _TABLES_END = re.compile(r"^[五六七八九]、")  # the next section after 表
 # the three tables' titles (二、三、四、 before them): a heading, not a group label (三、本年度办理结果)
 _TITLES = ("主动公开政府信息", "收到和处理政府信息公开申请", "行政复议")
 JOIN = 0.45  # of a character's height: words closer than this on a line are one segment
+MAX_SEGMENTS = 3000  # pieces of text on one page read for tables (a report's page has some 300)
 STACK_SCAN = 200  # segments after a piece looked at for the next piece of its stack (a hostile page: bounded)
 NEAR = 2.2  # of a character's height: how far from its row's numbers a label line may stand
 
@@ -206,9 +207,13 @@ def page_items(segs: list[Seg], number: int, table: int, region: Region) -> tupl
             items.extend(rows)
             pending.clear()
 
+    crowded = len(segs) > MAX_SEGMENTS  # not a report's page (some 300 pieces): its words, no table
     for k, cells in enumerate(_lines(segs), start=1):
         line = Line(k, [c for c in cells if c.text.strip()])
         if not line.cells:
+            continue
+        if crowded:
+            items.append(Paragraph(line.text))
             continue
         before = region.inside
         region.see(line.text)
