@@ -5,8 +5,9 @@ Covers: a template read back exactly (values, addresses, identity, year); the te
 writer's own output; v2019; a roll-up summary (kind, units, no TOTAL-OVERWRITTEN); format
 detection without _meta (v2021 and v2019, META-MISSING) and with a hint; a shifted table
 read where it really is (TABLE-SHIFTED, real addresses); tables on another sheet
-(TABLE-MOVED); label aliases accepted (LABEL-ALIAS), whitespace silently; a renamed row
-(one LABEL-MISMATCH, no numbers for that table); a caption typo (LABEL-TYPO, numbers read);
+(TABLE-MOVED); label aliases accepted (LABEL-ALIAS), whitespace silently; a renamed or a
+deleted row (ROW-MISSING at that row, every other row read: issue 16 point 5), too few rows
+placed (TABLE-ROWS-TOO-FEW, no numbers for that table); a caption typo (LABEL-TYPO, numbers read);
 totals holding formulas recomputed (openpyxl-saved, no cached values; xlsxwriter's 0); an
 overwritten total (TOTAL-OVERWRITTEN); cell findings at their addresses; CELL-UNIT-AMBIGUOUS
 in a foreign v2019 采购总金额 only; 年度 as text; missing sheets and tables (SHEET-MISSING,
