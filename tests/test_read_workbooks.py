@@ -395,3 +395,30 @@ def test_a_table_with_too_few_rows_found_is_refused_and_says_which(tmp_path: Pat
     assert all(f"“{label}”" in message for label in renamed)
     assert result.values is not None and not any(k.startswith("t3.") for k in result.values)
     assert any(k.startswith("t2.") for k in result.values)
+
+
+def test_a_deleted_column_is_an_error_at_its_header_and_every_other_column_is_read(tmp_path: Path) -> None:
+    """A unit's own retyped 表三 without the 其他 column (point 5 of issue 16, for columns):
+    the columns right of it moved left, each is found by its header and read."""
+    import openpyxl
+
+    values = balanced_values("v2021", seed=5)
+    path = tmp_path / "unit.xlsx"
+    path.write_bytes(submission(values=values, kind="foreign"))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["表三"]
+    col = next(c for r in range(1, 8) for c in range(1, ws.max_column + 1) if ws.cell(r, c).value == "其他")
+    for merged in list(ws.merged_cells.ranges):
+        if merged.max_col >= col:
+            ws.unmerge_cells(str(merged))
+    ws.delete_cols(col)
+    wb.save(path)
+    result = read_submission(path)
+    missing = [f for f in result.findings if f.code == "COLUMN-MISSING"]
+    assert [(f.expected, f.severity, f.sheet) for f in missing] == [("其他", "error", "表三")]
+    assert "LABEL-MISMATCH" not in codes(result)
+    assert result.values is not None
+    other = {k for k in values if k.startswith("t3.") and k.endswith(".other")}
+    assert other and not other & set(result.values)
+    assert all(result.values[k] == v for k, v in values.items() if k not in other), \
+        [(k, v, result.values.get(k)) for k, v in values.items() if k not in other and result.values.get(k) != v][:5]

@@ -34,7 +34,7 @@ from functools import lru_cache
 
 from ..spec.labels import normalise
 from ..spec.layout import Box, TableLayout
-from ..spec.plan import CellRead, TablePlan
+from ..spec.plan import BlockPlan, CellRead, TablePlan
 from .locate import TRUNCATED_MIN, cell_text, truncated
 from .sheets import Grid
 
@@ -319,3 +319,65 @@ def group_found(box: Box, alignment: Alignment, grid: Grid) -> bool:
             if text and similarity(normalise(text), box) >= SIMILAR:
                 return True
     return False
+
+
+# --- columns ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnAlignment:
+    """A block's column headers aligned with the header cells found over its numbers."""
+
+    cols: dict[int, int]  # spec column -> the sheet column its numbers are in
+    matches: tuple[RowMatch, ...]  # (a RowMatch of a column header: where it was found)
+    missing: tuple[Box, ...]
+    total: int
+
+    @property
+    def trusted(self) -> bool:
+        return len(self.cols) >= min(MIN_PLACED, self.total) and len(self.cols) * 2 >= self.total
+
+
+def align_columns(block: BlockPlan, layout: TableLayout, grid: Grid, dr: int, dc: int) -> ColumnAlignment | None:
+    """A block's column headers (its leaves: 自然人 … 总计) aligned with the columns of the sheet
+    right of its labels, by the text over each in the header's rows: a column deleted or
+    added by a unit is one column, not the whole table."""
+    leaves = sorted((b for b in block.labels if b.role == "col_header"), key=lambda b: b.col)
+    if not leaves:
+        return None
+    top, bottom = min(b.row for b in leaves) + dr, max(b.last_row for b in leaves) + dr
+    found: list[tuple[int, list[tuple[int, str, str]]]] = []  # a sheet column and its header texts (row, text, key)
+    for c in range(max(layout.label_cols + dc, 0), layout.width + dc + SLACK):
+        texts = []
+        for r in range(max(top, 0), min(bottom + 1, len(grid.rows))):
+            line = grid.rows[r]
+            text = cell_text(line[c]) if c < len(line) else ""
+            if text:
+                texts.append((r, text, normalise(text)))
+        if texts:
+            found.append((c, texts))
+    if not found:
+        return None
+    scores = [[_pair(box, texts) for _, texts in found] for box in leaves]
+    cols: dict[int, int] = {}
+    matches: list[RowMatch] = []
+    for i, j in _needleman_wunsch(scores):
+        score, r, text = scores[i][j]
+        rivals = [scores[k][j][0] for k in range(len(leaves)) if k != i]
+        if score < 1.0 and rivals and max(rivals) > score - MARGIN:
+            continue
+        cols[leaves[i].col] = found[j][0]
+        matches.append(RowMatch(leaves[i], r, found[j][0], text, score >= 1.0))
+    missing = tuple(b for b in leaves if b.col not in cols)
+    return ColumnAlignment(cols, tuple(matches), missing, len(leaves))
+
+
+def recolumned(reads: Sequence[CellRead], cols: Mapping[int, int], dc: int) -> list[CellRead]:
+    """A block's reads with each column where the column alignment found it (less the block's
+    offset ``dc``, which the reading adds); the columns not found are left out."""
+    out = []
+    for key, row, col, last_row, _, address in reads:
+        found = cols.get(col)
+        if found is not None:
+            out.append((key, row, found - dc, last_row, found - dc, address))
+    return out

@@ -239,6 +239,9 @@ class Located:
     # single row stands for its group)
     rows: Mapping[int, int] | None = None
     zero_rows: frozenset[int] = frozenset()
+    # placed column by column (a unit's workbook with a column deleted): block index -> (spec
+    # column -> the sheet column its numbers are in); a spec column not in it was not found
+    cols: Mapping[int, Mapping[int, int]] | None = None
 
     @property
     def readable(self) -> bool:

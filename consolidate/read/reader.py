@@ -33,7 +33,7 @@ from ..spec.derived import LayoutName
 from ..spec.layout import Box
 from ..spec.plan import TablePlan
 from . import bundles
-from .align import Alignment, align, data_offset, group_found, realigned
+from .align import Alignment, align, align_columns, data_offset, group_found, realigned, recolumned
 from .archive import CONTENT_DAMAGED, MAX_FILE_BYTES, READER_FAILED, Unreadable, open_package
 from .documents import DocBook, document_type, open_document, unit_and_year
 from .locate import STRUCTURAL, LabelCheck, Located, TextIndex, check_at, locate, matches, similar
@@ -396,6 +396,9 @@ class _Reading:
                 return
             located = aligned
             mismatch = next((c for c in located.problems if c.status == "mismatch"), None)
+        if mismatch is not None and mismatch.box.role == "col_header":
+            located = self._align_columns(grid, located)  # a column deleted or retyped: column by column
+            mismatch = next((c for c in located.problems if c.status == "mismatch"), None)
         if mismatch is not None:
             self.findings.append(self.factory.common(
                 "LABEL-MISMATCH", Place(sheet, where(mismatch.row, mismatch.col)), expected=mismatch.box.text,
@@ -484,6 +487,31 @@ class _Reading:
         return dataclasses.replace(located, places=places, problems=tuple(problems), rows=rows,
                                    zero_rows=alignment.zero_rows())
 
+    def _align_columns(self, grid: Grid, located: Located) -> Located:
+        """Each block whose column headers do not all match, placed column by column: a column
+        not found is an error at the header (its cells not read), the others are read. A block
+        with too few columns found keeps its mismatch (the table is not read)."""
+        cols: dict[int, dict[int, int]] = {}
+        problems = list(located.problems)
+        table = located.plan.layout.table.short_name
+        for place in located.places:
+            if not any(c.status == "mismatch" and c.box.role == "col_header" and c.box in place.block.labels
+                       for c in located.problems):
+                continue
+            found = align_columns(place.block, located.plan.layout, grid, place.dr, place.dc)
+            if found is None or not found.trusted:
+                continue
+            cols[place.block.index] = found.cols
+            problems = [c for c in problems if not (c.box.role == "col_header" and c.box in place.block.labels)]
+            problems += [LabelCheck(m.box, "typo", m.found, m.row, m.col) for m in found.matches if not m.exact]
+            for box in found.missing:
+                self.findings.append(self.factory.common(
+                    "COLUMN-MISSING", Place(grid.name, grid.address(box.row + place.dr, box.col + place.dc),
+                                            column_label=box.text, label=box.text), table=table, expected=box.text))
+        if not cols:
+            return located
+        return dataclasses.replace(located, problems=tuple(problems), cols=cols)
+
     def _row_findings(self, grid: Grid, located: Located, alignment: Alignment, severity: Severity) -> None:
         table = located.plan.layout.table.short_name
         dc = located.places[0].dc
@@ -515,8 +543,10 @@ class _Reading:
                     values[read[0]] = 0.0
         for place in located.places:
             dr, dc = place.dr, place.dc
-            shifted = bool(dr or dc) or located.rows is not None
+            shifted = bool(dr or dc) or located.rows is not None or located.cols is not None
             reads = place.block.reads if located.rows is None else realigned(place.block.reads, located.rows, dr)
+            if located.cols is not None and place.block.index in located.cols:
+                reads = recolumned(reads, located.cols[place.block.index], dc)
             for key, row, col, last_row, last_col, address in reads:
                 r, c = row + dr, col + dc
                 try:
