@@ -32,6 +32,10 @@ NOT_YET: dict[str, str] = {
     "scj2025": "表二 without its 规章 row is refused whole (LABEL-MISMATCH)",
     "hz2024": "a misspelt 表三 label (“2.其他法律行政止公开”) refuses all of 表三; the v2019 （六）其他处理 row in a "
               "2021 table",
+    "sy2025": "a Markdown text conversion: 表二's Markdown tables under ### captions are refused (LABEL-MISMATCH “规章” "
+              "found “”); 表三 cut into one table per row group with labels without their 三、/（一） prefixes and a "
+              "wrong header over （六）2.–四 is refused (LABEL-MISMATCH at 一、); 表四 as three one-block tables is not "
+              "found (TABLE-NOT-FOUND)",
     "shbgt2019": "blank 总计 cells (&nbsp;) give CELL-BLANK but no balance finding: with a blank read as none, "
                  "T3-ROWTOTAL fails on 11 outcome rows and T3-OUTCOMES at （七）总计/总计 (805 printed, 0 below)",
 }
