@@ -36,6 +36,7 @@ NOT_YET: dict[str, str] = {
               "found “”); 表三 cut into one table per row group with labels without their 三、/（一） prefixes and a "
               "wrong header over （六）2.–四 is refused (LABEL-MISMATCH at 一、); 表四 as three one-block tables is not "
               "found (TABLE-NOT-FOUND)",
+    "jjpq2024": "表二 without its 规章 row is refused whole (LABEL-MISMATCH)",
     "jjpq2025": "表二 without its 规章 row is refused whole (LABEL-MISMATCH)",
     "shbgt2019": "blank 总计 cells (&nbsp;) give CELL-BLANK but no balance finding: with a blank read as none, "
                  "T3-ROWTOTAL fails on 11 outcome rows and T3-OUTCOMES at （七）总计/总计 (805 printed, 0 below)",
