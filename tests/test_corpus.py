@@ -69,9 +69,8 @@ def test_each_report_uses_the_format_of_its_year() -> None:
     assert all((t.year >= 2021) == (t.format == "v2021") for t in REPORTS)
 
 
-@pytest.mark.xfail(strict=True, reason="no 乡镇 or 街道 report and no 2021 report yet: the 平潭 archive holds departments "
-                   "and the area's summary only, and its 2021 pages are Word exports too large to "
-                   "transcribe here (issue 16, point 4 is partly done)")
+@pytest.mark.xfail(strict=True, reason="no 街道 report and no 2021 report yet: the 平潭 archive's 2021 pages are Word "
+                   "exports too large to transcribe here (issue 16, point 4 is partly done)")
 def test_the_corpus_covers_every_kind_and_every_year() -> None:
     assert {t.kind for t in REPORTS} == {"town", "street", "department", "summary"}
     assert {t.year for t in REPORTS} >= set(range(2019, 2026))
