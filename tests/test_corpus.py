@@ -36,6 +36,8 @@ NOT_YET: dict[str, str] = {
               "found “”); 表三 cut into one table per row group with labels without their 三、/（一） prefixes and a "
               "wrong header over （六）2.–四 is refused (LABEL-MISMATCH at 一、); 表四 as three one-block tables is not "
               "found (TABLE-NOT-FOUND)",
+    "htpq2024": "表二 without its 规章 row is refused whole (LABEL-MISMATCH); 表三, 表四 and the printed T3-ROWTOTAL / "
+                "T3-OUTCOMES failures are read right",
     "htpq2025": "表二 without its 规章 row is refused whole (LABEL-MISMATCH); 表三, 表四 and the printed T3-ROWTOTAL "
                 "failures are read right",
     "jjpq2024": "表二 without its 规章 row is refused whole (LABEL-MISMATCH)",
