@@ -26,6 +26,10 @@ REPORTS = load()
 # id -> why the readers do not read it exactly yet (issue 16, points 1 and 2). Remove a line
 # when its report reads exactly; never loosen the assertions below instead.
 NOT_YET: dict[str, str] = {
+    "sy2025": "a Markdown text conversion: 表二's Markdown tables under ### captions are refused (LABEL-MISMATCH “规章” "
+              "found “”); 表三 cut into one table per row group with labels without their 三、/（一） prefixes and a "
+              "wrong header over （六）2.–四 is refused (LABEL-MISMATCH at 一、); 表四 as three one-block tables is not "
+              "found (TABLE-NOT-FOUND)",
     "shbgt2019": "blank 总计 cells (&nbsp;) give CELL-BLANK but no balance finding: with a blank read as none, "
                  "T3-ROWTOTAL fails on 11 outcome rows and T3-OUTCOMES at （七）总计/总计 (805 printed, 0 below)",
 }
@@ -58,9 +62,8 @@ def test_each_report_uses_the_format_of_its_year() -> None:
     assert all((t.year >= 2021) == (t.format == "v2021") for t in REPORTS)
 
 
-@pytest.mark.xfail(strict=True, reason="no 乡镇 or 街道 report and no 2021 report yet: the 平潭 archive holds departments "
-                   "and the area's summary only, and its 2021 pages are Word exports too large to "
-                   "transcribe here (issue 16, point 4 is partly done)")
+@pytest.mark.xfail(strict=True, reason="no 街道 report and no 2021 report yet: the 平潭 archive's 2021 pages are Word "
+                   "exports too large to transcribe here (issue 16, point 4 is partly done)")
 def test_the_corpus_covers_every_kind_and_every_year() -> None:
     assert {t.kind for t in REPORTS} == {"town", "street", "department", "summary"}
     assert {t.year for t in REPORTS} >= set(range(2019, 2026))
