@@ -74,3 +74,13 @@ def test_blank_dash_and_none_cells_of_a_page_are_findings_at_their_row(tmp_path:
     assert found == {("t2.regulation.issued", "CELL-DASH", "表格 1 第 3 行"),
                      ("t2.regulation.repealed", "CELL-DASH", "表格 1 第 3 行"),
                      ("t2.regulation.in_force", "CELL-BLANK", "表格 1 第 3 行")}
+
+
+@pytest.mark.parametrize(("label", "written"), [("（一）予以公开", "予以公开"), ("一、本年新收政府信息公开申请数量", "本年新收政府信息公开申请数量")])
+def test_a_label_without_its_numbering_is_that_label(tmp_path: Path, label: str, written: str) -> None:
+    """A retyped table that drops the numbering (a Markdown conversion writes “予以公开” under a
+    heading “(一) 予以公开”): the row is that row, a typo, and every number is read."""
+    values = balanced_values("v2021", seed=13)
+    result = read(tmp_path, submission(values=values, relabel={label: written}))
+    assert result.values == values
+    assert [(f.code, f.expected, f.found) for f in result.findings] == [("LABEL-TYPO", label, written)]

@@ -28,6 +28,7 @@ table that reads by position costs nothing more.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -118,8 +119,14 @@ def similarity(found: str, box: Box) -> float:
     return _similar(found, box)
 
 
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]{1,3},|\([一二三四五六七八九十]{1,3}\)|\d{1,2}\.)")  # normalised 一、（一）1.
+WITHOUT_NUMBER = 0.95  # the label without its numbering (予以公开 for （一）予以公开): its body is all of it
+
+
 @lru_cache(maxsize=16384)  # a batch's reports repeat their labels: each pair worked out once
 def _similar(found: str, box: Box) -> float:
+    if not _NUMBERING.match(found) and any(_NUMBERING.sub("", form, count=1) == found != form for form in box.forms):
+        return WITHOUT_NUMBER
     if len(found) < TRUNCATED_MIN:  # a few characters: too little to tell a typo from another label
         return 0.0
     chars = set(found)
@@ -184,8 +191,8 @@ def align(plan: TablePlan, grid: Grid, offsets: list[tuple[int, int]]) -> Alignm
     spec_rows.sort(key=lambda s: s[0].row)
     dc = offsets[0][1]
     label_cols = layout.label_cols
-    top = max(0, first - SLACK)
-    bottom = min(len(grid.rows), last + SLACK + len(spec_rows) // 2 + 1)
+    top = max(0, first - SLACK - len(spec_rows))  # a table cut into pieces (a header over each) spreads out
+    bottom = min(len(grid.rows), last + SLACK + len(spec_rows) + 1)
     found_rows: list[tuple[int, list[tuple[int, str, str]]]] = []
     for r in range(top, bottom):
         texts = _row_texts(grid, r, dc, label_cols)
