@@ -26,9 +26,6 @@ REPORTS = load()
 # id -> why the readers do not read it exactly yet (issue 16, points 1 and 2). Remove a line
 # when its report reads exactly; never loosen the assertions below instead.
 NOT_YET: dict[str, str] = {
-    "sy2025": "a Markdown text conversion: 表二 and 表三 now read (a row label without its 一、/（一） numbering is "
-              "its label), but 表四 printed as three one-block tables (行政复议 | 未经复议直接起诉 | 复议后起诉, five "
-              "columns each, under headings) is not found (TABLE-NOT-FOUND)",
     "shbgt2019": "blank 总计 cells (&nbsp;) give CELL-BLANK but no balance finding: with a blank read as none, "
                  "T3-ROWTOTAL fails on 11 outcome rows and T3-OUTCOMES at （七）总计/总计 (805 printed, 0 below)",
 }

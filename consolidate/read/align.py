@@ -191,8 +191,9 @@ def align(plan: TablePlan, grid: Grid, offsets: list[tuple[int, int]]) -> Alignm
     spec_rows.sort(key=lambda s: s[0].row)
     dc = offsets[0][1]
     label_cols = layout.label_cols
-    top = max(0, first - SLACK - len(spec_rows))  # a table cut into pieces (a header over each) spreads out
-    bottom = min(len(grid.rows), last + SLACK + len(spec_rows) + 1)
+    spread = 2 * len(spec_rows)  # a table cut into pieces (a header over each) spreads out
+    top = max(0, first - SLACK - spread)
+    bottom = min(len(grid.rows), last + SLACK + spread + 1)
     found_rows: list[tuple[int, list[tuple[int, str, str]]]] = []
     for r in range(top, bottom):
         texts = _row_texts(grid, r, dc, label_cols)
