@@ -5,15 +5,18 @@
 
 The five 2020 reports are read as text from samples/2020-seeds-text/, and built as a CMS
 page, a Word document and a PDF (LibreOffice Writer, from the Word file) by the tests'
-factory (tests/documents_factory.py), from samples/2020-seeds.yaml. Each file is read
-``--runs`` times with ``read_submission`` in this process (spec cached, warm); the median
-per file is reported, with the file sizes. A workbook of ours is timed the same way for
-comparison.
+factory (tests/documents_factory.py), from samples/2020-seeds.yaml. The six real published
+reports of tests/fixtures/published/ (five pages, one WPS PDF) are timed too, and that PDF
+again as if it drew no ruling lines (``pdf (no ruling)``: the word-position reading of
+``read/documents/pdf_text.py``). Each file is read ``--runs`` times with ``read_submission``
+in this process (spec cached, warm); the median per file is reported, with the file sizes. A
+workbook of ours is timed the same way for comparison.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import subprocess
 import sys
@@ -48,7 +51,20 @@ def build(folder: Path) -> dict[str, list[Path]]:
                     "--convert-to", "pdf", "--outdir", str(folder), *map(str, files["docx"])],
                    check=True, capture_output=True, timeout=300)
     files["pdf"] = [folder / f"{p.stem}.pdf" for p in files["docx"]]
+    published = ROOT / "tests" / "fixtures" / "published"
+    files["html (real)"] = sorted(published.glob("*.html"))
+    files["pdf (real)"] = sorted(published.glob("*.pdf"))
+    files["pdf (no ruling)"] = files["pdf (real)"]
     return files
+
+
+def _no_ruling() -> contextlib.AbstractContextManager[object]:
+    """pdfplumber finding no ruled table on any page, as in a PDF whose tables draw no lines."""
+    from unittest import mock
+
+    import pdfplumber.page
+
+    return mock.patch.object(pdfplumber.page.Page, "find_tables", lambda self, *a, **k: [])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,10 +81,11 @@ def main(argv: list[str] | None = None) -> int:
             statuses = []
             for path in paths:
                 times = []
-                for _ in range(args.runs):
-                    start = time.perf_counter()
-                    result = read_submission(path)
-                    times.append((time.perf_counter() - start) * 1000)
+                with _no_ruling() if container == "pdf (no ruling)" else contextlib.nullcontext():
+                    for _ in range(args.runs):
+                        start = time.perf_counter()
+                        result = read_submission(path)
+                        times.append((time.perf_counter() - start) * 1000)
                 per_file.append(statistics.median(times))
                 statuses.append(result.status)
             size = statistics.mean(p.stat().st_size for p in paths) / 1024

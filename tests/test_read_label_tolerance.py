@@ -1,7 +1,8 @@
 """The locator's tolerance for labels as retyped tables and OCR leave them, the same for a
 workbook and a published report: a label cut short (at least six characters and half of it,
 or eight) or with one or two characters wrong in a long label is a LABEL-TYPO warning and the
-numbers are read; a different label of the same length is still a structural mismatch."""
+numbers are read; a different label of the same length is not that row (ROW-MISSING there, the
+other rows read)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from factories import balanced_values, submission
 
 from consolidate.read import read_submission
+from consolidate.spec import load_spec
 
 
 def read(tmp_path: Path, data: bytes, name: str = "unit.xlsx"):  # type: ignore[no-untyped-def]
@@ -38,10 +40,18 @@ def test_a_cut_or_garbled_label_is_a_typo_and_the_numbers_are_read(tmp_path: Pat
     ("2.重复申请", "2.重复"),  # too short to be a cut label
     ("4.保护第三方合法权益", "4.保护第三方利益受损"),
 ])
-def test_another_label_is_still_a_mismatch(tmp_path: Path, label: str, written: str) -> None:
-    result = read(tmp_path, submission(relabel={label: written}))
-    assert [f.code for f in result.findings] == ["LABEL-MISMATCH"]
-    assert result.values is not None and not any(k.startswith("t3.") for k in result.values)
+def test_another_label_is_not_that_row_and_the_other_rows_are_read(tmp_path: Path, label: str, written: str) -> None:
+    """Row by row (``read/align.py``): a row whose label is another text is not taken for the
+    row it replaces; that row is not found (an error at it, its cells not read) and every
+    other row of the table is read."""
+    values = balanced_values("v2021", seed=7)
+    result = read(tmp_path, submission(values=values, relabel={label: written}))
+    assert [(f.code, f.expected, f.severity) for f in result.findings] == [("ROW-MISSING", label, "error")]
+    row = next(c.row for c in load_spec("v2021").cells if c.row_label == label)
+    assert result.values is not None
+    assert {k for k in values if k not in result.values} == {k for k in values if k.split(".")[1] == row}
+    spec = load_spec("v2021")  # a total holding its formula is the sum of the rows read (as Excel shows it)
+    assert all(result.values[k] == v for k, v in values.items() if k in result.values and not spec.cell(k).is_total)
 
 
 def test_blank_dash_and_none_cells_of_a_page_are_findings_at_their_row(tmp_path: Path) -> None:
@@ -64,3 +74,13 @@ def test_blank_dash_and_none_cells_of_a_page_are_findings_at_their_row(tmp_path:
     assert found == {("t2.regulation.issued", "CELL-DASH", "表格 1 第 3 行"),
                      ("t2.regulation.repealed", "CELL-DASH", "表格 1 第 3 行"),
                      ("t2.regulation.in_force", "CELL-BLANK", "表格 1 第 3 行")}
+
+
+@pytest.mark.parametrize(("label", "written"), [("（一）予以公开", "予以公开"), ("一、本年新收政府信息公开申请数量", "本年新收政府信息公开申请数量")])
+def test_a_label_without_its_numbering_is_that_label(tmp_path: Path, label: str, written: str) -> None:
+    """A retyped table that drops the numbering (a Markdown conversion writes “予以公开” under a
+    heading “(一) 予以公开”): the row is that row, a typo, and every number is read."""
+    values = balanced_values("v2021", seed=13)
+    result = read(tmp_path, submission(values=values, relabel={label: written}))
+    assert result.values == values
+    assert [(f.code, f.expected, f.found) for f in result.findings] == [("LABEL-TYPO", label, written)]

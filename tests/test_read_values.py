@@ -91,3 +91,10 @@ def test_meta_units(text: str, units: int) -> None:
     from consolidate.read.meta import parse_units
 
     assert parse_units(text) == units
+
+
+@pytest.mark.parametrize(("raw", "value"), [("减4", -4.0), ("增 12", 12.0), ("减12", -12.0)])
+def test_a_change_in_words_is_a_signed_number(raw: str, value: float) -> None:
+    """本年增/减 printed “减12” (issue 16's corpus: pt_nongye2019): −12, only in a signed column."""
+    assert (parse_cell(raw, "signed").value, parse_cell(raw, "signed").code) == (value, "CELL-NORMALISED")
+    assert parse_cell(raw, "count").code == "CELL-TEXT"

@@ -5,8 +5,9 @@ Covers: a template read back exactly (values, addresses, identity, year); the te
 writer's own output; v2019; a roll-up summary (kind, units, no TOTAL-OVERWRITTEN); format
 detection without _meta (v2021 and v2019, META-MISSING) and with a hint; a shifted table
 read where it really is (TABLE-SHIFTED, real addresses); tables on another sheet
-(TABLE-MOVED); label aliases accepted (LABEL-ALIAS), whitespace silently; a renamed row
-(one LABEL-MISMATCH, no numbers for that table); a caption typo (LABEL-TYPO, numbers read);
+(TABLE-MOVED); label aliases accepted (LABEL-ALIAS), whitespace silently; a renamed or a
+deleted row (ROW-MISSING at that row, every other row read: issue 16 point 5), too few rows
+placed (TABLE-ROWS-TOO-FEW, no numbers for that table); a caption typo (LABEL-TYPO, numbers read);
 totals holding formulas recomputed (openpyxl-saved, no cached values; xlsxwriter's 0); an
 overwritten total (TOTAL-OVERWRITTEN); cell findings at their addresses; CELL-UNIT-AMBIGUOUS
 in a foreign v2019 采购总金额 only; 年度 as text; missing sheets and tables (SHEET-MISSING,
@@ -152,16 +153,45 @@ def test_label_aliases_are_accepted(tmp_path: Path, label: str, written: str, co
         assert finding.severity == "info" and finding.expected == label and finding.found == written
 
 
-def test_a_renamed_row_is_one_structural_error_and_no_numbers_for_its_table(tmp_path: Path) -> None:
+def test_a_renamed_row_is_one_error_at_that_row_and_the_other_rows_are_read(tmp_path: Path) -> None:
     result = read(tmp_path, submission(relabel={"（一）予以公开": "（一）同意公开"}))
-    assert codes(result) == ["LABEL-MISMATCH"]
+    assert codes(result) == ["ROW-MISSING"]
     finding = result.findings[0]
     assert (finding.sheet, finding.cell) == ("表三", "B8")
-    assert finding.expected == "（一）予以公开" and finding.found == "（一）同意公开"
+    assert finding.expected == "（一）予以公开" and finding.row_label == "（一）予以公开"
     assert result.status == "invalid"
     assert result.values is not None
-    assert not any(k.startswith("t3.") for k in result.values)
+    assert not any(k.startswith("t3.granted.") for k in result.values)
+    assert any(k.startswith("t3.partial.") for k in result.values) and any(k.startswith("t3.new.") for k in result.values)
     assert any(k.startswith("t2.") for k in result.values) and any(k.startswith("t4.") for k in result.values)
+
+
+def test_a_deleted_row_is_an_error_at_its_place_and_every_other_row_is_read(tmp_path: Path) -> None:
+    """A unit that deleted a row of 表三 in its own workbook (point 5 of issue 16): the rows
+    below moved up, each is found by its label and read; the deleted one is an error."""
+    import openpyxl
+
+    values = balanced_values("v2021", seed=11)
+    path = tmp_path / "unit.xlsx"
+    path.write_bytes(submission(values=values))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["表三"]
+    row = next(r for r in range(1, ws.max_row + 1)
+               if any(ws.cell(r, c).value == "2.重复申请" for c in range(1, 4)))
+    for merged in list(ws.merged_cells.ranges):
+        if merged.min_row <= row <= merged.max_row or merged.min_row > row:
+            ws.unmerge_cells(str(merged))
+    ws.delete_rows(row)
+    wb.save(path)
+    result = read_submission(path)
+    missing = [f for f in result.findings if f.code == "ROW-MISSING"]
+    assert [(f.expected, f.severity, f.sheet) for f in missing] == [("2.重复申请", "error", "表三")]
+    assert result.values is not None
+    repeat = {k for k in values if k.startswith("t3.reject_repeat.")}
+    assert repeat and not repeat & set(result.values)
+    spec = load_spec("v2021")  # the totals hold their formulas: the sum of the rows that are there
+    assert all(result.values[k] == values[k] for k in values if k not in repeat and not spec.cell(k).is_total)
+    assert "LABEL-MISMATCH" not in codes(result)
 
 
 def test_a_caption_typo_is_a_warning_and_the_numbers_are_read(tmp_path: Path) -> None:
@@ -349,3 +379,46 @@ def test_a_template_whose_table_sheet_was_emptied(tmp_path: Path) -> None:
     assert codes(result) == ["TABLE-NOT-FOUND"]
     assert result.findings[0].sheet == "表四"
     assert result.values is not None and not any(k.startswith("t4.") for k in result.values)
+
+
+def test_a_table_with_too_few_rows_found_is_refused_and_says_which(tmp_path: Path) -> None:
+    """Row by row, but not at any price: when fewer than half of 表三's rows can be placed by
+    their labels, none of its numbers is trusted, and the finding says how many were found and
+    which rows were not."""
+    spec = load_spec("v2021")
+    labels = list(dict.fromkeys(c.row_label for c in spec.cells if c.table == "t3"))
+    renamed = {label: f"第{i}项自编栏目" for i, label in enumerate(labels[:15])}
+    result = read(tmp_path, submission(relabel=renamed))
+    [finding] = [f for f in result.findings if f.code == "TABLE-ROWS-TOO-FEW"]
+    message = finding.message("zh")
+    assert finding.severity == "error" and f"只有 {len(labels) - 15} 行（共 {len(labels)} 行）" in message
+    assert all(f"“{label}”" in message for label in renamed)
+    assert result.values is not None and not any(k.startswith("t3.") for k in result.values)
+    assert any(k.startswith("t2.") for k in result.values)
+
+
+def test_a_deleted_column_is_an_error_at_its_header_and_every_other_column_is_read(tmp_path: Path) -> None:
+    """A unit's own retyped 表三 without the 其他 column (point 5 of issue 16, for columns):
+    the columns right of it moved left, each is found by its header and read."""
+    import openpyxl
+
+    values = balanced_values("v2021", seed=5)
+    path = tmp_path / "unit.xlsx"
+    path.write_bytes(submission(values=values, kind="foreign"))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["表三"]
+    col = next(c for r in range(1, 8) for c in range(1, ws.max_column + 1) if ws.cell(r, c).value == "其他")
+    for merged in list(ws.merged_cells.ranges):
+        if merged.max_col >= col:
+            ws.unmerge_cells(str(merged))
+    ws.delete_cols(col)
+    wb.save(path)
+    result = read_submission(path)
+    missing = [f for f in result.findings if f.code == "COLUMN-MISSING"]
+    assert [(f.expected, f.severity, f.sheet) for f in missing] == [("其他", "error", "表三")]
+    assert "LABEL-MISMATCH" not in codes(result)
+    assert result.values is not None
+    other = {k for k in values if k.startswith("t3.") and k.endswith(".other")}
+    assert other and not other & set(result.values)
+    assert all(result.values[k] == v for k, v in values.items() if k not in other), \
+        [(k, v, result.values.get(k)) for k, v in values.items() if k not in other and result.values.get(k) != v][:5]

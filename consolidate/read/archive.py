@@ -77,6 +77,15 @@ ROW_CELLS = N_("表格的一行有 {cells} 格")
 LINES = N_("共 {lines} 行")
 CHARACTERS = N_("共 {chars} 个字符")
 PAGES = N_("共 {pages} 页")
+# why a file could not be read, when a library refuses it: one text per cause, never its English message
+CONTENT_DAMAGED = N_("其中的表格内容已损坏，无法解析")
+BUNDLE_DAMAGED = N_("压缩包的目录或数据已损坏，或不是完整的压缩包")
+MEMBER_DAMAGED = N_("其中的“{member}”已损坏，无法解压")
+PDF_DAMAGED = N_("PDF 文件的结构已损坏，无法解析")
+HTML_DAMAGED = N_("网页内容无法解析")
+DOCX_DAMAGED = N_("Word 文档的内容已损坏，无法解析")
+READER_FAILED = N_("文件中有程序无法处理的内容")
+WORKER_STOPPED = N_("读取这个文件的进程意外停止")
 
 OFFICE_DOCUMENT = "/officeDocument"
 WORKSHEET = "/worksheet"

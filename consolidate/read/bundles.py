@@ -41,12 +41,14 @@ from typing import Any
 
 from ..i18n import N_, Msg
 from .archive import (
+    BUNDLE_DAMAGED,
     FILES,
     INFLATED,
     MAX_FILE_BYTES,
     MAX_PARTS,
     MAX_RATIO,
     MAX_TOTAL_BYTES,
+    MEMBER_DAMAGED,
     RATIO,
     RATIO_FLOOR,
     Unreadable,
@@ -87,7 +89,7 @@ KINDS = {
 class BundleUnreadable(Unreadable):
     """An ``Unreadable`` whose message names the kind of bundle (``params``)."""
 
-    def __init__(self, code: str, kind: Kind, detail: str = "") -> None:
+    def __init__(self, code: str, kind: Kind, detail: str | Msg = "") -> None:
         super().__init__(code, detail)
         self.params = {"kind": kind.named}
 
@@ -148,7 +150,7 @@ class _Zip(_Bundle):
         try:
             self.zf = zipfile.ZipFile(source)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-            raise BundleUnreadable("FILE-BUNDLE-BROKEN", self.kind, str(exc)[:120]) from exc
+            raise BundleUnreadable("FILE-BUNDLE-BROKEN", self.kind, Msg(BUNDLE_DAMAGED)) from exc
 
     def is_package(self) -> bool:
         names = set(self.zf.namelist())
@@ -178,7 +180,7 @@ class _Zip(_Bundle):
         except RuntimeError as exc:  # encrypted
             raise BundleUnreadable("FILE-BUNDLE-ENCRYPTED", self.kind) from exc
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-            raise BundleUnreadable("FILE-BUNDLE-BROKEN", self.kind, f"{member.name}: {str(exc)[:120]}") from exc
+            raise BundleUnreadable("FILE-BUNDLE-BROKEN", self.kind, _member_damaged(member)) from exc
 
     def close(self) -> None:
         self.zf.close()
@@ -196,7 +198,7 @@ class _Rar(_Bundle):
             if self.rf.needs_password():
                 raise BundleUnreadable("FILE-BUNDLE-ENCRYPTED", self.kind)
         except rarfile.Error as exc:
-            raise BundleUnreadable("FILE-BUNDLE-BROKEN", self.kind, f"{type(exc).__name__}: {str(exc)[:120]}") from exc
+            raise BundleUnreadable("FILE-BUNDLE-BROKEN", self.kind, Msg(BUNDLE_DAMAGED)) from exc
 
     def members(self) -> list[Member]:
         out = []
@@ -218,8 +220,7 @@ class _Rar(_Bundle):
         except self.rarfile.RarCannotExec as exc:
             raise BundleUnreadable("FILE-RAR-TOOL", self.kind) from exc
         except (self.rarfile.Error, OSError) as exc:
-            raise BundleUnreadable("FILE-BUNDLE-BROKEN", self.kind,
-                                   f"{member.name}: {type(exc).__name__}: {str(exc)[:120]}") from exc
+            raise BundleUnreadable("FILE-BUNDLE-BROKEN", self.kind, _member_damaged(member)) from exc
 
     def close(self) -> None:
         self.rf.close()
@@ -250,7 +251,7 @@ class _SevenZ(_Bundle):
         except BundleUnreadable:
             raise
         except Exception as exc:  # py7zr raises many kinds of errors on a damaged archive
-            raise BundleUnreadable("FILE-BUNDLE-BROKEN", self.kind, f"{type(exc).__name__}: {str(exc)[:120]}") from exc
+            raise BundleUnreadable("FILE-BUNDLE-BROKEN", self.kind, Msg(BUNDLE_DAMAGED)) from exc
 
     def members(self) -> list[Member]:
         out = []
@@ -273,8 +274,11 @@ class _SevenZ(_Bundle):
                 sz.extract(targets=[member.handle.filename], factory=factory)
             return factory.get(member.handle.filename).read()
         except Exception as exc:
-            raise BundleUnreadable("FILE-BUNDLE-BROKEN", self.kind,
-                                   f"{member.name}: {type(exc).__name__}: {str(exc)[:120]}") from exc
+            raise BundleUnreadable("FILE-BUNDLE-BROKEN", self.kind, _member_damaged(member)) from exc
+
+
+def _member_damaged(member: Member) -> Msg:
+    return Msg(MEMBER_DAMAGED, {"member": member.name})
 
 
 def _size_of(source: io.BytesIO | Path) -> int:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -234,6 +234,14 @@ class Located:
     problems: tuple[LabelCheck, ...]  # every label that is not exactly as the spec has it
     structural: int  # structural labels checked
     anchor: tuple[int, int]  # where the table's first structural label is expected on the sheet
+    # placed row by row (``align.py``): each spec row -> the sheet row its numbers are on; a
+    # spec row not in it was not found (not read); ``zero_rows`` are read as 0 (the older form's
+    # single row stands for its group)
+    rows: Mapping[int, int] | None = None
+    zero_rows: frozenset[int] = frozenset()
+    # placed column by column (a unit's workbook with a column deleted): block index -> (spec
+    # column -> the sheet column its numbers are in); a spec column not in it was not found
+    cols: Mapping[int, Mapping[int, int]] | None = None
 
     @property
     def readable(self) -> bool:

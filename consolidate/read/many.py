@@ -19,9 +19,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from ..i18n import Msg
 from ..parallel import Failed, Workers, default_workers, start_method
 from ..report import FileResult
 from . import reader
+from .archive import WORKER_STOPPED
 
 MIN_PARALLEL = 48  # fewer files than this are read in this process
 MIN_PARALLEL_SPAWN = 400  # the same without fork: starting interpreters costs more
@@ -101,7 +103,7 @@ def _over_processes(chunks: list[list[Path]], format_hint: str | None, workers: 
 def _failed(path: Path, failure: Failed, limit: float) -> FileResult:
     if failure.reason == "timeout":
         return reader.unreadable(path, "FILE-TIMEOUT", f"{limit:g}")
-    return reader.unreadable(path, "FILE-CORRUPT", f"the reading process stopped on this file ({failure.detail})")
+    return reader.unreadable(path, "FILE-CORRUPT", Msg(WORKER_STOPPED))  # its cause (failure.detail) is Python's, in English
 
 
 def read_many(paths: Iterable[Path | str], format_hint: str | None = None, workers: int | None = None,

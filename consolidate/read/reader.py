@@ -13,32 +13,35 @@ its labels; then 填报信息, and the numbers.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import os
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ..errors import os_error_msg
-from ..findings import Finding, FindingFactory, Place, fmt_number, status_of
+from ..findings import Finding, FindingFactory, Place, Severity, fmt_number, status_of
 from ..i18n import N_, Msg
 from ..report import FileResult, Kind
 from ..spec import DEFAULT_FORMAT, FORMATS, Common, FormatSpec, format_for_year, load_common, load_spec
 from ..spec.derived import LayoutName
+from ..spec.layout import Box
 from ..spec.plan import TablePlan
 from . import bundles
-from .archive import MAX_FILE_BYTES, Unreadable, open_package
+from .align import Alignment, align, align_columns, data_offset, group_found, realigned, recolumned
+from .archive import CONTENT_DAMAGED, MAX_FILE_BYTES, READER_FAILED, Unreadable, open_package
 from .documents import DocBook, document_type, open_document, unit_and_year
-from .locate import STRUCTURAL, Located, TextIndex, check_at, locate, similar
+from .locate import STRUCTURAL, LabelCheck, Located, TextIndex, check_at, locate, matches, similar
 from .meta import KINDS, check_meta, layout_name, parse_units, parse_year, read_identity, read_meta
 from .sheets import Book, Grid
 from .sniff import sniff
 from .spreadsheets import Container, ValuesBook, container_of
-from .values import AMOUNT_UNITS, NAN, parse_cell
+from .values import AMOUNT_UNITS, NAN, Parsed, parse_cell
 
 MAX_SHEETS = 64  # sheets of a foreign workbook searched for the tables
 AnyBook = Book | DocBook  # a workbook, or a published report laid out as one
@@ -63,7 +66,7 @@ def read_submission(path: Path | str, *, format_hint: str | None = None) -> File
             gc.enable()
 
 
-def unreadable(path: Path | str, code: str, detail: str = "") -> FileResult:
+def unreadable(path: Path | str, code: str, detail: str | Msg = "") -> FileResult:
     """A result for a file that could not be read at all (its size and hash when available)."""
     path = Path(path)
     result = FileResult(path=str(path), sha256=None, size=None, mtime=None, status="unreadable")
@@ -148,13 +151,23 @@ class _Reading:
             else:
                 self._read_package(data)
         except Unreadable as exc:
-            self.findings = [f for f in self.findings if f.code == "FILE-MACROS"]
-            self._file_finding(exc.code, detail=exc.detail, **getattr(exc, "params", {}))
-            self.result.values = None
-            self.result.addresses = {}
+            self._refused(exc.code, exc.detail, **getattr(exc, "params", {}))
+        except Exception:  # a reader's own bug, or a library's on a file nobody foresaw: this file, not the batch
+            self._refused("FILE-CORRUPT", Msg(READER_FAILED))
+        except BaseException as exc:  # only a Rust library's panic (pyo3's PanicException); Ctrl-C goes on up
+            if not _rust_panic(exc):
+                raise
+            self._refused("FILE-CORRUPT", Msg(CONTENT_DAMAGED))
         self.result.findings = self.findings
         self.result.status = status_of(self.findings)
         return self.result
+
+    def _refused(self, code: str, detail: str | Msg, **params: Any) -> None:
+        """The file cannot be read: its one FILE-* finding (a macro warning kept), no values."""
+        self.findings = [f for f in self.findings if f.code == "FILE-MACROS"]
+        self._file_finding(code, detail=detail, **params)
+        self.result.values = None
+        self.result.addresses = {}
 
     # --- the file ------------------------------------------------------------------------------------
 
@@ -377,6 +390,15 @@ class _Reading:
             self.findings.append(self.factory.common(
                 "TABLE-SHIFTED", Place(sheet, located.anchor_address), table=table.short_name, rows=rows, cols=cols))
         mismatch = next((c for c in located.problems if c.status == "mismatch"), None)
+        if mismatch is not None and mismatch.box.role in ("row_label", "row_group"):
+            aligned = self._align(grid, located, "error")  # a row deleted or retyped: row by row
+            if aligned is None:
+                return
+            located = aligned
+            mismatch = next((c for c in located.problems if c.status == "mismatch"), None)
+        if mismatch is not None and mismatch.box.role == "col_header":
+            located = self._align_columns(grid, located)  # a column deleted or retyped: column by column
+            mismatch = next((c for c in located.problems if c.status == "mismatch"), None)
         if mismatch is not None:
             self.findings.append(self.factory.common(
                 "LABEL-MISMATCH", Place(sheet, where(mismatch.row, mismatch.col)), expected=mismatch.box.text,
@@ -400,6 +422,11 @@ class _Reading:
         """A table of a published report. Its numbers are placed by their row's own labels and
         their count, not by the header: a header or a group label that is garbled or missing
         is a warning, and only a row label that does not match leaves the table unread."""
+        if any(c.status == "mismatch" and c.box.role in ("row_label", "row_group") for c in located.problems):
+            aligned = self._align(grid, located, "warning")
+            if aligned is None:
+                return
+            located = aligned
         blocking = None
         loose = []
         for check in located.problems:
@@ -428,6 +455,79 @@ class _Reading:
         if blocking is None:
             self._read_cells(grid, located, _header_units(located))
 
+    def _align(self, grid: Grid, located: Located, missing_severity: Severity) -> Located | None:
+        """The table placed row by row (``align.py``) when its row labels are not where one
+        offset puts them: a missing row is a finding at that row and every other row is read,
+        a row of the older form is read into the row it means; None (and a finding saying how
+        many rows were found, and which not) when too few rows can be placed to trust any."""
+        plan = located.plan
+        alignment = align(plan, grid, [(p.dr, p.dc) for p in located.places])
+        if alignment is None:
+            return located
+        table = plan.layout.table.short_name
+        if not alignment.trusted:
+            self.findings.append(self.factory.common(
+                "TABLE-ROWS-TOO-FEW", Place(grid.name, grid.address(*located.anchor)), table=table,
+                placed=alignment.placed, total=alignment.total, rows=_quoted(b.text for b in alignment.missing)))
+            return None
+        placed_rows = set(alignment.rows())
+        absent = {p.block.index for p in located.places  # a block none of whose rows is there: its rows say so
+                  if not any(b.role == "row_label" and b.row in placed_rows for b in p.block.labels)}
+        problems = [c for c in located.problems if c.box.role != "row_label" and not (
+            c.box.role == "row_group" and c.status == "mismatch" and group_found(c.box, alignment, grid))
+            and _block_of(located, c.box) not in absent]
+        for m in alignment.matches:
+            status = matches(m.found, m.box) if m.exact else "typo"
+            if status != "ok":
+                problems.append(LabelCheck(m.box, status or "typo", m.found, m.row, m.col))
+        self._row_findings(grid, located, alignment, missing_severity)
+        rows = alignment.rows()
+        places = tuple(dataclasses.replace(p, dc=data_offset(p.block.reads, rows, grid, (p.dc, 0)))
+                       for p in located.places)
+        return dataclasses.replace(located, places=places, problems=tuple(problems), rows=rows,
+                                   zero_rows=alignment.zero_rows())
+
+    def _align_columns(self, grid: Grid, located: Located) -> Located:
+        """Each block whose column headers do not all match, placed column by column: a column
+        not found is an error at the header (its cells not read), the others are read. A block
+        with too few columns found keeps its mismatch (the table is not read)."""
+        cols: dict[int, dict[int, int]] = {}
+        problems = list(located.problems)
+        table = located.plan.layout.table.short_name
+        for place in located.places:
+            if not any(c.status == "mismatch" and c.box.role == "col_header" and c.box in place.block.labels
+                       for c in located.problems):
+                continue
+            found = align_columns(place.block, located.plan.layout, grid, place.dr, place.dc)
+            if found is None or not found.trusted:
+                continue
+            cols[place.block.index] = found.cols
+            problems = [c for c in problems if not (c.box.role == "col_header" and c.box in place.block.labels)]
+            problems += [LabelCheck(m.box, "typo", m.found, m.row, m.col) for m in found.matches if not m.exact]
+            for box in found.missing:
+                self.findings.append(self.factory.common(
+                    "COLUMN-MISSING", Place(grid.name, grid.address(box.row + place.dr, box.col + place.dc),
+                                            column_label=box.text, label=box.text), table=table, expected=box.text))
+        if not cols:
+            return located
+        return dataclasses.replace(located, problems=tuple(problems), cols=cols)
+
+    def _row_findings(self, grid: Grid, located: Located, alignment: Alignment, severity: Severity) -> None:
+        table = located.plan.layout.table.short_name
+        dc = located.places[0].dc
+        placed = sorted((m.box.row, m.row) for m in alignment.matches)
+        for box in alignment.missing:
+            before = [r for spec_row, r in placed if spec_row < box.row]
+            after = [r for spec_row, r in placed if spec_row > box.row]
+            row = before[-1] + 1 if before else (after[0] if after else located.anchor[0])
+            place = Place(grid.name, grid.address(row, box.col + dc), row_label=box.text, label=box.text)
+            self.findings.append(self.factory.common("ROW-MISSING", place, table=table, expected=box.text,
+                                                     severity=severity))
+        for f in alignment.foreign:
+            self.findings.append(self.factory.common(
+                "ROW-OLDER-FORM", Place(grid.name, grid.address(f.row, f.col)), table=table, found=f.found,
+                expected=f.target.text, others=_quoted(b.text for b in f.others)))
+
     def _read_cells(self, grid: Grid, located: Located, header_units: dict[str, str]) -> None:
         spec, kind, values = self.spec, self.kind, self.result.values
         assert spec is not None and values is not None
@@ -437,10 +537,17 @@ class _Reading:
         positional = grid.positional
         rows, formulas, sheet = grid.rows, grid.formulas, grid.name
         addresses = self.result.addresses
+        for p in located.places if located.zero_rows else ():  # the older form's row stands for these: 0
+            for read in p.block.reads:
+                if read[1] in located.zero_rows:
+                    values[read[0]] = 0.0
         for place in located.places:
             dr, dc = place.dr, place.dc
-            shifted = bool(dr or dc)
-            for key, row, col, last_row, last_col, address in place.block.reads:
+            shifted = bool(dr or dc) or located.rows is not None or located.cols is not None
+            reads = place.block.reads if located.rows is None else realigned(place.block.reads, located.rows, dr)
+            if located.cols is not None and place.block.index in located.cols:
+                reads = recolumned(reads, located.cols[place.block.index], dc)
+            for key, row, col, last_row, last_col, address in reads:
                 r, c = row + dr, col + dc
                 try:
                     raw = rows[r][c] if r >= 0 and c >= 0 else ""
@@ -499,6 +606,8 @@ class _Reading:
                 values[key] = value
                 self._cell_finding("CELL-UNIT-CONVERTED", key, address, sheet, found=found, value=value)
                 return
+        if self.kind == "report" and parsed.suggested is not None:  # a published “2笔”: its number, as printed
+            parsed = Parsed(parsed.suggested, "CELL-NORMALISED", parsed.found)
         values[key] = parsed.value
         if parsed.code is not None:
             extra: dict[str, Any] = {"value": parsed.value} if parsed.ok else {}
@@ -548,6 +657,19 @@ def _header_units(located: Located) -> dict[str, str]:
                     if cell.col == check.box.col and cell.key:
                         out[cell.key] = check.unit
     return out
+
+
+def _block_of(located: Located, box: Box) -> int:
+    return next(p.block.index for p in located.places if box in p.block.labels)
+
+
+def _quoted(texts: Iterable[str]) -> str:
+    return "、".join(f"“{t}”" for t in texts)
+
+
+def _rust_panic(exc: BaseException) -> bool:
+    """pyo3's PanicException (python-calamine): a BaseException that cannot be imported by name."""
+    return not isinstance(exc, Exception) and type(exc).__name__ == "PanicException"
 
 
 def _is_number(value: object) -> bool:

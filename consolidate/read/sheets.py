@@ -28,7 +28,7 @@ from xml.sax.saxutils import unescape
 
 from ..i18n import N_, Msg
 from ..spec.layout import a1, position
-from .archive import SHEET_EXTENT, Package, Unreadable, sheet_data_closed
+from .archive import CONTENT_DAMAGED, SHEET_EXTENT, Package, Unreadable, sheet_data_closed
 
 MAX_ROWS = 100_000
 MAX_COLS = 2_000
@@ -161,7 +161,7 @@ class Book:
 
             self._book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
             self.sheet_names: list[str] = list(self._book.sheet_names)
-        except BaseException as exc:  # calamine raises its own errors, a Rust panic a BaseException
+        except Exception as exc:  # calamine raises its own errors (a Rust panic: reader.run)
             raise _unreadable(exc) from exc
         self._grids: dict[str, Grid] = {}
 
@@ -180,7 +180,7 @@ class Book:
             raise Unreadable("FILE-TOO-LARGE", Msg(SHEET_EXTENT, {"sheet": name, "rows": scan.rows, "cols": scan.cols}))
         try:
             rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except BaseException as exc:
+        except Exception as exc:
             raise _unreadable(exc) from exc
         grid = Grid(name, rows, scan.formulas, scan) if formulas else Grid(name, rows)
         self._grids[name] = grid
@@ -191,11 +191,10 @@ class Book:
             self._book.close()
 
 
-def _unreadable(exc: BaseException) -> Unreadable:
-    if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError):
-        raise exc
+def _unreadable(exc: Exception) -> Unreadable:
+    """Why calamine could not read the workbook, as a catalog text (its own message is English)."""
     if isinstance(exc, Unreadable):
         return exc
-    name = type(exc).__name__
-    code = "FILE-ENCRYPTED" if name == "PasswordError" else "FILE-CORRUPT"
-    return Unreadable(code, f"{name}: {str(exc)[:120]}")
+    if type(exc).__name__ == "PasswordError":
+        return Unreadable("FILE-ENCRYPTED")
+    return Unreadable("FILE-CORRUPT", Msg(CONTENT_DAMAGED))

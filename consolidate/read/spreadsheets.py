@@ -21,9 +21,9 @@ import zipfile
 from typing import Any
 
 from ..i18n import N_, Msg
-from .archive import MAX_PART_BYTES, SHEET_EXTENT, Unreadable
+from .archive import CONTENT_DAMAGED, MAX_PART_BYTES, SHEET_EXTENT, Unreadable
 from .bundles import Kind, check_declared
-from .sheets import MAX_AREA, MAX_COLS, MAX_ROWS, Grid
+from .sheets import MAX_AREA, MAX_COLS, MAX_ROWS, SHEET_NO_PART, Grid
 from .sniff import ole2_has_entry
 
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -91,7 +91,7 @@ def _encrypted_manifest(zf: zipfile.ZipFile) -> bool:
 class UnreadableAs(Unreadable):
     """An ``Unreadable`` whose message names what the file is (``params``: its placeholders)."""
 
-    def __init__(self, code: str, detail: str, container: Container) -> None:
+    def __init__(self, code: str, detail: str | Msg, container: Container) -> None:
         super().__init__(code, detail)
         self.params = {"kind": container.named}
 
@@ -112,7 +112,7 @@ class ValuesBook:
             self._book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
             self._kinds = {m.name: str(m.typ) for m in self._book.sheets_metadata}
             self.sheet_names: list[str] = list(self._book.sheet_names)
-        except BaseException as exc:  # calamine raises its own errors, a Rust panic a BaseException
+        except Exception as exc:  # calamine raises its own errors (a Rust panic: reader.run)
             raise self._unreadable(exc) from exc
         self._grids: dict[str, Grid] = {}
 
@@ -124,14 +124,14 @@ class ValuesBook:
         if cached is not None:
             return cached
         if not self.has(name):
-            raise UnreadableAs("FILE-OTHER-BROKEN", f"sheet {name}", self.container)
+            raise UnreadableAs("FILE-OTHER-BROKEN", Msg(SHEET_NO_PART, {"sheet": name}), self.container)
         try:
             sheet = self._book.get_sheet_by_name(name)
             rows_n, cols_n = sheet.height, sheet.width
             if rows_n > MAX_ROWS or cols_n > MAX_COLS or rows_n * cols_n > MAX_AREA:
                 raise Unreadable("FILE-TOO-LARGE", Msg(SHEET_EXTENT, {"sheet": name, "rows": rows_n, "cols": cols_n}))
             rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
-        except BaseException as exc:
+        except Exception as exc:
             raise self._unreadable(exc) from exc
         grid = Grid(name, rows)
         self._grids[name] = grid
@@ -141,12 +141,11 @@ class ValuesBook:
         with contextlib.suppress(Exception):  # closing is best effort
             self._book.close()
 
-    def _unreadable(self, exc: BaseException) -> Unreadable:
-        if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError):
-            raise exc
+    def _unreadable(self, exc: Exception) -> Unreadable:
+        """Why calamine could not read the file, as a catalog text (its own message is English)."""
         if isinstance(exc, Unreadable):
             return exc
-        name, text = type(exc).__name__, str(exc)
-        if name == "PasswordError" or "password" in text.lower() or "encrypt" in text.lower():
-            return Unreadable("FILE-ENCRYPTED", f"{name}: {text[:120]}")
-        return UnreadableAs("FILE-OTHER-BROKEN", f"{name}: {text[:120]}", self.container)
+        name, text = type(exc).__name__, str(exc).lower()
+        if name == "PasswordError" or "password" in text or "encrypt" in text:
+            return Unreadable("FILE-ENCRYPTED")
+        return UnreadableAs("FILE-OTHER-BROKEN", Msg(CONTENT_DAMAGED), self.container)

@@ -7,7 +7,7 @@ a negative count or a decimal in a count is kept as it is, for the rules to judg
 
 - numbers, and floats that are whole: read as they are, no finding;
 - text that is a number once spaces, thousands separators, full-width digits or a leading
-  ``+`` are dealt with: CELL-NORMALISED (info);
+  ``+`` are dealt with, or (a signed column: 本年增/减) ``减4``/``增4``: CELL-NORMALISED (info);
 - amounts with a unit (``28112200元``, ``8.0056 万元``): converted to 万元; CELL-UNIT-CONVERTED
   (warning) when the unit was not 万元, CELL-NORMALISED when it was;
 - blank: CELL-BLANK; ``/ - — 无``: CELL-DASH; any other text (``12件`` too: a count is
@@ -35,6 +35,7 @@ _NONE_WORDS = frozenset({"无", "空", "没有", "暂无", "N/A", "n/a", "NA"})
 AMOUNT_UNITS = {"万元": Decimal(1), "万": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"),
                  "亿元": Decimal(10000), "百万元": Decimal(100)}
 
+_CHANGE_WORDS = {"增": "+", "减": "-"}  # a change written in words, in a signed column (本年增/减)
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d*)?|\.\d+)(\D*)$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?\D*$")
 _SPACES = re.compile(r"\s+")
@@ -84,6 +85,8 @@ def _parse_text(text: str, kind: str) -> Parsed:
     if set(cleaned) <= _DASH_CHARS or cleaned in _NONE_WORDS:
         return Parsed(NAN, "CELL-DASH", original)
     body = cleaned.lstrip("¥$")
+    if kind == "signed" and body[:1] in _CHANGE_WORDS and _NUMBER.match(body[1:]):  # 本年增/减: “减4” is −4
+        body = _CHANGE_WORDS[body[0]] + body[1:]
     if _GROUPED.match(body):
         body = body.replace(",", "")
     match = _NUMBER.match(body)

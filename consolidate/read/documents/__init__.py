@@ -65,7 +65,7 @@ def open_document(data: bytes, kind: str) -> DocBook:
             raise Unreadable("FILE-TOO-LARGE", f"{len(data) // (1024 * 1024)} MB")
         text = decode(data)
         if text is None:
-            raise Unreadable("FILE-UNKNOWN", "not text")
+            raise Unreadable("FILE-UNKNOWN")
         lines = text.count("\n")
         if lines > MAX_LINES:  # before parsing: a report's text is some 600 lines
             raise Unreadable("FILE-TOO-LARGE", Msg(LINES, {"lines": lines}))

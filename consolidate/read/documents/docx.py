@@ -14,7 +14,7 @@ import io
 from typing import Any
 
 from ...i18n import Msg
-from ..archive import TABLE_ROWS, Unreadable, check_prologs, checked_zip
+from ..archive import DOCX_DAMAGED, TABLE_ROWS, Unreadable, check_prologs, checked_zip
 from .model import DocCell, DocRow, Document, Paragraph, table_row_place
 
 DOCUMENT_PART = "word/document.xml"
@@ -34,7 +34,7 @@ def parse_docx(data: bytes) -> Document:
     try:
         word = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises zip, XML and key errors of its own for a broken file
-        raise Unreadable("FILE-DOCX", f"{type(exc).__name__}: {str(exc)[:120]}") from exc
+        raise Unreadable("FILE-DOCX", Msg(DOCX_DAMAGED)) from exc
     doc = Document("docx")
     counter = [0]
     for block in word.iter_inner_content():

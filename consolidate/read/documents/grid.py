@@ -47,6 +47,7 @@ _LEVELS = (
 )
 _PLAIN = re.compile(r"^\d{1,15}(?:\.\d{1,15})?$")  # a number as a document writes it: read as it is
 _STRAY = frozenset("()[]-_,.·'\"")
+_RULE = re.compile(r"^:?-{3,}:?$")
 GAP = 2  # blank rows between two of the document's tables
 
 
@@ -202,7 +203,7 @@ def lay_out(rows: list[DocRow], shape: Shape, kinds: TextKinds) -> DocGrid:
         rows, split = _mend(rows, shape.data_cols, kinds)
     else:
         split = [_split(row, kinds) for row in rows]
-    data = [any(v.text for v in values) or len(values) >= 2 for _, values in split]
+    data = [any(v.text or _merged_number(v) for v in values) or len(values) >= 2 for _, values in split]
     numbered = [d and _numbered(labels, kinds) for d, (labels, _) in zip(data, split, strict=True)]
     dropped = _page_breaks(numbered)
     table: int | None = None
@@ -282,7 +283,8 @@ def _place_labels(line: list[Any], labels: list[DocCell], shape: Shape, kinds: T
 
 
 def _place_values(line: list[Any], values: list[DocCell], shape: Shape, columns: int) -> None:
-    texts = [t for v in values for t in [v.text] + [""] * (v.span - 1)]  # a cell over two columns: both
+    # a cell over two columns: both; a number merged down over this row: this row's too
+    texts = [t for v in values for t in [v.text or _merged_number(v)] + [""] * (v.span - 1)]
     while len(texts) > columns and not texts[-1]:  # a spare empty cell at the end of the row
         texts.pop()
     while len(texts) > columns and "" in texts:  # the rest of a merged label cell, as OCR or a PDF keeps it
@@ -291,6 +293,11 @@ def _place_values(line: list[Any], values: list[DocCell], shape: Shape, columns:
         texts = [""] * (columns - len(texts)) + texts
     for j, text in enumerate(texts[: shape.data_cols]):
         line[shape.label_cols + j] = float(text) if _PLAIN.match(text) else text
+
+
+def _merged_number(cell: DocCell) -> str:
+    """The number of a cell merged down over this one (``rowspan``): it stands for each row it spans."""
+    return cell.above if cell.continued and _PLAIN.match(cell.above) else ""
 
 
 def _place_header(line: list[Any], cells: list[DocCell], shape: Shape) -> int:
@@ -378,10 +385,62 @@ class DocBook:
                 after_title = is_title or (after_title and single)
                 continue
             values = [c for c in _split(item, self._kinds)[1] if c.text]
-            if after_title and len(values) == layout.data_cols:
-                dr = grid.index[id(item)] - first_cell
+            row = grid.index.get(id(item))  # None: a row the layout left out (a page's footer, a broken line)
+            if after_title and len(values) == layout.data_cols and row is not None:
+                dr = row - first_cell
                 return check_at(plan, grid, [(dr, 0)], lenient_blank=True)
-        return None
+        return self._by_blocks(plan, grid)
+
+    def _by_blocks(self, plan: TablePlan, grid: DocGrid) -> Located | None:
+        """表四 printed as one small table per block (a text conversion writes 行政复议, 未经复议直接起诉
+        and 复议后起诉 each under its heading, five columns each): each block's row of numbers under
+        a heading naming the block and the five headings of its columns, exactly; the three read
+        as the one row they are (laid out again below the sheet, in the national header)."""
+        layout = plan.layout
+        leaves = [b for b in layout.boxes if b.role == "col_header"]
+        blocks = sorted((g for g in layout.boxes if g.role == "col_group"
+                         and any(leaf.row == g.row + 1 and g.col <= leaf.col <= g.last_col for leaf in leaves)),
+                        key=lambda g: g.col)
+        if not blocks:
+            return None
+        found: list[tuple[DocRow, list[DocCell]]] = []
+        items = iter(self.document.items)
+        for block in blocks:
+            heads = sorted((b for b in leaves if block.col <= b.col <= block.last_col), key=lambda b: b.col)
+            named = header = False
+            for item in items:
+                if isinstance(item, Paragraph) or len(item.cells) == 1:  # a heading naming the block?
+                    text = item.text if isinstance(item, Paragraph) else item.cells[0].text
+                    named, header = normalise(block.text) in normalise(text), False
+                    continue
+                if not named:
+                    continue
+                if not header:  # the block's five headings, exactly
+                    header = len(item.cells) == len(heads) and all(
+                        normalise(c.text) in b.forms for c, b in zip(item.cells, heads, strict=True))
+                    named = header
+                    continue
+                if all(_RULE.match(c.text) for c in item.cells):
+                    continue  # Markdown's |---|---| under the headings
+                values = [c for c in item.cells if c.text]
+                if len(values) == len(heads) and not any(self._kinds.is_label(c.text) for c in values):
+                    found.append((item, values))
+                    break
+                named = header = False
+        if len(found) != len(blocks):
+            return None
+        dr = len(grid.rows) + GAP - layout.top  # the table laid out again below what the sheet has
+        lines: list[list[Any]] = [[""] * layout.width for _ in range(GAP + layout.body_top - layout.top)]
+        for r in range(layout.body_top, min(b.row for b in layout.boxes if b.key)):
+            line: list[Any] = [""] * layout.width
+            for b in layout.boxes:
+                if b.row == r and b.role in ("col_header", "col_group"):
+                    line[b.col] = b.text  # the national header: each block's headings were checked above
+            lines.append(line)
+        lines.append([float(c.text) if _PLAIN.match(c.text) else c.text for _, values in found for c in values])
+        grid.rows.extend(lines)
+        grid.where.extend([found[0][0].where] * len(lines))
+        return check_at(plan, grid, [(dr, 0)], lenient_blank=True)
 
     def close(self) -> None:
         """Nothing to release: the document is in memory."""

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from ...i18n import Msg
-from ..archive import TABLE_ROWS, Unreadable
+from ..archive import HTML_DAMAGED, TABLE_ROWS, Unreadable
 from .model import DocCell, DocRow, Document, Paragraph, table_row_place
 
 MAX_HTML_BYTES = 8 * 1024 * 1024  # a report's page is some 100 KB
@@ -82,7 +82,7 @@ def parse_html(data: bytes) -> Document:
     try:
         root = lxml.html.document_fromstring(decode_html(data), parser=parser)
     except (etree.ParserError, ValueError) as exc:
-        raise Unreadable("FILE-HTML", str(exc)[:120]) from exc
+        raise Unreadable("FILE-HTML", Msg(HTML_DAMAGED)) from exc
     doc = Document("html")
     tables = 0
     for el in root.iter("table", *_BLOCKS):
@@ -103,7 +103,7 @@ def parse_html(data: bytes) -> Document:
 
 def _table(table: object, number: int, doc: Document) -> None:
     rows = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")  # type: ignore[attr-defined]
-    below: dict[int, tuple[int, int]] = {}  # column -> (rows still covered, span) of a cell merged down
+    below: dict[int, tuple[int, int, str]] = {}  # column -> (rows still covered, span, text) of a cell merged down
     for r, tr in enumerate(rows):
         cells: list[DocCell] = []
         col = 0
@@ -111,22 +111,23 @@ def _table(table: object, number: int, doc: Document) -> None:
             col = _continuations(cells, below, col)
             span = _span(td.get("colspan"))
             down = _span(td.get("rowspan"))
-            cells.append(DocCell(_text(td), span))
+            text = _text(td)
+            cells.append(DocCell(text, span))
             if down > 1:
-                below[col] = (down - 1, span)
+                below[col] = (down - 1, span, text)
             col += span
         _continuations(cells, below, col)
         if cells:
             doc.items.append(DocRow(tuple(cells), table_row_place(number + 1, r + 1), number))
 
 
-def _continuations(cells: list[DocCell], below: dict[int, tuple[int, int]], col: int) -> int:
+def _continuations(cells: list[DocCell], below: dict[int, tuple[int, int, str]], col: int) -> int:
     """The empty continuations of cells merged down from above, from ``col`` on; the next column."""
     while col in below:
-        left, span = below[col]
-        cells.append(DocCell("", span, continued=True))
+        left, span, text = below[col]
+        cells.append(DocCell("", span, continued=True, above=text))
         if left > 1:
-            below[col] = (left - 1, span)
+            below[col] = (left - 1, span, text)
         else:
             del below[col]
         col += span

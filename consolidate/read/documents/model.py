@@ -40,6 +40,7 @@ class DocCell:
     text: str
     span: int = 1
     continued: bool = False  # the lower part of a cell merged down: no text of its own
+    above: str = ""  # ... and the text of the cell merged down over it (a number applies to every row it spans)
 
 
 @dataclass(frozen=True)

@@ -107,8 +107,8 @@ def _pipe_cells(lines: list[str], doc: Document) -> None:
             following = next((t for t in stripped[i + 1:] if t), "")
             if following != "|" and (not following or is_label(following.rstrip("|"))):
                 end_row()
-                start = n + 1
             else:
+                start = start if cells else n  # a row's place: the line of its first cell
                 cells.append(DocCell(""))
             continue
         if not text.endswith("|"):
@@ -117,6 +117,7 @@ def _pipe_cells(lines: list[str], doc: Document) -> None:
             continue
         for piece in text.rstrip("|").split("|"):
             if piece.strip() or not cells:
+                start = start if cells else n
                 cells.append(DocCell(_clean(piece)))
     end_row()
 
