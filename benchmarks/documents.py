@@ -6,7 +6,7 @@
 The five 2020 reports are read as text from samples/2020-seeds-text/, and built as a CMS
 page, a Word document and a PDF (LibreOffice Writer, from the Word file) by the tests'
 factory (tests/documents_factory.py), from samples/2020-seeds.yaml. The six real published
-reports of tests/fixtures/published/ (five pages, one WPS PDF) are timed too, and that PDF
+reports of tests/corpus/ listed in tests/fixtures/published/truth.yaml (five pages, one WPS PDF) are timed too, and that PDF
 again as if it drew no ruling lines (``pdf (no ruling)``: the word-position reading of
 ``read/documents/pdf_text.py``). Each file is read ``--runs`` times with ``read_submission``
 in this process (spec cached, warm); the median per file is reported, with the file sizes. A
@@ -51,9 +51,10 @@ def build(folder: Path) -> dict[str, list[Path]]:
                     "--convert-to", "pdf", "--outdir", str(folder), *map(str, files["docx"])],
                    check=True, capture_output=True, timeout=300)
     files["pdf"] = [folder / f"{p.stem}.pdf" for p in files["docx"]]
-    published = ROOT / "tests" / "fixtures" / "published"
-    files["html (real)"] = sorted(published.glob("*.html"))
-    files["pdf (real)"] = sorted(published.glob("*.pdf"))
+    six = yaml.safe_load((ROOT / "tests" / "fixtures" / "published" / "truth.yaml").read_text(encoding="utf-8"))
+    published = [ROOT / "tests" / "corpus" / str(t["file"]) for t in six.values()]
+    files["html (real)"] = sorted(p for p in published if p.suffix == ".html")
+    files["pdf (real)"] = sorted(p for p in published if p.suffix == ".pdf")
     files["pdf (no ruling)"] = files["pdf (real)"]
     return files
 
