@@ -60,7 +60,7 @@ def run_round(
 
     ``name``/``code``: the 汇总单位 (default: the roster's common 上级单位; without either
     the round is refused before anything is written)."""
-    from .output.annotate import annotate_report
+    from .output.annotate import annotating
     from .output.json_report import write_json
     from .output.report_xlsx import write_report
     from .rollup import rollup
@@ -77,18 +77,21 @@ def run_round(
                             previous=previous, workers=workers, on_progress=on_progress, now=now, name=name,
                             code=code)
             report = result.report
-            write_report(report, stage / REPORT, lang=lang, roster=roster)
-            write_json(report, stage / JSON, lang=lang)
-            done = annotate_report(report, stage / ANNOTATED, lang=lang)
             written: tuple[Path, ...] = ()
-            if templates and roster is not None:
-                from .spec import format_for_year
-                from .template import make_templates
+            # the workers make the annotated copies (the longest part) while this process
+            # writes the report workbook, the JSON and the templates
+            with annotating(report, stage / ANNOTATED, lang=lang, workers=workers) as annotated:
+                write_report(report, stage / REPORT, lang=lang, roster=roster)
+                write_json(report, stage / JSON, lang=lang)
+                if templates and roster is not None:
+                    from .spec import format_for_year
+                    from .template import make_templates
 
-                the_year = result.data.year
-                run = make_templates(format_id or format_for_year(the_year), the_year, roster=roster,
-                                     out=stage / TEMPLATES)
-                written = tuple(out_dir / TEMPLATES / f.path.name for f in run.files)
+                    the_year = result.data.year
+                    run = make_templates(format_id or format_for_year(the_year), the_year, roster=roster,
+                                         out=stage / TEMPLATES)
+                    written = tuple(out_dir / TEMPLATES / f.path.name for f in run.files)
+                done = annotated()
     except OSError as exc:
         raise ConsolidateError(N_("无法写入输出文件夹 {out_dir}（{reason}）。"), out_dir=out_dir, reason=os_error_msg(exc)) from exc
     return RoundResult(
