@@ -572,7 +572,9 @@ def _save_bytes(workbook: Workbook, source: Path) -> bytes:
             warnings.simplefilter("ignore")
             # ExcelWriter, not workbook.save(): save() stamps the modified date with the clock,
             # so two runs a second apart gave different bytes; _finish has set the dates.
-            with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            # stored, not deflated: _pin_zip deflates every entry once (the bytes depend only on
+            # the entries' names, order and contents), instead of inflating and deflating again
+            with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
                 ExcelWriter(workbook, archive).save()
     except Exception as exc:  # openpyxl could read it but not write it back
         raise AnnotateError(
