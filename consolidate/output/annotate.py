@@ -191,7 +191,7 @@ def annotating(report: Report, out_dir: Path, *, lang: Lang = "zh", workers: int
         ) from exc
 
 
-MIN_PARALLEL = 16  # fewer copies than this are made in this process (a worker costs ~0.5 s to start)
+MIN_PARALLEL = 12  # fewer copies than this are made in this process (a worker costs ~0.5 s to start)
 COPY_TIMEOUT = 300.0  # seconds one copy may take in a worker
 # The workers are started fresh (spawn), not forked: by the time the copies are made this
 # process holds the whole round's results, which forked workers would carry along (and be
