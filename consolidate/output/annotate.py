@@ -175,8 +175,8 @@ def annotating(report: Report, out_dir: Path, *, lang: Lang = "zh", workers: int
                         elif i not in futures:
                             copy = None
                         else:
-                            copy = _place_part(result, pool.outcome(futures.pop(i)), _part(stage, i), out_dir,
-                                               lang, inputs, stage)
+                            made: Made | Failed = pool.outcome(futures.pop(i))
+                            copy = _place_part(result, made, _part(stage, i), out_dir, lang, inputs, stage)
                         done.append(Annotated(result.path, copy))
                     except AnnotateError as exc:
                         done.append(Annotated(result.path, None, exc))
