@@ -82,7 +82,9 @@ def trial(args: Sequence[str], out: Path, moment: str, *, delay: float = 0.15, t
     - ``early``: ``delay`` seconds after the start (while Python imports the command);
     - ``workers``: as soon as worker processes are running (reading, or building templates);
     - ``writing``: once the summary is written in the round's staging folder (the report,
-      the JSON and the annotated copies are being written).
+      the JSON and the annotated copies are being written);
+    - ``copies``: once a worker has written an annotated copy (under its temporary name, in
+      the copies' staging folder inside the round's: more copies are being made).
     ``twice``: a second Ctrl-C 50 ms after the first.
     """
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -94,6 +96,9 @@ def trial(args: Sequence[str], out: Path, moment: str, *, delay: float = 0.15, t
         _wait_for(lambda: len(_children(process.pid)) >= 1, process)
     elif moment == "writing":
         _wait_for(lambda: any(out.parent.glob(f"{TEMP_PREFIX}staging-*/汇总表.xlsx")), process)
+    elif moment == "copies":
+        _wait_for(lambda: any(out.parent.glob(f"{TEMP_PREFIX}staging-*/{TEMP_PREFIX}staging-*/{TEMP_PREFIX}copy-*")),
+                  process)
     else:
         raise ValueError(moment)
     started = time.monotonic()
@@ -143,6 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("run", lambda out: run_args(inputs, out), "workers", {"twice": True}),
             ("run", lambda out: run_args(inputs, out), "writing", {}),
             ("run", lambda out: run_args(inputs, out), "writing", {"twice": True}),
+            ("run", lambda out: run_args(inputs, out), "copies", {}),
+            ("run", lambda out: run_args(inputs, out), "copies", {"twice": True}),
             ("template", template_args, "workers", {}),
             ("template", template_args, "workers", {"twice": True}),
         ]

@@ -31,7 +31,8 @@ from typing import Any
 from . import floor
 from .synth import YEAR
 
-STAGES = ("validate", "rollup", "baseline", "baseline_rollup", "floor", "floor2", "floor_etree", "unzip")
+STAGES = ("validate", "validate_json", "rollup", "run", "baseline", "baseline_rollup", "floor", "floor2", "floor_etree",
+          "unzip")
 
 
 def peak_mb(who: int) -> float:
@@ -62,18 +63,38 @@ def run(stage: str, folder: Path, roster_path: Path, limit: int | None, workers:
     files_out: Any = None
     work: Callable[[], None]
 
-    if stage in ("validate", "rollup"):
+    if stage in ("validate", "validate_json", "rollup", "run"):
+        import consolidate.output.annotate
+        import consolidate.output.json_report
+        import consolidate.output.report_xlsx
         import consolidate.read
         import consolidate.rollup
+        import consolidate.round
         import consolidate.rules
         import consolidate.validate
 
-        if stage == "validate":
+        if stage in ("validate", "validate_json"):
+            tmp = tempfile.TemporaryDirectory(prefix="bench-validate-")
+
             def work() -> None:
                 nonlocal files_out
                 report = consolidate.validate.validate([folder], year=YEAR, roster=roster, workers=workers)
+                if stage == "validate_json":  # as `consolidate validate --json FILE`
+                    out = Path(tmp.name) / "report.json"
+                    consolidate.output.json_report.write_json(report, out)
+                    detail["json_bytes"] = out.stat().st_size
                 files_out = report.files
                 detail["totals"] = report.totals()
+        elif stage == "run":
+            tmp = tempfile.TemporaryDirectory(prefix="bench-run-")
+
+            def work() -> None:
+                out = Path(tmp.name) / "round"
+                result = consolidate.round.run_round([folder], out_dir=out, roster=roster, year=YEAR, workers=workers,
+                                                     now=datetime(2026, 2, 1))
+                detail["counts"] = result.rollup.data.counts()
+                detail["annotated"] = len(result.annotated)
+                detail["annotate_problems"] = len(result.annotate_problems)
         else:
             tmp = tempfile.TemporaryDirectory(prefix="bench-rollup-")
 

@@ -9,17 +9,20 @@ demand. :class:`Workers` wraps it so that leaving the block, normally or by an e
 
 Workers ignore Ctrl-C (pebble's workers do): the terminal sends it to the whole process
 group, and only the main process decides what happens. SIGINT is held back while the
-workers are forked, so one arriving at that moment is not taken by a half-started worker.
+workers are forked, so one arriving at that moment is not taken by a half-started worker;
+workers started as new interpreters (spawn) are started with SIGINT ignored, which they keep.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal, TypeVar
@@ -52,6 +55,23 @@ class Failed:
     detail: str
 
 
+@contextmanager
+def _ignored_by_new_interpreters() -> Iterator[None]:
+    """Ctrl-C ignored while workers are started as new interpreters (spawn): a process started
+    with SIGINT ignored keeps ignoring it (Python installs its KeyboardInterrupt handler only
+    when the parent left SIGINT alone), so a Ctrl-C during the second or so a spawned worker
+    spends importing cannot end it with a traceback before pebble's worker ignores it itself.
+    Used inside :func:`interrupts_held`: a Ctrl-C meanwhile stays pending and is delivered after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
 class Workers(AbstractContextManager["Workers"]):
     """A pool of ``workers`` processes; every worker is stopped when the block ends."""
 
@@ -69,8 +89,14 @@ class Workers(AbstractContextManager["Workers"]):
 
     def submit(self, function: Callable[..., T], *args: Any, timeout: float | None = None) -> Future[T]:
         """Run ``function(*args)`` in a worker; past ``timeout`` seconds of running, the worker is ended."""
-        with interrupts_held():  # the first task forks the workers
-            return self._active_pool().schedule(function, args=args, timeout=timeout)
+        starting = self._pool is None or not self._pool.active
+        with interrupts_held(), (_ignored_by_new_interpreters() if starting and self.fresh else nullcontext()):
+            return self._active_pool().schedule(function, args=args, timeout=timeout)  # the first task starts them
+
+    @property
+    def fresh(self) -> bool:
+        """Whether the workers are new interpreters (spawn, forkserver) rather than forks."""
+        return self.context.get_start_method() != "fork"
 
     @staticmethod
     def outcome(future: Future[T]) -> T | Failed:

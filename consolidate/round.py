@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +19,8 @@ from .spec.model import Lang
 from .writing import refuse_inside_inputs, staged_folder
 
 if TYPE_CHECKING:  # rollup imports pandas; this module stays import-light
+    from .output.annotate import Annotated
+    from .report import Report
     from .rollup import RollupResult
 
 SUMMARY = "汇总表.xlsx"
@@ -60,7 +63,7 @@ def run_round(
 
     ``name``/``code``: the 汇总单位 (default: the roster's common 上级单位; without either
     the round is refused before anything is written)."""
-    from .output.annotate import annotate_report
+    from .output.annotate import annotating
     from .output.json_report import write_json
     from .output.report_xlsx import write_report
     from .rollup import rollup
@@ -72,14 +75,22 @@ def run_round(
     try:
         # everything is written into a hidden folder beside out_dir and moved into place at the
         # end: the round's folder appears whole or not at all (a failure or Ctrl-C leaves nothing)
-        with staged_folder(out_dir) as stage:
+        with staged_folder(out_dir) as stage, ExitStack() as stack:
+            copies: list[Callable[[], list[Annotated]]] = []
+
+            def start_copies(report: Report) -> None:
+                # the workers make the annotated copies (the longest part) while this process
+                # totals, writes the summary, the report workbook, the JSON and the templates
+                copies.append(stack.enter_context(annotating(report, stage / ANNOTATED, lang=lang, workers=workers)))
+
             result = rollup(paths, out=stage / SUMMARY, roster=roster, year=year, format_id=format_id,
                             previous=previous, workers=workers, on_progress=on_progress, now=now, name=name,
-                            code=code)
+                            code=code, on_validated=start_copies)
             report = result.report
+            if not copies:  # rollup always reports its validation; never a round without its copies
+                start_copies(report)
             write_report(report, stage / REPORT, lang=lang, roster=roster)
             write_json(report, stage / JSON, lang=lang)
-            done = annotate_report(report, stage / ANNOTATED, lang=lang)
             written: tuple[Path, ...] = ()
             if templates and roster is not None:
                 from .spec import format_for_year
@@ -89,6 +100,7 @@ def run_round(
                 run = make_templates(format_id or format_for_year(the_year), the_year, roster=roster,
                                      out=stage / TEMPLATES)
                 written = tuple(out_dir / TEMPLATES / f.path.name for f in run.files)
+            done = copies[0]()
     except OSError as exc:
         raise ConsolidateError(N_("无法写入输出文件夹 {out_dir}（{reason}）。"), out_dir=out_dir, reason=os_error_msg(exc)) from exc
     return RoundResult(

@@ -21,7 +21,7 @@ import shutil
 import signal
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from .errors import ConsolidateError
@@ -38,6 +38,42 @@ def same_file(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve()
     except OSError:
         return False
+
+
+class InputFiles:
+    """The run's input files, asked in constant time whether a path names one of them (what
+    ``writing.same_file`` answers for one pair: the same file by identity when both exist,
+    else the same resolved path). Made once per run: asking ``same_file`` of every input
+    for every output made the annotated copies of N files cost N² (85 % of ``run`` at 10,000)."""
+
+    def __init__(self, paths: Iterable[Path | str] = ()) -> None:
+        self._ids: set[tuple[int, int]] = set()
+        self._resolved: set[Path] = set()
+        for path in paths:
+            self.add(Path(path))
+
+    def add(self, path: Path) -> None:
+        try:
+            st = os.stat(path)
+            self._ids.add((st.st_dev, st.st_ino))
+        except (OSError, ValueError):
+            pass
+        with suppress(OSError, RuntimeError, ValueError):
+            self._resolved.add(path.resolve())
+
+    def __contains__(self, candidate: object) -> bool:
+        if not isinstance(candidate, Path):
+            return False
+        try:
+            st = os.stat(candidate)
+            if (st.st_dev, st.st_ino) in self._ids:
+                return True
+        except (OSError, ValueError):
+            pass
+        try:
+            return candidate.resolve() in self._resolved
+        except (OSError, RuntimeError, ValueError):
+            return False
 
 
 def inside(child: Path, parent: Path) -> bool:
@@ -105,13 +141,20 @@ def _remove_empty(folders: list[Path]) -> None:
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path``, replacing it whole; missing parent folders are created
     (and removed again when the write fails). Raises OSError."""
+    write_chunks_atomically(path, (data,))
+
+
+def write_chunks_atomically(path: Path, chunks: Iterable[bytes]) -> None:
+    """:func:`write_atomically` for data made piece by piece (a long report streamed as it
+    is rendered): each chunk is written as it comes, the whole replaces ``path`` at the end."""
     path = Path(path)
     created = _make_parents(path.parent)
     tmp = _temp_name(path, "part")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
         with interrupts_held():
             os.replace(tmp, path)
     except BaseException:

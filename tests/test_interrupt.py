@@ -46,7 +46,8 @@ def assert_stopped_cleanly(result: Trial) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("moment", "twice"), [("early", False), ("workers", False), ("writing", False),
-                                                ("workers", True), ("writing", True)])
+                                                ("workers", True), ("writing", True), ("copies", False),
+                                                ("copies", True)])
 def test_ctrl_c_during_a_round(inputs: Path, tmp_path: Path, moment: str, twice: bool) -> None:
     out = tmp_path / "2025年度汇总"
     assert_stopped_cleanly(trial(run_args(inputs, out), out, moment, twice=twice))

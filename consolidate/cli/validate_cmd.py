@@ -36,7 +36,7 @@ def validate(
     lang: common.LangOption = "zh",
     workers: common.WorkersOption = None,
 ) -> None:
-    from ..output.json_report import report_json, write_json
+    from ..output.json_report import stream_json, write_json
     from ..roster import read_roster
     from ..validate import validate as run_validate
     from ..writing import refuse_inside_inputs
@@ -57,7 +57,7 @@ def validate(
             result = run_validate(paths, format_id=fmt, year=report_year, roster=units, workers=workers,
                                   on_progress=progress)
         if to_stdout:
-            sys.stdout.write(report_json(result, lang=language))
+            stream_json(result, sys.stdout, lang=language)
             sys.stdout.flush()
         elif json_out is not None:
             write_json(result, Path(json_out), lang=language)
@@ -72,7 +72,7 @@ def validate(
         if annotate is not None:
             from ..output.annotate import annotate_report
 
-            done = annotate_report(result, annotate, lang=language)
+            done = annotate_report(result, annotate, lang=language, workers=workers)
             copies = [d for d in done if d.copy is not None]
             render_written(console, "annotated", n=len(copies), dir=annotate)
             for item in done:

@@ -31,10 +31,13 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import os
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -53,10 +56,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import ConsolidateError, os_error_msg
 from ..findings import Finding, Value, count_by_severity
-from ..i18n import LANGS, N_, in_language
+from ..i18n import LANGS, N_, Msg, in_language
+from ..parallel import Failed
 from ..report import FileResult, Report
 from ..spec.model import Lang
-from ..writing import same_file, staged_folder, write_atomically
+from ..writing import TEMP_PREFIX, InputFiles, staged_folder, write_atomically
 from ..xlsx.findings_sheet import (
     COLUMNS,
     SEVERITY_COLOURS,
@@ -120,54 +124,154 @@ class Annotated:
     problem: AnnotateError | None = None
 
 
-def annotate_report(report: Report, out_dir: Path, *, lang: Lang = "zh") -> list[Annotated]:
+def annotate_report(report: Report, out_dir: Path, *, lang: Lang = "zh", workers: int | None = 1) -> list[Annotated]:
     """Annotate every file of ``report`` into ``out_dir`` (created when missing).
 
     A file that cannot be annotated is returned with its ``problem``; the others go on.
+    ``workers``: processes making the copies (None: the cores; 1: this process); the
+    copies, their names and the problems are the same either way.
     Raises :class:`ConsolidateError` only when ``out_dir`` cannot be made.
     """
+    with annotating(report, out_dir, lang=lang, workers=workers) as finish:
+        return finish()
+
+
+@contextmanager
+def annotating(report: Report, out_dir: Path, *, lang: Lang = "zh", workers: int | None = 1,
+               min_parallel: int | None = None) -> Iterator[Callable[[], list[Annotated]]]:
+    """:func:`annotate_report` in two steps, so that the caller can do other work while the
+    workers make the copies: entering starts them, calling the function given waits for
+    them and returns what :func:`annotate_report` returns. The copies appear in ``out_dir``
+    when the block ends normally (never when it ends by an exception: Ctrl-C included,
+    every worker is stopped and nothing is left behind).
+
+    Each worker reads its files, marks them and writes each copy under a temporary name in
+    the staging folder; the names (``(2)``, ``(3)`` ... for clashes) are then given here, in
+    the report's order, exactly as one process would give them.
+    """
+    from ..parallel import Workers, default_workers
+
     out_dir = Path(out_dir)
-    inputs = [Path(f.path) for f in report.files]
-    done: list[Annotated] = []
+    inputs = InputFiles(f.path for f in report.files)
+    todo = [i for i, result in enumerate(report.files) if wants_copy(result)]
+    count = default_workers() if workers is None else workers
+    count = min(count, len(todo) // 2)
+    parallel = count > 1 and len(todo) >= (MIN_PARALLEL if min_parallel is None else min_parallel)
     try:
-        with staged_folder(out_dir) as stage:  # the copies appear together, when all are written
-            for result in report.files:
-                try:
-                    done.append(Annotated(result.path, annotate_file(result, out_dir, lang=lang, inputs=inputs,
-                                                                     stage=stage)))
-                except AnnotateError as exc:
-                    done.append(Annotated(result.path, None, exc))
+        with staged_folder(out_dir) as stage, \
+                (Workers(count, WORKER_START) if parallel else nullcontext()) as pool:
+            futures: dict[int, Future[Made]] = {}
+            if pool is not None:
+                for i in todo:
+                    futures[i] = pool.submit(_make_part, report.files[i], lang, str(_part(stage, i)),
+                                             timeout=COPY_TIMEOUT)
+
+            def finish() -> list[Annotated]:
+                done: list[Annotated] = []
+                for i, result in enumerate(report.files):
+                    try:
+                        if pool is None:
+                            copy = annotate_file(result, out_dir, lang=lang, inputs=inputs, stage=stage)
+                        elif i not in futures:
+                            copy = None
+                        else:
+                            made: Made | Failed = pool.outcome(futures.pop(i))
+                            copy = _place_part(result, made, _part(stage, i), out_dir, lang, inputs, stage)
+                        done.append(Annotated(result.path, copy))
+                    except AnnotateError as exc:
+                        done.append(Annotated(result.path, None, exc))
+                for leftover in stage.glob(f"{TEMP_PREFIX}*"):  # a worker stopped while writing
+                    leftover.unlink(missing_ok=True)
+                return done
+
+            yield finish
     except OSError as exc:
         raise ConsolidateError(
             N_("无法写入问题标注文件夹 {out_dir}（{reason}）。请换一个文件夹。"), out_dir=out_dir, reason=os_error_msg(exc),
         ) from exc
-    return done
+
+
+MIN_PARALLEL = 12  # fewer copies than this are made in this process (a worker costs ~0.5 s to start)
+COPY_TIMEOUT = 300.0  # seconds one copy may take in a worker
+# The workers are started fresh (spawn), not forked: by the time the copies are made this
+# process holds the whole round's results, which forked workers would carry along (and be
+# counted for) without needing them.
+WORKER_START = "spawn"
+
+# What a worker did with one file: no copy needed (None), the copy written (its source
+# tag), the file refused (the message), or the copy not written (the OSError's reason).
+Made = str | Msg | tuple[str, Msg] | None
+
+
+def _part(stage: Path, index: int) -> Path:
+    return stage / f"{TEMP_PREFIX}copy-{index}.xlsx"
+
+
+def _make_part(result: FileResult, lang: Lang, part: str) -> Made:
+    """In a worker: make ``result``'s copy and write it to ``part`` (atomically)."""
+    try:
+        made = annotated_bytes(result, lang)
+    except AnnotateError as exc:
+        return exc.msg
+    if made is None:
+        return None
+    data, tag = made
+    try:
+        write_atomically(Path(part), data)
+    except OSError as exc:
+        return ("write", os_error_msg(exc))
+    return tag
+
+
+def _error(msg: Msg) -> AnnotateError:
+    return AnnotateError(msg.text, **msg.params)
+
+
+def _place_part(result: FileResult, made: Made | Failed, part: Path, out_dir: Path, lang: Lang,
+                inputs: InputFiles, stage: Path) -> Path | None:
+    """The copy a worker wrote for ``result`` given its name in the stage (in the report's order)."""
+    source = Path(result.path)
+    if isinstance(made, Failed):
+        part.unlink(missing_ok=True)
+        raise AnnotateError(N_("{name}：生成问题标注副本时处理进程未能完成（{reason}），未生成副本。请按审核结果中的问题清单退改。"),
+                            name=source.name, reason=made.detail or made.reason)
+    if made is None:
+        return None
+    if isinstance(made, Msg):
+        raise _error(made)
+    if isinstance(made, tuple):
+        target = copy_path(result, out_dir, source_tag(source), lang, inputs, stage)
+        raise AnnotateError(N_("{name}：无法写入问题标注副本 {target}（{reason}）。"), name=source.name, target=target,
+                            reason=made[1])
+    target = copy_path(result, out_dir, made, lang, _with_source(inputs, source), stage)
+    os.replace(part, stage / target.name)
+    return target
+
+
+def _with_source(inputs: InputFiles, source: Path) -> InputFiles:
+    if source in inputs:
+        return inputs
+    more = InputFiles()
+    more._ids, more._resolved = set(inputs._ids), set(inputs._resolved)
+    more.add(source)
+    return more
 
 
 def wants_copy(result: FileResult) -> bool:
-    """Whether the file gets an annotated copy: a readable workbook (a published report's
-    findings name table and row, there is nothing to mark) with an error or a warning (a note,
-    提示, needs no correction: nothing to send back)."""
-    return (result.status != "unreadable" and result.kind != "report"
-            and any(f.severity != "info" for f in result.findings))
+    """Whether ``result`` may get a copy: a readable workbook with an error or a warning
+    (a published report is not a workbook to mark; a note needs no correction)."""
+    if result.status == "unreadable" or result.kind == "report":
+        return False
+    return not all(f.severity == "info" for f in result.findings)
 
 
-def annotate_file(result: FileResult, out_dir: Path, *, lang: Lang = "zh",
-                  inputs: Iterable[Path] = (), stage: Path | None = None) -> Path | None:
-    """Write the annotated copy of ``result``'s workbook into ``out_dir``; return its path.
-
-    Returns None for an unreadable file and for a file without errors or warnings (notes need no copy). ``inputs``: other
-    input files of the run, never written over (the source itself never is). Raises
-    :class:`AnnotateError` when this file cannot be copied (changed since it was checked,
-    or openpyxl cannot open it) or the copy cannot be written. ``stage``: write the copy
-    there instead (under the name it will have in ``out_dir``, where it is moved later).
-    """
+def annotated_bytes(result: FileResult, lang: Lang = "zh") -> tuple[bytes, str] | None:
+    """The annotated copy of ``result``'s workbook and its source tag; None when no copy is
+    made (see :func:`annotate_file`). Raises :class:`AnnotateError`."""
     if not wants_copy(result):
         return None
     source = Path(result.path)
     if any(f.code == "FILE-VALUES-ONLY" for f in result.findings):  # an .xls/.et/.ods/.xlsb: nothing to mark in
-        if all(f.severity == "info" for f in result.findings):
-            return None
         raise AnnotateError(N_("{name}：这是 .xls、.et、.ods 或 .xlsb 文件，无法在其中标注问题，未生成退改文件。"
                                "请按审核报告中的问题清单修改，今后请使用下发的 .xlsx 模板。"), name=source.name)
     data = _read_source(source, result)
@@ -178,8 +282,27 @@ def annotate_file(result: FileResult, out_dir: Path, *, lang: Lang = "zh",
     add_findings_sheet(workbook, result, numbered, lang)
     tag = source_tag(source)
     _finish(workbook, data, result, tag, lang)
-    out = _save_bytes(workbook, source)
-    target = copy_path(result, Path(out_dir), tag, lang, [source, *inputs], stage)
+    return _save_bytes(workbook, source), tag
+
+
+def annotate_file(result: FileResult, out_dir: Path, *, lang: Lang = "zh",
+                  inputs: Iterable[Path] | InputFiles = (), stage: Path | None = None) -> Path | None:
+    """Write the annotated copy of ``result``'s workbook into ``out_dir``; return its path.
+
+    Returns None for an unreadable file and for a file without errors or warnings (notes need no copy). ``inputs``: other
+    input files of the run, never written over (the source itself never is); for many
+    files, an :class:`InputFiles` made once. Raises
+    :class:`AnnotateError` when this file cannot be copied (changed since it was checked,
+    or openpyxl cannot open it) or the copy cannot be written. ``stage``: write the copy
+    there instead (under the name it will have in ``out_dir``, where it is moved later).
+    """
+    made = annotated_bytes(result, lang)
+    if made is None:
+        return None
+    out, tag = made
+    source = Path(result.path)
+    kept = _with_source(inputs, source) if isinstance(inputs, InputFiles) else InputFiles([source, *inputs])
+    target = copy_path(result, Path(out_dir), tag, lang, kept, stage)
     try:
         write_atomically(target if stage is None else stage / target.name, out)
     except OSError as exc:
@@ -225,6 +348,9 @@ def _read_source(source: Path, result: FileResult) -> bytes:
 
 
 def _load(data: bytes, source: Path) -> Workbook:
+    from .merged_cells import install
+
+    install()  # openpyxl's merged ranges rebuilt at a fraction of the cost, the same workbook
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about the extensions it drops
@@ -446,7 +572,9 @@ def _save_bytes(workbook: Workbook, source: Path) -> bytes:
             warnings.simplefilter("ignore")
             # ExcelWriter, not workbook.save(): save() stamps the modified date with the clock,
             # so two runs a second apart gave different bytes; _finish has set the dates.
-            with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            # stored, not deflated: _pin_zip deflates every entry once (the bytes depend only on
+            # the entries' names, order and contents), instead of inflating and deflating again
+            with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
                 ExcelWriter(workbook, archive).save()
     except Exception as exc:  # openpyxl could read it but not write it back
         raise AnnotateError(
@@ -514,19 +642,21 @@ def _tag_of(path: Path) -> str | None:
     return None
 
 
-def copy_path(result: FileResult, out_dir: Path, tag: str, lang: Lang, keep: Sequence[Path],
+def copy_path(result: FileResult, out_dir: Path, tag: str, lang: Lang, keep: Iterable[Path] | InputFiles,
               stage: Path | None = None) -> Path:
     """The first free name: ``<stem>_问题标注.xlsx``, then ``(2)``, ``(3)`` ...
 
     A name is free when no file has it, or when it holds our earlier copy of the same
-    input (that copy is replaced); a file in ``keep`` (the inputs) is never free, nor a name
-    already written in ``stage`` by this run.
+    input (that copy is replaced); a file in ``keep`` (the inputs: paths, or an
+    :class:`InputFiles` made once for the run) is never free, nor a name already written
+    in ``stage`` by this run.
     """
+    kept = keep if isinstance(keep, InputFiles) else InputFiles(keep)
     stem = copy_stem(result)
     for n in range(1, 10_000):
         name = f"{stem}{in_language(lang, SUFFIX)}{'' if n == 1 else f'({n})'}.xlsx"
         candidate = out_dir / name
-        if any(same_file(candidate, k) for k in keep) or (stage is not None and (stage / name).exists()):
+        if candidate in kept or (stage is not None and (stage / name).exists()):
             continue
         if not candidate.exists() or (candidate.is_file() and _tag_of(candidate) == tag):
             return candidate
@@ -538,9 +668,13 @@ __all__ = [
     "SHEET",
     "AnnotateError",
     "Annotated",
+    "InputFiles",
     "annotate_file",
     "annotate_report",
+    "annotated_bytes",
+    "annotating",
     "copy_path",
     "mark_cells",
     "ordered",
+    "wants_copy",
 ]

@@ -34,7 +34,7 @@ from ..report import ROLLUP_KIND, FileResult, Report
 from ..roster import Roster
 from ..spec import FORMATS, load_spec
 from ..spec.model import Lang
-from ..writing import same_file, write_atomically
+from ..writing import InputFiles, write_atomically
 from ..xlsx.findings_sheet import (
     SEVERITY_COLOURS,
     fit_width,
@@ -240,7 +240,7 @@ def write_report(report: Report, path: Path, *, lang: Lang = "zh", roster: Roste
     cannot be written (no permission, open in Excel on Windows); a missing folder is made.
     """
     path = Path(path)
-    if any(same_file(path, Path(f.path)) for f in report.files):
+    if path in InputFiles(f.path for f in report.files):
         raise ConsolidateError(
             N_("审核结果工作簿 {path} 与一个被审核的文件同名，不能覆盖报送的文件。请换一个文件名。"), path=path,
         )

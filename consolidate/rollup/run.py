@@ -186,6 +186,7 @@ def rollup(
     json_out: Path | None = None,
     lang: Lang = "zh",
     reports: Sequence[Path | str] = (),
+    on_validated: Callable[[Report], None] | None = None,
 ) -> RollupResult:
     """Validate ``paths`` (files and folders), roll the accepted submissions up, write ``out``.
 
@@ -198,7 +199,9 @@ def rollup(
     write the result as JSON there (in ``lang``); ``reports``: the units' published annual
     reports (files or folders), each compared with its unit's counted submission
     (``reports.check_reports``: a difference is a warning on that submission). No output may
-    be inside an input folder.
+    be inside an input folder. ``on_validated(report)``: called with this year's files as
+    validated (the report the result will hold) before anything else is done with them (``run``
+    starts its annotated copies there, while the roll-up goes on).
     """
     from ..validate import validate
 
@@ -214,6 +217,8 @@ def rollup(
     name = district_name(name, roster)
     report = validate(files, format_id=format_id, year=year, roster=roster, workers=workers, on_progress=on_progress)
     report = _without_own_summary(report, name)
+    if on_validated is not None:
+        on_validated(report)
     the_year = round_year(report.files, year)
     previous_report = None
     if previous:
