@@ -111,12 +111,25 @@ class Workers(AbstractContextManager["Workers"]):
         except BrokenProcessPool as exc:
             return Failed("died", str(exc))
 
-    def _stop(self) -> None:
+    def _stop(self, abandon: bool = False) -> None:
         pool, self._pool = self._pool, None
         if pool is not None:
-            pool.stop()
+            pool.stop()  # first: a stopped pool starts no worker to replace one killed below
+            if abandon:
+                _kill_children()
             pool.join()
+            if abandon:  # one started while we killed: killed while the pool (and its locks) still lives
+                _kill_children()
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        self._stop()
+        self._stop(abandon=exc_type is not None and issubclass(exc_type, KeyboardInterrupt))
+
+
+def _kill_children() -> None:
+    """End every worker at once (SIGKILL: nothing of theirs runs or prints). On Ctrl-C the work is
+    abandoned: a new interpreter (spawn) still unpickling its start-up data when the pool releases
+    its locks would otherwise print a traceback about them after we have stopped."""
+    for child in multiprocessing.active_children():
+        child.kill()
+        child.join(timeout=5)
