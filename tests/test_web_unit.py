@@ -40,12 +40,27 @@ def client(address: str = "10.0.0.1") -> Any:
 
 def post_file(c: Any, link: str, data: bytes, name: str = "报表.xlsx", json: bool = True,
               language: str | None = None) -> Any:
+    """The upload, answered once its verdict is there (JSON: ``?wait=30``; the form: its
+    submission waited for before the redirect is followed)."""
     upload = io.BytesIO(data)
     upload.name = name
     headers = {"HTTP_ACCEPT": "application/json"} if json else {}
     if language:
         headers["HTTP_ACCEPT_LANGUAGE"] = language
-    return c.post(link, {"file": upload}, **headers)
+    if json:
+        return c.post(f"{link}?wait=30", {"file": upload}, **headers)
+    answer = c.post(link, {"file": upload}, **headers)
+    if answer.status_code == 302:
+        wait_for_verdicts()
+    return answer
+
+
+def wait_for_verdicts(seconds: float = 60) -> None:
+    from web_support import wait_until
+
+    from consolidate.web.models import Submission
+
+    wait_until(lambda: not Submission.objects.filter(state="checking").exists(), seconds)
 
 
 def link(issued: Any) -> str:
@@ -97,7 +112,8 @@ def test_json_contract_for_a_valid_file_matches_validate_json(tmp_path: Path) ->
     body = answer.json()
     assert set(body) == {"unit", "submission", "report"}
     assert body["unit"] == {"code": unit.code, "name": unit.name}
-    assert set(body["submission"]) == {"id", "sha256", "received_at", "state"}
+    assert set(body["submission"]) == {"id", "version", "sha256", "received_at", "state"}
+    assert body["submission"]["version"] == 1
     assert body["submission"]["state"] == "valid"
     assert body["submission"]["sha256"] == hashlib.sha256(data).hexdigest()
     # stored byte for byte under its hash

@@ -128,10 +128,11 @@ def multipart(data: bytes, filename: str = "报表.xlsx") -> tuple[bytes, str]:
     return head + data + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
-def upload(link: str, data: bytes, filename: str = "报表.xlsx") -> tuple[int, Any]:
+def upload(link: str, data: bytes, filename: str = "报表.xlsx", wait: float = 30) -> tuple[int, Any]:
+    """POST the file; ``wait``: seconds the server may wait for the verdict (``?wait=``)."""
     body, content_type = multipart(data, filename)
-    status, _, answer = http("POST", link, body=body, headers={"Content-Type": content_type,
-                                                               "Accept": "application/json"})
+    status, _, answer = http("POST", f"{link}?wait={wait:g}" if wait else link, body=body,
+                             headers={"Content-Type": content_type, "Accept": "application/json"})
     return status, json.loads(answer)
 
 

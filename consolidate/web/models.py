@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 FORMATS = (("v2021", _("2021年格式")), ("v2019", _("2019年格式")))
 LATE_POLICIES = (("refuse", "refuse"), ("accept", "accept"))
-STATES = (("valid", "valid"), ("invalid", "invalid"), ("unreadable", "unreadable"), ("refused", "refused"))
+STATES = (("checking", "checking"), ("valid", "valid"), ("invalid", "invalid"), ("unreadable", "unreadable"),
+          ("refused", "refused"))
 REVIEWS = (("", ""), ("confirmed", "confirmed"), ("returned", "returned"))
 
 
@@ -49,6 +50,9 @@ class RoundUnit(models.Model):
     link_hash = models.CharField(max_length=64, unique=True)
     link_issued_at = models.DateTimeField()
     locked = models.BooleanField(default=False)  # the office confirmed the latest file
+    # the worker checking one of the unit's files (one at a time), until when (``tasks``)
+    check_holder = models.CharField(max_length=80, blank=True, default="")
+    check_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("round", "position")
