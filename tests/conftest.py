@@ -59,9 +59,9 @@ def write_roster(tmp_path: Path) -> RosterWriter:
 
 @pytest.fixture(scope="session")
 def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    from web_support import start_django
-
     import threading
+
+    from web_support import start_django
 
     folder = tmp_path_factory.mktemp("web-data")
     start_django(folder)

@@ -331,8 +331,13 @@ def test_returned_file_shows_the_reason_on_the_units_page() -> None:
     assert "请补填联系电话" in client().get(link(issued[0])).content.decode()
 
 
-@pytest.mark.parametrize("hook, reason", [("web_hooks.crash", "意外退出"), ("web_hooks.hang", "仍未完成")])
-def test_a_file_that_crashes_or_hangs_the_checker_is_kept_and_unreadable(hook: str, reason: str) -> None:
+@pytest.mark.parametrize("hook, code, reason", [("web_hooks.crash", "FILE-CORRUPT", "意外退出"),
+                                               ("web_hooks.hang", "FILE-TIMEOUT", "读取超过 3 秒仍未完成"),
+                                               ("web_hooks.hog", "FILE-CORRUPT", "内存超过 1024 MB")])
+def test_a_file_that_crashes_hangs_or_bloats_the_checker_is_kept_and_unreadable(hook: str, code: str,
+                                                                                 reason: str) -> None:
+    """A crash is retried once, then decided; a hang is FILE-TIMEOUT (as on the command line);
+    a check past the memory limit (RLIMIT_AS) is decided, and the next file is checked as usual."""
     from django.test import override_settings
 
     from consolidate.web import store
@@ -344,6 +349,7 @@ def test_a_file_that_crashes_or_hangs_the_checker_is_kept_and_unreadable(hook: s
     assert answer.status_code == 200
     body = answer.json()
     assert body["submission"]["state"] == "unreadable"
+    assert body["report"]["findings"][0]["code"] == code
     assert reason in body["report"]["findings"][0]["message"]
     assert store.path_of(body["submission"]["sha256"]).read_bytes() == data
     # the server goes on checking with fresh workers

@@ -81,13 +81,15 @@ class Server:
 
 
 @contextmanager
-def serving(data: Path, database: str | None = None, extra_env: Mapping[str, str] | None = None) -> Iterator[Server]:
+def serving(data: Path, database: str | None = None, extra_env: Mapping[str, str] | None = None,
+            extra_args: list[str] | None = None) -> Iterator[Server]:
     """``consolidate serve`` on a free port of 127.0.0.1 until the block ends (then Ctrl-C)."""
     env = {**os.environ, **(extra_env or {})}
     env.pop("CONSOLIDATE_DATABASE_URL", None)
     command = [CONSOLIDATE, "serve", "--data", str(data), "--port", "0"]
     if database:
         command += ["--database", database]
+    command += extra_args or []
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     assert process.stdout is not None
     line = process.stdout.readline()

@@ -80,9 +80,9 @@ def refuse_if_closed(unit: RoundUnit) -> None:
 
 
 def receive(unit: RoundUnit, upload: store.StreamedUpload, *, actor: str | Msg) -> Received:
-    """Store, record, check and decide one upload for ``unit``."""
+    """Store, record and queue one upload for ``unit`` (its check follows: ``tasks``)."""
     refuse_if_closed(unit)
-    blob = upload.keep()
+    upload.keep()
     now = timezone.now()
     with transaction.atomic():
         RoundUnit.objects.select_for_update().filter(pk=unit.pk).first()  # one version number at a time

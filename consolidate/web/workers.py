@@ -14,6 +14,7 @@ closes (every platform), and on Linux the kernel also ends it when its parent di
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -157,10 +158,8 @@ def start_embedded(data: Path, database: str | None, size: int) -> subprocess.Po
 def stop_embedded(process: subprocess.Popen[bytes], timeout: float = 10) -> None:
     """Stop the worker: SIGTERM where there is one, and its pipe closed (all it needs on Windows)."""
     if process.poll() is None and sys.platform != "win32":
-        try:
+        with contextlib.suppress(OSError):
             process.send_signal(signal.SIGTERM)
-        except OSError:
-            pass
     try:
         if process.stdin is not None:
             process.stdin.close()
