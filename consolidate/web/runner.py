@@ -101,11 +101,18 @@ class Runner:
         """``function``: what checks a list of jobs (default: ``settings.CHECK_FUNCTION`` when checking)."""
         method = _context_method()
         if method == "forkserver":
-            multiprocessing.get_context(method).set_forkserver_preload(["consolidate.web.checking"])
+            multiprocessing.get_context(method).set_forkserver_preload(["consolidate.web.preload"])
         self.memory = memory
         self.function = function
         self.workers = Workers(size, method, initializer=functools.partial(limits, memory), max_tasks=1)
         self.closed = False
+
+    def start(self) -> None:
+        """Start the fork server now (it loads the library once: ``preload``), not on the first check."""
+        if self.workers.context.get_start_method() == "forkserver":
+            from multiprocessing import forkserver
+
+            forkserver.ensure_running()
 
     def close(self) -> None:
         self.closed = True

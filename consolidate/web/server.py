@@ -19,10 +19,11 @@ def run(*, data: Path | None, database: str | None, host: str, port: int, thread
 
     from .config import configure
     from .runner import close_shared, default_size
-    from .workers import start_embedded, stop_embedded
 
     folder = configure(data, database)
     from django.conf import settings
+
+    from .workers import start_embedded, stop_embedded
 
     from .wsgi import application
 

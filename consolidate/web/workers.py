@@ -91,6 +91,7 @@ def run(size: int, stop: threading.Event) -> None:
     threads = [threading.Thread(target=_loop, args=(w,), name=f"check-worker-{n}", daemon=True)
                for n, w in enumerate(loops)]
     try:
+        runner.start()
         recover(at_start=True)
         for t in threads:
             t.start()
