@@ -127,6 +127,7 @@ def test_upload_is_answered_at_once_and_a_worker_elsewhere_decides_it(tmp_path: 
     first, second = units.units[0], units.units[1]  # type: ignore[attr-defined]
     with serving(data, database, extra_args=["--workers", "0"]) as server:  # the web alone
         link = server.url + paths[first.code]
+        assert http("GET", link)[0] == 200  # the unit opens its page, then uploads
         status, headers, body, took = post(link, workbook(first, error=True))
         assert status == 202 and took < 1.0
         sub = body["submission"]
@@ -221,6 +222,8 @@ def test_a_hanging_file_from_one_link_does_not_hold_up_the_others(tmp_path: Path
     env = {"CONSOLIDATE_CHECK_FUNCTION": "web_hooks.slow_or_check", "CONSOLIDATE_CHECK_TIMEOUT": "20",
            "PYTHONPATH": os.pathsep.join(filter(None, [TESTS, os.environ.get("PYTHONPATH")]))}
     with serving(data, extra_env=env, extra_args=["--workers", "2"]) as server:
+        # the workers are up (their check processes' fork server has loaded the library)
+        assert upload(server.url + paths[others[0].code], workbook(others[0]), wait=30)[0] == 200
         slow = workbook(slow_unit) + SLOW  # still stored as sent; its check hangs
         hung = [post(server.url + paths[slow_unit.code], slow)[1]["Location"] for _ in range(4)]
         time.sleep(1)  # the first of them is being checked

@@ -23,7 +23,11 @@ def run(*, data: Path | None, database: str | None, host: str, port: int, thread
     folder = configure(data, database)
     from django.conf import settings
 
+    from django.urls import get_resolver
+
     from .workers import start_embedded, stop_embedded
+
+    get_resolver().url_patterns  # noqa: B018  (the views imported now: the first request answers as fast as the next)
 
     from .wsgi import application
 
