@@ -22,7 +22,6 @@ def run(*, data: Path | None, database: str | None, host: str, port: int, thread
 
     folder = configure(data, database)
     from django.conf import settings
-
     from django.urls import get_resolver
 
     from .workers import start_embedded, stop_embedded
