@@ -356,6 +356,16 @@ def test_a_file_that_crashes_hangs_or_bloats_the_checker_is_kept_and_unreadable(
     assert post_file(client(), link(issued[0]), data).json()["submission"]["state"] == "valid"
 
 
+def test_a_check_whose_process_dies_once_is_retried() -> None:
+    from django.test import override_settings
+
+    _, issued = new_round()
+    data = workbook(issued[0].unit, seed=7)
+    with override_settings(CHECK_FUNCTION="web_hooks.crash_once"):
+        body = post_file(client(), link(issued[0]), data).json()
+    assert body["submission"]["state"] == "valid" and body["report"]["status"] == "valid"
+
+
 def test_workbook_text_is_escaped_and_client_names_are_never_paths() -> None:
     from consolidate.web import store
     from consolidate.web.models import Submission
