@@ -177,3 +177,31 @@ def shown(value: Any, lang: str | None = None) -> Any:
     ``Text``, ``Items``) rendered in it, anything else as it is (a cell address, a sheet's
     official name, a number)."""
     return value.render(lang) if isinstance(value, Msg | Text | Items) else value
+
+
+def to_data(value: Any) -> Any:
+    """A message's field as JSON can hold it, to be shown later in any language (``from_data``):
+    a catalog text as ``{"msg": id, "params": {...}}``, a ``Text`` as ``{"text": id, "params": {...}}``,
+    a list of names as ``{"items": [...], "limit": n, "sep": id}``; text and numbers as they are."""
+    if isinstance(value, Text):
+        return {"text": value.msg.text, "params": {k: to_data(v) for k, v in value.msg.params.items()}}
+    if isinstance(value, Msg):
+        return {"msg": value.text, "params": {k: to_data(v) for k, v in value.params.items()}}
+    if isinstance(value, Items):
+        return {"items": list(value.items), "limit": value.limit, "sep": value.sep}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)  # a path, a date: as its text
+
+
+def from_data(value: Any) -> Any:
+    """The value ``to_data`` stored, a catalog value again where it was one."""
+    if isinstance(value, dict):
+        params = {k: from_data(v) for k, v in (value.get("params") or {}).items()}
+        if "msg" in value:
+            return Msg(value["msg"], params)
+        if "text" in value:
+            return Text(value["text"], **params)
+        if "items" in value:
+            return Items(tuple(value["items"]), value.get("limit"), value.get("sep") or LIST_SEPARATOR)
+    return value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -62,6 +64,24 @@ class FileResult:
             "counts": self.counts,
             "findings": [f.to_dict(lang) for f in self.findings],
         }
+
+    @classmethod
+    def from_dict(cls, entry: Mapping[str, Any], *, path: str | None = None) -> FileResult:
+        """A file's result kept as data (``to_dict``, a JSON report's entry): values, findings
+        (rendered again in any language, ``Finding.from_dict``) and identity, as the roll-up,
+        the report workbook and the annotated copy take it. Numbers that could not be read
+        (``null`` in JSON) are NaN again. ``path``: the name to give it instead of its own."""
+        unit = dict(entry.get("unit") or {})
+        identity = {k: str(v) for k, v in unit.items() if k not in ("name", "code") and v is not None}
+        values = entry.get("values")
+        return cls(
+            path=path if path is not None else str(entry.get("path") or ""),
+            sha256=entry.get("sha256"), size=entry.get("size"), mtime=None, status=entry["status"],
+            format=entry.get("format"), kind=entry.get("kind"), units=int(entry.get("units") or 1),
+            identity=identity, year=entry.get("year"),
+            values=None if values is None else {k: math.nan if v is None else float(v) for k, v in values.items()},
+            findings=[Finding.from_dict(f) for f in entry.get("findings") or []],
+        )
 
 
 @dataclass

@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rollup_factories import district, roster_of, submission, unreadable
@@ -60,9 +61,31 @@ def test_only_accepted_submissions_count() -> None:
     stranger = submission(spec, rng, name="外单位", path="stranger.xlsx")
     data = build([ok, older, bad, stranger, unreadable("x.xlsx")], roster=roster, check=None)
     assert data.totals == {k: float(v) for k, v in (ok.values or {}).items()}
-    assert data.units == 1 and data.submission_rate == 1 / 3
+    # 报送率: units with a counted (read) submission, errors or not; 通过率: the ones that passed
+    assert data.units == 1 and data.submission_rate == 2 / 3 and data.rates.pass_rate == 1 / 3
     counts = data.counts()
     assert counts["units_missing"] == 1 and counts["files_superseded"] == 1 and counts["files_unreadable"] == 1
+
+
+def test_a_confirmed_submission_with_errors_counts_marked_as_such() -> None:
+    """The office's confirmation (web review, with a reason) makes a file with errors count:
+    its values are in the totals, its row says 已确认（带错误） and the note gives the reason."""
+    spec = load_spec("v2021")
+    rng = random.Random(8)
+    roster = roster_of(["甲", "乙"])
+    ok = submission(spec, rng, name="甲", path="ok.xlsx")
+    bad = submission(spec, rng, name="乙", path="bad.xlsx", status="invalid")
+    plain = build([ok, bad], roster=roster, check=None)
+    assert plain.totals == {k: float(v) for k, v in (ok.values or {}).items()}
+    data = build([ok, bad], roster=roster, check=None, confirmed={"bad.xlsx": "县局口径如此，已电话核实"})
+    assert data.totals == pytest.approx({k: float((ok.values or {})[k] + (bad.values or {})[k]) for k in spec.keys})
+    row = next(r for r in data.selection.units if r.name == "乙")
+    assert row.counted and row.fate == "invalid" and row.label == "已确认（带错误）"
+    fate = next(f for f in data.selection.files if f.file.path == "bad.xlsx")
+    assert fate.counted and "县局口径如此，已电话核实" in fate.note
+    assert data.rates.submission_rate == 1 and data.rates.pass_rate == 1 / 2  # confirmed is not passed
+    # a confirmation of a file that does not speak for a unit changes nothing
+    assert build([ok, bad], roster=roster_of(["甲"]), check=None, confirmed={"bad.xlsx": "x"}).totals == plain.totals
 
 
 def test_rules_rerun_on_the_totals_at_summary_addresses() -> None:

@@ -43,14 +43,18 @@ def run_contract(urls: list[str], data: Path, database: str | None, units: int =
     first, second, third = the_units[0], the_units[1], the_units[2]
     status, body = upload(at(0) + paths[first.code], workbook(first, error=True))
     assert status == 200 and body["submission"]["state"] == "invalid"
+    first_v1 = body["submission"]["id"]
     assert set(body) == {"unit", "submission", "report"} and body["unit"]["code"] == first.code
     assert body["report"]["findings"] and body["report"]["status"] == "invalid"
     status, body = upload(at(1) + paths[first.code], workbook(first))
     assert status == 200 and body["submission"]["state"] == "valid"
+    first_v2 = body["submission"]["id"]
     status, body = upload(at(0) + paths[second.code], b"not a workbook at all")
     assert status == 200 and body["submission"]["state"] == "unreadable"
+    unreadable_id = body["submission"]["id"]
     status, body = upload(at(1) + paths[third.code], workbook(second))
     assert status == 200 and body["submission"]["state"] == "refused"
+    refused_id = body["submission"]["id"]
     status, body = upload(at(0) + "/u/" + "x" * 32, workbook(first))
     assert status == 404 and "error" in body
     status, body = upload(at(1) + paths[first.code], os.urandom(LIMIT + 1))
@@ -75,18 +79,83 @@ def run_contract(urls: list[str], data: Path, database: str | None, units: int =
     assert states[second.code]["state"] == "unreadable"
     assert states[third.code]["state"] == "missing" and states[third.code]["submissions"] == 1  # refused only
     assert board["counts"]["valid"] == 1 + len(rest)
+    assert states[first.code]["counted"] == 2 and states[first.code]["latest"]["id"] == first_v2
+    assert states[second.code]["counted"] is None and states[second.code]["latest"]["version"] == 1
+    assert board["counts"]["reported"] == 1 + len(rest) and board["counts"]["passed"] == 1 + len(rest)
+    review_contract(at, round_id, bearer, paths, first, first_v1, first_v2, unreadable_id, refused_id, rest)
     status, _, summary = http("GET", f"{at(0)}/office/rounds/{round_id}/rollup.xlsx", headers=bearer)
     assert status == 200 and summary[:2] == b"PK"
+    assert "已确认（带错误）".encode() in zipfile.ZipFile(io.BytesIO(summary)).read("xl/sharedStrings.xml")
     status, _, files = http("GET", f"{at(1)}/office/rounds/{round_id}/files.zip", headers=bearer)
     assert status == 200
     with zipfile.ZipFile(io.BytesIO(files)) as zf:
-        assert len(zf.namelist()) == 4 + len(rest)
+        _, _, raw = http("GET", f"{at(1)}/office/rounds/{round_id}/status.json", headers=bearer)
+        assert len(zf.namelist()) == sum(u["submissions"] for u in json.loads(raw)["units"]) >= 4 + len(rest) + 1
 
     status, _, _ = http("POST", f"{at(0)}/office/rounds/{round_id}/close", body=b"late=refuse",
                         headers={**bearer, "Content-Type": "application/x-www-form-urlencoded"})
     assert status in (200, 302)
     status, body = upload(at(1) + paths[first.code], workbook(first))
     assert status == 409 and "结束" in body["error"]
+
+
+RACES = 4  # confirm-while-uploading tries
+
+
+def review(url: str, sub_id: int, bearer: dict[str, str], decision: str, reason: str = "") -> tuple[int, dict]:
+    from urllib.parse import urlencode
+
+    status, _, raw = http("POST", f"{url}/office/submissions/{sub_id}/review",
+                          body=urlencode({"decision": decision, "reason": reason}).encode(),
+                          headers={**bearer, "Accept": "application/json",
+                                   "Content-Type": "application/x-www-form-urlencoded"})
+    return status, json.loads(raw)
+
+
+def review_contract(at, round_id, bearer, paths, first, first_v1, first_v2, unreadable_id, refused_id, rest) -> None:  # type: ignore[no-untyped-def]
+    """POST /office/submissions/{id}/review: only the counted version (409 and nothing changes),
+    a reason to return or to confirm errors (422), never a refused file; confirm and an upload
+    racing it never leave the unit locked on a version nobody reviewed."""
+    def units() -> dict[str, dict]:
+        _, _, raw = http("GET", f"{at(0)}/office/rounds/{round_id}/status.json", headers=bearer)
+        return {u["code"]: u for u in json.loads(raw)["units"]}
+
+    before = units()
+    for sub_id in (first_v1, unreadable_id, refused_id):  # not counted, unreadable, another unit's file
+        status, body = review(at(sub_id), sub_id, bearer, "confirmed", "reason given")
+        assert status == 409 and body["error"], (sub_id, body)
+    assert units() == before  # nothing changed
+    status, body = review(at(1), first_v2, bearer, "returned")
+    assert status == 422 and body["error"]
+    status, body = review(at(0), first_v2, bearer, "returned", "请补充说明")
+    assert status == 200 and body["submission"]["review"] == "returned" and not body["unit"]["locked"]
+    # a version with errors: confirmed only with a written reason, then shown as such
+    unit = rest[0]
+    status, up = upload(at(0) + paths[unit.code], workbook(unit, error=True))
+    assert status == 200 and up["submission"]["state"] == "invalid" and up["submission"]["version"] == 2
+    status, body = review(at(1), up["submission"]["id"], bearer, "confirmed")
+    assert status == 422 and "理由" in body["error"]
+    status, body = review(at(0), up["submission"]["id"], bearer, "confirmed", "口径经电话核实")
+    assert status == 200 and body["submission"]["review"] == "confirmed-with-errors" and body["unit"]["locked"]
+    now = units()[unit.code]
+    assert now["review"] == "confirmed-with-errors" and now["counted"] == 2 and now["state"] == "invalid"
+    status, _answer = upload(at(1) + paths[unit.code], workbook(unit))
+    assert status == 409  # locked
+    # a confirmation racing an upload: the unit is never locked on a version that was not confirmed
+    for unit in rest[1:1 + RACES]:
+        counted_id = units()[unit.code]["latest"]["id"]
+        with ThreadPoolExecutor(2) as pool:
+            uploaded = pool.submit(upload, at(0) + paths[unit.code], workbook(unit, seed=99))
+            confirmed = pool.submit(review, at(1), counted_id, bearer, "confirmed")
+            (up_status, _), (rev_status, _) = uploaded.result(), confirmed.result()
+        assert up_status in (200, 409) and rev_status in (200, 409)
+        state = units()[unit.code]
+        if rev_status == 200:  # locked on the confirmed version, whatever the upload did
+            assert state["counted"] == 1 and state["review"] == "confirmed"
+        else:  # the upload came first and is now counted, unreviewed
+            assert state["counted"] == 2 and state["review"] == ""
+        if up_status == 409:
+            assert state["submissions"] == 1
 
 
 def test_contract_on_sqlite(tmp_path: Path) -> None:

@@ -108,9 +108,10 @@ def test_bearer_token_and_status_json_shape() -> None:
     assert states[issued[2].unit.code] | {} == {**states[issued[2].unit.code], "state": "missing", "latest": None,
                                                  "submissions": 0}
     for u in body["units"]:
-        assert {"code", "name", "state", "submissions", "latest"} <= set(u)
+        assert {"code", "name", "state", "submissions", "latest", "counted"} <= set(u)
         if u["latest"] is not None:
-            assert set(u["latest"]) == {"sha256", "received_at", "errors", "warnings"}
+            assert set(u["latest"]) == {"id", "version", "state", "sha256", "received_at", "errors", "warnings"}
+            assert u["counted"] == u["latest"]["version"]  # every upload here was read and not refused
     assert body["counts"]["valid"] == 1 and body["counts"]["invalid"] == 1 and body["counts"]["missing"] == 1
     assert body["counts"]["submission_rate"] == pytest.approx(2 / 3, abs=1e-4)
 

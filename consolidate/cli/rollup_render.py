@@ -68,12 +68,13 @@ def render_rollup(console: Console, result: RollupResult) -> None:
     counts = data.selection.unit_counts()
     files = data.selection.file_counts()
     if data.selection.roster_size:
-        rate = data.submission_rate or 0.0
+        rates = data.rates
         console.print(_("名单 {n} 个单位：{accepted_label} {accepted}，{invalid_label} {invalid}，"
-                        "{missing_label} {missing}；报送率 {rate:.1%}。").format(
+                        "{missing_label} {missing}；报送率 {rate:.1%}，通过率 {passed:.1%}。").format(
             n=data.selection.roster_size, accepted_label=_(FATE_LABEL["accepted"]), accepted=counts["accepted"],
             invalid_label=_(FATE_LABEL["invalid"]), invalid=counts["invalid"], missing_label=_(FATE_LABEL["missing"]),
-            missing=counts["missing"], rate=rate), soft_wrap=True)
+            missing=counts["missing"], rate=rates.submission_rate or 0.0, passed=rates.pass_rate or 0.0),
+            soft_wrap=True)
     parts = _("，").join(f"{_(FATE_LABEL[k])} {v}" for k, v in files.items() if v)  # type: ignore[index]
     console.print(_("收到 {n} 个文件：{parts}。").format(n=len(data.selection.files), parts=parts), soft_wrap=True)
     console.print(_("计入汇总 {counted} 份报表，共 {units} 个单位（{format_name}，{year} 年度）。").format(

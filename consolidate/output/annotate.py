@@ -144,6 +144,14 @@ def annotate_report(report: Report, out_dir: Path, *, lang: Lang = "zh") -> list
     return done
 
 
+def wants_copy(result: FileResult) -> bool:
+    """Whether the file gets an annotated copy: a readable workbook (a published report's
+    findings name table and row, there is nothing to mark) with an error or a warning (a note,
+    提示, needs no correction: nothing to send back)."""
+    return (result.status != "unreadable" and result.kind != "report"
+            and any(f.severity != "info" for f in result.findings))
+
+
 def annotate_file(result: FileResult, out_dir: Path, *, lang: Lang = "zh",
                   inputs: Iterable[Path] = (), stage: Path | None = None) -> Path | None:
     """Write the annotated copy of ``result``'s workbook into ``out_dir``; return its path.
@@ -154,10 +162,8 @@ def annotate_file(result: FileResult, out_dir: Path, *, lang: Lang = "zh",
     or openpyxl cannot open it) or the copy cannot be written. ``stage``: write the copy
     there instead (under the name it will have in ``out_dir``, where it is moved later).
     """
-    if result.status == "unreadable" or result.kind == "report":
-        return None  # a published report is not a workbook to mark: its findings name table and row
-    if all(f.severity == "info" for f in result.findings):
-        return None  # a note (提示) needs no correction: nothing to send back
+    if not wants_copy(result):
+        return None
     source = Path(result.path)
     if any(f.code == "FILE-VALUES-ONLY" for f in result.findings):  # an .xls/.et/.ods/.xlsb: nothing to mark in
         if all(f.severity == "info" for f in result.findings):

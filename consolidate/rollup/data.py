@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from ..errors import ConsolidateError
@@ -19,6 +20,7 @@ from ..i18n import N_, Items
 from ..report import FileResult
 from ..roster import Roster
 from ..spec import FormatSpec, cell_addresses, format_for_year, load_spec
+from .rates import Rates
 from .select import Selection, select
 from .totals import total_values
 from .yoy import Yoy, compare
@@ -58,12 +60,16 @@ class RollupData:
         return len(self.selection.counted)
 
     @property
+    def rates(self) -> Rates:
+        """报送率 and 通过率 (``rates.py``: the one definition)."""
+        listed = [r for r in self.selection.units if r.listed]
+        return Rates(self.selection.roster_size, sum(1 for r in listed if r.fate in ("accepted", "invalid")),
+                     sum(1 for r in listed if r.fate == "accepted"))
+
+    @property
     def submission_rate(self) -> float | None:
-        """已报送且通过 / 名单单位数 (None without a roster)."""
-        size = self.selection.roster_size
-        if not size:
-            return None
-        return sum(1 for r in self.selection.units if r.listed and r.fate == "accepted") / size
+        """报送率: units with a counted submission / 名单单位数 (None without a roster)."""
+        return self.rates.submission_rate
 
     def counts(self) -> dict[str, int | None]:
         units = self.selection.unit_counts()
@@ -173,12 +179,16 @@ def build(
     name: str | None = None,
     code: str | None = None,
     check: TotalsCheck | None = engine_check,
+    confirmed: Mapping[str, str] = MappingProxyType({}),
 ) -> RollupData:
-    """Select one submission per unit, total the accepted ones, check the totals, compare with last year."""
+    """Select one submission per unit, total the accepted ones, check the totals, compare with last year.
+
+    ``confirmed``: files (by path) with errors that the office confirmed, with its reason: they
+    count, marked as such (``select``)."""
     the_year = round_year(files, year)
     spec = load_spec(format_id or format_for_year(the_year))
     conformed = conform(files, spec, the_year)
-    selection = select(conformed, roster, include_unlisted=include_unlisted)
+    selection = select(conformed, roster, include_unlisted=include_unlisted, confirmed=confirmed)
     totals = total_values(spec, selection.counted)
     district_name = name if name is not None else default_district_name(roster)
     district_code = code or ""

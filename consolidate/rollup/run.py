@@ -80,7 +80,8 @@ class RollupResult:
             "year": data.year,
             "district": {"name": data.district_name, "code": data.district_code},
             "counts": data.counts(),
-            "submission_rate": data.submission_rate,
+            "submission_rate": data.rates.submission_rate,
+            "pass_rate": data.rates.pass_rate,
             "complete": self.complete,
             "skipped": list(self.skipped),
             "units": [

@@ -14,10 +14,11 @@ A roll-up of other units (kind ``rollup``) is one submitting unit, standing for 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 
 from ..dates import parse_date
 from ..i18n import _
@@ -63,6 +64,8 @@ class UnitRow:
     def label(self) -> str:
         if self.fate == "unlisted" and self.counted:
             return texts.UNLISTED_COUNTED
+        if self.fate == "invalid" and self.counted:
+            return texts.CONFIRMED_WITH_ERRORS
         return texts.FATE_LABEL[self.fate]
 
     @property
@@ -134,8 +137,13 @@ def _group_key(f: FileResult, find: Finder | None, name_to_code: dict[str, str])
     return ("name", name)
 
 
-def select(files: Sequence[FileResult], roster: Roster | None = None, *, include_unlisted: bool = False) -> Selection:
-    """Decide which file speaks for which unit, and what happens to every file."""
+def select(files: Sequence[FileResult], roster: Roster | None = None, *, include_unlisted: bool = False,
+           confirmed: Mapping[str, str] = MappingProxyType({})) -> Selection:
+    """Decide which file speaks for which unit, and what happens to every file.
+
+    ``confirmed``: files (by path) with errors that the office reviewed and confirmed, with
+    its reason: such a file, when it speaks for its unit, counts (its fate stays 有错误, its
+    row says 已确认（带错误） and the note gives the reason)."""
     fates: dict[int, FileFate] = {}
     first_of_sha: dict[str, int] = {}
     candidates: list[int] = []
@@ -178,6 +186,10 @@ def select(files: Sequence[FileResult], roster: Roster | None = None, *, include
                                 note=_(texts.NOTE_SUPERSEDED).format(path=_name(winner.path), why=_why(winner, loser)),
                                 filled_on=parse_date(loser.identity.get("filled_on")), replaced_by=winner.path)
         fates[win_index] = _fate_of_chosen(winner, key[0] == "unlisted", unit, include_unlisted)
+        if winner.path in confirmed and fates[win_index].fate == "invalid" and unit is not None:
+            fates[win_index] = dataclasses.replace(
+                fates[win_index], counted=True,
+                note=_(texts.NOTE_CONFIRMED_WITH_ERRORS).format(reason=confirmed[winner.path]))
 
     # identical copies belong to the unit of the file they copy
     for i, fate in list(fates.items()):

@@ -47,11 +47,11 @@ def _file_cells(ws: Worksheet, r: int, f: FileResult | None, fmt: SummaryFormats
 
 
 def _row(ws: Worksheet, r: int, number: int, name: str, code: str, fate: Fate, label: str, note: str,
-         f: FileResult | None, fmt: SummaryFormats) -> None:
+         f: FileResult | None, fmt: SummaryFormats, confirmed: bool = False) -> None:
     ws.write_number(r, 0, number, fmt.integer)
     ws.write_string(r, 1, name, fmt.wrap)
     ws.write_string(r, 2, _(label), fmt.fate_wrap[fate])
-    ws.write_string(r, 3, note, fmt.wrap)
+    ws.write_string(r, 3, note, fmt.fate_wrap["invalid"] if confirmed else fmt.wrap)  # counted with errors: red
     ws.write_string(r, 10, code, fmt.text)
     file_name = PurePath(f.path).name if f is not None else ""
     fit_row(ws, r, ((note, WIDTHS[3]), (name, WIDTHS[1]), (_(label), WIDTHS[2]), (file_name, WIDTHS[4])))
@@ -71,15 +71,14 @@ def write_status_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> 
     sel = data.selection
     ws.write_string(0, 0, _(texts.SHEET_STATUS), fmt.title)
     units, files = sel.unit_counts(), sel.file_counts()
-    rate = data.submission_rate
+    rates = data.rates
     ws.write_string(1, 0, _(texts.STATUS_RATE), fmt.heading)
-    if rate is None:
+    if rates.submission_rate is None or rates.pass_rate is None:
         ws.write_string(1, 4, _(texts.STATUS_NO_ROSTER), fmt.heading)
     else:
-        ws.write_number(1, 4, rate, fmt.percent_big)
-        submitted = (units["accepted"] + units["invalid"]) / (sel.roster_size or 1)
-        ws.write_string(2, 0, _(texts.STATUS_SUBMITTED), fmt.subtitle)
-        ws.write_number(2, 4, submitted, fmt.percent_big)
+        ws.write_number(1, 4, rates.submission_rate, fmt.percent_big)
+        ws.write_string(2, 0, _(texts.STATUS_PASSED), fmt.subtitle)
+        ws.write_number(2, 4, rates.pass_rate, fmt.percent_big)
     join = _(texts.NOTE_JOIN)
     unit_line = join.join(_(texts.STATUS_UNIT_PART).format(label=_(texts.FATE_LABEL[k]), n=units[k])  # type: ignore[index]
                           for k in ("accepted", "invalid", "missing"))
@@ -99,7 +98,8 @@ def write_status_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> 
     for unit in sel.units:
         number += 1
         note = fate_of[id(unit.file)].note if unit.file is not None else _(texts.NOTE_NOT_SENT)
-        _row(ws, r, number, unit.name, unit.code, unit.fate, unit.label, note, unit.file, fmt)
+        _row(ws, r, number, unit.name, unit.code, unit.fate, unit.label, note, unit.file, fmt,
+             confirmed=unit.fate == "invalid" and unit.counted)
         r += 1
     chosen = {id(u.file) for u in sel.units if u.file is not None}
     for fate in sel.files:

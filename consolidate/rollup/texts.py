@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ..i18n import N_
+from . import rates
 
 Fate = Literal["accepted", "invalid", "missing", "superseded", "unlisted", "unreadable"]
 
@@ -23,6 +24,7 @@ FATE_LABEL: dict[Fate, str] = {
     "unreadable": N_("无法读取"),
 }
 UNLISTED_COUNTED = N_("名单外（已计入）")
+CONFIRMED_WITH_ERRORS = N_("已确认（带错误）")
 
 SHEET_DETAIL = N_("分单位明细")
 SHEET_STATUS = N_("报送情况")
@@ -55,8 +57,8 @@ DETAIL_NOTE = N_("只列出计入汇总的报表的数字；有错误、未报�
 # 报送情况
 STATUS_COLS = (N_("序号"), N_("单位名称"), N_("报送情况"), N_("说明"), N_("文件名"), N_("填报人"), N_("联系电话"),
                N_("填报日期"), N_("错误数"), N_("警告数"), N_("单位代码"), N_("SHA-256"), N_("路径"))
-STATUS_RATE = N_("报送率（已报送且通过的单位 / 名单单位数）")
-STATUS_SUBMITTED = N_("已报送（含有错误）的单位 / 名单单位数")
+STATUS_RATE = rates.SUBMISSION_RATE_MEANS
+STATUS_PASSED = rates.PASS_RATE_MEANS
 STATUS_NO_ROSTER = N_("（未提供报送名单）")
 STATUS_UNITS = N_("名单单位：{parts}")
 STATUS_UNITS_NO_ROSTER = N_("报送单位：{parts}")
@@ -74,6 +76,7 @@ NOTE_UNLISTED_COUNTED = N_("名单外，按 --include-unlisted 计入汇总")
 NOTE_UNLISTED = N_("名单外，未计入汇总（如需计入请用 --include-unlisted）")
 NOTE_NOT_SENT = N_("未收到报表")
 NOTE_INVALID = N_("有错误，未计入汇总；请按“问题清单”退改")
+NOTE_CONFIRMED_WITH_ERRORS = N_("有错误，公开办已确认并计入汇总：{reason}")
 NOTE_UNREADABLE = N_("文件无法读取，未计入汇总")
 NOTE_NO_UNIT = N_("未填单位名称和单位代码，无法对应到单位，未计入汇总")
 NOTE_JOIN = N_("；")

@@ -1,10 +1,11 @@
 """The check of stored files, as a check process runs it: the library's ``validate`` (the
-same call as ``consolidate validate``) and, for a file with findings, its annotated copy.
+same call as ``consolidate validate``); and a file's annotated copy, on its first download.
 
 Runs in a process of its own under limits (``runner.py``), started by a queue worker
-(``workers.py``), never in the server's own process, so a file that crashes or hangs the
-reader ends that process, not the server. Several files of different units are checked in
-one call as ``consolidate validate`` batches them (the rules run once over the batch).
+(``workers.py``) or for a waiting request, never in the server's own process, so a file
+that crashes or hangs the reader ends that process, not the server. Several files of
+different units are checked in one call as ``consolidate validate`` batches them (the
+rules run once over the batch).
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ..i18n import LANGS, Lang, language
+from ..i18n import Lang, language
 from ..report import FileResult
 from ..roster import Roster, Unit
 
@@ -33,14 +35,20 @@ class CheckJob:
 @dataclass(frozen=True)
 class CheckOutcome:
     result: FileResult  # path = the job's name
-    annotated: str | None  # the annotated copy written in work_dir, if any
-    annotate_problem: str | None = None
-    annotated_en: str | None = None  # the same copy with its notes and sheet in English
+    annotated: str | None = None  # unused: the annotated copy is made on its first download (``annotate_copy``)
+
+
+def _link(blob: str, target: Path) -> None:
+    try:
+        os.link(blob, target)
+    except OSError:
+        shutil.copyfile(blob, target)
 
 
 def check_files(jobs: list[CheckJob]) -> list[CheckOutcome]:
-    """Each job's outcome, in order: the jobs of one round (format, year, roster) validated
-    together in one call, as ``consolidate validate`` checks a folder."""
+    """Each job's outcome, in order: the jobs of one round (format, year, roster: none when
+    ``units`` is empty, ``results.store_outcome`` then adds the roster's part from the
+    database) validated together in one call, as ``consolidate validate`` checks a folder."""
     from ..validate import validate
 
     groups: dict[tuple[str, int, tuple[tuple[str, str, str, str], ...]], list[int]] = {}
@@ -48,49 +56,26 @@ def check_files(jobs: list[CheckJob]) -> list[CheckOutcome]:
         groups.setdefault((job.format_id, job.year, job.units), []).append(i)
     out: list[CheckOutcome | None] = [None] * len(jobs)
     for (format_id, year, units), members in groups.items():
-        sources = [_linked(jobs[i]) for i in members]
-        roster = Roster(tuple(Unit(code=c, name=n, type=t, parent=p, row=k + 2)
-                              for k, (c, n, t, p) in enumerate(units)))
+        sources = []
+        for i in members:
+            work = Path(jobs[i].work_dir)
+            work.mkdir(parents=True, exist_ok=True)
+            sources.append(work / jobs[i].name)
+            _link(jobs[i].blob, sources[-1])
+        roster = (Roster(tuple(Unit(code=c, name=n, type=t, parent=p, row=k + 2) for k, (c, n, t, p) in enumerate(units)))
+                  if units else None)
         report = validate(sources, format_id=format_id, year=year, roster=roster, workers=1)
         for i, source in zip(members, sources, strict=True):
             mine = [r for r in report.files if r.path == str(source) or r.path.startswith(f"{source}/")]
             if not mine:  # not in the batch's report (one of our own report workbooks): as alone
                 mine = validate([source], format_id=format_id, year=year, roster=roster, workers=1).files
-            out[i] = _annotated(jobs[i], mine[0])
+            out[i] = CheckOutcome(dataclasses.replace(mine[0], path=jobs[i].name))
     return [o for o in out if o is not None]
 
 
 def check_file(job: CheckJob) -> CheckOutcome:
     """One job's outcome (``check_files`` of one)."""
     return check_files([job])[0]
-
-
-def _linked(job: CheckJob) -> Path:
-    work = Path(job.work_dir)
-    work.mkdir(parents=True, exist_ok=True)
-    source = work / job.name
-    try:
-        os.link(job.blob, source)
-    except OSError:
-        shutil.copyfile(job.blob, source)
-    return source
-
-
-def _annotated(job: CheckJob, result: FileResult) -> CheckOutcome:
-    from ..output.annotate import AnnotateError, annotate_file
-
-    work = Path(job.work_dir)
-    copies: dict[str, Path | None] = {}
-    problem = None
-    try:
-        for lang in LANGS:  # a copy for each language a page can be read in
-            with language(lang):
-                copies[lang] = annotate_file(result, work / f"annotated-{lang}", lang=lang)
-    except AnnotateError as exc:
-        problem = exc.message("zh")
-    zh, en = copies.get("zh"), copies.get("en")
-    return CheckOutcome(dataclasses.replace(result, path=job.name), str(zh) if zh else None, problem,
-                        str(en) if en else None)
 
 
 def warm() -> None:
@@ -102,44 +87,28 @@ def warm() -> None:
 
 
 @dataclass(frozen=True)
-class OutputsJob:
-    files: tuple[tuple[str, str], ...]  # (stored file, the name to read it under): each unit's latest
+class CopyJob:
+    blob: str  # the stored file
+    entry: dict[str, Any]  # its stored result (``Submission.report``)
+    name: str  # the name it was checked under
     work_dir: str
-    format_id: str
-    year: int
-    units: tuple[tuple[str, str, str, str], ...]
-    name: str
-    code: str
-    lang: Lang = "zh"  # the language of the page that asked: the workbooks' own texts
+    lang: Lang
 
 
-@dataclass(frozen=True)
-class Outputs:
-    rollup: bytes | None  # rollup.xlsx, as `consolidate rollup` writes it (None: no file yet)
-    report: bytes | None  # 审核报告.xlsx over the same files
+def annotate_copy(job: CopyJob) -> tuple[str, str] | tuple[None, str]:
+    """The annotated copy of a stored file in ``job.lang``, from its stored result (the file
+    is opened to be copied, not checked again): (path of the copy, its name), or (None, why
+    not) in ``job.lang``."""
+    from ..output.annotate import AnnotateError, annotate_file
 
-
-def round_outputs(job: OutputsJob) -> Outputs:
-    """The roll-up and the report workbook over each unit's latest file: the library's own
-    ``rollup`` (which validates them with the same engine) and ``report_bytes``."""
-    from ..output.report_xlsx import report_bytes
-    from ..rollup import rollup
-
-    if not job.files:
-        return Outputs(None, None)
     work = Path(job.work_dir)
-    inputs = work / "submissions"
-    inputs.mkdir(parents=True, exist_ok=True)
-    for blob, name in job.files:
-        target = inputs / name
-        try:
-            os.link(blob, target)
-        except OSError:
-            shutil.copyfile(blob, target)
-    roster = Roster(tuple(Unit(code=c, name=n, type=t, parent=p, row=i + 2)
-                          for i, (c, n, t, p) in enumerate(job.units)))
-    out = work / "rollup.xlsx"
-    with language(job.lang):
-        result = rollup([inputs], out=out, roster=roster, year=job.year, format_id=job.format_id,
-                        name=job.name, code=job.code or None, workers=1)
-        return Outputs(out.read_bytes(), report_bytes(result.report, lang=job.lang))
+    (work / "in").mkdir(parents=True, exist_ok=True)
+    source = work / "in" / job.name
+    _link(job.blob, source)
+    result = FileResult.from_dict(job.entry, path=str(source))
+    try:
+        with language(job.lang):
+            out = annotate_file(result, work / "out", lang=job.lang)
+    except AnnotateError as exc:
+        return None, exc.message(job.lang)
+    return (str(out), out.name) if out is not None else (None, "")

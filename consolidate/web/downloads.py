@@ -1,43 +1,170 @@
-"""The office's downloads: the roll-up and the report workbook over each unit's latest
-file (made by the library in a worker), and every stored file as a streamed zip."""
+"""The office's downloads: the roll-up and the report workbook, built from the stored results
+of each unit's counted version (nothing is read again: ``FileResult.from_dict`` and the
+library's ``rollup.build``/``summary_bytes``, as ``consolidate rollup`` does after validating),
+cached in the data folder by the set of counted versions; and every stored file as a
+streamed zip."""
 
 from __future__ import annotations
 
-import shutil
+import hashlib
+import json
+import logging
+import time
 import uuid
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
-from ..i18n import Lang
+from .. import __version__
+from ..i18n import Lang, language
+from ..report import FileResult, Report
+from ..spec import FORMATS
 from ..template import safe_name
 from . import store
-from .checking import Outputs, OutputsJob
 from .intake import check_name
-from .models import Round, Submission
-from .rounds import roster_of, unit_statuses
-from .runner import call
+from .models import Round, RoundUnit, Submission
+from .rounds import roster_of
 
-OUTPUTS_FUNCTION = "consolidate.web.checking.round_outputs"
+log = logging.getLogger(__name__)
 
 
-def round_outputs(round_: Round, lang: Lang = "zh") -> Outputs:
-    """rollup.xlsx and 审核报告.xlsx over the latest counted submission of every unit, their
-    own texts in ``lang``."""
-    latest = [s.latest for s in unit_statuses(round_) if s.latest is not None]
-    files = tuple((str(store.path_of(sub.sha256)), check_name(sub.unit, sub.version, sub.file_name)) for sub in latest)
+@dataclass(frozen=True)
+class Outputs:
+    rollup: bytes | None  # rollup.xlsx, as `consolidate rollup` writes it (None: no counted version yet)
+    report: bytes | None  # 审核报告.xlsx over the same versions
+
+
+@cache
+def spec_version() -> str:
+    """A digest of the template specs: a changed spec (its labels, its rules) makes new workbooks."""
+    folder = Path(__file__).resolve().parents[1] / "spec"
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(folder.rglob("*.yaml")) + sorted((folder.parents[1] / "workbook_templates").rglob("*.yaml")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A unit's counted version as the outputs need it (read as a plain row, no model object)."""
+
+    id: int
+    unit_name: str
+    version: int
+    sha256: str
+    file_name: str
+    state: str
+    review: str
+    review_reason: str
+    received_at: datetime
+    reviewed_at: datetime | None
+    report: dict[str, Any] | None = None
+
+
+COUNTED_COLUMNS = ("counted__id", "name", "counted__version", "counted__sha256", "counted__file_name",
+                   "counted__state", "counted__review", "counted__review_reason", "counted__received_at",
+                   "counted__reviewed_at")
+
+
+def counted_versions(round_: Round, *, results: bool = False) -> list[Counted]:
+    """Each unit's counted version, in roster order (one query of plain rows); with their
+    stored results only when asked (the cache key needs none)."""
+    columns = (*COUNTED_COLUMNS, "counted__report") if results else COUNTED_COLUMNS
+    rows = (RoundUnit.objects.filter(round=round_, counted__isnull=False).order_by("position")
+            .values_list(*columns))
+    return [Counted(*row) for row in rows]
+
+
+def cache_key(round_: Round, subs: list[Counted], lang: Lang) -> str:
+    """The set of counted versions (and their reviews), the round's identity, the language and the spec."""
+    parts = [round_.id, round_.name, round_.code, round_.year, round_.format_id, lang, spec_version(),
+             [(s.id, s.sha256, s.review, s.review_reason) for s in subs]]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def cache_dir() -> Path:
+    folder = Path(settings.DATA_DIR) / "cache"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def cached_path(round_: Round, which: str, lang: Lang, key: str) -> Path:
+    return cache_dir() / f"{which}-r{round_.id}-{lang}-{key}.xlsx"
+
+
+def stored_results(subs: list[Counted]) -> tuple[list[FileResult], dict[str, str]]:
+    """The counted versions as the library's FileResults (named as checked), and the ones the
+    office confirmed with errors, with its reason."""
+    files, confirmed = [], {}
+    for sub in subs:
+        name = check_name(sub.unit_name, sub.version, sub.file_name)
+        files.append(FileResult.from_dict(sub.report or {"status": "unreadable"}, path=name))
+        if sub.review == "confirmed" and sub.state == "invalid":
+            confirmed[name] = sub.review_reason or "—"
+    return files, confirmed
+
+
+def as_of(subs: list[Counted]) -> datetime:
+    """The time the outputs speak for: the last upload or review among the counted versions
+    (so the same versions give the same workbook)."""
+    times = [t for s in subs for t in (s.received_at, s.reviewed_at) if t is not None]
+    return timezone.localtime(max(times)).replace(tzinfo=None, microsecond=0)
+
+
+def round_outputs(round_: Round, lang: Lang = "zh", which: str = "rollup") -> Outputs:
+    """rollup.xlsx or 审核报告.xlsx over the counted version of every unit, their own texts in
+    ``lang``; made once per set of counted versions and kept in the data folder's cache/."""
+    subs = counted_versions(round_)
+    if not subs:
+        return Outputs(None, None)
+    path = cached_path(round_, which, lang, cache_key(round_, subs, lang))
+    if not path.exists():
+        started = time.perf_counter()
+        subs = counted_versions(round_, results=True)  # the versions built are the ones the name says
+        log.info("%s of round %s: %s stored results read in %.1f s", which, round_.id, len(subs),
+                 time.perf_counter() - started)
+        path = cached_path(round_, which, lang, cache_key(round_, subs, lang))
+        data = _build(round_, subs, lang, which)
+        tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+        for older in path.parent.glob(f"{which}-r{round_.id}-{lang}-*.xlsx"):  # superseded sets of versions
+            if older != path:
+                older.unlink(missing_ok=True)
+    data = path.read_bytes()
+    return Outputs(data, None) if which == "rollup" else Outputs(None, data)
+
+
+def _build(round_: Round, subs: list[Counted], lang: Lang, which: str) -> bytes:
+    from ..output.report_xlsx import report_bytes
+    from ..rollup import build, summary_bytes
+
+    started = time.perf_counter()
+    files, confirmed = stored_results(subs)
     roster = roster_of(round_)
-    work = Path(settings.DATA_DIR) / "tmp" / f"outputs-{uuid.uuid4().hex}"
-    job = OutputsJob(files=files, work_dir=str(work), format_id=round_.format_id, year=round_.year,
-                     units=tuple((u.code, u.name, u.type, u.parent) for u in roster.units),
-                     name=round_.name, code=round_.code, lang=lang)
-    try:
-        return call(OUTPUTS_FUNCTION, job, settings.CHECK_TIMEOUT * 10)  # type: ignore[no-any-return]
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    fmt = round_.format_id if round_.format_id in FORMATS else None
+    read = time.perf_counter()
+    with language(lang):
+        if which == "report":
+            report = Report(files=files, tool_version=__version__, format=fmt, year=round_.year)
+            out = report_bytes(report, lang=lang, roster=roster)
+            log.info("report.xlsx of round %s (%s units): results %.1f s, workbook %.1f s", round_.id, len(files),
+                     read - started, time.perf_counter() - read)
+            return out
+        data = build(files, roster=roster, year=round_.year, format_id=fmt, name=round_.name,
+                     code=round_.code or None, confirmed=confirmed)
+        built = time.perf_counter()
+        out = summary_bytes(data, now=as_of(subs), tool_version=__version__)
+    log.info("rollup.xlsx of round %s (%s units): results %.1f s, totals %.1f s, workbook %.1f s", round_.id,
+             len(files), read - started, built - read, time.perf_counter() - built)
+    return out
 
 
 def zip_name(sub: Submission) -> str:
@@ -87,3 +214,12 @@ def stream_zip(round_: Round, chunk: int = 1 << 20) -> Iterator[bytes]:
                     yield sink.take()
             yield sink.take()
     yield sink.take()
+
+
+def prepare(round_id: int, lang: Lang = "zh") -> None:
+    """Build (or find) the round's roll-up and report workbooks for its current counted
+    versions, so the office's next download is the kept file: for a background task after a
+    check is decided (a no-op when nothing changed since)."""
+    round_ = Round.objects.get(pk=round_id)
+    round_outputs(round_, lang, "rollup")
+    round_outputs(round_, lang, "report")

@@ -22,19 +22,16 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..findings import FindingFactory, Place
 from ..i18n import N_, Msg
-from ..output.json_report import json_ready
-from ..report import FileResult
-from ..roster import Roster, normalise_code, normalise_text
+from ..roster import Roster
 from ..template import safe_name
 from . import store
 from .auditlog import audit
 from .checking import CheckJob, CheckOutcome
 from .models import RoundUnit, Submission
+from .results import failed_result, received, store_outcome
 from .rounds import is_late, roster_of
 from .runner import Failure, Runner
-from .texts import to_json
 
 KNOWN_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb", ".csv", ".pdf", ".doc", ".docx",
                             ".wps", ".html", ".htm", ".txt", ".zip", ".rar", ".7z"})
@@ -64,11 +61,13 @@ def display_name(client_name: str) -> str:
     return safe_name(last)[:200] or "未命名文件"
 
 
-def check_name(unit: RoundUnit, version: int, client_name: str) -> str:
-    """The name the file is checked under: ours, built from the unit and the version. A file's
-    name (quoted in reports like any file name), kept Chinese like the round's stored names."""
+def check_name(unit: RoundUnit | str, version: int, client_name: str) -> str:
+    """The name the file is checked under: ours, built from the unit (or its name) and the
+    version. A file's name (quoted in reports like any file name), kept Chinese like the
+    round's stored names."""
     suffix = PurePosixPath(display_name(client_name)).suffix.lower()
-    return f"{safe_name(unit.name)}_第{version}版{suffix if suffix in KNOWN_SUFFIXES else ''}"
+    name = unit if isinstance(unit, str) else unit.name
+    return f"{safe_name(name)}_第{version}版{suffix if suffix in KNOWN_SUFFIXES else ''}"
 
 
 def refuse_if_closed(unit: RoundUnit) -> None:
@@ -85,12 +84,16 @@ def receive(unit: RoundUnit, upload: store.StreamedUpload, *, actor: str | Msg) 
     upload.keep()
     now = timezone.now()
     with transaction.atomic():
-        RoundUnit.objects.select_for_update().filter(pk=unit.pk).first()  # one version number at a time
+        fresh = RoundUnit.objects.select_for_update().get(pk=unit.pk)  # one version number at a time
+        if fresh.locked:  # confirmed since the request began
+            unit.locked = True
+            refuse_if_closed(unit)
         last = Submission.objects.filter(unit=unit).aggregate(n=Max("version"))["n"] or 0
         sub = Submission.objects.create(
             unit=unit, version=last + 1, sha256=upload.sha256, size=upload.size,
             file_name=display_name(upload.name or ""), received_at=now, late=is_late(unit.round, now),
             state="checking")
+        received(unit, sub)
         from .tasks import enqueue
 
         enqueue(sub)  # in the same transaction: an acknowledged upload is always queued
@@ -104,77 +107,25 @@ def units_of(roster: Roster) -> tuple[tuple[str, str, str, str], ...]:
     return tuple((u.code, u.name, u.type, u.parent) for u in roster.units)
 
 
-def job_for(sub: Submission, roster: Roster) -> CheckJob:
-    """What a check process needs to check ``sub`` (its unit's round's roster given)."""
+def job_for(sub: Submission) -> CheckJob:
+    """What a check process needs to check ``sub``: nothing of the other units (the roster's
+    part of the check asks the database for the units the file names: ``results``)."""
     round_ = sub.unit.round
     return CheckJob(blob=str(store.path_of(sub.sha256)), name=check_name(sub.unit, sub.version, sub.file_name),
                     work_dir=str(Path(settings.DATA_DIR) / "tmp" / f"check-{uuid.uuid4().hex}"),
-                    format_id=round_.format_id, year=round_.year, units=units_of(roster))
+                    format_id=round_.format_id, year=round_.year, units=())
 
 
-def record(sub: Submission, job: CheckJob, outcome: CheckOutcome | Failure, roster: Roster) -> Received:
+def record(sub: Submission, job: CheckJob, outcome: CheckOutcome | Failure) -> Received:
     """The storing step: the check's outcome (or why it could not finish) becomes the
-    submission's verdict; the check's work folder is removed."""
-    unit = sub.unit
-    annotated: str | None = None
-    annotated_en: str | None = None
-    if isinstance(outcome, Failure):
-        result = failed_result(job.name, sub, outcome)
-    else:
-        result = outcome.result
-        annotated, annotated_en = outcome.annotated, outcome.annotated_en
-    work = Path(job.work_dir)
+    submission's verdict (``results.store_outcome``); the check's work folder is removed."""
     try:
-        if annotated:
-            sub.annotated = store.keep_bytes(Path(annotated).read_bytes())
-            sub.annotated_name = Path(annotated).name
-        if annotated_en:
-            sub.annotated_en = store.keep_bytes(Path(annotated_en).read_bytes())
-            sub.annotated_en_name = Path(annotated_en).name
+        result = (failed_result(job.name, sub, outcome.detail, outcome.code) if isinstance(outcome, Failure)
+                  else outcome.result)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
-    refusal = other_units(result, unit, roster)
-    entry = json_ready(result.to_dict("zh"))
-    counts = result.counts
-    sub.state = "refused" if refusal else result.status
-    sub.refusal, sub.refusal_params = (refusal.text, to_json(refusal)) if refusal else ("", None)
-    sub.finding_messages = {"en": [f.message("en") for f in result.findings]}
-    sub.errors, sub.warnings, sub.infos = counts["error"], counts["warning"], counts["info"]
-    sub.report = entry
-    sub.save()
-    return Received(sub, entry)
-
-
-def failed_result(name: str, sub: Submission, failure: Failure) -> FileResult:
-    """A file the check could not finish: unreadable, saying why (in both languages)."""
-    finding = FindingFactory().common(failure.code, Place(file=name), detail=failure.detail)
-    return FileResult(path=name, sha256=sub.sha256, size=sub.size, mtime=None, status="unreadable",
-                      findings=[finding])
-
-
-def other_units(result: FileResult, unit: RoundUnit, roster: object) -> Msg | None:
-    """Why the file is refused when its 填报信息 names another unit (None when it is this unit's)."""
-    from ..roster import Roster
-
-    code, name = normalise_code(result.unit_code), normalise_text(result.unit_name)
-    if result.status == "unreadable" or (not code and not name):
-        return None
-    if code:
-        if code == normalise_code(unit.code):
-            return None
-    elif name == normalise_text(unit.name):
-        return None
-    owner = roster.find(code, name) if isinstance(roster, Roster) else None
-    whose: Msg
-    if owner is not None:
-        whose = Msg(N_("{name}（单位代码 {code}）"), {"name": owner.name, "code": owner.code})
-    else:
-        named: str | Msg = result.unit_name or Msg(N_("未填名称"))
-        whose = (Msg(N_("“{name}”（单位代码 {code}）"), {"name": named, "code": result.unit_code}) if code
-                 else Msg(N_("“{name}”"), {"name": named}))
-    return Msg(N_("这份报表“填报信息”中的单位是 {whose}，不是本单位（{unit}）的报表。文件已保存，但不予接收。"
-                  "请上传本单位的报表；如果确是本单位的，请改正“填报信息”中的单位名称和代码后重新上传。"),
-               {"whose": whose, "unit": unit.name})
+        shutil.rmtree(job.work_dir, ignore_errors=True)
+    store_outcome(sub, result)
+    return Received(sub, sub.report or {})
 
 
 @dataclass(frozen=True)
@@ -219,8 +170,9 @@ def import_files(round_id: int, paths: list[Path], *, actor: str | Msg, runner: 
             sub = Submission.objects.create(unit=unit, version=last + 1, sha256=sha, size=len(data),
                                             file_name=display_name(path.name), received_at=now,
                                             late=is_late(round_, now), state="checking")
+            received(unit, sub)
         audit(round_, actor, "upload", Msg(N_("{unit} 第 {version} 版 {file}（导入）"),
                                            {"unit": unit.name, "version": sub.version, "file": sub.file_name}))
         # the check already done decides it (the file is checked under its own name here)
-        out.append(Imported(str(path), unit, record(sub, job, outcome, roster).submission))
+        out.append(Imported(str(path), unit, record(sub, job, outcome).submission))
     return out

@@ -49,7 +49,13 @@ class RoundUnit(models.Model):
     parent = models.CharField(max_length=200, blank=True)
     link_hash = models.CharField(max_length=64, unique=True)
     link_issued_at = models.DateTimeField()
-    locked = models.BooleanField(default=False)  # the office confirmed the latest file
+    locked = models.BooleanField(default=False)  # the office confirmed the counted version
+    # the unit's latest upload (any state) and its counted version: the latest upload that was
+    # read and not refused (an unreadable or refused one never replaces it); kept by
+    # ``results.store_outcome`` so the board reads a unit in one row, never its history
+    latest = models.ForeignKey("Submission", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    counted = models.ForeignKey("Submission", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(null=True, blank=True, db_index=True)  # the board refreshes what changed
     # the worker checking one of the unit's files (one at a time), until when (``tasks``)
     check_holder = models.CharField(max_length=80, blank=True, default="")
     check_until = models.DateTimeField(null=True, blank=True)
@@ -73,17 +79,17 @@ class Submission(models.Model):
     errors = models.PositiveIntegerField(default=0)
     warnings = models.PositiveIntegerField(default=0)
     infos = models.PositiveIntegerField(default=0)
-    report = models.JSONField(null=True)  # the file's entry as `consolidate validate --json` writes it
+    # the check's result as data: the file's entry as `consolidate validate --json` writes it, each
+    # finding with its ``source`` (code, place, fields: rendered in the reader's language);
+    # rows from before sources were kept have the message as written and ``message_en``
+    report = models.JSONField(null=True)
+    contact = models.CharField(max_length=200, blank=True)  # 填报人 and 电话 from the file, tab-separated (催报名单)
     # why a stored file was refused (another unit's workbook): a catalog text and its fields
     # (``texts``); older rows: the text as written, no fields
     refusal = models.TextField(blank=True)
     refusal_params = models.JSONField(null=True, blank=True)
-    # the findings' messages in the other languages ({"en": [...]}, in the report's order)
-    finding_messages = models.JSONField(null=True, blank=True)
-    annotated = models.CharField(max_length=64, blank=True)  # sha256 of the annotated copy in the store
-    annotated_name = models.CharField(max_length=255, blank=True)
-    annotated_en = models.CharField(max_length=64, blank=True)  # the copy in English (empty on older rows)
-    annotated_en_name = models.CharField(max_length=255, blank=True)
+    # the annotated copy, made on its first download in each language: {lang: {"sha256", "name"}}
+    copies = models.JSONField(default=dict, blank=True)
     review = models.CharField(max_length=12, choices=REVIEWS, blank=True, default="")
     review_reason = models.TextField(blank=True)
     reviewed_by = models.CharField(max_length=150, blank=True)

@@ -83,7 +83,6 @@ def drain(holder: str, submission_ids: Iterable[int], runner: Any) -> int:
     """Check one waiting version of each free unit among the submissions' units; return how
     many were decided."""
     from .intake import job_for, record
-    from .rounds import roster_of
 
     unit_ids = list(dict.fromkeys(Submission.objects.filter(pk__in=list(submission_ids))
                                   .values_list("unit_id", flat=True)))
@@ -92,16 +91,10 @@ def drain(holder: str, submission_ids: Iterable[int], runner: Any) -> int:
         subs = [s for s in (waiting(u) for u in claimed) if s is not None]
         subs = list(Submission.objects.filter(pk__in=[s.pk for s in subs]).select_related("unit__round")
                     .order_by("received_at"))
-        rosters: dict[int, Any] = {}
-        jobs = []
-        for sub in subs:
-            round_ = sub.unit.round
-            if round_.pk not in rosters:
-                rosters[round_.pk] = roster_of(round_)
-            jobs.append(job_for(sub, rosters[round_.pk]))
+        jobs = [job_for(sub) for sub in subs]
         outcomes = runner.check(jobs, settings.CHECK_TIMEOUT)
         for sub, job, outcome in zip(subs, jobs, outcomes, strict=True):
-            record(sub, job, outcome, rosters[sub.unit.round.pk])
+            record(sub, job, outcome)
     finally:
         for unit_id in claimed:
             release(unit_id, holder)

@@ -12,18 +12,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..findings import where_text
-from ..i18n import Lang, Msg, in_language
+from ..findings import Finding, where_text
+from ..i18n import Lang, Msg, from_data, in_language, to_data
 
 
 def to_json(msg: Msg) -> dict[str, Any]:
-    """``msg``'s fields as JSON can hold them."""
-    return {k: {"msg": v.text, "params": to_json(v)} if isinstance(v, Msg) else v for k, v in msg.params.items()}
+    """``msg``'s fields as JSON can hold them (``i18n.to_data``, as a finding's are kept)."""
+    return {k: to_data(v) for k, v in msg.params.items()}
 
 
 def from_json(text: str, params: Mapping[str, Any]) -> Msg:
-    return Msg(text, {k: from_json(v["msg"], v.get("params") or {}) if isinstance(v, dict) and "msg" in v else v
-                      for k, v in params.items()})
+    return Msg(text, {k: from_data(v) for k, v in params.items()})
 
 
 def stored_shown(text: str, params: Mapping[str, Any] | None, lang: str) -> str:
@@ -40,14 +39,16 @@ def stored_shown(text: str, params: Mapping[str, Any] | None, lang: str) -> str:
         return from_json(text, params).render("zh")
 
 
-def findings_in(findings: Sequence[Mapping[str, Any]], messages: Mapping[str, Any] | None,
-                lang: Lang) -> list[Mapping[str, Any]]:
-    """A check's findings (their messages in Chinese, as ``validate --json`` writes them) with
-    the messages in ``lang`` when they were kept in that language too."""
-    other = (messages or {}).get(lang)
-    if not isinstance(other, list) or len(other) != len(findings):
-        other = [f.get("message") or "" for f in findings]
-    return [_placed({**f, "message": m}, lang) for f, m in zip(findings, other, strict=True)]
+def findings_in(findings: Sequence[Mapping[str, Any]], lang: Lang) -> list[Mapping[str, Any]]:
+    """A check's findings as kept (``Finding.to_dict``: code, place, fields) as ``validate --json
+    --lang`` writes them in ``lang``, each with its place to show in bold."""
+    return [_placed(rendered(f, lang), lang) for f in findings]
+
+
+def rendered(finding: Mapping[str, Any], lang: Lang) -> dict[str, Any]:
+    """One kept finding in ``lang``: rendered again from its source (an older row, kept without
+    one, gives the message it was written with, in English when that was kept too)."""
+    return Finding.from_dict(finding).to_dict(lang)
 
 
 def _placed(finding: dict[str, Any], lang: Lang) -> dict[str, Any]:

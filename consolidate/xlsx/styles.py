@@ -135,12 +135,21 @@ def make_styles(workbook: Workbook) -> Styles:
     )
 
 
+class _CharWidths(dict[str, float]):
+    """A character's width, worked out on first sight (a CJK character or curly quote is about two)."""
+
+    def __missing__(self, ch: str) -> float:
+        width = self[ch] = 1.1 if ord(ch) < 0x2E80 and ch not in "“”‘’" else 2.1
+        return width
+
+
+_WIDTHS = _CharWidths()
+
+
 def text_width(text: str) -> float:
-    """How wide ``text`` is in Excel column-width units (a CJK character is about two)."""
-    width = 0.0
-    for ch in text:
-        width += 1.1 if ord(ch) < 0x2E80 and ch not in "“”‘’" else 2.1
-    return width
+    """How wide ``text`` is in Excel column-width units (a CJK character is about two). Summed
+    left to right from 0.0 as a loop would (a summary's 5,000 rows measure their texts)."""
+    return sum(map(_WIDTHS.__getitem__, text), 0.0)
 
 
 def page_footer(lang: str | None = None) -> str:

@@ -17,8 +17,9 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from ...errors import ConsolidateError
 from ...i18n import Lang
-from .. import store
+from .. import copies, store
 from ..models import ApiToken, Submission
 from ..tables import tables
 from ..texts import findings_in, stored_shown
@@ -33,20 +34,24 @@ def checked(sub: Submission | None, format_id: str) -> dict[str, Any]:
     """What a page shows of a checked file, in the page's language: its findings, its tables
     with those findings marked, and why it was refused."""
     if sub is None:
-        return {"findings": [], "tables": [], "refusal": ""}
+        return {"findings": [], "tables": [], "refusal": "", "has_copy": False}
     lang = page_language()
     report = sub.report or {}
-    findings = findings_in(report.get("findings") or [], sub.finding_messages, lang)
+    findings = findings_in(report.get("findings") or [], lang)
     return {"findings": findings, "tables": tables({**report, "findings": findings}, format_id) if sub.report else [],
-            "refusal": stored_shown(sub.refusal, sub.refusal_params, lang)}
+            "refusal": stored_shown(sub.refusal, sub.refusal_params, lang), "has_copy": copies.possible(sub)}
 
 
 def annotated_copy(request: HttpRequest, sub: Submission) -> HttpResponse:
-    """The file's annotated copy in the page's language (the Chinese one where no other was made)."""
-    if not sub.annotated:
+    """The file's annotated copy in the page's language: made on its first download in that
+    language from the stored result, then kept."""
+    try:
+        made = copies.copy_of(sub, page_language())
+    except ConsolidateError as exc:
+        return error(request, 409, exc.message(page_language()))
+    if made is None:
         return error(request, 404, _("这个版本没有问题标注副本。"))
-    sha, name = ((sub.annotated_en, sub.annotated_en_name) if page_language() == "en" and sub.annotated_en
-                 else (sub.annotated, sub.annotated_name))
+    sha, name = made
     return attachment(store.path_of(sha), name or _("问题标注.xlsx"), XLSX)
 
 

@@ -10,9 +10,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,7 +24,7 @@ from ...i18n import N_, Msg
 from ...read.meta import parse_year
 from ...roster import read_roster
 from ...spec import cell_addresses, load_spec
-from .. import store
+from .. import copies, store
 from ..auditlog import audit, entries
 from ..downloads import round_outputs, stream_zip
 from ..links import link_url
@@ -30,6 +32,7 @@ from ..models import AuditEvent, Round, RoundUnit, Submission
 from ..rounds import (
     STATE_LABELS,
     SUBMISSION_LABELS,
+    ReviewRefused,
     accept_warnings,
     close_round,
     counts,
@@ -38,11 +41,14 @@ from ..rounds import (
     reissue_link,
     reopen_round,
     review,
+    review_state,
+    state_word,
     status_dict,
+    unit_rows,
     unit_statuses,
     unlock,
 )
-from .common import XLSX, actor, annotated_copy, attachment, checked, error, office, page_language
+from .common import XLSX, actor, annotated_copy, attachment, checked, error, office, page_language, wants_json
 
 
 class Login(LoginView):
@@ -67,9 +73,7 @@ def base_url(request: HttpRequest) -> str:
 @office
 @require_GET
 def rounds(request: HttpRequest) -> HttpResponse:
-    items = []
-    for r in Round.objects.all():
-        items.append((r, counts(unit_statuses(r))))
+    items = [(r, counts(r)) for r in Round.objects.all()]
     return render(request, "web/rounds.html", {"items": items, "this_year": timezone.localdate().year - 1})
 
 
@@ -108,22 +112,63 @@ def _round(round_id: int) -> Round:
 
 
 FILTERS = ("missing", "valid", "invalid", "unreadable", "overdue")
+PAGE_SIZE = 100
 
 
-def _board_context(request: HttpRequest, round_: Round) -> dict[str, Any]:
-    statuses = unit_statuses(round_)
-    wanted = request.GET.get("state", "")
-    shown = [s for s in statuses if not wanted or (s.overdue if wanted == "overdue" else s.state == wanted)]
-    chase = [s for s in statuses if s.state != "valid"]
+def _shown_units(round_: Round, wanted: str) -> Any:
+    """The board's rows for a filter, as a query (paged by the caller)."""
+    units = unit_rows(round_)
+    if wanted == "valid" or wanted == "invalid":
+        return units.filter(counted__state=wanted)
+    if wanted == "unreadable":
+        return units.filter(counted__isnull=True, latest__state="unreadable")
+    if wanted == "missing":
+        return units.filter(counted__isnull=True).exclude(latest__state="unreadable")
+    if wanted == "overdue":
+        late = Q(counted__late=True)
+        if round_.deadline and timezone.now() > round_.deadline:
+            late |= Q(counted__isnull=True)
+        return units.filter(late)
+    return units
+
+
+def _chase(round_: Round) -> str:
+    """催报名单: every unit not yet passed, with the contact its counted version gives (one query)."""
+    rows = (RoundUnit.objects.filter(round=round_).exclude(counted__state="valid").order_by("position")
+            .values_list("name", "code", "counted__state", "counted__contact", "latest__state"))
     lines = []
-    for s in chase:
-        ident = (s.latest.report or {}).get("unit", {}) if s.latest else {}
-        contact = _("，").join(p for p in (ident.get("filler", ""), ident.get("phone", "")) if p)
-        line = _("{unit}（{code}）：{state}").format(unit=s.unit.name, code=s.unit.code, state=_(STATE_LABELS[s.state]))
+    for name, code, state, contact, latest_state in rows:
+        label = _(STATE_LABELS[state_word(state, latest_state)])
+        line = _("{unit}（{code}）：{state}").format(unit=name, code=code, state=label)
+        contact = _("，").join(p for p in (contact or "").split("\t") if p)
         lines.append(_("{line}；联系人：{contact}").format(line=line, contact=contact) if contact else line)
-    return {"round": round_, "statuses": shown, "counts": counts(statuses), "state": wanted,
-            "filters": [(f, _(STATE_LABELS[f]) if f in STATE_LABELS else _("逾期")) for f in FILTERS],
-            "chase": "\n".join(lines), "now": timezone.now()}
+    return "\n".join(lines)
+
+
+def _board_context(request: HttpRequest, round_: Round, *, rows_only: bool = False) -> dict[str, Any]:
+    """The board: the round's numbers (one query), one page of units (one query) and, for the
+    whole page, the 催报名单 (one query). A refresh with ``since`` sends only the rows changed
+    since then (htmx swaps them in place) and the numbers."""
+    wanted = request.GET.get("state", "")
+    wanted = wanted if wanted in FILTERS else ""
+    units = _shown_units(round_, wanted)
+    since = parse_datetime(request.GET.get("since", "") or "")
+    page = max(1, int(request.GET["page"])) if request.GET.get("page", "").isdigit() else 1
+    now = timezone.now()
+    if rows_only and since is not None:
+        shown = unit_statuses(round_, units.filter(changed_at__gte=since)[:PAGE_SIZE * 5])
+        pages = None
+    else:
+        total = units.count()
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(page, pages)
+        shown = unit_statuses(round_, units[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])
+    context = {"round": round_, "statuses": shown, "counts": counts(round_), "state": wanted, "now": now,
+               "since": now.isoformat(), "page": page, "pages": pages, "page_numbers": range(1, (pages or 1) + 1), "changed_only": rows_only and since is not None,
+               "filters": [(f, _(STATE_LABELS[f]) if f in STATE_LABELS else _("逾期")) for f in FILTERS]}
+    if not context["changed_only"]:
+        context["chase"] = _chase(round_)
+    return context
 
 
 @office
@@ -135,7 +180,9 @@ def board(request: HttpRequest, round_id: int) -> HttpResponse:
 @office
 @require_GET
 def board_fragment(request: HttpRequest, round_id: int) -> HttpResponse:
-    return render(request, "web/board_table.html", _board_context(request, _round(round_id)))
+    """The 5-second refresh: with ``since``, the numbers and the rows changed since then only."""
+    context = _board_context(request, _round(round_id), rows_only=True)
+    return render(request, "web/board_changes.html" if context["changed_only"] else "web/board_table.html", context)
 
 
 @office
@@ -146,8 +193,8 @@ def status_json(request: HttpRequest, round_id: int) -> HttpResponse:
 
 def _outputs_or_error(request: HttpRequest, round_: Round, which: str) -> HttpResponse:
     try:
-        outputs = round_outputs(round_, page_language())
-    except ConsolidateError as exc:  # a CheckFailed too
+        outputs = round_outputs(round_, page_language(), which)
+    except ConsolidateError as exc:
         return error(request, 500, _("生成失败：{reason}").format(reason=exc.message(page_language())))
     data = outputs.rollup if which == "rollup" else outputs.report
     if data is None:
@@ -232,7 +279,8 @@ def unit_detail(request: HttpRequest, round_id: int, unit_id: int) -> HttpRespon
     unit = _unit(round_id, unit_id)
     subs = list(unit.submissions.order_by("-version"))
     by_version = {s.version: s for s in subs}
-    shown = subs[0] if subs else None
+    counted = by_version.get(next((s.version for s in subs if s.id == unit.counted_id), -1))
+    shown = counted or (subs[0] if subs else None)
     if request.GET.get("v", "").isdigit():
         shown = by_version.get(int(request.GET["v"]), shown)
     changes = None
@@ -240,7 +288,9 @@ def unit_detail(request: HttpRequest, round_id: int, unit_id: int) -> HttpRespon
     if a.isdigit() and b.isdigit() and int(a) in by_version and int(b) in by_version:
         changes = diff(by_version[int(a)], by_version[int(b)])
     context = {"round": unit.round, "unit": unit, "submissions": subs, "shown": shown, "labels": SUBMISSION_LABELS,
-               **checked(shown, unit.round.format_id), "changes": changes, "a": a, "b": b}
+               **checked(shown, unit.round.format_id), "changes": changes, "a": a, "b": b, "counted": counted,
+               "shown_review": review_state(shown),
+               "can_review": shown is not None and counted is not None and shown.id == counted.id}
     return render(request, "web/unit_detail.html", context)
 
 
@@ -269,15 +319,33 @@ def _submission(sub_id: int) -> Submission:
 @office
 @require_POST
 def review_submission(request: HttpRequest, sub_id: int) -> HttpResponse:
+    """Confirm (lock) or return the unit's counted version. JSON for ``Accept: application/json``:
+    200 with the submission's review, 409 when it is not the counted version or a refused file,
+    422 when a reason is needed (returning; confirming a version with errors)."""
     sub = _submission(sub_id)
     decision = request.POST.get("decision", "")
     reason = request.POST.get("reason", "")
-    if decision == "returned" and not reason.strip():
-        messages.error(request, _("退回时请写明原因，单位会在报送页面看到。"))
-    elif decision in ("confirmed", "returned"):
-        review(sub, decision, actor=actor(request), reason=reason)
-        messages.info(request, _("已确认并锁定。") if decision == "confirmed" else _("已退回，单位会看到退回原因。"))
-    return redirect("unit-detail", round_id=sub.unit.round_id, unit_id=sub.unit_id)
+    back = redirect("unit-detail", round_id=sub.unit.round_id, unit_id=sub.unit_id)
+    if decision not in ("confirmed", "returned"):
+        if wants_json(request):
+            return error(request, 422, _("decision 应为 confirmed 或 returned。"))
+        return back
+    try:
+        done = review(sub, decision, actor=actor(request), reason=reason)
+    except ReviewRefused as exc:
+        if wants_json(request):
+            return error(request, exc.status, exc.message(page_language()))
+        messages.error(request, exc.message(page_language()))
+        return back
+    if wants_json(request):
+        return JsonResponse({"submission": {"id": done.id, "version": done.version, "state": done.state,
+                                            "review": review_state(done), "reason": done.review_reason,
+                                            "reviewed_by": done.reviewed_by,
+                                            "reviewed_at": done.reviewed_at.isoformat() if done.reviewed_at else None},
+                             "unit": {"code": done.unit.code, "locked": done.unit.locked}},
+                            json_dumps_params={"ensure_ascii": False})
+    messages.info(request, _("已确认并锁定。") if decision == "confirmed" else _("已退回，单位会看到退回原因。"))
+    return back
 
 
 @office
@@ -306,7 +374,7 @@ def submission_file(request: HttpRequest, sub_id: int) -> HttpResponse:
 @require_GET
 def submission_annotated(request: HttpRequest, sub_id: int) -> HttpResponse:
     sub = _submission(sub_id)
-    if sub.annotated:
+    if copies.possible(sub):
         audit(sub.unit.round, actor(request), "download",
               Msg(N_("{unit} 第 {version} 版问题标注副本"), {"unit": sub.unit.name, "version": sub.version}))
     return annotated_copy(request, sub)

@@ -23,7 +23,7 @@ from ..intake import Refused, receive, refuse_if_closed
 from ..links import find_unit, too_many_guesses
 from ..models import RoundUnit, Submission
 from ..rounds import SUBMISSION_LABELS
-from ..texts import findings_in
+from ..texts import rendered
 from .common import XLSX, annotated_copy, attachment, checked, error, page_language, wants_json
 
 
@@ -41,7 +41,8 @@ def contract(unit: RoundUnit, sub: Submission) -> dict[str, Any]:
     request's language (``Accept-Language: en``: as ``validate --json --lang en`` words them)."""
     report = sub.report
     if report is not None:
-        report = {**report, "findings": findings_in(report.get("findings") or [], sub.finding_messages, page_language())}
+        lang = page_language()
+        report = {**report, "findings": [rendered(f, lang) for f in report.get("findings") or []]}
     return {"unit": {"code": unit.code, "name": unit.name},
             "submission": {"id": sub.id, "version": sub.version, "sha256": sub.sha256,
                            "received_at": sub.received_at.isoformat(), "state": sub.state},
@@ -130,6 +131,7 @@ def _show(request: HttpRequest, unit: RoundUnit, secret: str) -> HttpResponse:
     context = {
         "unit": unit, "round": round_, "secret": secret, "link": f"/u/{secret}",
         "submissions": subs, "shown": shown, "labels": SUBMISSION_LABELS,
+        "counted": next((s for s in subs if s.id == unit.counted_id), None),
         **checked(shown, round_.format_id),
         "closed": round_.closed_at is not None, "refusing": round_.closed_at is not None and round_.late_policy == "refuse",
         "limit_mb": store_limit_mb(),

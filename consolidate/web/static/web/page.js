@@ -24,3 +24,11 @@ document.addEventListener("click", function (event) {
     document.body.appendChild(a); a.click(); a.remove();
   }
 });
+
+// A button that locks, re-issues or closes asks first: its form's data-confirm is the question.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!(form instanceof HTMLFormElement)) return;
+  var question = form.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) event.preventDefault();
+});

@@ -1,0 +1,150 @@
+"""A decided check kept as data, and the unit's counted version.
+
+``store_outcome(submission, outcome)`` is the one place a check's outcome is written: the
+file's result as ``consolidate validate --json`` holds it (values, identity, and each finding
+as code, place and fields: ``Finding.to_dict``'s ``source``, rendered in the reader's language
+when shown), the counts, the refusal when the file is another unit's, and the unit's
+``latest`` and ``counted`` pointers. It touches this unit only: the roster part of the check
+(is the file's unit on the roster, under which name) asks the database for the units with the
+file's code or name, never loads the roster.
+
+A unit's counted version is its latest upload that was read and not refused: an unreadable
+or refused upload never replaces it (it stays in the history).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ..findings import FindingFactory, Place, status_of
+from ..i18n import N_, Msg
+from ..output.json_report import json_ready
+from ..report import FileResult
+from ..roster import Roster, Unit, normalise_code, normalise_text
+from .models import RoundUnit, Submission
+from .texts import to_json
+
+COUNTED_STATES = ("valid", "invalid")  # read and not refused
+ROSTER_CODES = frozenset({"UNIT-NOT-IN-ROSTER", "UNIT-NAME-DIFFERS"})  # what the roster adds to a check
+
+
+def failed_result(name: str, sub: Submission, reason: Msg | str, code: str = "FILE-CORRUPT") -> FileResult:
+    """A file whose check could not finish: unreadable, saying why (FILE-CORRUPT; FILE-TIMEOUT
+    for a hang, its detail the seconds, as on the command line)."""
+    finding = FindingFactory().common(code, Place(file=name), detail=reason)
+    return FileResult(path=name, sha256=sub.sha256, size=sub.size, mtime=None, status="unreadable",
+                      findings=[finding])
+
+
+def _as_unit(u: RoundUnit) -> Unit:
+    return Unit(code=u.code, name=u.name, type=u.type, parent=u.parent, row=u.position + 2)
+
+
+def roster_around(unit: RoundUnit, result: FileResult) -> Roster:
+    """The part of the round's roster the file's identity can match: this unit and the units
+    whose code or name the file gives (one indexed query), in roster order. ``Roster.find`` on
+    it answers as it would on the whole roster."""
+    code, name = normalise_code(result.unit_code), normalise_text(result.unit_name)
+    wanted = Q(pk=unit.pk)
+    if code:
+        wanted |= Q(code=code) | Q(code=result.unit_code)
+    if name:
+        wanted |= Q(name=name) | Q(name=result.unit_name)
+    rows = RoundUnit.objects.filter(wanted, round_id=unit.round_id).order_by("position")
+    return Roster(tuple(_as_unit(u) for u in rows))
+
+
+def with_roster_check(result: FileResult, roster: Roster) -> FileResult:
+    """The check's result with the roster's findings (``rules.identity.check_unit``), made
+    here when the worker checked the file without the roster."""
+    from ..rules.identity import check_unit
+
+    if result.status == "unreadable" or any(f.code in ROSTER_CODES for f in result.findings):
+        return result
+    extra = [f for f in check_unit(result, roster) if f.code in ROSTER_CODES]
+    if not extra:
+        return result
+    findings = [*result.findings, *extra]
+    return dataclasses.replace(result, findings=findings, status=status_of(findings))
+
+
+def refusal_of(result: FileResult, unit: RoundUnit, roster: Roster) -> Msg | None:
+    """Why the file is refused when its 填报信息 names another unit (None when it is this unit's)."""
+    code, name = normalise_code(result.unit_code), normalise_text(result.unit_name)
+    if result.status == "unreadable" or (not code and not name):
+        return None
+    if code:
+        if code == normalise_code(unit.code):
+            return None
+    elif name == normalise_text(unit.name):
+        return None
+    owner = roster.find(code, name)
+    whose: Msg
+    if owner is not None:
+        whose = Msg(N_("{name}（单位代码 {code}）"), {"name": owner.name, "code": owner.code})
+    else:
+        named: str | Msg = result.unit_name or Msg(N_("未填名称"))
+        whose = (Msg(N_("“{name}”（单位代码 {code}）"), {"name": named, "code": result.unit_code}) if code
+                 else Msg(N_("“{name}”"), {"name": named}))
+    return Msg(N_("这份报表“填报信息”中的单位是 {whose}，不是本单位（{unit}）的报表。文件已保存，但不予接收。"
+                  "请上传本单位的报表；如果确是本单位的，请改正“填报信息”中的单位名称和代码后重新上传。"),
+               {"whose": whose, "unit": unit.name})
+
+
+def contact_of(result: FileResult) -> str:
+    return "\t".join(p for p in (result.identity.get("filler", ""), result.identity.get("phone", "")) if p)[:200]
+
+
+def store_outcome(submission: Submission, outcome: Any) -> Submission:
+    """Write a decided check: ``outcome`` is the check's FileResult (or an object with it as
+    ``result``, as ``checking.CheckOutcome``). Adds the roster's findings, decides the state
+    (valid, invalid, unreadable, refused), keeps the result as data and moves the unit's
+    ``latest`` and ``counted`` pointers. Returns the submission, saved."""
+    result: FileResult = getattr(outcome, "result", outcome)
+    unit = submission.unit
+    roster = roster_around(unit, result)
+    result = with_roster_check(result, roster)
+    refusal = refusal_of(result, unit, roster)
+    counts = result.counts
+    submission.state = "refused" if refusal else result.status
+    submission.refusal, submission.refusal_params = (refusal.text, to_json(refusal)) if refusal else ("", None)
+    submission.errors, submission.warnings, submission.infos = counts["error"], counts["warning"], counts["info"]
+    submission.report = json_ready(result.to_dict("zh"))
+    submission.contact = contact_of(result)
+    submission.copies = {}
+    with transaction.atomic():
+        submission.save()
+        advance(unit, submission)
+    return submission
+
+
+def advance(unit: RoundUnit, submission: Submission) -> None:
+    """Point the unit at ``submission`` when it is newer than what it has: as its latest
+    upload, and as its counted version when it was read and not refused. A conditional
+    update, so a concurrent review or an older check finishing late never goes backwards."""
+    now = timezone.now()
+    RoundUnit.objects.filter(pk=unit.pk).filter(Q(latest__isnull=True) | Q(latest__version__lte=submission.version)
+                                                ).update(latest=submission, changed_at=now)
+    if submission.state in COUNTED_STATES:
+        # a unit the office confirmed (locked) keeps the version it confirmed: an upload that was
+        # already on its way is kept in the history, never counted under the confirmation
+        RoundUnit.objects.filter(pk=unit.pk, locked=False).filter(
+            Q(counted__isnull=True) | Q(counted__version__lt=submission.version)).update(counted=submission,
+                                                                                         changed_at=now)
+    else:
+        RoundUnit.objects.filter(pk=unit.pk).update(changed_at=now)
+
+
+def received(unit: RoundUnit, submission: Submission) -> None:
+    """A new upload was recorded (before its check): it is the unit's latest."""
+    advance(unit, submission)
+
+
+def counted_version(unit: RoundUnit) -> Submission | None:
+    """The unit's counted version, from its history (what ``counted`` points at)."""
+    return unit.submissions.filter(state__in=COUNTED_STATES).order_by("-version").first()
