@@ -110,15 +110,19 @@ def alive(pids: set[int]) -> set[int]:
     return out
 
 
-def checking_left(data: Path, database: str | None) -> int:
+def count(data: Path, database: str | None, sql: str) -> int:
     if database is None:
         with sqlite3.connect(data / "consolidate.sqlite3") as db:
-            return int(db.execute("select count(*) from web_submission where state='checking'").fetchone()[0])
+            return int(db.execute(sql).fetchone()[0])
     import psycopg
 
     with psycopg.connect(database) as db:
-        row = db.execute("select count(*) from web_submission where state='checking'").fetchone()
+        row = db.execute(sql).fetchone()
         return int(row[0]) if row else -1
+
+
+def checking_left(data: Path, database: str | None) -> int:
+    return count(data, database, "select count(*) from web_submission where state='checking'")
 
 
 def test_upload_is_answered_at_once_and_a_worker_elsewhere_decides_it(tmp_path: Path, database: str | None) -> None:
@@ -212,6 +216,12 @@ def test_kill_9_during_uploads_loses_no_verdict_and_leaves_no_worker(tmp_path: P
         while checking_left(data, database) and time.monotonic() < end:
             time.sleep(0.5)
         assert checking_left(data, database) == 0
+        # the killed workers' tasks are marked failed (their checks ran again), none shows as running
+        running = "select count(*) from django_tasks_database_dbtaskresult where status='RUNNING'"
+        end = time.monotonic() + 15
+        while count(data, database, running) and time.monotonic() < end:
+            time.sleep(0.5)
+        assert count(data, database, running) == 0
 
 
 def test_a_hanging_file_from_one_link_does_not_hold_up_the_others(tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ from django_tasks import task
 from .models import RoundUnit, Submission
 
 QUEUE = "checks"
+CHECK_PATH = "consolidate.web.tasks.check"  # the task's path, as django-tasks-db records it
 
 
 @task(queue_name=QUEUE)
@@ -108,16 +109,15 @@ def drain(holder: str, submission_ids: Iterable[int], runner: Any) -> int:
 def recover(*, at_start: bool) -> int:
     """Release the leases of workers that are gone and queue every unit that still has a
     version waiting (none stays ``checking``); return how many units were queued."""
-    host = socket.gethostname()[:40]
+    from django_tasks_db.models import DBTaskResult
+
     now = timezone.now()
     for unit in RoundUnit.objects.exclude(check_holder="").only("pk", "check_holder", "check_until"):
-        where, _, rest = unit.check_holder.partition(":")
-        pid = rest.partition(":")[0]
-        gone = unit.check_until is None or unit.check_until < now
-        if not gone and where == host and pid.isdigit() and int(pid) != os.getpid():
-            gone = not _alive(int(pid))
-        if gone:
+        if unit.check_until is None or unit.check_until < now or _dead(unit.check_holder):
             RoundUnit.objects.filter(pk=unit.pk, check_holder=unit.check_holder).update(check_holder="", check_until=None)
+    for running in DBTaskResult.objects.running().filter(task_path=CHECK_PATH):  # a dead worker's task: failed
+        if running.worker_ids and _dead(running.worker_ids[-1]):
+            running.set_failed(WorkerGone(running.worker_ids[-1]))
     stale = Q() if at_start else Q(received_at__lt=now - lease())
     units = (Submission.objects.filter(stale, state="checking", unit__check_holder="")
              .values_list("unit_id", flat=True).distinct())
@@ -129,6 +129,18 @@ def recover(*, at_start: bool) -> int:
                 enqueue(sub)
             queued += 1
     return queued
+
+
+class WorkerGone(Exception):
+    """The worker that took the task ended before finishing it (its check runs again)."""
+
+
+def _dead(holder: str) -> bool:
+    """A worker of this host whose process is gone (one on another host: only its lease's time tells)."""
+    where, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    return (where == socket.gethostname()[:40] and pid.isdigit() and int(pid) != os.getpid()
+            and not _alive(int(pid)))
 
 
 def _alive(pid: int) -> bool:

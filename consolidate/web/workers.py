@@ -27,13 +27,12 @@ from typing import Any
 
 from django_tasks_db.management.commands.db_worker import Worker
 
-from .tasks import QUEUE, drain, recover, worker_id
+from .tasks import CHECK_PATH, QUEUE, drain, recover, worker_id
 
 log = logging.getLogger("consolidate.web")
 
 BATCH = 16  # queued checks one loop takes at once (of different units), as the CLI's chunks
 SWEEP = 30.0  # seconds between two recoveries
-CHECK_PATH = "consolidate.web.tasks.check"
 
 
 class CheckWorker(Worker):
