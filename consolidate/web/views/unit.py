@@ -62,7 +62,7 @@ def waited(request: HttpRequest, sub: Submission) -> Submission:
     pending = Submission.objects.filter(pk=sub.pk, state="checking")
     start = time.monotonic()
     while sub.state == "checking" and time.monotonic() < end:  # often at first, then less (a check takes ~0.1-1 s)
-        step = 0.1 if time.monotonic() - start < 2 else 0.3
+        step = 0.2 if time.monotonic() - start < 2 else 0.5
         time.sleep(min(step, max(0.0, end - time.monotonic())))
         if not pending.exists():
             sub.refresh_from_db()
