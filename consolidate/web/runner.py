@@ -2,7 +2,9 @@
 
 A check runs in a fresh process of ``consolidate.parallel.Workers`` (pebble: a task past
 its time limit is ended, a process that dies is reported), one process per task
-(``max_tasks=1``: a file that made a check grow gives its memory back when it is done).
+(``max_tasks=1``: a file that made a check grow gives its memory back when it is done),
+forked from a fork server that loaded the library once (``preload``); where there is no
+fork server (Windows), a spawned process serves several tasks.
 Each process starts under limits (:func:`limits`): its address space is capped
 (``RLIMIT_AS``, ``settings.CHECK_MEMORY``, where the platform has it; nothing on
 Windows), it ends when the worker that started it ends (Linux: ``PR_SET_PDEATHSIG``), and
@@ -40,6 +42,7 @@ TOOK_TOO_LONG = N_("审核超过 {seconds} 秒仍未完成")
 
 BATCH_BUDGET = 5.0  # seconds a batch may take beyond PER_FILE each, before it is taken apart
 PER_FILE = 0.5
+SPAWNED_TASKS = 50
 
 
 class Stopped(Exception):
@@ -104,7 +107,10 @@ class Runner:
             multiprocessing.get_context(method).set_forkserver_preload(["consolidate.web.preload"])
         self.memory = memory
         self.function = function
-        self.workers = Workers(size, method, initializer=functools.partial(limits, memory), max_tasks=1)
+        # a fresh process per task where it is forked from the preloaded fork server; where each
+        # process must start an interpreter (Windows), one serves up to SPAWNED_TASKS tasks
+        self.workers = Workers(size, method, initializer=functools.partial(limits, memory),
+                               max_tasks=1 if method == "forkserver" else SPAWNED_TASKS)
         self.closed = False
 
     def start(self) -> None:
