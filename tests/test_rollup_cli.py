@@ -54,3 +54,23 @@ def test_exit_codes(tmp_path: Path) -> None:
     overwrite = runner.invoke(app, ["rollup", str(tmp_path / "in"), "--out", str(paths[0])])
     assert overwrite.exit_code == 2 and "覆盖" in overwrite.output
     assert runner.invoke(app, ["rollup", str(tmp_path / "in")]).exit_code == 2  # --out is required
+
+
+def test_one_submission_rate_on_the_command_line_and_in_the_summary(tmp_path: Path) -> None:
+    """The demo county (26 units: 20 pass, 4 with errors, 2 missing): the command line's 报送率
+    and 通过率 are the 报送情况 sheet's, both by ``rollup.rates`` (issue 18: they were 76.9% on
+    the command line and 84.6% in the sheet for the same files)."""
+    import re
+
+    from openpyxl import load_workbook
+
+    demo = Path(__file__).resolve().parents[1] / "samples" / "demo"
+    out = tmp_path / "汇总.xlsx"
+    res = runner.invoke(app, ["rollup", str(demo / "submissions"), "--roster", str(demo / "roster.csv"),
+                              "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    found = re.search(r"报送率 ([\d.]+)%，通过率 ([\d.]+)%", " ".join(res.output.split()))
+    assert found, res.output
+    sheet = load_workbook(out, read_only=True)["报送情况"]
+    assert float(found.group(1)) == round(100 * sheet.cell(2, 5).value, 1) == round(100 * 24 / 26, 1)
+    assert float(found.group(2)) == round(100 * sheet.cell(3, 5).value, 1) == round(100 * 20 / 26, 1)

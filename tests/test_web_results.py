@@ -122,6 +122,13 @@ def test_an_unreadable_or_refused_upload_never_replaces_the_counted_version() ->
     sheet = load_workbook(io.BytesIO(summary), read_only=True)["报送情况"]
     rows = {r[1]: r for r in sheet.iter_rows(values_only=True) if r and r[1]}
     assert rows[issued[0].unit.name][2] == "已报送且通过"  # still counted with its version 1
+    # a unit whose only upload could not be read is listed as such (not counted), as `rollup` lists it
+    up(issued[2], b"not a workbook either")
+    sheet = load_workbook(io.BytesIO(c.get(f"/office/rounds/{round_.id}/rollup.xlsx").content), read_only=True)["报送情况"]
+    labels = [r[2] for r in sheet.iter_rows(min_row=8, values_only=True) if r and r[2]]
+    assert labels.count("无法读取") == 1 and labels.count("已报送且通过") == 1
+    report = load_workbook(io.BytesIO(c.get(f"/office/rounds/{round_.id}/report.xlsx").content), read_only=True)
+    assert any("无法读取" in str(v) for ws in report.worksheets for r in ws.iter_rows(values_only=True) for v in r if v)
     # the one 报送率 (units with a counted version / roster) and 通过率, here and on the board
     counts = c.get(f"/office/rounds/{round_.id}/status.json").json()["counts"]
     assert counts["submission_rate"] == round(1 / 3, 4) and counts["pass_rate"] == round(1 / 3, 4)

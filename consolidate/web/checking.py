@@ -34,8 +34,7 @@ class CheckJob:
 
 @dataclass(frozen=True)
 class CheckOutcome:
-    result: FileResult  # path = the job's name
-    annotated: str | None = None  # unused: the annotated copy is made on its first download (``annotate_copy``)
+    result: FileResult  # path = the job's name (the annotated copy is made on its first download: ``annotate_copy``)
 
 
 def _link(blob: str, target: Path) -> None:

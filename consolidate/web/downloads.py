@@ -30,6 +30,7 @@ from ..template import safe_name
 from . import store
 from .intake import check_name
 from .models import Round, RoundUnit, Submission
+from .results import COUNTED_STATES
 from .rounds import roster_of
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ def spec_version() -> str:
 
 @dataclass(frozen=True)
 class Counted:
-    """A unit's counted version as the outputs need it (read as a plain row, no model object)."""
+    """A unit's counted version (or unreadable latest upload) as the outputs need it: a plain row."""
 
     id: int
     unit_name: str
@@ -68,18 +69,20 @@ class Counted:
     report: dict[str, Any] | None = None
 
 
-COUNTED_COLUMNS = ("counted__id", "name", "counted__version", "counted__sha256", "counted__file_name",
-                   "counted__state", "counted__review", "counted__review_reason", "counted__received_at",
-                   "counted__reviewed_at")
+COLUMNS = ("id", "version", "sha256", "file_name", "state", "review", "review_reason", "received_at", "reviewed_at")
 
 
 def counted_versions(round_: Round, *, results: bool = False) -> list[Counted]:
-    """Each unit's counted version, in roster order (one query of plain rows); with their
+    """What the outputs are made of, in roster order: each unit's counted version and, for a
+    unit without one whose latest upload could not be read, that upload (listed as 无法读取,
+    never counted, as ``consolidate rollup`` lists such a file). Plain rows, two queries; the
     stored results only when asked (the cache key needs none)."""
-    columns = (*COUNTED_COLUMNS, "counted__report") if results else COUNTED_COLUMNS
-    rows = (RoundUnit.objects.filter(round=round_, counted__isnull=False).order_by("position")
-            .values_list(*columns))
-    return [Counted(*row) for row in rows]
+    def rows(relation: str, **where: Any) -> list[tuple[Any, ...]]:
+        columns = [f"{relation}__{c}" for c in (*COLUMNS, *(("report",) if results else ()))]
+        return list(RoundUnit.objects.filter(round=round_, **where).values_list("position", "name", *columns))
+
+    found = rows("counted", counted__isnull=False) + rows("latest", counted__isnull=True, latest__state="unreadable")
+    return [Counted(row[2], row[1], *row[3:]) for row in sorted(found, key=lambda r: r[0])]
 
 
 def cache_key(round_: Round, subs: list[Counted], lang: Lang) -> str:
@@ -122,7 +125,7 @@ def round_outputs(round_: Round, lang: Lang = "zh", which: str = "rollup") -> Ou
     """rollup.xlsx or 审核报告.xlsx over the counted version of every unit, their own texts in
     ``lang``; made once per set of counted versions and kept in the data folder's cache/."""
     subs = counted_versions(round_)
-    if not subs:
+    if not any(s.state in COUNTED_STATES for s in subs):
         return Outputs(None, None)
     path = cached_path(round_, which, lang, cache_key(round_, subs, lang))
     if not path.exists():
