@@ -51,6 +51,12 @@ def post(link: str, data: bytes, query: str = "") -> tuple[int, dict[str, str], 
     return status, headers, json.loads(raw), time.monotonic() - start
 
 
+def timed_get(url: str) -> tuple[int, float]:
+    start = time.monotonic()
+    status, _ = get_json(url)
+    return status, time.monotonic() - start
+
+
 def get_json(url: str) -> tuple[int, dict[str, object]]:
     status, _, raw = http("GET", url, headers={"Accept": "application/json"})
     return status, json.loads(raw)
@@ -146,6 +152,11 @@ def test_upload_is_answered_at_once_and_a_worker_elsewhere_decides_it(tmp_path: 
         start = time.monotonic()
         status, _ = get_json(server.url + location + "?wait=1.5")
         assert status == 202 and 1.4 < time.monotonic() - start < 5
+        # at most WAIT_SLOTS (4) requests wait at once: the others are answered at once
+        with ThreadPoolExecutor(6) as pool:
+            timed = list(pool.map(lambda _: timed_get(server.url + location + "?wait=3"), range(6)))
+        assert all(status == 202 for status, _ in timed)
+        assert sum(1 for _, took in timed if took > 2.5) <= 4 and sum(1 for _, took in timed if took < 1.5) >= 2
         # the unit's page: 审核中, polling itself (htmx) for the verdict
         _, _, page = http("GET", link)
         html = page.decode()

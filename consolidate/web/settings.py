@@ -143,6 +143,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 CHECK_TIMEOUT = float(os.environ.get("CONSOLIDATE_CHECK_TIMEOUT", "60"))
 CHECK_MEMORY = int(float(os.environ.get("CONSOLIDATE_CHECK_MEMORY_MB", "1024")) * 1024 * 1024)
 CHECK_WORKERS = int(os.environ.get("CONSOLIDATE_CHECK_WORKERS", "0")) or None
+WAIT_SLOTS = int(os.environ.get("CONSOLIDATE_WAIT_SLOTS", "4"))  # ?wait= requests waiting at once; more: 202 at once
 CHECK_POLL = float(os.environ.get("CONSOLIDATE_CHECK_POLL", "0.2"))  # seconds an idle worker waits to look again
 # How files are checked (a dotted path run in the check process, given a list of CheckJob):
 # tests point it at a function that crashes, hangs or eats memory, to prove the rest survives.

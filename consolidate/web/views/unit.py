@@ -4,9 +4,11 @@ its own round and its own files."""
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -50,14 +52,27 @@ def contract(unit: RoundUnit, sub: Submission) -> dict[str, Any]:
 
 
 MAX_WAIT = 30.0  # seconds ?wait= may ask for
+# requests waiting at once: the others are answered at once (202), so waiting clients never
+# hold every one of the server's threads
+WAITING = threading.BoundedSemaphore(settings.WAIT_SLOTS)
 
 
 def waited(request: HttpRequest, sub: Submission) -> Submission:
-    """``sub`` as it is once decided, or after ``?wait=S`` seconds (at most 30), whichever comes first."""
+    """``sub`` as it is once decided, or after ``?wait=S`` seconds (at most 30), whichever comes
+    first; at once when too many requests are waiting already."""
     try:
         seconds = min(MAX_WAIT, max(0.0, float(request.GET.get("wait", "0"))))
     except ValueError:
         seconds = 0.0
+    if sub.state != "checking" or seconds <= 0 or not WAITING.acquire(blocking=False):
+        return sub
+    try:
+        return _waited(sub, seconds)
+    finally:
+        WAITING.release()
+
+
+def _waited(sub: Submission, seconds: float) -> Submission:
     end = time.monotonic() + seconds
     pending = Submission.objects.filter(pk=sub.pk, state="checking")
     start = time.monotonic()
