@@ -8,7 +8,7 @@ the verdict; workers run alone against the server's database and data folder; ki
 the server during 20 uploads (every acknowledged upload gets its verdict after a restart,
 none stays `checking`, no worker or check process survives the server); a file that hangs
 its check from one link while other units upload and get their verdicts promptly (the
-hang decided FILE-TIMEOUT); one check per unit at a time (the lease).
+hang decided FILE-TIMEOUT; SQLite and PostgreSQL); one check per unit at a time (the lease).
 """
 
 from __future__ import annotations
@@ -236,14 +236,14 @@ def test_kill_9_during_uploads_loses_no_verdict_and_leaves_no_worker(tmp_path: P
         assert count(data, database, running) == 0
 
 
-def test_a_hanging_file_from_one_link_does_not_hold_up_the_others(tmp_path: Path) -> None:
+def test_a_hanging_file_from_one_link_does_not_hold_up_the_others(tmp_path: Path, database: str | None) -> None:
     data = tmp_path / "data"
-    _, _, paths, units = setup_round(data, None, 8)
+    _, _, paths, units = setup_round(data, database, 8)
     the_units = units.units  # type: ignore[attr-defined]
     slow_unit, others = the_units[0], the_units[1:]
     env = {"CONSOLIDATE_CHECK_FUNCTION": "web_hooks.slow_or_check", "CONSOLIDATE_CHECK_TIMEOUT": "20",
            "PYTHONPATH": os.pathsep.join(filter(None, [TESTS, os.environ.get("PYTHONPATH")]))}
-    with serving(data, extra_env=env, extra_args=["--workers", "2"]) as server:
+    with serving(data, database, extra_env=env, extra_args=["--workers", "2"]) as server:
         # the workers are up (their check processes' fork server has loaded the library)
         assert upload(server.url + paths[others[0].code], workbook(others[0]), wait=30)[0] == 200
         slow = workbook(slow_unit) + SLOW  # still stored as sent; its check hangs
