@@ -35,6 +35,7 @@ from .models import RoundUnit, Submission
 
 QUEUE = "checks"
 CHECK_PATH = "consolidate.web.tasks.check"  # the task's path, as django-tasks-db records it
+KEPT = timedelta(days=7)
 
 
 @task(queue_name=QUEUE)
@@ -118,6 +119,8 @@ def recover(*, at_start: bool) -> int:
     for running in DBTaskResult.objects.running().filter(task_path=CHECK_PATH):  # a dead worker's task: failed
         if running.worker_ids and _dead(running.worker_ids[-1]):
             running.set_failed(WorkerGone(running.worker_ids[-1]))
+    # the queue keeps a finished task a week (the verdict itself is the submission's)
+    DBTaskResult.objects.finished().filter(task_path=CHECK_PATH, finished_at__lt=now - KEPT).delete()
     stale = Q() if at_start else Q(received_at__lt=now - lease())
     units = (Submission.objects.filter(stale, state="checking", unit__check_holder="")
              .values_list("unit_id", flat=True).distinct())
