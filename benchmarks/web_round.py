@@ -180,9 +180,9 @@ def _run(args: argparse.Namespace, synthetic: Any, folder: Path) -> int:
     row("files.zip", lambda: c.get(f"{base}/files.zip"))
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
-    from consolidate.web.checker import close_pool
+    from consolidate.web.runner import close_shared
 
-    close_pool()
+    close_shared()
     return 0
 
 

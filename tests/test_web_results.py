@@ -36,7 +36,9 @@ def new_round(n: int = 3) -> tuple[Any, list[Any]]:
     return open_round(roster(n), year=2025, actor="测试")
 
 
-def up(issued: Any, data: bytes, language: str | None = None) -> Any:
+def up(issued: Any, data: bytes, language: str | None = None, wait: bool = True) -> Any:
+    """The upload's JSON answer once its verdict is there (``?wait=30``); ``wait=False``: the
+    answer at once (202), the verdict to be waited for apart (``decided``)."""
     from django.test import Client
 
     f = io.BytesIO(data)
@@ -44,9 +46,19 @@ def up(issued: Any, data: bytes, language: str | None = None) -> Any:
     headers = {"HTTP_ACCEPT": "application/json"}
     if language:
         headers["HTTP_ACCEPT_LANGUAGE"] = language
-    answer = Client(REMOTE_ADDR="10.2.0.1").post(f"/u/{issued.secret}", {"file": f}, **headers)
-    assert answer.status_code == 200, answer.content
+    answer = Client(REMOTE_ADDR="10.2.0.1").post(f"/u/{issued.secret}{'?wait=30' if wait else ''}", {"file": f},
+                                                 **headers)
+    assert answer.status_code == (200 if wait else 202), answer.content
     return answer.json()
+
+
+def decided(body: Any) -> None:
+    from web_support import wait_until
+
+    from consolidate.web.models import Submission
+
+    pk = body["submission"]["id"]
+    wait_until(lambda: not Submission.objects.filter(pk=pk, state="checking").exists(), 60)
 
 
 def office() -> Any:
@@ -191,12 +203,11 @@ def test_the_annotated_copy_is_made_on_first_download_per_language_and_kept(monk
     kept = Submission.objects.get(pk=sub.pk).copies
     assert set(kept) == {"zh"}
 
-    class NoPool:
-        def run(self, *args: Any) -> Any:
-            raise AssertionError("made twice")
+    def no_copy(*args: Any) -> Any:
+        raise AssertionError("made twice")
 
-    monkeypatch.setattr(copies, "pool", lambda: NoPool())
-    again = c.get(f"/office/submissions/{sub.id}/annotated.xlsx")  # kept: the pool is not asked
+    monkeypatch.setattr(copies, "call", no_copy)
+    again = c.get(f"/office/submissions/{sub.id}/annotated.xlsx")  # kept: no check process is asked
     assert again.status_code == 200 and b"".join(again.streaming_content) == b"".join(zh.streaming_content)
     monkeypatch.undo()
     en = c.get(f"/office/submissions/{sub.id}/annotated.xlsx", HTTP_ACCEPT_LANGUAGE="en")
@@ -225,7 +236,9 @@ def test_an_upload_and_the_board_cost_a_fixed_number_of_queries_whatever_the_rou
         for i, item in enumerate(issued[:-1]):
             up(item, workbook(item.unit, error=i % 2 == 1, seed=i))
         last = workbook(issued[-1].unit, error=True)
-        upload = _queries(lambda: up(issued[-1], last))
+        answers: list[Any] = []
+        upload = _queries(lambda: answers.append(up(issued[-1], last, wait=False)))  # the request's own queries
+        decided(answers[0])
         c = office()
         board = _queries(lambda: c.get(f"/office/rounds/{round_.id}/"))
         status = _queries(lambda: c.get(f"/office/rounds/{round_.id}/status.json"))

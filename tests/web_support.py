@@ -130,10 +130,19 @@ def multipart(data: bytes, filename: str = "报表.xlsx") -> tuple[bytes, str]:
     return head + data + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
-def upload(link: str, data: bytes, filename: str = "报表.xlsx") -> tuple[int, Any]:
+def upload(link: str, data: bytes, filename: str = "报表.xlsx", wait: float = 30) -> tuple[int, Any]:
+    """POST the file; ``wait``: seconds to wait for the verdict (``?wait=`` on the POST, then on
+    its Location while the server answers 202: it lets only a few requests wait at once)."""
     body, content_type = multipart(data, filename)
-    status, _, answer = http("POST", link, body=body, headers={"Content-Type": content_type,
-                                                               "Accept": "application/json"})
+    status, headers, answer = http("POST", f"{link}?wait={wait:g}" if wait else link, body=body,
+                                   headers={"Content-Type": content_type, "Accept": "application/json"})
+    end = time.monotonic() + wait
+    while status == 202 and wait and time.monotonic() < end:
+        base = link.split("/u/", 1)[0]
+        status, _, answer = http("GET", f"{base}{headers['Location']}?wait={max(1, end - time.monotonic()):.0f}",
+                                 headers={"Accept": "application/json"})
+        if status == 202:
+            time.sleep(0.2)
     return status, json.loads(answer)
 
 

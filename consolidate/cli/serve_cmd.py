@@ -33,6 +33,12 @@ def database_label(database: str | None) -> str:
 PROXY_DEFAULT = "127.0.0.1"
 
 
+def workers_default() -> int:
+    from ..web.runner import default_size
+
+    return default_size()
+
+
 class ServeCommand(TyperCommand):
     """``--behind-proxy`` with its value optional (alone: the proxy is on this machine), which
     click supports and typer does not expose: set on the option after typer made it."""
@@ -58,6 +64,9 @@ def serve(
         "--behind-proxy", metavar=N_("[地址,…]"), envvar="CONSOLIDATE_BEHIND_PROXY",
         help=N_("在提供 HTTPS 的反向代理（如 nginx）后面运行：只相信这些代理地址（逗号分隔，可为网段；只写 --behind-proxy 时为 127.0.0.1）"
                 "发来的 X-Forwarded-For/-Proto/-Host；Cookie 只走 HTTPS，并发送 HSTS。"))] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", metavar="N", min=0, max=64,
+        help=N_("随网站启动的审核进程数，默认为 CPU 核数（最多 4）；0 表示不在本机审核（由 consolidate worker 审核）。"))] = None,
     lang: LangOption = "zh",
 ) -> None:
     from ..web.server import run
@@ -66,6 +75,7 @@ def serve(
     with cannot_proceed():
         proxies = behind_proxy.replace(",", " ").split() if behind_proxy is not None else None
         run(data=data, database=database, host=host, port=port, threads=threads, behind_proxy=proxies,
+            workers=workers,
             announce=lambda url, folder: out_console.print(
                 _("报送网站已启动：{url}　（按 Ctrl-C 停止）\n数据文件夹：{folder}；数据库：{db}").format(
                     url=url, folder=folder, db=database_label(database)), soft_wrap=True, highlight=False))

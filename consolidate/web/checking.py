@@ -1,8 +1,11 @@
-"""The check of one stored file, as the worker process runs it: the library's ``validate``
-(the same call as ``consolidate validate``); and a file's annotated copy, on its first download.
+"""The check of stored files, as a check process runs it: the library's ``validate`` (the
+same call as ``consolidate validate``); and a file's annotated copy, on its first download.
 
-Runs in a worker (``checker.py``), never in the server's own process, so a file that
-crashes or hangs the reader takes down a worker, not the server.
+Runs in a process of its own under limits (``runner.py``), started by a queue worker
+(``workers.py``) or for a waiting request, never in the server's own process, so a file
+that crashes or hangs the reader ends that process, not the server. Several files of
+different units are checked in one call as ``consolidate validate`` batches them (the
+rules run once over the batch).
 """
 
 from __future__ import annotations
@@ -41,19 +44,37 @@ def _link(blob: str, target: Path) -> None:
         shutil.copyfile(blob, target)
 
 
-def check_file(job: CheckJob) -> CheckOutcome:
-    """The library's ``validate`` on one stored file; with ``job.units`` empty, without the
-    roster (``results.store_outcome`` adds the roster's part from the database)."""
+def check_files(jobs: list[CheckJob]) -> list[CheckOutcome]:
+    """Each job's outcome, in order: the jobs of one round (format, year, roster: none when
+    ``units`` is empty, ``results.store_outcome`` then adds the roster's part from the
+    database) validated together in one call, as ``consolidate validate`` checks a folder."""
     from ..validate import validate
 
-    work = Path(job.work_dir)
-    work.mkdir(parents=True, exist_ok=True)
-    source = work / job.name
-    _link(job.blob, source)
-    roster = (Roster(tuple(Unit(code=c, name=n, type=t, parent=p, row=i + 2) for i, (c, n, t, p) in enumerate(job.units)))
-              if job.units else None)
-    report = validate([source], format_id=job.format_id, year=job.year, roster=roster, workers=1)
-    return CheckOutcome(dataclasses.replace(report.files[0], path=job.name))
+    groups: dict[tuple[str, int, tuple[tuple[str, str, str, str], ...]], list[int]] = {}
+    for i, job in enumerate(jobs):
+        groups.setdefault((job.format_id, job.year, job.units), []).append(i)
+    out: list[CheckOutcome | None] = [None] * len(jobs)
+    for (format_id, year, units), members in groups.items():
+        sources = []
+        for i in members:
+            work = Path(jobs[i].work_dir)
+            work.mkdir(parents=True, exist_ok=True)
+            sources.append(work / jobs[i].name)
+            _link(jobs[i].blob, sources[-1])
+        roster = (Roster(tuple(Unit(code=c, name=n, type=t, parent=p, row=k + 2) for k, (c, n, t, p) in enumerate(units)))
+                  if units else None)
+        report = validate(sources, format_id=format_id, year=year, roster=roster, workers=1)
+        for i, source in zip(members, sources, strict=True):
+            mine = [r for r in report.files if r.path == str(source) or r.path.startswith(f"{source}/")]
+            if not mine:  # not in the batch's report (one of our own report workbooks): as alone
+                mine = validate([source], format_id=format_id, year=year, roster=roster, workers=1).files
+            out[i] = CheckOutcome(dataclasses.replace(mine[0], path=jobs[i].name))
+    return [o for o in out if o is not None]
+
+
+def check_file(job: CheckJob) -> CheckOutcome:
+    """One job's outcome (``check_files`` of one)."""
+    return check_files([job])[0]
 
 
 def warm() -> None:

@@ -16,10 +16,10 @@ from ..errors import ConsolidateError
 from ..i18n import N_, Lang
 from ..report import FileResult
 from . import store
-from .checker import CheckFailed, pool
 from .checking import CopyJob
 from .intake import check_name
 from .models import Submission
+from .runner import CheckFailed, call
 
 COPY_FUNCTION = "consolidate.web.checking.annotate_copy"
 NO_COPY = N_("无法生成问题标注副本：{reason}")
@@ -48,7 +48,7 @@ def copy_of(sub: Submission, lang: Lang) -> tuple[str, str] | None:
     job = CopyJob(blob=str(store.path_of(sub.sha256)), entry=sub.report or {},
                   name=check_name(sub.unit, sub.version, sub.file_name), work_dir=str(work), lang=lang)
     try:
-        path, name = pool().run(COPY_FUNCTION, job, settings.CHECK_TIMEOUT)
+        path, name = call(COPY_FUNCTION, job, settings.CHECK_TIMEOUT)
         if path is None:
             if name:
                 raise ConsolidateError(NO_COPY, reason=name)

@@ -33,9 +33,10 @@ COUNTED_STATES = ("valid", "invalid")  # read and not refused
 ROSTER_CODES = frozenset({"UNIT-NOT-IN-ROSTER", "UNIT-NAME-DIFFERS"})  # what the roster adds to a check
 
 
-def failed_result(name: str, sub: Submission, reason: Msg) -> FileResult:
-    """A file whose check could not finish: unreadable, saying why (FILE-CORRUPT)."""
-    finding = FindingFactory().common("FILE-CORRUPT", Place(file=name), detail=reason)
+def failed_result(name: str, sub: Submission, reason: Msg | str, code: str = "FILE-CORRUPT") -> FileResult:
+    """A file whose check could not finish: unreadable, saying why (FILE-CORRUPT; FILE-TIMEOUT
+    for a hang, its detail the seconds, as on the command line)."""
+    finding = FindingFactory().common(code, Place(file=name), detail=reason)
     return FileResult(path=name, sha256=sub.sha256, size=sub.size, mtime=None, status="unreadable",
                       findings=[finding])
 

@@ -23,7 +23,7 @@ from .models import Round, RoundUnit, Submission
 MISSING, VALID, INVALID, UNREADABLE = "missing", "valid", "invalid", "unreadable"
 STATE_LABELS = {MISSING: N_("未报送"), VALID: N_("已报送且通过"), INVALID: N_("有错误"), UNREADABLE: N_("无法读取")}
 UNIT_NAMED = N_("{unit}（{code}）")
-SUBMISSION_LABELS = {"valid": N_("通过"), "invalid": N_("有错误"), "unreadable": N_("无法读取"), "refused": N_("已拒收")}
+SUBMISSION_LABELS = {"checking": N_("审核中"), "valid": N_("通过"), "invalid": N_("有错误"), "unreadable": N_("无法读取"), "refused": N_("已拒收")}
 
 
 def parse_deadline(text: str | None) -> datetime | None:

@@ -163,8 +163,10 @@ def options(*, host: str, port: int, threads: int, upload_limit: int) -> dict[st
 
 
 def run(*, data: Path | None, database: str | None, host: str, port: int, threads: int,
-        announce: Callable[[str, Path], None], behind_proxy: Sequence[str] | None = None) -> None:
-    """Serve until Ctrl-C (or SIGTERM); the checker's worker processes are ended on the way out.
+        announce: Callable[[str, Path], None], behind_proxy: Sequence[str] | None = None,
+        workers: int | None = None) -> None:
+    """Serve until Ctrl-C (or SIGTERM), with ``workers`` check workers in a child process
+    (none: the checks are run by ``consolidate worker`` elsewhere); they end with the server.
     ``behind_proxy``: the addresses of the reverse proxies whose ``X-Forwarded-*`` are believed."""
     from waitress.server import create_server
 
@@ -173,11 +175,16 @@ def run(*, data: Path | None, database: str | None, host: str, port: int, thread
     proxies = parse_proxies(behind_proxy) if behind_proxy is not None else None
     if proxies is not None:
         os.environ[BEHIND_PROXY_ENV] = " ".join(str(p) for p in proxies)
-    from .checker import close_pool
     from .config import configure
+    from .runner import close_shared, default_size
 
     folder = configure(data, database)
     from django.conf import settings
+    from django.urls import get_resolver
+
+    from .workers import start_embedded, stop_embedded
+
+    get_resolver().url_patterns  # noqa: B018  (the views imported now: the first request answers as fast as the next)
 
     from .wsgi import application
 
@@ -193,6 +200,8 @@ def run(*, data: Path | None, database: str | None, host: str, port: int, thread
     for listener in [server, *getattr(server, "map", {}).values()]:
         if hasattr(listener, "channel_class"):
             listener.channel_class = channel
+    size = workers if workers is not None else (settings.CHECK_WORKERS or default_size())
+    checkers = start_embedded(folder, database, size) if size > 0 else None
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
     announce(f"http://{shown_host}:{server.effective_port}/", folder)
 
@@ -209,4 +218,6 @@ def run(*, data: Path | None, database: str | None, host: str, port: int, thread
         pass
     finally:
         server.close()
-        close_pool()
+        close_shared()
+        if checkers is not None:
+            stop_embedded(checkers)

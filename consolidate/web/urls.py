@@ -21,6 +21,7 @@ urlpatterns = [
     path("u/<str:secret>/form", entry.form_page, name="unit-form"),
     path("u/<str:secret>/form/check", entry.form_check, name="unit-form-check"),
     path("u/<str:secret>/form/submit", entry.form_submit, name="unit-form-submit"),
+    path("u/<str:secret>/v/<str:version>.json", unit.version_json, name="unit-version"),
     path("u/<str:secret>/v/<str:version>/file", unit.own_file, name="unit-file"),
     path("u/<str:secret>/v/<str:version>/annotated.xlsx", unit.own_annotated, name="unit-annotated"),
     path("", office.home, name="home"),

@@ -64,7 +64,7 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("web", "0003_annotated_in_english"),
+        ("web", "0004_queue"),
     ]
 
     operations = [

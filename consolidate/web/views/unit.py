@@ -4,8 +4,11 @@ its own round and its own files."""
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -53,6 +56,48 @@ def contract(unit: RoundUnit, sub: Submission) -> dict[str, Any]:
             "report": report}
 
 
+MAX_WAIT = 30.0  # seconds ?wait= may ask for
+# requests waiting at once: the others are answered at once (202), so waiting clients never
+# hold every one of the server's threads
+WAITING = threading.BoundedSemaphore(settings.WAIT_SLOTS)
+
+
+def waited(request: HttpRequest, sub: Submission) -> Submission:
+    """``sub`` as it is once decided, or after ``?wait=S`` seconds (at most 30), whichever comes
+    first; at once when too many requests are waiting already."""
+    try:
+        seconds = min(MAX_WAIT, max(0.0, float(request.GET.get("wait", "0"))))
+    except ValueError:
+        seconds = 0.0
+    if sub.state != "checking" or seconds <= 0 or not WAITING.acquire(blocking=False):
+        return sub
+    try:
+        return _waited(sub, seconds)
+    finally:
+        WAITING.release()
+
+
+def _waited(sub: Submission, seconds: float) -> Submission:
+    end = time.monotonic() + seconds
+    pending = Submission.objects.filter(pk=sub.pk, state="checking")
+    start = time.monotonic()
+    while sub.state == "checking" and time.monotonic() < end:  # often at first, then less (a check takes ~0.1-1 s)
+        step = 0.2 if time.monotonic() - start < 2 else 0.5
+        time.sleep(min(step, max(0.0, end - time.monotonic())))
+        if not pending.exists():
+            sub.refresh_from_db()
+    return sub
+
+
+def answer(request: HttpRequest, unit: RoundUnit, sub: Submission, secret: str) -> HttpResponse:
+    """The JSON answer for ``sub``: 202 while it is checked, 200 with its verdict; its address in Location."""
+    sub = waited(request, sub)
+    response = JsonResponse(contract(unit, sub), status=202 if sub.state == "checking" else 200,
+                            json_dumps_params={"ensure_ascii": False})
+    response["Location"] = f"/u/{secret}/v/{sub.version}.json"
+    return response
+
+
 @csrf_exempt  # the link's secret is the credential; no cookie is involved
 @require_http_methods(["GET", "POST"])
 def page(request: HttpRequest, secret: str) -> HttpResponse:
@@ -93,7 +138,7 @@ def _upload(request: HttpRequest, unit: RoundUnit, secret: str) -> HttpResponse:
         upload.discard()
         return error(request, 409, exc.message)
     if wants_json(request):
-        return JsonResponse(contract(unit, received.submission), json_dumps_params={"ensure_ascii": False})
+        return answer(request, unit, received.submission, secret)
     return redirect(f"/u/{secret}?v={received.submission.version}#result")
 
 
@@ -122,7 +167,21 @@ def _show(request: HttpRequest, unit: RoundUnit, secret: str) -> HttpResponse:
         if shown is not None and shown.report else [],
         "is_counted": shown is not None and shown.id == unit.counted_id,
     }
+    if request.headers.get("HX-Request"):  # the verdict awaited (审核中): just the result part
+        return render(request, "web/unit_result.html", context)
     return render(request, "web/unit.html", context)
+
+
+@require_GET
+def version_json(request: HttpRequest, secret: str, version: str) -> HttpResponse:
+    """``{link}/v/{version}.json``: the upload's JSON answer (``?wait=S`` to wait for the verdict)."""
+    found = unit_of_link(request, secret)
+    if isinstance(found, HttpResponse):
+        return found
+    sub = found.submissions.filter(version=int(version)).first() if version.isdigit() else None
+    if sub is None:
+        return error(request, 404, _("没有这个版本。"), json=True)
+    return answer(request, found, sub, secret)
 
 
 @require_GET
