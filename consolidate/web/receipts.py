@@ -11,7 +11,7 @@ from .models import Submission
 from .rounds import SUBMISSION_LABELS
 
 REVIEW_LABELS = {"": N_("尚未审核"), "confirmed": N_("已确认"), "returned": N_("已退回")}
-DECIDED = tuple(SUBMISSION_LABELS)  # a version still being checked has no receipt yet
+DECIDED = tuple(s for s in SUBMISSION_LABELS if s != "checking")  # a version still being checked has no receipt yet
 
 
 def receipt_of(sub: Submission, lang: Lang, link: str = "") -> Receipt:
