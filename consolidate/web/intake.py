@@ -62,6 +62,13 @@ def display_name(client_name: str) -> str:
     return safe_name(last)[:200] or "未命名文件"
 
 
+def checked_as(client_name: str) -> str:
+    """The name one upload is checked under: the name it was uploaded as (its findings and
+    messages quote it, as the unit knows its file), without a suffix the readers do not know."""
+    shown = PurePosixPath(display_name(client_name))
+    return shown.name if shown.suffix.lower() in KNOWN_SUFFIXES else shown.stem
+
+
 def check_name(unit: RoundUnit, version: int, client_name: str) -> str:
     """The name the file is checked under: ours, built from the unit and the version. A file's
     name (quoted in reports like any file name), kept Chinese like the round's stored names."""
@@ -98,7 +105,7 @@ def receive(unit: RoundUnit, upload: store.StreamedUpload, *, actor: str | Msg) 
 def check_submission(sub: Submission, blob: Path) -> Received:
     unit = sub.unit
     round_ = unit.round
-    name = check_name(unit, sub.version, sub.file_name)
+    name = checked_as(sub.file_name)
     work = Path(settings.DATA_DIR) / "tmp" / f"check-{uuid.uuid4().hex}"
     roster = roster_of(round_)
     job = CheckJob(blob=str(blob), name=name, work_dir=str(work), format_id=round_.format_id, year=round_.year,

@@ -25,7 +25,8 @@ from ...spec import cell_addresses, load_spec
 from .. import store
 from ..auditlog import audit, entries
 from ..downloads import round_outputs, stream_zip
-from ..links import link_url
+from ..links import link_url, public_base
+from ..mail import mail_configured
 from ..models import AuditEvent, Round, RoundUnit, Submission
 from ..rounds import (
     STATE_LABELS,
@@ -33,7 +34,9 @@ from ..rounds import (
     accept_warnings,
     close_round,
     counts,
+    exported_links,
     open_round,
+    opening_warnings,
     parse_deadline,
     reissue_link,
     reopen_round,
@@ -61,16 +64,22 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
+    """The address in the units' links; a problem with it (a loopback address) is shown once."""
+    base, problem = public_base(None, request)
+    if problem is not None:
+        messages.warning(request, problem.render(page_language()))
+    return base
+
+
+def _round_items() -> list[tuple[Round, dict[str, Any]]]:
+    return [(r, counts(unit_statuses(r))) for r in Round.objects.all()]
 
 
 @office
 @require_GET
 def rounds(request: HttpRequest) -> HttpResponse:
-    items = []
-    for r in Round.objects.all():
-        items.append((r, counts(unit_statuses(r))))
-    return render(request, "web/rounds.html", {"items": items, "this_year": timezone.localdate().year - 1})
+    return render(request, "web/rounds.html", {"items": _round_items(), "this_year": timezone.localdate().year - 1,
+                                               "form": {}})
 
 
 @office
@@ -89,10 +98,16 @@ def new_round(request: HttpRequest) -> HttpResponse:
             raise ConsolidateError(N_("年度应为四位年份，例如 2025。"))
         roster = read_roster(roster_path)
         roster = type(roster)(roster.units, upload.name or "")
+        deadline = parse_deadline(request.POST.get("deadline", ""))
+        warnings = opening_warnings(roster, year, deadline)
+        if warnings and request.POST.get("confirm") != "yes":  # asked again, with the form as it was filled
+            return render(request, "web/rounds.html", {
+                "items": _round_items(), "this_year": year, "warnings": [w.render(page_language()) for w in warnings],
+                "form": request.POST}, status=409)
         round_, issued = open_round(
             roster, year=year, format_id=request.POST.get("format") or None,
             name=request.POST.get("name", ""), code=request.POST.get("code", ""),
-            deadline=parse_deadline(request.POST.get("deadline", "")), actor=actor(request))
+            deadline=deadline, actor=actor(request))
     except ConsolidateError as exc:
         messages.error(request, exc.message(page_language()))
         return redirect("office")
@@ -118,12 +133,16 @@ def _board_context(request: HttpRequest, round_: Round) -> dict[str, Any]:
     lines = []
     for s in chase:
         ident = (s.latest.report or {}).get("unit", {}) if s.latest else {}
-        contact = _("，").join(p for p in (ident.get("filler", ""), ident.get("phone", "")) if p)
+        # the roster's contact first (a unit that never reported has no file to take one from)
+        who = (s.unit.contact, s.unit.phone) if s.unit.contact or s.unit.phone else (ident.get("filler", ""),
+                                                                                    ident.get("phone", ""))
+        contact = _("，").join(p for p in who if p)
         line = _("{unit}（{code}）：{state}").format(unit=s.unit.name, code=s.unit.code, state=_(STATE_LABELS[s.state]))
         lines.append(_("{line}；联系人：{contact}").format(line=line, contact=contact) if contact else line)
     return {"round": round_, "statuses": shown, "counts": counts(statuses), "state": wanted,
             "filters": [(f, _(STATE_LABELS[f]) if f in STATE_LABELS else _("逾期")) for f in FILTERS],
-            "chase": "\n".join(lines), "now": timezone.now()}
+            "chase": "\n".join(lines), "chase_rows": len(lines) + 1, "now": timezone.now(),
+            "mail": mail_configured()}
 
 
 @office
@@ -240,7 +259,8 @@ def unit_detail(request: HttpRequest, round_id: int, unit_id: int) -> HttpRespon
     if a.isdigit() and b.isdigit() and int(a) in by_version and int(b) in by_version:
         changes = diff(by_version[int(a)], by_version[int(b)])
     context = {"round": unit.round, "unit": unit, "submissions": subs, "shown": shown, "labels": SUBMISSION_LABELS,
-               **checked(shown, unit.round.format_id), "changes": changes, "a": a, "b": b}
+               **checked(shown, unit.round.format_id), "changes": changes, "a": a, "b": b,
+               "identity": ((shown.report or {}).get("unit") or {}) if shown else {}, "mail": mail_configured()}
     return render(request, "web/unit_detail.html", context)
 
 
@@ -251,6 +271,16 @@ def reissue(request: HttpRequest, round_id: int, unit_id: int) -> HttpResponse:
     secret = reissue_link(unit, actor(request))
     return render(request, "web/links.html", {"round": unit.round, "links": [(unit, link_url(base_url(request), secret))],
                                               "new": False})
+
+
+@office
+@require_GET
+def links(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Every unit's link again (derived from the server's key, see ``links.py``), audited."""
+    round_ = _round(round_id)
+    return render(request, "web/links.html", {"round": round_, "links": exported_links(round_, base_url(request),
+                                                                                     actor(request)),
+                                              "export": True})
 
 
 @office
@@ -310,3 +340,45 @@ def submission_annotated(request: HttpRequest, sub_id: int) -> HttpResponse:
         audit(sub.unit.round, actor(request), "download",
               Msg(N_("{unit} 第 {version} 版问题标注副本"), {"unit": sub.unit.name, "version": sub.version}))
     return annotated_copy(request, sub)
+
+
+def _mail_page(request: HttpRequest, round_: Round, letters: list[Any], title: str, action: str,
+               back: str) -> HttpResponse:
+    return render(request, "web/mail.html", {"round": round_, "letters": letters, "title": title, "action": action,
+                                             "back": back, "sendable": sum(1 for x in letters if x.to)})
+
+
+@office
+def remind(request: HttpRequest, round_id: int) -> HttpResponse:
+    """催报邮件: GET shows every message and its recipients; POST sends them (the same ones)."""
+    from .. import mail
+
+    round_ = _round(round_id)
+    if not mail.mail_configured():
+        return error(request, 409, _("没有配置发信服务器（CONSOLIDATE_SMTP_HOST），不能发送邮件。"))
+    letters = mail.reminders(round_)
+    if request.method == "POST":
+        sent = mail.send(round_, letters, actor(request), mail.REMINDER)
+        messages.info(request, _("已发送 {n} 封催报邮件。").format(n=sent))
+        return redirect("board", round_id=round_.id)
+    return _mail_page(request, round_, letters, _("催报邮件"), f"/office/rounds/{round_.id}/remind",
+                      f"/office/rounds/{round_.id}/")
+
+
+@office
+def return_notice(request: HttpRequest, sub_id: int) -> HttpResponse:
+    """The notice of a returned version, by e-mail: shown first, sent on POST."""
+    from .. import mail
+
+    sub = _submission(sub_id)
+    back = f"/office/rounds/{sub.unit.round_id}/units/{sub.unit_id}/"
+    if not mail.mail_configured():
+        return error(request, 409, _("没有配置发信服务器（CONSOLIDATE_SMTP_HOST），不能发送邮件。"))
+    if sub.review != "returned":
+        return error(request, 409, _("这个版本没有被退回。"))
+    letters = [mail.return_notice(sub)]
+    if request.method == "POST":
+        sent = mail.send(sub.unit.round, letters, actor(request), mail.RETURN_NOTICE)
+        messages.info(request, _("已发送 {n} 封退回通知邮件。").format(n=sent))
+        return redirect(back)
+    return _mail_page(request, sub.unit.round, letters, _("退回通知邮件"), f"/office/submissions/{sub.id}/notice", back)

@@ -24,3 +24,10 @@ document.addEventListener("click", function (event) {
     document.body.appendChild(a); a.click(); a.remove();
   }
 });
+// A button that changes something hard to undo asks first (data-confirm: the question).
+document.addEventListener("click", function (event) {
+  var target = event.target;
+  if (!(target instanceof HTMLElement)) return;
+  var question = target.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) event.preventDefault();
+}, true);
