@@ -164,7 +164,7 @@ def open_round_cmd(
 
         when = parse_deadline(deadline)
         base, problem = public_base(base_url)
-        for warning in opening_warnings(units, the_year or 0, when):
+        for warning in opening_warnings(units, the_year or 0, when, format_id):
             if warning.text == DUPLICATE and not again:
                 raise ConsolidateError(N_("{warning}如确实需要，请加 --again 再运行。"), warning=warning)
             err_console.print(_("注意：") + warning.render(), soft_wrap=True)

@@ -87,9 +87,14 @@ DUPLICATE = N_("{year} 年度已经有一轮用同一份名单（{units} 个单�
 PAST_DEADLINE = N_("截止时间 {deadline} 已经过去：各单位一打开链接就会被标为逾期。请核对截止时间。")
 
 
-def opening_warnings(roster: Roster, year: int, deadline: datetime | None) -> list[Msg]:
+def opening_warnings(roster: Roster, year: int, deadline: datetime | None, format_id: str | None = None) -> list[Msg]:
     """What the office should confirm before opening a round: another round of the same year
-    and the same roster (the same set of unit codes), a deadline already past."""
+    and the same roster (the same set of unit codes), a deadline already past. A format that
+    does not fit the year is refused first (as ``open_round`` would)."""
+    from ..spec import format_for_year
+    from ..template import check_format_year
+
+    check_format_year(format_id or format_for_year(year), year)
     out: list[Msg] = []
     codes = {u.code for u in roster.units}
     for other in Round.objects.filter(year=year).order_by("created_at"):

@@ -99,7 +99,7 @@ def new_round(request: HttpRequest) -> HttpResponse:
         roster = read_roster(roster_path)
         roster = type(roster)(roster.units, upload.name or "")
         deadline = parse_deadline(request.POST.get("deadline", ""))
-        warnings = opening_warnings(roster, year, deadline)
+        warnings = opening_warnings(roster, year, deadline, request.POST.get("format") or None)
         if warnings and request.POST.get("confirm") != "yes":  # asked again, with the form as it was filled
             return render(request, "web/rounds.html", {
                 "items": _round_items(), "this_year": year, "warnings": [w.render(page_language()) for w in warnings],
