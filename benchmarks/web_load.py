@@ -1,8 +1,11 @@
-"""A bounded load test of the web intake on loopback (issue 12): `consolidate serve` on the
-embedded default (SQLite, WAL), each upload a real workbook through a unit's link with the
-JSON contract, at 1 and at 20 parallel clients. Prints uploads per second and the p50/p95
-latency of one upload (store + check + record + answer), checks that every upload was
-answered 200 and is counted on the board, and writes the figures as JSON.
+"""A bounded load test of the web intake on loopback (issues 12, 18): `consolidate serve` on
+the embedded default (SQLite, WAL, its check workers beside it), each upload a real
+workbook through a unit's link with the JSON contract, at 1 and at 20 parallel clients.
+Each client posts a file (answered at once: 202) and then waits for its verdict at the
+answer's Location (``?wait=30``). Prints uploads per second (decided), the p50/p95 of the
+answer to the POST and of the time to the verdict, then `consolidate validate` on the
+same files in the same run, and the ratio web/CLI; checks that every upload was decided
+and is counted on the board, and writes the figures as JSON.
 
     .venv/bin/python -m benchmarks.web_load                 # 40 uploads at 1 client, 100 at 20
     .venv/bin/python -m benchmarks.web_load --uploads 20,40 --clients 1,20 --json /tmp/w.json
@@ -46,7 +49,8 @@ def _office(data: Path, *args: str, stdin: str = "") -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def _post(url: str, data: bytes) -> tuple[int, float, str]:
+def _post(url: str, data: bytes) -> tuple[int, float, float, str]:
+    """POST the file, then wait for its verdict: (status, answer s, verdict s, state)."""
     boundary = uuid.uuid4().hex
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"t.xlsx\"\r\n"
             f"Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
@@ -55,10 +59,25 @@ def _post(url: str, data: bytes) -> tuple[int, float, str]:
     started = time.perf_counter()
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
-            state = json.loads(response.read())["submission"]["state"]
-            return response.status, time.perf_counter() - started, state
+            status, state = response.status, json.loads(response.read())["submission"]["state"]
+            location = response.headers["Location"]
     except urllib.error.HTTPError as exc:
-        return exc.code, time.perf_counter() - started, ""
+        return exc.code, time.perf_counter() - started, 0.0, ""
+    answered = time.perf_counter() - started
+    base = url.split("/u/", 1)[0]
+    while status == 202:
+        with urllib.request.urlopen(urllib.request.Request(base + location + "?wait=30", headers={
+                "Accept": "application/json"}), timeout=120) as response:
+            status, state = response.status, json.loads(response.read())["submission"]["state"]
+    return status, answered, time.perf_counter() - started, state
+
+
+def _validate(folder: Path, roster: Path) -> float:
+    """Seconds `consolidate validate` takes on the same files (the same roster and year)."""
+    started = time.perf_counter()
+    subprocess.run([CONSOLIDATE, "validate", str(folder), "--roster", str(roster), "--year", "2025"],
+                   capture_output=True, check=False)
+    return time.perf_counter() - started
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -102,25 +121,30 @@ def main(argv: list[str] | None = None) -> int:
         found = re.search(r"http://127\.0\.0\.1:\d+", server.stdout.readline())
         assert found, "the server did not start"
         base = found.group(0)
-        _post(base + links[0], files[0])  # start the checker's workers
+        _post(base + links[0], files[0])  # the workers are up
         levels = []
         for n_clients, n_uploads in zip(clients, uploads, strict=True):
             jobs = [(base + links[i % n_units], files[i % n_units]) for i in range(n_uploads)]
             started = time.perf_counter()
             with ThreadPoolExecutor(n_clients) as pool:
-                answers = list(pool.map(lambda job: _post(*job) if time.monotonic() < deadline else (0, 0.0, ""), jobs))
+                answers = list(pool.map(lambda job: _post(*job) if time.monotonic() < deadline else (0, 0.0, 0.0, ""),
+                                        jobs))
             wall = time.perf_counter() - started
             latencies = [a[1] for a in answers]
-            ok = sum(1 for status, _, state in answers if status == 200 and state == "valid")
-            level = {"clients": n_clients, "uploads": n_uploads, "answered_200_valid": ok, "seconds": round(wall, 2),
+            verdicts = [a[2] for a in answers]
+            ok = sum(1 for status, _, _, state in answers if status == 200 and state == "valid")
+            level = {"clients": n_clients, "uploads": n_uploads, "decided_valid": ok, "seconds": round(wall, 2),
                      "uploads_per_second": round(n_uploads / wall, 2),
                      "p50_ms": round(statistics.median(latencies) * 1000),
                      "p95_ms": round(percentile(latencies, 95) * 1000),
-                     "max_ms": round(max(latencies) * 1000)}
+                     "max_ms": round(max(latencies) * 1000),
+                     "verdict_p50_ms": round(statistics.median(verdicts) * 1000),
+                     "verdict_p95_ms": round(percentile(verdicts, 95) * 1000)}
             levels.append(level)
-            print(f"{n_clients:>3} clients: {n_uploads} uploads in {wall:.1f} s = {level['uploads_per_second']} /s, "
-                  f"p50 {level['p50_ms']} ms, p95 {level['p95_ms']} ms, max {level['max_ms']} ms, "
-                  f"{ok}/{n_uploads} answered 200 valid", flush=True)
+            print(f"{n_clients:>3} clients: {n_uploads} uploads decided in {wall:.1f} s = "
+                  f"{level['uploads_per_second']} /s; answer p50 {level['p50_ms']} ms, p95 {level['p95_ms']} ms, "
+                  f"max {level['max_ms']} ms; verdict p50 {level['verdict_p50_ms']} ms, "
+                  f"p95 {level['verdict_p95_ms']} ms; {ok}/{n_uploads} valid", flush=True)
         request = urllib.request.Request(f"{base}/office/rounds/{round_id}/status.json",
                                          headers={"Authorization": f"Bearer {token}"})
         with urllib.request.urlopen(request, timeout=60) as response:
@@ -131,13 +155,26 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.send_signal(2)
         server.wait(30)
+    inputs = folder / "files"
+    inputs.mkdir()
+    for i, data_ in enumerate(files):
+        (inputs / f"{i:05d}.xlsx").write_bytes(data_)
+    cli_seconds = _validate(inputs, roster)
+    cli_rate = len(files) / cli_seconds
+    busiest = max(levels, key=lambda lv: lv["uploads_per_second"])
+    ratio = busiest["uploads_per_second"] / cli_rate
+    print(f"consolidate validate on the same {len(files)} files: {cli_seconds:.2f} s = {cli_rate:.1f} files/s "
+          f"(whole command, start-up included); web/CLI = {ratio:.2f} "
+          f"(at {busiest['clients']} clients)")
     result = {"machine": {"host": platform.node(), "cpus": os.cpu_count(), "python": platform.python_version()},
-              "server": "consolidate serve (waitress, 8 threads), SQLite WAL, checker workers = cores",
-              "levels": levels, "stored": stored, "expected": expected}
+              "server": "consolidate serve (waitress, 8 threads), SQLite WAL, check workers = cores (max 4)",
+              "levels": levels, "stored": stored, "expected": expected,
+              "cli": {"files": len(files), "seconds": round(cli_seconds, 2), "files_per_second": round(cli_rate, 1)},
+              "web_over_cli": round(ratio, 3)}
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"written {args.json}")
-    return 0 if stored == expected and all(lv["answered_200_valid"] == lv["uploads"] for lv in levels) else 1
+    return 0 if stored == expected and all(lv["decided_valid"] == lv["uploads"] for lv in levels) else 1
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
@@ -55,21 +56,28 @@ class Failed:
 class Workers(AbstractContextManager["Workers"]):
     """A pool of ``workers`` processes; every worker is stopped when the block ends."""
 
-    def __init__(self, workers: int, method: str | None = None) -> None:
+    def __init__(self, workers: int, method: str | None = None, *, initializer: Callable[[], None] | None = None,
+                 max_tasks: int = 0) -> None:
+        """``initializer``: run in each worker as it starts (the web's checks set their limits there);
+        ``max_tasks``: a worker is replaced after this many tasks (1: each task in a fresh process)."""
         self.workers = max(1, workers)
         self.context = multiprocessing.get_context(method or start_method())
+        self.initializer = initializer
+        self.max_tasks = max_tasks
         self._pool: ProcessPool | None = None
+        self._lock = threading.Lock()
 
     def _active_pool(self) -> ProcessPool:
         if self._pool is not None and not self._pool.active:  # broken (every worker died): a new one
             self._stop()
         if self._pool is None:
-            self._pool = ProcessPool(self.workers, context=self.context)
+            self._pool = ProcessPool(self.workers, max_tasks=self.max_tasks, initializer=self.initializer,
+                                     context=self.context)
         return self._pool
 
     def submit(self, function: Callable[..., T], *args: Any, timeout: float | None = None) -> Future[T]:
         """Run ``function(*args)`` in a worker; past ``timeout`` seconds of running, the worker is ended."""
-        with interrupts_held():  # the first task forks the workers
+        with self._lock, interrupts_held():  # the first task forks the workers (threads may share a pool)
             return self._active_pool().schedule(function, args=args, timeout=timeout)
 
     @staticmethod

@@ -59,11 +59,20 @@ def write_roster(tmp_path: Path) -> RosterWriter:
 
 @pytest.fixture(scope="session")
 def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    import threading
+
     from web_support import start_django
 
     folder = tmp_path_factory.mktemp("web-data")
     start_django(folder)
-    yield folder
-    from consolidate.web.checker import close_pool
+    from consolidate.web.workers import run
 
-    close_pool()
+    stop = threading.Event()  # the check workers, in threads of this process (settings overridable)
+    thread = threading.Thread(target=run, args=(2, stop), daemon=True)
+    thread.start()
+    yield folder
+    stop.set()
+    thread.join(30)
+    from consolidate.web.runner import close_shared
+
+    close_shared()

@@ -75,8 +75,9 @@ def test_unit_fixes_its_file_and_the_board_changes(tmp_path: Path) -> None:
             assert unit.name in driver.find_element(By.TAG_NAME, "h1").text
             driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(wrong))
             driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-            verdict = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".verdict")))
-            assert "有错误" in verdict.text
+            # the page shows 审核中 and turns to the verdict by itself (htmx) when the check is done
+            settling = WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,))
+            settling.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".verdict"), "有错误"))
             cell = driver.find_element(By.CSS_SELECTOR, f'td[data-key="{ERROR_KEY}"]')
             assert "mark-error" in cell.get_attribute("class")
             assert cell.value_of_css_property("background-color") != driver.find_element(
@@ -94,7 +95,6 @@ def test_unit_fixes_its_file_and_the_board_changes(tmp_path: Path) -> None:
             old_verdict = driver.find_element(By.CSS_SELECTOR, ".verdict")
             driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(right))
             driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-            settling = WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,))
             settling.until(ec.staleness_of(old_verdict))
             settling.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".verdict"), "通过"))
             assert not driver.find_elements(By.CSS_SELECTOR, "td.mark-error")

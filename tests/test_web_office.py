@@ -56,7 +56,7 @@ def round_with_uploads(n: int = 3) -> tuple[Any, list[Any]]:
     def up(i: int, data: bytes) -> None:
         f = io.BytesIO(data)
         f.name = "报表.xlsx"
-        assert c.post(f"/u/{issued[i].secret}", {"file": f}, HTTP_ACCEPT="application/json").status_code == 200
+        assert c.post(f"/u/{issued[i].secret}?wait=30", {"file": f}, HTTP_ACCEPT="application/json").status_code == 200
 
     up(0, workbook(issued[0].unit))
     up(1, workbook(issued[1].unit, error=True))
@@ -192,7 +192,7 @@ def test_unit_detail_versions_findings_and_diff() -> None:
     round_, issued = round_with_uploads()
     f = io.BytesIO(workbook(issued[1].unit))
     f.name = "改正后.xlsx"
-    Client().post(f"/u/{issued[1].secret}", {"file": f})
+    Client().post(f"/u/{issued[1].secret}?wait=30", {"file": f}, HTTP_ACCEPT="application/json")
     c = logged_in()
     base = f"/office/rounds/{round_.id}/units/{issued[1].unit.id}/"
     page = c.get(base + "?v=1").content.decode()

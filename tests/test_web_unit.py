@@ -40,12 +40,27 @@ def client(address: str = "10.0.0.1") -> Any:
 
 def post_file(c: Any, link: str, data: bytes, name: str = "报表.xlsx", json: bool = True,
               language: str | None = None) -> Any:
+    """The upload, answered once its verdict is there (JSON: ``?wait=30``; the form: its
+    submission waited for before the redirect is followed)."""
     upload = io.BytesIO(data)
     upload.name = name
     headers = {"HTTP_ACCEPT": "application/json"} if json else {}
     if language:
         headers["HTTP_ACCEPT_LANGUAGE"] = language
-    return c.post(link, {"file": upload}, **headers)
+    if json:
+        return c.post(f"{link}?wait=30", {"file": upload}, **headers)
+    answer = c.post(link, {"file": upload}, **headers)
+    if answer.status_code == 302:
+        wait_for_verdicts()
+    return answer
+
+
+def wait_for_verdicts(seconds: float = 60) -> None:
+    from web_support import wait_until
+
+    from consolidate.web.models import Submission
+
+    wait_until(lambda: not Submission.objects.filter(state="checking").exists(), seconds)
 
 
 def link(issued: Any) -> str:
@@ -97,7 +112,8 @@ def test_json_contract_for_a_valid_file_matches_validate_json(tmp_path: Path) ->
     body = answer.json()
     assert set(body) == {"unit", "submission", "report"}
     assert body["unit"] == {"code": unit.code, "name": unit.name}
-    assert set(body["submission"]) == {"id", "sha256", "received_at", "state"}
+    assert set(body["submission"]) == {"id", "version", "sha256", "received_at", "state"}
+    assert body["submission"]["version"] == 1
     assert body["submission"]["state"] == "valid"
     assert body["submission"]["sha256"] == hashlib.sha256(data).hexdigest()
     # stored byte for byte under its hash
@@ -315,8 +331,13 @@ def test_returned_file_shows_the_reason_on_the_units_page() -> None:
     assert "请补填联系电话" in client().get(link(issued[0])).content.decode()
 
 
-@pytest.mark.parametrize("hook, reason", [("web_hooks.crash", "意外退出"), ("web_hooks.hang", "仍未完成")])
-def test_a_file_that_crashes_or_hangs_the_checker_is_kept_and_unreadable(hook: str, reason: str) -> None:
+@pytest.mark.parametrize("hook, code, reason", [("web_hooks.crash", "FILE-CORRUPT", "意外退出"),
+                                               ("web_hooks.hang", "FILE-TIMEOUT", "读取超过 3 秒仍未完成"),
+                                               ("web_hooks.hog", "FILE-CORRUPT", "内存超过 1024 MB")])
+def test_a_file_that_crashes_hangs_or_bloats_the_checker_is_kept_and_unreadable(hook: str, code: str,
+                                                                                 reason: str) -> None:
+    """A crash is retried once, then decided; a hang is FILE-TIMEOUT (as on the command line);
+    a check past the memory limit (RLIMIT_AS) is decided, and the next file is checked as usual."""
     from django.test import override_settings
 
     from consolidate.web import store
@@ -328,10 +349,21 @@ def test_a_file_that_crashes_or_hangs_the_checker_is_kept_and_unreadable(hook: s
     assert answer.status_code == 200
     body = answer.json()
     assert body["submission"]["state"] == "unreadable"
+    assert body["report"]["findings"][0]["code"] == code
     assert reason in body["report"]["findings"][0]["message"]
     assert store.path_of(body["submission"]["sha256"]).read_bytes() == data
     # the server goes on checking with fresh workers
     assert post_file(client(), link(issued[0]), data).json()["submission"]["state"] == "valid"
+
+
+def test_a_check_whose_process_dies_once_is_retried() -> None:
+    from django.test import override_settings
+
+    _, issued = new_round()
+    data = workbook(issued[0].unit, seed=7)
+    with override_settings(CHECK_FUNCTION="web_hooks.crash_once"):
+        body = post_file(client(), link(issued[0]), data).json()
+    assert body["submission"]["state"] == "valid" and body["report"]["status"] == "valid"
 
 
 def test_workbook_text_is_escaped_and_client_names_are_never_paths() -> None:

@@ -81,13 +81,15 @@ class Server:
 
 
 @contextmanager
-def serving(data: Path, database: str | None = None, extra_env: Mapping[str, str] | None = None) -> Iterator[Server]:
+def serving(data: Path, database: str | None = None, extra_env: Mapping[str, str] | None = None,
+            extra_args: list[str] | None = None) -> Iterator[Server]:
     """``consolidate serve`` on a free port of 127.0.0.1 until the block ends (then Ctrl-C)."""
     env = {**os.environ, **(extra_env or {})}
     env.pop("CONSOLIDATE_DATABASE_URL", None)
     command = [CONSOLIDATE, "serve", "--data", str(data), "--port", "0"]
     if database:
         command += ["--database", database]
+    command += extra_args or []
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     assert process.stdout is not None
     line = process.stdout.readline()
@@ -128,10 +130,11 @@ def multipart(data: bytes, filename: str = "报表.xlsx") -> tuple[bytes, str]:
     return head + data + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
-def upload(link: str, data: bytes, filename: str = "报表.xlsx") -> tuple[int, Any]:
+def upload(link: str, data: bytes, filename: str = "报表.xlsx", wait: float = 30) -> tuple[int, Any]:
+    """POST the file; ``wait``: seconds the server may wait for the verdict (``?wait=``)."""
     body, content_type = multipart(data, filename)
-    status, _, answer = http("POST", link, body=body, headers={"Content-Type": content_type,
-                                                               "Accept": "application/json"})
+    status, _, answer = http("POST", f"{link}?wait={wait:g}" if wait else link, body=body,
+                             headers={"Content-Type": content_type, "Accept": "application/json"})
     return status, json.loads(answer)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-for _name in ("template_cmd", "validate_cmd", "rollup_cmd", "run_cmd", "publish_cmd", "compare_cmd", "serve_cmd",
+for _name in ("template_cmd", "validate_cmd", "rollup_cmd", "run_cmd", "publish_cmd", "compare_cmd", "serve_cmd", "worker_cmd",
               "office_cmd"):
     try:
         importlib.import_module(f"{__package__}.{_name}")

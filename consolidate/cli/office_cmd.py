@@ -232,17 +232,20 @@ def import_cmd(
     lang: LangOption = "zh",
 ) -> None:
     with _office(data, database, lang):
+        from django.conf import settings
+
         from ..web.auditlog import COMMAND_LINE_IMPORT
-        from ..web.checker import close_pool
         from ..web.intake import import_files
         from ..web.models import Round
+        from ..web.runner import Runner
 
         if not Round.objects.filter(pk=round_id).exists():
             raise fail(_("没有编号为 {id} 的报送轮次。").format(id=round_id))
+        runner = Runner(1, memory=settings.CHECK_MEMORY)
         try:
-            done = import_files(round_id, paths, actor=COMMAND_LINE_IMPORT)
+            done = import_files(round_id, paths, actor=COMMAND_LINE_IMPORT, runner=runner)
         finally:
-            close_pool()
+            runner.close()
     problems = 0
     for item in done:
         if item.submission is None:

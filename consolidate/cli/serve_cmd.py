@@ -29,6 +29,12 @@ def database_label(database: str | None) -> str:
     return f"PostgreSQL {parts.hostname or 'localhost'}:{parts.port or 5432}/{parts.path.lstrip('/')}"
 
 
+def workers_default() -> int:
+    from ..web.runner import default_size
+
+    return default_size()
+
+
 @command("serve", help=N_("启动报送网站：各单位上传自查，公开办查看报送情况。"))
 def serve(
     data: DataOption = None,
@@ -38,13 +44,16 @@ def serve(
     port: Annotated[int, typer.Option("--port", metavar=N_("端口"), min=0, max=65535, help=N_("端口，默认 8000。"))] = 8000,
     threads: Annotated[int, typer.Option("--threads", metavar="N", min=1, max=256,
                                          help=N_("同时处理的请求数，默认 8。"))] = 8,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", metavar="N", min=0, max=64,
+        help=N_("随网站启动的审核进程数，默认为 CPU 核数（最多 4）；0 表示不在本机审核（由 consolidate worker 审核）。"))] = None,
     lang: LangOption = "zh",
 ) -> None:
     from ..web.server import run
 
     parse_lang(lang)
     with cannot_proceed():
-        run(data=data, database=database, host=host, port=port, threads=threads,
+        run(data=data, database=database, host=host, port=port, threads=threads, workers=workers,
             announce=lambda url, folder: out_console.print(
                 _("报送网站已启动：{url}　（按 Ctrl-C 停止）\n数据文件夹：{folder}；数据库：{db}").format(
                     url=url, folder=folder, db=database_label(database)), soft_wrap=True, highlight=False))

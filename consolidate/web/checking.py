@@ -1,8 +1,10 @@
-"""The check of one stored file, as the worker process runs it: the library's ``validate``
-(the same call as ``consolidate validate``) and, for a file with findings, its annotated copy.
+"""The check of stored files, as a check process runs it: the library's ``validate`` (the
+same call as ``consolidate validate``) and, for a file with findings, its annotated copy.
 
-Runs in a worker (``checker.py``), never in the server's own process, so a file that
-crashes or hangs the reader takes down a worker, not the server.
+Runs in a process of its own under limits (``runner.py``), started by a queue worker
+(``workers.py``), never in the server's own process, so a file that crashes or hangs the
+reader ends that process, not the server. Several files of different units are checked in
+one call as ``consolidate validate`` batches them (the rules run once over the batch).
 """
 
 from __future__ import annotations
@@ -36,10 +38,34 @@ class CheckOutcome:
     annotated_en: str | None = None  # the same copy with its notes and sheet in English
 
 
-def check_file(job: CheckJob) -> CheckOutcome:
-    from ..output.annotate import AnnotateError, annotate_file
+def check_files(jobs: list[CheckJob]) -> list[CheckOutcome]:
+    """Each job's outcome, in order: the jobs of one round (format, year, roster) validated
+    together in one call, as ``consolidate validate`` checks a folder."""
     from ..validate import validate
 
+    groups: dict[tuple[str, int, tuple[tuple[str, str, str, str], ...]], list[int]] = {}
+    for i, job in enumerate(jobs):
+        groups.setdefault((job.format_id, job.year, job.units), []).append(i)
+    out: list[CheckOutcome | None] = [None] * len(jobs)
+    for (format_id, year, units), members in groups.items():
+        sources = [_linked(jobs[i]) for i in members]
+        roster = Roster(tuple(Unit(code=c, name=n, type=t, parent=p, row=k + 2)
+                              for k, (c, n, t, p) in enumerate(units)))
+        report = validate(sources, format_id=format_id, year=year, roster=roster, workers=1)
+        for i, source in zip(members, sources, strict=True):
+            mine = [r for r in report.files if r.path == str(source) or r.path.startswith(f"{source}/")]
+            if not mine:  # not in the batch's report (one of our own report workbooks): as alone
+                mine = validate([source], format_id=format_id, year=year, roster=roster, workers=1).files
+            out[i] = _annotated(jobs[i], mine[0])
+    return [o for o in out if o is not None]
+
+
+def check_file(job: CheckJob) -> CheckOutcome:
+    """One job's outcome (``check_files`` of one)."""
+    return check_files([job])[0]
+
+
+def _linked(job: CheckJob) -> Path:
     work = Path(job.work_dir)
     work.mkdir(parents=True, exist_ok=True)
     source = work / job.name
@@ -47,10 +73,13 @@ def check_file(job: CheckJob) -> CheckOutcome:
         os.link(job.blob, source)
     except OSError:
         shutil.copyfile(job.blob, source)
-    roster = Roster(tuple(Unit(code=c, name=n, type=t, parent=p, row=i + 2)
-                          for i, (c, n, t, p) in enumerate(job.units)))
-    report = validate([source], format_id=job.format_id, year=job.year, roster=roster, workers=1)
-    result = report.files[0]
+    return source
+
+
+def _annotated(job: CheckJob, result: FileResult) -> CheckOutcome:
+    from ..output.annotate import AnnotateError, annotate_file
+
+    work = Path(job.work_dir)
     copies: dict[str, Path | None] = {}
     problem = None
     try:

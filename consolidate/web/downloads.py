@@ -15,11 +15,11 @@ from django.utils import timezone
 from ..i18n import Lang
 from ..template import safe_name
 from . import store
-from .checker import pool
 from .checking import Outputs, OutputsJob
 from .intake import check_name
 from .models import Round, Submission
 from .rounds import roster_of, unit_statuses
+from .runner import call
 
 OUTPUTS_FUNCTION = "consolidate.web.checking.round_outputs"
 
@@ -35,7 +35,7 @@ def round_outputs(round_: Round, lang: Lang = "zh") -> Outputs:
                      units=tuple((u.code, u.name, u.type, u.parent) for u in roster.units),
                      name=round_.name, code=round_.code, lang=lang)
     try:
-        return pool().run(OUTPUTS_FUNCTION, job, settings.CHECK_TIMEOUT * 10)  # type: ignore[no-any-return]
+        return call(OUTPUTS_FUNCTION, job, settings.CHECK_TIMEOUT * 10)  # type: ignore[no-any-return]
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

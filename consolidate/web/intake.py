@@ -1,10 +1,12 @@
-"""One upload, from the link to a stored, checked and recorded submission.
+"""One upload, from the link to a stored, queued, checked and recorded submission.
 
-Order matters: the file is moved into the store (by its hash, flushed) and its
-``Submission`` row written *before* the check starts, so a crash, a hang or a restart
-during the check loses nothing (a row whose check never finished shows 无法读取 with that
-reason). The check is the library's, in a worker process (``checker``). A workbook whose
-填报信息 names another unit is kept but refused, saying whose it is.
+Order matters: the file is moved into the store (by its hash, flushed), then its
+``Submission`` row (state ``checking``) and its check task are written in one transaction,
+and only then is the upload answered: a crash at any point loses nothing acknowledged,
+and a check left unfinished is run again (``workers``). The check is the library's, in a
+process of its own started by a queue worker (``tasks``, ``runner``); :func:`record`
+stores its verdict. A workbook whose 填报信息 names another unit is kept but refused,
+saying whose it is.
 """
 
 from __future__ import annotations
@@ -24,14 +26,14 @@ from ..findings import FindingFactory, Place
 from ..i18n import N_, Msg
 from ..output.json_report import json_ready
 from ..report import FileResult
-from ..roster import normalise_code, normalise_text
+from ..roster import Roster, normalise_code, normalise_text
 from ..template import safe_name
 from . import store
 from .auditlog import audit
-from .checker import CheckFailed, pool
-from .checking import CheckJob
+from .checking import CheckJob, CheckOutcome
 from .models import RoundUnit, Submission
 from .rounds import is_late, roster_of
+from .runner import Failure, Runner
 from .texts import to_json
 
 KNOWN_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb", ".csv", ".pdf", ".doc", ".docx",
@@ -85,9 +87,9 @@ def refuse_if_closed(unit: RoundUnit) -> None:
 
 
 def receive(unit: RoundUnit, upload: store.StreamedUpload, *, actor: str | Msg) -> Received:
-    """Store, record, check and decide one upload for ``unit``."""
+    """Store, record and queue one upload for ``unit`` (its check follows: ``tasks``)."""
     refuse_if_closed(unit)
-    blob = upload.keep()
+    upload.keep()
     now = timezone.now()
     with transaction.atomic():
         RoundUnit.objects.select_for_update().filter(pk=unit.pk).first()  # one version number at a time
@@ -95,29 +97,40 @@ def receive(unit: RoundUnit, upload: store.StreamedUpload, *, actor: str | Msg) 
         sub = Submission.objects.create(
             unit=unit, version=last + 1, sha256=upload.sha256, size=upload.size,
             file_name=display_name(upload.name or ""), received_at=now, late=is_late(unit.round, now),
-            state="unreadable")
+            state="checking")
+        from .tasks import enqueue
+
+        enqueue(sub)  # in the same transaction: an acknowledged upload is always queued
     audit(unit.round, actor, "upload", Msg(N_("{unit} 第 {version} 版 {file}（{size} 字节，sha256 {sha256}…）"),
                                            {"unit": unit.name, "version": sub.version, "file": sub.file_name,
                                             "size": sub.size, "sha256": sub.sha256[:12]}))
-    return check_submission(sub, blob)
+    return Received(sub, {})
 
 
-def check_submission(sub: Submission, blob: Path) -> Received:
+def units_of(roster: Roster) -> tuple[tuple[str, str, str, str], ...]:
+    return tuple((u.code, u.name, u.type, u.parent) for u in roster.units)
+
+
+def job_for(sub: Submission, roster: Roster) -> CheckJob:
+    """What a check process needs to check ``sub`` (its unit's round's roster given)."""
+    round_ = sub.unit.round
+    return CheckJob(blob=str(store.path_of(sub.sha256)), name=checked_as(sub.file_name),
+                    work_dir=str(Path(settings.DATA_DIR) / "tmp" / f"check-{uuid.uuid4().hex}"),
+                    format_id=round_.format_id, year=round_.year, units=units_of(roster))
+
+
+def record(sub: Submission, job: CheckJob, outcome: CheckOutcome | Failure, roster: Roster) -> Received:
+    """The storing step: the check's outcome (or why it could not finish) becomes the
+    submission's verdict; the check's work folder is removed."""
     unit = sub.unit
-    round_ = unit.round
-    name = checked_as(sub.file_name)
-    work = Path(settings.DATA_DIR) / "tmp" / f"check-{uuid.uuid4().hex}"
-    roster = roster_of(round_)
-    job = CheckJob(blob=str(blob), name=name, work_dir=str(work), format_id=round_.format_id, year=round_.year,
-                   units=tuple((u.code, u.name, u.type, u.parent) for u in roster.units))
     annotated: str | None = None
     annotated_en: str | None = None
-    try:
-        outcome = pool().run(settings.CHECK_FUNCTION, job, settings.CHECK_TIMEOUT)
+    if isinstance(outcome, Failure):
+        result = failed_result(job.name, sub, outcome)
+    else:
         result = outcome.result
         annotated, annotated_en = outcome.annotated, outcome.annotated_en
-    except CheckFailed as exc:
-        result = failed_result(name, sub, exc)
+    work = Path(job.work_dir)
     try:
         if annotated:
             sub.annotated = store.keep_bytes(Path(annotated).read_bytes())
@@ -139,9 +152,9 @@ def check_submission(sub: Submission, blob: Path) -> Received:
     return Received(sub, entry)
 
 
-def failed_result(name: str, sub: Submission, exc: CheckFailed) -> FileResult:
-    """A file the checker could not finish: unreadable, saying why (in both languages)."""
-    finding = FindingFactory().common("FILE-CORRUPT", Place(file=name), detail=exc.msg)
+def failed_result(name: str, sub: Submission, failure: Failure) -> FileResult:
+    """A file the check could not finish: unreadable, saying why (in both languages)."""
+    finding = FindingFactory().common(failure.code, Place(file=name), detail=failure.detail)
     return FileResult(path=name, sha256=sub.sha256, size=sub.size, mtime=None, status="unreadable",
                       findings=[finding])
 
@@ -179,9 +192,10 @@ class Imported:
     problem: Msg | None = None  # why it was not imported, in the language it is shown in (a command's)
 
 
-def import_files(round_id: int, paths: list[Path], *, actor: str | Msg) -> list[Imported]:
+def import_files(round_id: int, paths: list[Path], *, actor: str | Msg, runner: Runner) -> list[Imported]:
     """File workbooks the office received some other way (e-mail, a chat) under the units
-    their 填报信息 names, each through the same store and check as an upload."""
+    their 填报信息 names, each through the same store and check as an upload (the check run
+    here, by ``runner``, as the command waits for it)."""
     from ..validate import expand_paths
     from .models import Round
 
@@ -197,17 +211,13 @@ def import_files(round_id: int, paths: list[Path], *, actor: str | Msg) -> list[
         sha = store.keep_bytes(data)
         work = Path(settings.DATA_DIR) / "tmp" / f"import-{uuid.uuid4().hex}"
         job = CheckJob(blob=str(store.path_of(sha)), name=safe_name(path.name), work_dir=str(work),
-                       format_id=round_.format_id, year=round_.year,
-                       units=tuple((u.code, u.name, u.type, u.parent) for u in roster.units))
-        try:
-            result = pool().run(settings.CHECK_FUNCTION, job, settings.CHECK_TIMEOUT).result
-        except CheckFailed:
-            result = None
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+                       format_id=round_.format_id, year=round_.year, units=units_of(roster))
+        outcome = runner.check([job], settings.CHECK_TIMEOUT)[0]
+        result = None if isinstance(outcome, Failure) else outcome.result
         owner = roster.find(result.unit_code, result.unit_name) if result is not None else None
         unit = units.get(owner.code) if owner is not None else None
         if unit is None:
+            shutil.rmtree(work, ignore_errors=True)
             out.append(Imported(str(path), None, None, Msg(N_("文件中的单位不在本轮名单中（或无法读取），未导入。"))))
             continue
         now = timezone.now()
@@ -215,8 +225,9 @@ def import_files(round_id: int, paths: list[Path], *, actor: str | Msg) -> list[
             last = Submission.objects.filter(unit=unit).aggregate(n=Max("version"))["n"] or 0
             sub = Submission.objects.create(unit=unit, version=last + 1, sha256=sha, size=len(data),
                                             file_name=display_name(path.name), received_at=now,
-                                            late=is_late(round_, now), state="unreadable")
+                                            late=is_late(round_, now), state="checking")
         audit(round_, actor, "upload", Msg(N_("{unit} 第 {version} 版 {file}（导入）"),
                                            {"unit": unit.name, "version": sub.version, "file": sub.file_name}))
-        out.append(Imported(str(path), unit, check_submission(sub, store.path_of(sha)).submission))
+        # the check already done decides it (the file is checked under its own name here)
+        out.append(Imported(str(path), unit, record(sub, job, outcome, roster).submission))
     return out

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 FORMATS = (("v2021", _("2021年格式")), ("v2019", _("2019年格式")))
 LATE_POLICIES = (("refuse", "refuse"), ("accept", "accept"))
-STATES = (("valid", "valid"), ("invalid", "invalid"), ("unreadable", "unreadable"), ("refused", "refused"))
+STATES = (("checking", "checking"), ("valid", "valid"), ("invalid", "invalid"), ("unreadable", "unreadable"),
+          ("refused", "refused"))
 REVIEWS = (("", ""), ("confirmed", "confirmed"), ("returned", "returned"))
 
 
@@ -56,6 +57,9 @@ class RoundUnit(models.Model):
     contact = models.CharField(max_length=100, blank=True, default="")  # the roster's 联系人, 电话, 邮箱
     phone = models.CharField(max_length=100, blank=True, default="")
     email = models.CharField(max_length=500, blank=True, default="")
+    # the worker checking one of the unit's files (one at a time), until when (``tasks``)
+    check_holder = models.CharField(max_length=80, blank=True, default="")
+    check_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("round", "position")

@@ -23,7 +23,7 @@ from .models import Round, RoundUnit, Submission
 MISSING, VALID, INVALID, UNREADABLE = "missing", "valid", "invalid", "unreadable"
 STATE_LABELS = {MISSING: N_("未报送"), VALID: N_("已报送且通过"), INVALID: N_("有错误"), UNREADABLE: N_("无法读取")}
 UNIT_NAMED = N_("{unit}（{code}）")
-SUBMISSION_LABELS = {"valid": N_("通过"), "invalid": N_("有错误"), "unreadable": N_("无法读取"), "refused": N_("已拒收")}
+SUBMISSION_LABELS = {"checking": N_("审核中"), "valid": N_("通过"), "invalid": N_("有错误"), "unreadable": N_("无法读取"), "refused": N_("已拒收")}
 
 
 def parse_deadline(text: str | None) -> datetime | None:
@@ -140,8 +140,9 @@ def is_late(round_: Round, at: datetime) -> bool:
 
 
 def counted(submissions: Iterable[Submission]) -> list[Submission]:
-    """The submissions that speak for the unit (a refused file, another unit's, does not)."""
-    return [s for s in submissions if s.state != "refused"]
+    """The submissions that speak for the unit (a refused file, another unit's, does not; nor
+    one still being checked)."""
+    return [s for s in submissions if s.state not in ("refused", "checking")]
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "consolidate.web.apps.WebConfig",
 ]
 
@@ -154,12 +156,17 @@ FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # form fields other than the file
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
-# The checker: worker processes, each file given at most this long.
+# The checks: queued in the database (Django's Tasks API, django-tasks-db), run by workers
+# (``consolidate worker``, or the ones ``consolidate serve`` starts), each check in a process
+# of its own given at most CHECK_TIMEOUT seconds and CHECK_MEMORY bytes of address space.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "checks"]}}
 CHECK_TIMEOUT = float(os.environ.get("CONSOLIDATE_CHECK_TIMEOUT", "60"))
+CHECK_MEMORY = int(float(os.environ.get("CONSOLIDATE_CHECK_MEMORY_MB", "1024")) * 1024 * 1024)
 CHECK_WORKERS = int(os.environ.get("CONSOLIDATE_CHECK_WORKERS", "0")) or None
-# How a file is checked (a dotted path run in the worker): tests point it at a function that
-# crashes or hangs, to prove the server survives both.
-CHECK_FUNCTION = os.environ.get("CONSOLIDATE_CHECK_FUNCTION", "consolidate.web.checking.check_file")
+CHECK_POLL = float(os.environ.get("CONSOLIDATE_CHECK_POLL", "0.2"))  # seconds an idle worker waits to look again
+# How files are checked (a dotted path run in the check process, given a list of CheckJob):
+# tests point it at a function that crashes, hangs or eats memory, to prove the rest survives.
+CHECK_FUNCTION = os.environ.get("CONSOLIDATE_CHECK_FUNCTION", "consolidate.web.checking.check_files")
 
 # Guessing links: at most this many unknown links from one address per window.
 LINK_GUESS_LIMIT = int(os.environ.get("CONSOLIDATE_LINK_GUESS_LIMIT", "20"))

@@ -20,6 +20,7 @@ urlpatterns = [
     path("u/<str:secret>", unit.page, name="unit"),
     path("u/<str:secret>/", unit.page),
     path("u/<str:secret>/template.xlsx", unit.template, name="unit-template"),
+    path("u/<str:secret>/v/<str:version>.json", unit.version_json, name="unit-version"),
     path("u/<str:secret>/v/<str:version>/file", unit.own_file, name="unit-file"),
     path("u/<str:secret>/v/<str:version>/annotated.xlsx", unit.own_annotated, name="unit-annotated"),
     path("", office.home, name="home"),

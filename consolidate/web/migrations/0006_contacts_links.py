@@ -17,7 +17,7 @@ def admins_from_equals(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("web", "0003_annotated_in_english"), migrations.swappable_dependency(settings.AUTH_USER_MODEL)]
+    dependencies = [("web", "0004_queue"), migrations.swappable_dependency(settings.AUTH_USER_MODEL)]
 
     operations = [
         migrations.AddField("roundunit", "link_salt", models.CharField(blank=True, default="", max_length=64)),

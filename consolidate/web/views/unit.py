@@ -4,6 +4,7 @@ its own round and its own files."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -42,9 +43,38 @@ def contract(unit: RoundUnit, sub: Submission) -> dict[str, Any]:
     if report is not None:
         report = {**report, "findings": findings_in(report.get("findings") or [], sub.finding_messages, page_language())}
     return {"unit": {"code": unit.code, "name": unit.name},
-            "submission": {"id": sub.id, "sha256": sub.sha256, "received_at": sub.received_at.isoformat(),
-                           "state": sub.state},
+            "submission": {"id": sub.id, "version": sub.version, "sha256": sub.sha256,
+                           "received_at": sub.received_at.isoformat(), "state": sub.state},
             "report": report}
+
+
+MAX_WAIT = 30.0  # seconds ?wait= may ask for
+
+
+def waited(request: HttpRequest, sub: Submission) -> Submission:
+    """``sub`` as it is once decided, or after ``?wait=S`` seconds (at most 30), whichever comes first."""
+    try:
+        seconds = min(MAX_WAIT, max(0.0, float(request.GET.get("wait", "0"))))
+    except ValueError:
+        seconds = 0.0
+    end = time.monotonic() + seconds
+    pending = Submission.objects.filter(pk=sub.pk, state="checking")
+    start = time.monotonic()
+    while sub.state == "checking" and time.monotonic() < end:  # often at first, then less (a check takes ~0.1-1 s)
+        step = 0.1 if time.monotonic() - start < 2 else 0.3
+        time.sleep(min(step, max(0.0, end - time.monotonic())))
+        if not pending.exists():
+            sub.refresh_from_db()
+    return sub
+
+
+def answer(request: HttpRequest, unit: RoundUnit, sub: Submission, secret: str) -> HttpResponse:
+    """The JSON answer for ``sub``: 202 while it is checked, 200 with its verdict; its address in Location."""
+    sub = waited(request, sub)
+    response = JsonResponse(contract(unit, sub), status=202 if sub.state == "checking" else 200,
+                            json_dumps_params={"ensure_ascii": False})
+    response["Location"] = f"/u/{secret}/v/{sub.version}.json"
+    return response
 
 
 @csrf_exempt  # the link's secret is the credential; no cookie is involved
@@ -80,7 +110,7 @@ def _upload(request: HttpRequest, unit: RoundUnit, secret: str) -> HttpResponse:
         upload.discard()
         return error(request, 409, exc.message)
     if wants_json(request):
-        return JsonResponse(contract(unit, received.submission), json_dumps_params={"ensure_ascii": False})
+        return answer(request, unit, received.submission, secret)
     return redirect(f"/u/{secret}?v={received.submission.version}#result")
 
 
@@ -104,7 +134,21 @@ def _show(request: HttpRequest, unit: RoundUnit, secret: str) -> HttpResponse:
         "closed": round_.closed_at is not None, "refusing": round_.closed_at is not None and round_.late_policy == "refuse",
         "limit_mb": store_limit_mb(),
     }
+    if request.headers.get("HX-Request"):  # the verdict awaited (审核中): just the result part
+        return render(request, "web/unit_result.html", context)
     return render(request, "web/unit.html", context)
+
+
+@require_GET
+def version_json(request: HttpRequest, secret: str, version: str) -> HttpResponse:
+    """``{link}/v/{version}.json``: the upload's JSON answer (``?wait=S`` to wait for the verdict)."""
+    found = _unit(request, secret)
+    if isinstance(found, HttpResponse):
+        return found
+    sub = found.submissions.filter(version=int(version)).first() if version.isdigit() else None
+    if sub is None:
+        return error(request, 404, _("没有这个版本。"), json=True)
+    return answer(request, found, sub, secret)
 
 
 @require_GET
