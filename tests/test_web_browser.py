@@ -99,6 +99,15 @@ def test_unit_fixes_its_file_and_the_board_changes(tmp_path: Path) -> None:
             settling.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".verdict"), "通过"))
             assert not driver.find_elements(By.CSS_SELECTOR, "td.mark-error")
             driver.save_screenshot(str(shots / "unit-fixed.png"))
+            # its 回执, from the page, fits a phone (issue 17, point 3)
+            driver.find_element(By.ID, "receipt-link").click()
+            wait.until(ec.presence_of_element_located((By.ID, "receipt")))
+            assert unit.name in driver.find_element(By.ID, "receipt").text
+            driver.set_window_size(390, 844)
+            inner, scroll = driver.execute_script("return [window.innerWidth, document.scrollingElement.scrollWidth]")
+            assert scroll <= inner, (scroll, inner)
+            driver.save_screenshot(str(shots / "unit-receipt-390.png"))
+            driver.set_window_size(1280, 1600)
 
             # and the board follows, without a reload
             driver.switch_to.window(board)

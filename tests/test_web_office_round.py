@@ -36,7 +36,7 @@ def _upload(secret: str, data: bytes, name: str = "报表.xlsx") -> Any:
 
     f = io.BytesIO(data)
     f.name = name
-    return Client(REMOTE_ADDR="10.2.0.1").post(f"/u/{secret}", {"file": f}, HTTP_ACCEPT="application/json")
+    return Client(REMOTE_ADDR="10.2.0.1").post(f"/u/{secret}?wait=30", {"file": f}, HTTP_ACCEPT="application/json")
 
 
 def _contact_roster(path: Path, units: Any, emails: dict[int, str]) -> Path:
@@ -388,3 +388,64 @@ def test_the_office_unit_page_shows_who_filled_it_and_when() -> None:
     text = re.sub(r"<[^>]+>", " ", facts.group(1))
     for word in ("填报人", "张三", "电话", "0551-1234567", "填报日期", "2026-01-20", "我的报表.xlsx"):
         assert word in text, word
+
+
+# --- point 3: the receipt ---------------------------------------------------------------------------------------
+
+
+def test_a_decided_version_has_a_receipt_page_and_an_a4_pdf() -> None:
+    import hashlib
+
+    import pdfplumber
+    from django.test import Client
+
+    from consolidate.web.models import Submission
+    from consolidate.web.rounds import open_round
+
+    round_, issued = open_round(roster(2), year=2025, actor="测试")
+    data = workbook(issued[0].unit)
+    assert _upload(issued[0].secret, data, name="我的报表.xlsx").json()["submission"]["state"] == "valid"
+    sub = Submission.objects.get(unit=issued[0].unit)
+    unit_page = Client().get(f"/u/{issued[0].secret}").content.decode()
+    assert f"/u/{issued[0].secret}/v/1/receipt" in unit_page  # linked from the unit's page
+    page = Client().get(f"/u/{issued[0].secret}/v/1/receipt").content.decode()
+    cells = dict(re.findall(r"<tr><th>([^<]+)</th><td>([^<]*)</td></tr>", page))
+    assert cells["报送单位"] == issued[0].unit.name and cells["单位代码"] == issued[0].unit.code
+    assert cells["版本"] == "第 1 版" and cells["文件名"] == "我的报表.xlsx"
+    assert cells["SHA-256"] == hashlib.sha256(data).hexdigest() == sub.sha256
+    assert cells["审核结果"].startswith("通过（错误 0 个") and cells["公开办审核"] == "待审核"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", cells["收到时间"])
+    # the office confirms: the receipt says so, and who
+    logged_in("reviewer-1").post(f"/office/submissions/{sub.id}/review", {"decision": "confirmed"})
+    page = Client().get(f"/u/{issued[0].secret}/v/1/receipt").content.decode()
+    cells = dict(re.findall(r"<tr><th>([^<]+)</th><td>([^<]*)</td></tr>", page))
+    assert cells["公开办审核"] == "已确认" and cells["审核人"] == "reviewer-1"
+    pdf = Client().get(f"/u/{issued[0].secret}/v/1/receipt.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and "attachment" in pdf["Content-Disposition"]
+    body = b"".join(pdf.streaming_content) if pdf.streaming else pdf.content  # type: ignore[attr-defined]
+    assert body.startswith(b"%PDF")
+    with pdfplumber.open(io.BytesIO(body)) as doc:
+        assert len(doc.pages) == 1 and (round(doc.pages[0].width), round(doc.pages[0].height)) == (595, 842)
+        text = doc.pages[0].extract_text() or ""
+    assert sub.sha256 in text and "reviewer-1" in text  # the facts are text on the page, not a picture
+    english = Client().get(f"/u/{issued[0].secret}/v/1/receipt", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Receipt" in english and "Office review" in english
+    # the office's copy, and nobody else's
+    office_page = logged_in().get(f"/office/submissions/{sub.id}/receipt").content.decode()
+    assert sub.sha256 in office_page
+    assert Client().get(f"/u/{issued[1].secret}/v/1/receipt").status_code == 404  # unit 2 has no version 1
+    assert Client().get(f"/office/submissions/{sub.id}/receipt").status_code == 302  # the office logs in
+
+
+def test_a_version_being_checked_has_no_receipt_yet() -> None:
+    from django.test import Client
+    from django.utils import timezone
+
+    from consolidate.web.models import Submission
+    from consolidate.web.rounds import open_round
+
+    _round, issued = open_round(roster(1), year=2025, actor="测试")
+    Submission.objects.create(unit=issued[0].unit, version=1, sha256="0" * 64, size=1, file_name="x.xlsx",
+                              received_at=timezone.now(), state="checking")
+    answer = Client().get(f"/u/{issued[0].secret}/v/1/receipt")
+    assert answer.status_code == 409 and "还在审核中" in answer.content.decode()

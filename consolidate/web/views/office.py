@@ -382,3 +382,13 @@ def return_notice(request: HttpRequest, sub_id: int) -> HttpResponse:
         messages.info(request, _("已发送 {n} 封退回通知邮件。").format(n=sent))
         return redirect(back)
     return _mail_page(request, sub.unit.round, letters, _("退回通知邮件"), f"/office/submissions/{sub.id}/notice", back)
+
+
+@office
+@require_GET
+def submission_receipt(request: HttpRequest, sub_id: int, pdf: bool = False) -> HttpResponse:
+    from .unit import receipt_answer
+
+    sub = _submission(sub_id)
+    return receipt_answer(request, sub, pdf=pdf, base=f"/office/submissions/{sub.id}/receipt",
+                          back=f"/office/rounds/{sub.unit.round_id}/units/{sub.unit_id}/?v={sub.version}")

@@ -184,3 +184,37 @@ def own_file(request: HttpRequest, secret: str, version: str) -> HttpResponse:
 @require_GET
 def own_annotated(request: HttpRequest, secret: str, version: str) -> HttpResponse:
     return _own(request, secret, version, annotated=True)
+
+
+def receipt_answer(request: HttpRequest, sub: Submission, *, pdf: bool, base: str, back: str) -> HttpResponse:
+    """A decided version's 回执: the page, or the same facts as an A4 PDF."""
+    from ..receipt import decided, receipt_of, receipt_pdf
+
+    if not decided(sub):
+        return error(request, 409, _("这个版本还在审核中，审核完成后才有回执。"))
+    receipt = receipt_of(sub, page_language())
+    if pdf:
+        name = _("{unit}_第{version}版_回执.pdf").format(unit=sub.unit.name, version=sub.version)
+        return attachment(receipt_pdf(receipt), name, "application/pdf")
+    return render(request, "web/receipt.html", {"receipt": receipt, "pdf": f"{base}.pdf", "back": back})
+
+
+def _receipt(request: HttpRequest, secret: str, version: str, pdf: bool) -> HttpResponse:
+    found = _unit(request, secret)
+    if isinstance(found, HttpResponse):
+        return found
+    sub = found.submissions.filter(version=int(version)).first() if version.isdigit() else None
+    if sub is None:
+        return error(request, 404, _("没有这个版本。"))
+    return receipt_answer(request, sub, pdf=pdf, base=f"/u/{secret}/v/{sub.version}/receipt",
+                          back=f"/u/{secret}?v={sub.version}#result")
+
+
+@require_GET
+def receipt(request: HttpRequest, secret: str, version: str) -> HttpResponse:
+    return _receipt(request, secret, version, pdf=False)
+
+
+@require_GET
+def receipt_file(request: HttpRequest, secret: str, version: str) -> HttpResponse:
+    return _receipt(request, secret, version, pdf=True)

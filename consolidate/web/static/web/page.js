@@ -31,3 +31,8 @@ document.addEventListener("click", function (event) {
   var question = target.getAttribute("data-confirm");
   if (question && !window.confirm(question)) event.preventDefault();
 }, true);
+// 回执: the print button prints the page (its print styles leave the buttons out).
+document.addEventListener("click", function (event) {
+  var target = event.target;
+  if (target instanceof HTMLElement && target.getAttribute("data-print")) window.print();
+});
