@@ -402,7 +402,7 @@ def test_a_decided_version_has_a_receipt_page_and_an_a4_pdf() -> None:
     from consolidate.web.models import Submission
     from consolidate.web.rounds import open_round
 
-    round_, issued = open_round(roster(2), year=2025, actor="测试")
+    _round, issued = open_round(roster(2), year=2025, actor="测试")
     data = workbook(issued[0].unit)
     assert _upload(issued[0].secret, data, name="我的报表.xlsx").json()["submission"]["state"] == "valid"
     sub = Submission.objects.get(unit=issued[0].unit)
