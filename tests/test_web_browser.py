@@ -83,6 +83,22 @@ def test_unit_fixes_its_file_and_the_board_changes(tmp_path: Path) -> None:
             assert cell.value_of_css_property("background-color") != driver.find_element(
                 By.CSS_SELECTOR, 'td[data-key="t3.new.natural"]').value_of_css_property("background-color")
             driver.save_screenshot(str(shots / "unit-with-error.png"))
+            # on a phone (issue 17, point 2): nothing scrolls sideways, the marked number's explanation
+            # is text under it, and the finding's place jumps to it
+            driver.set_window_size(360, 800)
+            inner, scroll = driver.execute_script("return [window.innerWidth, document.scrollingElement.scrollWidth]")
+            assert scroll <= inner, (scroll, inner)
+            item = driver.find_element(By.ID, f"n-{ERROR_KEY}")
+            assert item.is_displayed() and "mark-error" in item.get_attribute("class")
+            why = item.find_element(By.CSS_SELECTOR, ".why")
+            assert why.is_displayed() and why.text  # visible text, not a hover title
+            assert not driver.find_element(By.CSS_SELECTOR, "table.sheet").is_displayed()  # no grid on a phone
+            driver.find_element(By.CSS_SELECTOR, f'a[data-goto="{ERROR_KEY}"]').click()
+            WebDriverWait(driver, 5).until(lambda d: d.execute_script(
+                "var r = arguments[0].getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight",
+                item))
+            driver.save_screenshot(str(shots / "unit-with-error-360.png"))
+            driver.set_window_size(1280, 1600)
 
             # the office's board turns to 有错误 by itself
             driver.switch_to.window(board)
@@ -99,6 +115,7 @@ def test_unit_fixes_its_file_and_the_board_changes(tmp_path: Path) -> None:
             settling.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".verdict"), "通过"))
             assert not driver.find_elements(By.CSS_SELECTOR, "td.mark-error")
             driver.save_screenshot(str(shots / "unit-fixed.png"))
+            assert "报送已经完成" in driver.find_element(By.ID, "done").text  # says the unit is done, and what next
             # its 回执, from the page, fits a phone (issue 17, point 3)
             driver.find_element(By.ID, "receipt-link").click()
             wait.until(ec.presence_of_element_located((By.ID, "receipt")))

@@ -449,3 +449,34 @@ def test_a_version_being_checked_has_no_receipt_yet() -> None:
                               received_at=timezone.now(), state="checking")
     answer = Client().get(f"/u/{issued[0].secret}/v/1/receipt")
     assert answer.status_code == 409 and "还在审核中" in answer.content.decode()
+
+
+# --- point 2: the verdict page on a phone (the layout itself: tests/test_web_browser.py at 360 px) --------------
+
+
+def test_the_phone_tables_write_each_explanation_under_its_number_and_a_pass_says_done() -> None:
+    from django.test import Client
+    from web_support import ERROR_KEY
+
+    from consolidate.web.rounds import open_round
+    from consolidate.web.tables import table_lists
+
+    _round, issued = open_round(roster(1), year=2025, actor="测试")
+    secret = issued[0].secret
+    _upload(secret, workbook(issued[0].unit, error=True))
+    page = Client().get(f"/u/{secret}").content.decode()
+    item = re.search(rf'<div class="item mark-error" id="n-{re.escape(ERROR_KEY)}" data-key="{re.escape(ERROR_KEY)}">'
+                     r'(.*?)</div>', page, re.S)
+    assert item is not None and 'class="why"' in item.group(1) and "表三" in item.group(1)
+    assert f'href="#n-{ERROR_KEY}" data-goto="{ERROR_KEY}"' in page  # the finding's place leads to it
+    assert 'id="done"' not in page
+    _upload(secret, workbook(issued[0].unit))
+    page = Client().get(f"/u/{secret}").content.decode()
+    assert 'id="done"' in page and "报送已经完成" in page and "class=\"item mark-" not in page
+    # a finding placed by sheet and cell (no key) is found through the spec's addresses
+    lists = table_lists({"format": "v2021", "kind": "template", "values": {"t3.new.natural": 5},
+                         "findings": [{"sheet": "表三", "cell": "D6", "severity": "warning", "message": "看这里"}]},
+                        "v2021")
+    marked = [i for t in lists for g in t.groups for i in g.items if i.severity]
+    assert [(i.key, i.text, i.messages) for i in marked] == [("t3.new.natural", "5", ["看这里"])]
+    assert [t.sheet for t in lists] == ["表二", "表三", "表四"]

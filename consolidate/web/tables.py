@@ -87,3 +87,65 @@ def tables(entry: Mapping[str, Any] | None, format_id: str) -> list[TableView]:
                 rows.append(row)
         out.append(TableView(layout.sheet, layout.table.title, rows, marked))
     return out
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """One number of the phone layout: its column's label, the value, and what is wrong with it."""
+
+    label: str
+    text: str
+    key: str
+    severity: str | None
+    messages: list[str]
+
+
+@dataclass(frozen=True)
+class GroupView:
+    label: str  # the row's labels (表四: the column group's), outermost first
+    items: list[ItemView]
+
+
+@dataclass(frozen=True)
+class ListView:
+    sheet: str
+    title: str
+    groups: list[GroupView]
+    marked: int
+
+
+def table_lists(entry: Mapping[str, Any] | None, format_id: str) -> list[ListView]:
+    """The same tables for a phone: each row a labelled group of its numbers (no grid that
+    scrolls sideways), a marked number's explanation written under it. From the spec's cells,
+    in the template's order; a finding placed by sheet and cell is found through the spec's
+    address map."""
+    from ..rollup.detail_sheet import row_text
+    from ..spec import cell_addresses
+
+    entry = entry or {}
+    fmt = entry.get("format") if entry.get("format") in FORMATS else format_id
+    spec = load_spec(str(fmt))
+    values: Mapping[str, Any] = entry.get("values") or {}
+    by_key, by_place = _marks(entry.get("findings") or [])
+    if entry.get("kind") in ("template", "rollup"):
+        at = {place: key for key, place in cell_addresses(spec).items()}
+        for place, found in by_place.items():
+            if place in at:
+                by_key.setdefault(at[place], []).extend(found)
+    out = []
+    for table in spec.tables:
+        groups: list[GroupView] = []
+        marked = 0
+        for cell in (c for c in spec.cells if c.table == table.id):
+            label = row_text(cell).replace("\n", " ")
+            if not groups or groups[-1].label != label:
+                groups.append(GroupView(label, []))
+            value = values.get(cell.key)
+            found = by_key.get(cell.key, [])
+            worst = min(found, key=lambda f: SEVERITY_RANK.get(str(f.get("severity")), 9)) if found else None
+            marked += bool(found)
+            groups[-1].items.append(ItemView(
+                cell.column_label, fmt_number(value) if isinstance(value, int | float) else ("" if value is None else str(value)),
+                cell.key, str(worst.get("severity")) if worst else None, [str(f.get("message", "")) for f in found]))
+        out.append(ListView(table.sheet, table.title, groups, marked))
+    return out

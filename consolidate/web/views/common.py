@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from ...i18n import Lang
 from .. import store
 from ..models import ApiToken, Submission
-from ..tables import tables
+from ..tables import table_lists, tables
 from ..texts import findings_in, stored_shown
 
 
@@ -33,11 +33,13 @@ def checked(sub: Submission | None, format_id: str) -> dict[str, Any]:
     """What a page shows of a checked file, in the page's language: its findings, its tables
     with those findings marked, and why it was refused."""
     if sub is None:
-        return {"findings": [], "tables": [], "refusal": ""}
+        return {"findings": [], "tables": [], "lists": [], "refusal": ""}
     lang = page_language()
     report = sub.report or {}
     findings = findings_in(report.get("findings") or [], sub.finding_messages, lang)
-    return {"findings": findings, "tables": tables({**report, "findings": findings}, format_id) if sub.report else [],
+    entry = {**report, "findings": findings}
+    return {"findings": findings, "tables": tables(entry, format_id) if sub.report else [],
+            "lists": table_lists(entry, format_id) if sub.report else [],
             "refusal": stored_shown(sub.refusal, sub.refusal_params, lang)}
 
 

@@ -36,3 +36,19 @@ document.addEventListener("click", function (event) {
   var target = event.target;
   if (target instanceof HTMLElement && target.getAttribute("data-print")) window.print();
 });
+// A finding's place jumps to its cell: the grid's on a wide screen, the phone list's on a phone
+// (whichever is shown), opening its table and flashing it.
+document.addEventListener("click", function (event) {
+  var target = event.target instanceof HTMLElement ? event.target.closest("[data-goto]") : null;
+  if (!target) return;
+  var key = target.getAttribute("data-goto");
+  var shown = Array.prototype.filter.call(document.querySelectorAll('[data-key="' + key + '"]'), function (el) {
+    var box = el.closest("details");
+    if (box) box.open = true;
+    return el.getClientRects().length > 0;
+  })[0];
+  if (!shown) return;
+  event.preventDefault();
+  shown.scrollIntoView({block: "center"});
+  shown.classList.remove("flash"); void shown.offsetWidth; shown.classList.add("flash");
+});
