@@ -42,6 +42,16 @@ def browser(profile: Path) -> Any:
     return webdriver.Chrome(service=Service(DRIVER), options=options)
 
 
+def log_in(driver: Any, url: str, name: str) -> None:
+    """Open ``url`` (the login page, or an office page that leads to it) and log in as ``name``."""
+    from selenium.webdriver.common.by import By
+
+    driver.get(url)
+    driver.find_element(By.NAME, "username").send_keys(name)
+    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+
+
 def test_unit_fixes_its_file_and_the_board_changes(tmp_path: Path) -> None:
     from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
@@ -60,11 +70,7 @@ def test_unit_fixes_its_file_and_the_board_changes(tmp_path: Path) -> None:
         driver = browser(tmp_path / "profile")
         try:
             wait = WebDriverWait(driver, 30)
-            # the office logs in and opens the board
-            driver.get(f"{server.url}/office/rounds/{round_id}/")
-            driver.find_element(By.NAME, "username").send_keys("browser")
-            driver.find_element(By.NAME, "password").send_keys(PASSWORD)
-            driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+            log_in(driver, f"{server.url}/office/rounds/{round_id}/", "browser")  # the office opens the board
             row = f'tr[data-unit="{unit.code}"]'
             wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, f'{row}[data-state="missing"]')))
             board = driver.current_window_handle
@@ -155,10 +161,7 @@ def test_office_pages_on_a_phone_and_a_desk(tmp_path: Path) -> None:  # issue 17
         driver = browser(tmp_path / "profile")
         try:
             wait = WebDriverWait(driver, 30)
-            driver.get(f"{server.url}/login/")
-            driver.find_element(By.NAME, "username").send_keys("boss")
-            driver.find_element(By.NAME, "password").send_keys(PASSWORD)
-            driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+            log_in(driver, f"{server.url}/login/", "boss")
             wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "h1")))
             pages = {"board": f"/office/rounds/{round_id}/", "links": f"/office/rounds/{round_id}/links",
                      "account": "/office/account/", "accounts": "/office/accounts/", "rounds": "/office/",

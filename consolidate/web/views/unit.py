@@ -163,14 +163,20 @@ def template(request: HttpRequest, secret: str) -> HttpResponse:
     return attachment(data, template_file_name(round_.year, who), XLSX)
 
 
-def _own(request: HttpRequest, secret: str, version: str, annotated: bool) -> HttpResponse:
-    """One of the unit's own stored files (as sent, or its annotated copy); never another unit's."""
+def _version(request: HttpRequest, secret: str, version: str) -> Submission | HttpResponse:
+    """One of the unit's own versions (never another unit's), or the refusal to show it."""
     found = _unit(request, secret)
     if isinstance(found, HttpResponse):
         return found
     sub = found.submissions.filter(version=int(version)).first() if version.isdigit() else None
-    if sub is None:
-        return error(request, 404, _("没有这个版本。"))
+    return sub if sub is not None else error(request, 404, _("没有这个版本。"))
+
+
+def _own(request: HttpRequest, secret: str, version: str, annotated: bool) -> HttpResponse:
+    """One of the unit's own stored files (as sent, or its annotated copy)."""
+    sub = _version(request, secret, version)
+    if isinstance(sub, HttpResponse):
+        return sub
     if not annotated:
         return attachment(store.path_of(sub.sha256), sub.file_name, "application/octet-stream")
     return annotated_copy(request, sub)
@@ -200,12 +206,9 @@ def receipt_answer(request: HttpRequest, sub: Submission, *, pdf: bool, base: st
 
 
 def _receipt(request: HttpRequest, secret: str, version: str, pdf: bool) -> HttpResponse:
-    found = _unit(request, secret)
-    if isinstance(found, HttpResponse):
-        return found
-    sub = found.submissions.filter(version=int(version)).first() if version.isdigit() else None
-    if sub is None:
-        return error(request, 404, _("没有这个版本。"))
+    sub = _version(request, secret, version)
+    if isinstance(sub, HttpResponse):
+        return sub
     return receipt_answer(request, sub, pdf=pdf, base=f"/u/{secret}/v/{sub.version}/receipt",
                           back=f"/u/{secret}?v={sub.version}#result")
 
