@@ -137,7 +137,8 @@ def test_upload_with_an_error_shows_verdict_findings_marked_cell_and_annotated_c
     page = c.get(answer["Location"]).content.decode()
     assert "有错误" in page and "T3-BALANCE" not in page  # findings are shown in words
     # the message leads with its place, in bold, once (not “表三 D30 表三 D30（…）”)
-    assert "<b>表三 D30</b>（四、结转下年度继续办理 / 自然人）：" in page and "</b> 表三 D30" not in page
+    # the place in bold, a link to the cell (issue 17), once
+    assert "<b>表三 D30</b></a>（四、结转下年度继续办理 / 自然人）：" in page and "</a> 表三 D30" not in page
     # the cell in error is drawn marked in the unit's own table
     cell = page.split(f'data-key="{ERROR_KEY}"')[0].rsplit("<td", 1)[1]
     assert "mark-error" in cell
