@@ -480,3 +480,17 @@ def test_the_phone_tables_write_each_explanation_under_its_number_and_a_pass_say
     marked = [i for t in lists for g in t.groups for i in g.items if i.severity]
     assert [(i.key, i.text, i.messages) for i in marked] == [("t3.new.natural", "5", ["看这里"])]
     assert [t.sheet for t in lists] == ["表二", "表三", "表四"]
+
+
+def test_a_mail_server_that_cannot_be_reached_is_said_plainly(tmp_path: Path) -> None:
+    from django.test import override_settings
+
+    from consolidate.web.models import AuditEvent
+
+    round_, _issued = _contact_round(tmp_path, 2)
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
+                           EMAIL_PORT=9, EMAIL_TIMEOUT=5, MAIL_ENABLED=True):
+        answer = logged_in().post(f"/office/rounds/{round_.id}/remind")
+    page = answer.content.decode()
+    assert answer.status_code == 502 and "邮件没有发出" in page and "127.0.0.1:9" in page and "Traceback" not in page
+    assert not AuditEvent.objects.filter(round=round_, action="mail").exists()

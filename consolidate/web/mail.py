@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.utils import timezone
 
+from ..errors import ConsolidateError, os_error_msg
 from ..i18n import N_, Msg, in_language
 from ..roster import split_emails
 from .auditlog import audit
@@ -32,6 +33,7 @@ REMIND_BODY = N_("{unit}：\n\n贵单位的{year}年度政府信息公开工作�
 RETURN_SUBJECT = N_("退回通知：{name}{year}年度统计表（第 {version} 版）")
 RETURN_BODY = N_("{unit}：\n\n贵单位上传的第 {version} 版统计表（{file}）已被退回，原因：\n{reason}\n\n"
                  "请修改后通过报送链接重新上传。\n\n报送链接：{link}\n\n{office}")
+SEND_FAILED = N_("邮件没有发出：发信服务器 {server} 不能用（{reason}）。请检查 CONSOLIDATE_SMTP_* 的设置后再试。")
 DEADLINE = N_("截止时间为 {deadline}。")
 NO_LINK = N_("（请使用公开办发给贵单位的链接）")
 
@@ -91,10 +93,14 @@ def send(round_: Round, letters: Sequence[Letter], actor: str, what: str) -> int
     sendable = [x for x in letters if x.to]
     if not sendable:
         return 0
-    with get_connection() as connection:
-        messages = [EmailMessage(x.subject, x.body, settings.DEFAULT_FROM_EMAIL, list(x.to), connection=connection)
-                    for x in sendable]
-        sent = connection.send_messages(messages) or 0
+    try:
+        with get_connection() as connection:
+            messages = [EmailMessage(x.subject, x.body, settings.DEFAULT_FROM_EMAIL, list(x.to), connection=connection)
+                        for x in sendable]
+            sent = connection.send_messages(messages) or 0
+    except OSError as exc:  # unreachable, or refused (smtplib's errors are OSErrors)
+        raise ConsolidateError(SEND_FAILED, server=f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}",
+                               reason=os_error_msg(exc)) from exc
     audit(round_, actor, "mail", Msg(N_("{what}：发给 {n} 个单位（{units}）"),
                                      {"what": Msg(what), "n": sent, "units": "、".join(x.unit.name for x in sendable)}))
     return sent

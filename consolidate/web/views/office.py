@@ -358,7 +358,10 @@ def remind(request: HttpRequest, round_id: int) -> HttpResponse:
         return error(request, 409, _("没有配置发信服务器（CONSOLIDATE_SMTP_HOST），不能发送邮件。"))
     letters = mail.reminders(round_)
     if request.method == "POST":
-        sent = mail.send(round_, letters, actor(request), mail.REMINDER)
+        try:
+            sent = mail.send(round_, letters, actor(request), mail.REMINDER)
+        except ConsolidateError as exc:
+            return error(request, 502, exc.message(page_language()))
         messages.info(request, _("已发送 {n} 封催报邮件。").format(n=sent))
         return redirect("board", round_id=round_.id)
     return _mail_page(request, round_, letters, _("催报邮件"), f"/office/rounds/{round_.id}/remind",
@@ -378,7 +381,10 @@ def return_notice(request: HttpRequest, sub_id: int) -> HttpResponse:
         return error(request, 409, _("这个版本没有被退回。"))
     letters = [mail.return_notice(sub)]
     if request.method == "POST":
-        sent = mail.send(sub.unit.round, letters, actor(request), mail.RETURN_NOTICE)
+        try:
+            sent = mail.send(sub.unit.round, letters, actor(request), mail.RETURN_NOTICE)
+        except ConsolidateError as exc:
+            return error(request, 502, exc.message(page_language()))
         messages.info(request, _("已发送 {n} 封退回通知邮件。").format(n=sent))
         return redirect(back)
     return _mail_page(request, sub.unit.round, letters, _("退回通知邮件"), f"/office/submissions/{sub.id}/notice", back)
