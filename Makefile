@@ -24,7 +24,7 @@ demo: $(STAMP)
 # with the demo county's files imported, then the server on http://127.0.0.1:8000/ (Ctrl-C stops it).
 web-demo: $(STAMP)
 	rm -rf out/web-demo
-	printf 'demo-password-2025\n' | $(BIN)/consolidate office adduser demo --data out/web-demo
+	printf 'demo-password-2025\n' | $(BIN)/consolidate office adduser demo --admin --data out/web-demo
 	round=$$($(BIN)/consolidate office open-round --data out/web-demo --roster samples/demo/roster.csv \
 	  --year 2025 --links out/web-demo/报送链接.csv | tail -n 1) && \
 	{ $(BIN)/consolidate office import $$round samples/demo/submissions --data out/web-demo || [ $$? -eq 1 ]; }

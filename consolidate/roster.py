@@ -1,6 +1,8 @@
 """The roster (报送名单): which units must report. CSV (UTF-8 with or without BOM, or GBK
 as saved by Chinese Excel) or XLSX, with the columns 单位代码, 单位名称, 单位类型 and
-optionally 上级单位. A bad roster is refused with a message that names the row."""
+optionally 上级单位 and the unit's contact: 联系人, 电话, 邮箱 (the office's 催报名单 and
+e-mailed reminders use them; several addresses separated by “;”). A bad roster is refused
+with a message that names the row."""
 
 from __future__ import annotations
 
@@ -20,8 +22,12 @@ from .uscc import looks_like_uscc, uscc_problem
 ROSTER_ROW = N_("名单文件 {file} 第 {row} 行")
 
 REQUIRED = ("单位代码", "单位名称", "单位类型")
-OPTIONAL = ("上级单位",)
-ALIASES = {"所属上级": "上级单位", "上级": "上级单位", "统一社会信用代码": "单位代码", "单位": "单位名称"}
+OPTIONAL = ("上级单位", "联系人", "电话", "邮箱")
+ALIASES = {"所属上级": "上级单位", "上级": "上级单位", "统一社会信用代码": "单位代码", "单位": "单位名称",
+           "联系电话": "电话", "手机": "电话", "电子邮箱": "邮箱", "电子邮件": "邮箱", "Email": "邮箱", "email": "邮箱",
+           "E-mail": "邮箱"}
+EMAIL = re.compile(r"^[^@\s;,，；]+@[^@\s;,，；]+\.[^@\s;,，；]+$")
+EMAIL_SEPARATORS = re.compile(r"[;,，；\s]+")
 
 
 class RosterError(ConsolidateError):
@@ -35,6 +41,17 @@ class Unit:
     type: str
     parent: str = ""
     row: int = 0  # the row in the roster file (the header is row 1)
+    contact: str = ""  # 联系人
+    phone: str = ""  # 电话
+    email: str = ""  # 邮箱: one or several addresses, “;”-separated
+
+    @property
+    def emails(self) -> tuple[str, ...]:
+        return split_emails(self.email)
+
+
+def split_emails(text: str) -> tuple[str, ...]:
+    return tuple(e for e in EMAIL_SEPARATORS.split(text or "") if e)
 
 
 T = TypeVar("T")
@@ -228,8 +245,13 @@ def read_roster(path: Path | str) -> Roster:
             raise RosterError(N_("{where}（{name}）：单位代码 {code} 与第 {value} 行重复。每个单位的代码必须唯一。"), where=where, name=name, code=code, value=seen_codes[code])
         if name in seen_names:
             raise RosterError(N_("{where}：单位名称“{name}”与第 {value} 行重复。请核对。"), where=where, name=name, value=seen_names[name])
+        emails = split_emails(get("邮箱"))
+        if bad := [e for e in emails if not EMAIL.match(e)]:
+            raise RosterError(N_("{where}（{name}）：邮箱“{value}”不是电子邮件地址。请改正，或留空；几个地址之间用分号隔开。"),
+                              where=where, name=name, value=bad[0])
         seen_codes[code], seen_names[name] = number, number
-        units.append(Unit(code=code, name=name, type=get("单位类型"), parent=get("上级单位"), row=number))
+        units.append(Unit(code=code, name=name, type=get("单位类型"), parent=get("上级单位"), row=number,
+                          contact=get("联系人"), phone=get("电话"), email=";".join(emails)))
     if not units:
         raise RosterError(N_("名单文件 {name} 只有表头，没有单位。"), name=path.name)
     return Roster(tuple(units), str(path))

@@ -156,7 +156,7 @@ def test_english() -> None:  # R7
     wb = load(report, "en")
     assert wb.sheetnames == ["File", "Findings", "_meta"]  # the catalog's one English for 文件
     _, files = table(wb["File"], "Unit")
-    assert [r[3] for r in files[1:]] == ["passed", "invalid", "unreadable", "passed"]
+    assert [r[3] for r in files[1:]] == ["Passed", "Has errors", "Unreadable", "Passed"]  # words, not codes
     _, findings = table(wb["Findings"], "No.")
     assert findings[2][10] == report.files[1].findings[1].message_en
     texts = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]

@@ -111,7 +111,7 @@ def test_every_sheet_is_numbered_and_set_for_paper(tmp_path: Path) -> None:  # P
     last = re.search(r":\$([A-Z]+)\$", printed).group(1)  # type: ignore[union-attr]
     assert openpyxl.utils.column_index_from_string(last) < header.index("SHA-256") + 1
     assert header.index("路径") > header.index("SHA-256") > header.index("警告数")
-    assert re.search(r'<rowBreaks count="2"', sheets[T.SHEET_CHARTS])  # a page before the 2nd and 3rd chart
+    assert re.search(r'<rowBreaks count="1"', sheets[T.SHEET_CHARTS])  # a page before the 2nd and 3rd chart
 
 
 def test_report_keeps_the_path_and_hash_off_paper(tmp_path: Path) -> None:  # P2
@@ -175,7 +175,7 @@ def test_summary_prints_one_page_per_table_at_nine_points_or_more(tmp_path: Path
         assert printed[table].pages == 1, printed[table]
     assert all(p.smallest is not None and p.smallest >= 9 for p in printed.values()), printed
     assert printed[T.SHEET_DETAIL].pages == len(page_groups(SPEC, len(T.DETAIL_COLS))) + 1  # one page a group
-    assert printed[T.SHEET_CHARTS].pages == 3  # one chart a page
+    assert printed[T.SHEET_CHARTS].pages == 2  # the per-unit chart, then the two small ones
 
     import pdfplumber
 
@@ -195,6 +195,70 @@ def test_summary_prints_one_page_per_table_at_nine_points_or_more(tmp_path: Path
         pages = ["".join((p.extract_text() or "").split()) for p in pdf.pages]
     assert all("序号" in p and "单位名称" in p and "单位00" in p for p in pages)  # header and names on every page
 
+
+def _demo_summary(tmp_path: Path, lang: str = "zh") -> Path:
+    from consolidate.roster import read_roster
+
+    demo = Path(__file__).resolve().parent.parent / "samples" / "demo"
+    out = tmp_path / "汇总表.xlsx"
+    with language(lang):
+        rollup([demo / "submissions"], out=out, roster=read_roster(demo / "roster.csv"), year=2025,
+               previous=[demo / "previous"], workers=1, now=NOW)
+    return out
+
+
+def test_charts_are_bars_and_an_all_zero_chart_is_not_drawn(tmp_path: Path) -> None:  # issue 17, item 7
+    out = _demo_summary(tmp_path)
+    with zipfile.ZipFile(out) as z:
+        charts = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 3 and all("<c:barChart>" in c for c in charts)  # no pie: its labels collide
+    assert not any("<c:pieChart>" in c or "<c:doughnutChart>" in c for c in charts)
+    assert any("66（41%）" in c for c in charts)  # the outcome bars say their share
+    # a round where nobody received anything: the per-unit and outcome charts would be empty frames
+    from rollup_factories import write_submission
+
+    roster, paths, _ = write_district(tmp_path / "zero", 2, seed=3, parent=COUNTY)
+    for unit, path in zip(roster.units, paths, strict=True):
+        write_submission(path.parent, SPEC, unit, {c.key: 0.0 for c in SPEC.cells}, name=path.name)
+    rollup([tmp_path / "zero"], out=tmp_path / "zero.xlsx", roster=roster, now=NOW)
+    with zipfile.ZipFile(tmp_path / "zero.xlsx") as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 1  # only the round's: 2 passed
+    words = [c.value for row in openpyxl.load_workbook(tmp_path / "zero.xlsx")[T.SHEET_CHARTS].iter_rows()
+             for c in row if c.value]
+    assert words.count(T.CHART["none"]) == 2
+
+
+@pytest.mark.office
+def test_the_demo_summary_prints_in_forty_pages_with_headers_on_every_page(tmp_path: Path) -> None:  # issue 17
+    from libreoffice import soffice_or_skip
+
+    soffice_or_skip()
+    import pdfplumber
+
+    from benchmarks.printing import measure
+
+    out = _demo_summary(tmp_path)
+    printed = {p.sheet: p for p in measure([out], keep=tmp_path / "pdf")}
+    assert sum(p.pages for p in printed.values()) <= 40, printed
+    assert all(p.smallest is not None and p.smallest >= 9 for p in printed.values()), printed
+    # 26 units and their total fit a page's height: one page a column group, none split across two
+    assert printed[T.SHEET_DETAIL].pages == len(page_groups(SPEC, len(T.DETAIL_COLS))) + 1
+    with pdfplumber.open(tmp_path / "pdf" / f"汇总表-{T.SHEET_DETAIL}.pdf") as pdf:
+        pages = ["".join((p.extract_text() or "").split()) for p in pdf.pages]
+    assert all("序号单位名称" in p and "示例县统计局" in p and "合计（计入汇总的单位）" in p for p in pages)
+    assert all("分单位明细（示例县人民政府2025年度）" in p for p in pages)  # the title in the page header
+    with pdfplumber.open(tmp_path / "pdf" / f"汇总表-{T.SHEET_YOY}.pdf") as pdf:
+        pages = [(p.extract_text() or "").split("\n") for p in pdf.pages]
+    assert len(pages) > 1
+    for lines in pages:  # 同比's header row on every page, and no heading left at a page's foot
+        assert "".join(lines[0].split()).startswith("表行列本年上年增减增减率") or "表行列本年上年增减增减率" in "".join(
+            "".join(x.split()) for x in lines[:6]), lines[:6]
+        assert any(re.search(r"[\d%]$", x.strip()) for x in lines[-3:-1]), lines[-3:]  # ends on data, not a heading
+    assert not any(T.YOY["rules"] in "".join(lines) for lines in pages)  # 二 (in 问题清单) is not printed here
+
+
+# --- P3: the level ---
 
 # --- P3: the level ------------------------------------------------------------------------------------------
 

@@ -209,7 +209,7 @@ def test_previous_summary_gives_the_yoy_sheet(tmp_path: Path) -> None:
     assert all(any(f.code == "YOY-CARRY" and f.sheet == "表三" for f in u.findings) for u in yoy.units)
     assert sum(1 for f in yoy.previous.files if f.counted) == 1 + len(this_units)
     rows = sheet_rows(tmp_path / "2025汇总.xlsx", T.SHEET_YOY)
-    assert rows[0][0] == T.YOY["title"].format(year=2025, previous=2024)
+    assert rows[0][2] == T.YOY["title"].format(year=2025, previous=2024)  # in the first printed column
     assert any(r[2] == "表三" for r in rows)
     # the district's name, merged down its hundreds of lines, sits at their top: printed on the
     # section's first page, not on whichever page holds the middle

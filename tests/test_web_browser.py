@@ -232,3 +232,69 @@ def test_verdict_with_errors_fits_a_360_px_phone(tmp_path: Path) -> None:
             driver.save_screenshot(str(shots / "phone-360-verdict-error.png"))
         finally:
             driver.quit()
+
+
+def log_in(driver: Any, url: str, name: str) -> None:
+    """Open ``url`` (the login page, or an office page that leads to it) and log in as ``name``."""
+    from selenium.webdriver.common.by import By
+
+    driver.get(url)
+    driver.find_element(By.NAME, "username").send_keys(name)
+    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+
+
+
+def test_office_pages_on_a_phone_and_a_desk(tmp_path: Path) -> None:  # issue 17, points 5 and 6
+    """The office's pages at 390 px and at 1280 px: no page scrolls sideways as a whole (wide
+    tables scroll in their own box), the 催报名单 shows every line without scrolling inside,
+    the 404 page is ours, the favicon is there; an administrator changes their password."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+    from web_support import office
+
+    shots = Path(os.environ.get("CONSOLIDATE_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    data = tmp_path / "data"
+    _, round_id, _paths, _units = setup_round(data, None, 7, user="clerk", password=PASSWORD)
+    made = office(data, "adduser", "boss", "--admin", stdin=PASSWORD + "\n")
+    assert made.returncode == 0, made.stderr
+    with serving(data) as server:
+        driver = browser(tmp_path / "profile")
+        try:
+            wait = WebDriverWait(driver, 30)
+            log_in(driver, f"{server.url}/login/", "boss")
+            wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "h1")))
+            pages = {"board": f"/office/rounds/{round_id}/", "links": f"/office/rounds/{round_id}/links",
+                     "account": "/office/account/", "accounts": "/office/accounts/", "rounds": "/office/",
+                     "not-found": "/no/such/page"}
+            for width in (390, 1280):
+                driver.set_window_size(width, 1000)
+                for name, path in pages.items():
+                    driver.get(server.url + path)
+                    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "main h1")))
+                    inner, scroll = driver.execute_script(
+                        "return [window.innerWidth, document.scrollingElement.scrollWidth]")
+                    assert scroll <= inner, (name, width, scroll, inner)
+                    driver.save_screenshot(str(shots / f"office-{name}-{width}.png"))
+                    if name == "board":
+                        box = driver.find_element(By.ID, "chase")
+                        lines = box.get_attribute("value").strip().splitlines()
+                        shown, needed = driver.execute_script(
+                            "var b = document.getElementById('chase'); return [b.clientHeight, b.scrollHeight]")
+                        assert len(lines) == 7 and needed <= shown, (width, lines, shown, needed)
+                        driver.execute_script("arguments[0].scrollIntoView()", box)
+                        box.screenshot(str(shots / f"office-chase-{width}.png"))
+                    if name == "not-found":
+                        assert "找不到这个页面" in driver.find_element(By.TAG_NAME, "h1").text
+                        assert driver.find_elements(By.CSS_SELECTOR, 'link[rel="icon"]')
+            # the administrator's own password, in the page
+            driver.get(server.url + "/office/account/")
+            driver.find_element(By.NAME, "old_password").send_keys(PASSWORD)
+            driver.find_element(By.NAME, "new_password1").send_keys("another-long-password-7")
+            driver.find_element(By.NAME, "new_password2").send_keys("another-long-password-7")
+            driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+            wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".messages"), "密码已修改"))
+        finally:
+            driver.quit()

@@ -145,13 +145,14 @@ def test_open_round_in_the_page_gives_one_working_link_per_unit(tmp_path: Path) 
     import re
 
     from django.test import Client
+    from django.utils import timezone
 
     units = roster(4)
     path = write_roster_csv(tmp_path / "名单.csv", units)
     c = logged_in()
-    with path.open("rb") as fh:
+    with path.open("rb") as fh:  # a deadline to come (a past one is asked about first)
         answer = c.post("/office/rounds/new", {"roster": fh, "year": "2025", "name": "测试县", "code": "",
-                                               "deadline": "2026-01-31T17:00", "format": ""})
+                                               "deadline": f"{timezone.now().year + 1}-01-31T17:00", "format": ""})
     page = answer.content.decode()
     assert answer.status_code == 200
     links = re.findall(r"http://testserver(/u/[\w-]+)", page)
@@ -396,7 +397,7 @@ def test_english_pages_show_no_chinese_but_names_and_official_labels() -> None:
     pages += [c.post(f"/office/rounds/{round_.id}/units/{issued[2].unit.id}/reissue", **en),
               Client().get("/u/no-such-link-at-all-here", **en), Client().get("/login/", **en)]
     labels = {box.text for layout in template_layout(load_spec("v2021")).values() for box in layout.boxes}
-    quoted = ({i.unit.name for i in issued} | {round_.name, "报表.xlsx", "张三", "测试", "请核对", "上级单位"}
+    quoted = ({i.unit.name for i in issued} | {round_.name, "报表.xlsx", "张三", "测试", "请核对", "上级单位", "联系人", "电话", "邮箱"}
               | set(REQUIRED) | labels | {layout.sheet for layout in template_layout(load_spec("v2021")).values()})
     for page in pages:
         text = page.content.decode()

@@ -25,6 +25,7 @@ from .common import (
     METAVAR_YEAR,
     LangOption,
     cannot_proceed,
+    err_console,
     fail,
     out_console,
     parse_lang,
@@ -72,14 +73,16 @@ def _password() -> str:
 @office_command("adduser", help=N_("创建公开办账号（密码从终端输入；不是终端时从标准输入读一行）。"))
 def adduser(
     name: Annotated[str, typer.Argument(metavar=N_("账号名"), help=N_("用户名。"))],
+    admin: Annotated[bool, typer.Option("--admin", help=N_("管理员：可以在网页上添加、停用账号，查看和收回令牌。"))] = False,
     data: DataOption = None,
     database: DatabaseOption = None,
     lang: LangOption = "zh",
 ) -> None:
     with _office(data, database, lang):
         from ..web.accounts import add_user
+        from ..web.auditlog import COMMAND_LINE
 
-        add_user(name, _password)
+        add_user(name, _password, admin=admin, actor=COMMAND_LINE)
     out_console.print(_("已创建账号“{name}”。").format(name=name))
 
 
@@ -92,8 +95,9 @@ def token(
 ) -> None:
     with _office(data, database, lang):
         from ..web.accounts import new_token
+        from ..web.auditlog import COMMAND_LINE
 
-        secret = new_token(name)
+        secret = new_token(name, actor=COMMAND_LINE)
     out_console.print(_("令牌只显示这一次，请妥善保存（系统只保存其摘要）："))
     sys.stdout.write(secret + "\n")
 
@@ -113,6 +117,10 @@ def unlock_login_cmd(
         out_console.print(_("已解除账号“{name}”的登录暂停，现在可以登录。").format(name=name))
     else:
         out_console.print(_("账号“{name}”没有被暂停登录。").format(name=name))
+BaseUrlOption = Annotated[str | None, typer.Option(
+    "--base-url", metavar=N_("网址"),
+    help=N_("各单位访问本网站的地址（例如 http://10.1.2.3:8000），默认取环境变量 CONSOLIDATE_BASE_URL；"
+            "都没有时链接只能在本机打开。"))]
 
 
 def write_links(path: Path, rows: list[tuple[str, str, str]]) -> None:
@@ -152,8 +160,8 @@ def open_round_cmd(
     name: Annotated[str | None, typer.Option("--name", metavar=N_("名称"), help=N_("汇总单位名称，默认取名单的上级单位。"))] = None,
     code: Annotated[str, typer.Option("--code", metavar=N_("代码"), help=N_("汇总单位代码。"))] = "",
     deadline: Annotated[str | None, typer.Option("--deadline", metavar=N_("日期"), help=N_("截止时间。"))] = None,
-    base_url: Annotated[str, typer.Option("--base-url", metavar=N_("网址"),
-                                          help=N_("各单位访问本网站的地址，默认 http://127.0.0.1:8000。"))] = "http://127.0.0.1:8000",
+    base_url: BaseUrlOption = None,
+    again: Annotated[bool, typer.Option("--again", help=N_("同一年度、同一名单已有一轮时仍然开启。"))] = False,
     data: DataOption = None,
     database: DatabaseOption = None,
     lang: LangOption = "zh",
@@ -162,27 +170,73 @@ def open_round_cmd(
 
     parse_lang(lang)
     the_year = parse_year(year)
-    if links.suffix.lower() not in (".csv", ".xlsx"):
-        raise fail(_("--links 的文件名应以 .csv 或 .xlsx 结尾：{path}").format(path=links))
-    if links.exists():
-        raise fail(_("{path} 已经存在，为免覆盖请换一个文件名。").format(path=links))
+    _check_links_file(links)
     with cannot_proceed():
         units = read_roster(roster)
         _configure(data, database)
         from ..web.auditlog import COMMAND_LINE
-        from ..web.links import link_url
-        from ..web.rounds import open_round, parse_deadline
+        from ..web.links import link_url, public_base
+        from ..web.rounds import DUPLICATE, open_round, opening_warnings, parse_deadline
 
         when = parse_deadline(deadline)
+        base, problem = public_base(base_url)
+        for warning in opening_warnings(units, the_year or 0, when, format_id):
+            if warning.text == DUPLICATE and not again:
+                raise ConsolidateError(N_("{warning}如确实需要，请加 --again 再运行。"), warning=warning)
+            err_console.print(_("注意：") + warning.render(), soft_wrap=True)
         round_, issued = open_round(units, year=the_year or 0, format_id=format_id, name=name, code=code,
                                     deadline=when, actor=COMMAND_LINE)
-        try:
-            write_links(links, [(i.unit.code, i.unit.name, link_url(base_url, i.secret)) for i in issued])
-        except OSError as exc:
-            raise ConsolidateError(N_("无法写入 {links}（{reason}）。"), links=links, reason=os_error_msg(exc)) from exc
+        _write_links_or_fail(links, [(i.unit.code, i.unit.name, link_url(base, i.secret)) for i in issued])
+    if problem is not None:
+        err_console.print(_("注意：") + problem.render(), soft_wrap=True)
     out_console.print(_("已开启 {year} 年度报送（{name}，{n} 个单位），各单位链接已写入 {path}。本轮编号：").format(
         year=round_.year, name=round_.name, n=len(issued), path=links), soft_wrap=True)
     sys.stdout.write(f"{round_.id}\n")
+
+
+@office_command("links", help=N_("再次导出一轮中各单位的报送链接（链接不变，单位手中的链接继续有效）。"))
+def links_cmd(
+    round_id: Annotated[int, typer.Argument(metavar=N_("编号"), help=N_("本轮编号。"))],
+    links: Annotated[Path, typer.Option("--links", metavar=N_("文件.xlsx|.csv"), help=N_("写出各单位的报送链接。"))],
+    base_url: BaseUrlOption = None,
+    data: DataOption = None,
+    database: DatabaseOption = None,
+    lang: LangOption = "zh",
+) -> None:
+    _check_links_file(links)
+    with _office(data, database, lang):
+        from ..web.auditlog import COMMAND_LINE
+        from ..web.links import public_base
+        from ..web.models import Round
+        from ..web.rounds import exported_links
+
+        round_ = Round.objects.filter(pk=round_id).first()
+        if round_ is None:
+            raise fail(_("没有编号为 {id} 的报送轮次。").format(id=round_id))
+        base, problem = public_base(base_url)
+        rows = exported_links(round_, base, COMMAND_LINE)
+        _write_links_or_fail(links, [(u.code, u.name, url or _("（早先发放的链接无法再次导出，请重新发放）"))
+                                     for u, url in rows])
+    if problem is not None:
+        err_console.print(_("注意：") + problem.render(), soft_wrap=True)
+    missing = sum(1 for _u, url in rows if url is None)
+    out_console.print(_("已把 {n} 个单位的链接写入 {path}。").format(n=len(rows) - missing, path=links), soft_wrap=True)
+    if missing:
+        err_console.print(_("另有 {n} 个单位的链接是早先发放的，无法再次导出：请在网页上为它们重新发放。").format(n=missing))
+
+
+def _check_links_file(links: Path) -> None:
+    if links.suffix.lower() not in (".csv", ".xlsx"):
+        raise fail(_("--links 的文件名应以 .csv 或 .xlsx 结尾：{path}").format(path=links))
+    if links.exists():
+        raise fail(_("{path} 已经存在，为免覆盖请换一个文件名。").format(path=links))
+
+
+def _write_links_or_fail(links: Path, rows: list[tuple[str, str, str]]) -> None:
+    try:
+        write_links(links, rows)
+    except OSError as exc:
+        raise ConsolidateError(N_("无法写入 {links}（{reason}）。"), links=links, reason=os_error_msg(exc)) from exc
 
 
 @office_command("import", help=N_("把通过其他途径收到的报表按其填报信息归到各单位名下（与网页上传相同的保存和审核）。"))

@@ -3,8 +3,12 @@
 Each chart stands beside the small table it is drawn from (on the same sheet, so the
 numbers are there to check): applications received per unit (the largest first; the
 top 30 when there are many units), the district's outcome groups （一）…（六）, and how
-complete the round is (roster units passed / with errors / missing). Printed landscape,
-each chart on a page of its own (a page break before each), so no chart is ever cut.
+complete the round is (roster units passed / with errors / missing). All three are bar
+charts with their names on the axis and their numbers at the bars' ends: a pie's labels
+collide as soon as two small slices sit side by side, a bar's never do. A chart whose
+numbers are all 0 is not drawn (an empty frame tells nothing): its table says so.
+Printed landscape, the per-unit chart on the first page, the other two together on the
+second (a page break before it), so no chart is ever cut.
 """
 
 from __future__ import annotations
@@ -25,11 +29,12 @@ from .totals import group_sums, headline
 TOP_N, ALL_UP_TO = 30, 40
 ROW_PX = 20
 COLOURS = {"accepted": "#70AD47", "invalid": "#C00000", "missing": "#A6A6A6", "bar": "#4472C4"}
-PIE_COLOURS = ("#4472C4", "#ED7D31", "#A5A5A5", "#FFC000", "#5B9BD5", "#70AD47")
+OUTCOME_COLOURS = ("#4472C4", "#ED7D31", "#A5A5A5", "#FFC000", "#5B9BD5", "#70AD47")
 CHART_COL = 2
 PRINT_SCALE = 90  # percent: 11-point text prints at 9.9 points, the charts' 10-point labels at 9
 CHART_PX = 560  # beside the table, within a landscape A4 page at that scale
 PAGE_PX = 640  # the tallest chart that fits a landscape A4 page at that scale, with its heading
+SMALL_PX = 260  # the outcome and the round charts: both on one page
 
 
 def short_label(label: str) -> str:
@@ -51,6 +56,31 @@ def _table(ws: Worksheet, top: int, heading: str, what: str, rows: list[tuple[st
         ws.write_string(top + 2 + i, 0, label, fmt.text)
         ws.write_number(top + 2 + i, 1, value, fmt.integer)
     return top + 2
+
+
+def _bars(workbook: Workbook, name: str, title: str, first: int, rows: list[tuple[str, float]],
+          colours: list[str], percent: bool) -> Any:
+    """A bar chart of a small table (one bar a row, in the table's order, top down), each bar
+    labelled with its number (and its share of the whole when ``percent``)."""
+    chart = workbook.add_chart({"type": "bar"})
+    total = sum(v for _label, v in rows) or 1.0
+    labels = [{"value": _(texts.CHART["share"]).format(n=f"{v:,.0f}", share=f"{v / total:.0%}") if percent
+               else f"{v:,.0f}"} for _label, v in rows]
+    chart.add_series({
+        "name": title,
+        "categories": [name, first, 0, first + len(rows) - 1, 0],
+        "values": [name, first, 1, first + len(rows) - 1, 1],
+        "points": [{"fill": {"color": c}} for c in colours],
+        "data_labels": {"value": True, "custom": labels, "position": "outside_end", "font": _font(10)},
+        "gap": 50,
+    })
+    chart.set_title({"name": title, "name_font": _font(12, True)})
+    chart.set_legend({"none": True})
+    chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": _font(10)})  # the table's first row on top
+    chart.set_x_axis({"num_font": _font(10), "min": 0, "max": max(v for _label, v in rows) * 1.25,
+                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_size({"width": CHART_PX, "height": SMALL_PX})
+    return chart
 
 
 def write_charts_sheet(workbook: Workbook, ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> None:
@@ -77,7 +107,7 @@ def write_charts_sheet(workbook: Workbook, ws: Worksheet, data: RollupData, fmt:
         title = (_(texts.CHART["received_top"]).format(n=len(shown)) if len(shown) < len(ranked)
                  else _(texts.CHART["received"]))
         first = _table(ws, top, title, _(texts.CHART["unit"]), shown, fmt)
-        if shown:
+        if any(v for _label, v in shown):
             chart = workbook.add_chart({"type": "bar"})
             chart.add_series({
                 "name": title,
@@ -96,47 +126,29 @@ def write_charts_sheet(workbook: Workbook, ws: Worksheet, data: RollupData, fmt:
             ws.insert_chart(top, CHART_COL, chart)
             top = max(first + len(shown), top + height // ROW_PX + 1) + 2
         else:
-            top = first + 2
+            ws.write_string(first + len(shown), 0, _(texts.CHART["none"]), fmt.subtitle)
+            top = first + len(shown) + 3
 
-    # 2. the district's outcome groups
+    # 2. the district's outcome groups, and 3. how complete the round is (roster units): one page
+    breaks.append(top)
     if head.outcomes:
-        breaks.append(top)
         outcomes = _(texts.CHART["outcomes"]).format(whole=whole(data.district_name))
         rows = [(short_label(label), value) for label, value in group_sums(data.totals, head.outcomes)]
         first = _table(ws, top, outcomes, _(texts.CHART["outcome"]), rows, fmt)
-        chart = workbook.add_chart({"type": "pie"})
-        chart.add_series({
-            "name": outcomes,
-            "categories": [name, first, 0, first + len(rows) - 1, 0],
-            "values": [name, first, 1, first + len(rows) - 1, 1],
-            "data_labels": {"category": True, "value": True, "percentage": True, "separator": "\n",
-                            "leader_lines": True, "position": "best_fit", "font": _font(10)},
-            "points": [{"fill": {"color": c}} for c in PIE_COLOURS[: len(rows)]],
-        })
-        chart.set_title({"name": outcomes, "name_font": _font(12, True)})
-        chart.set_legend({"none": True})
-        chart.set_size({"width": CHART_PX, "height": 340})
-        ws.insert_chart(top, CHART_COL, chart)
-        top = max(first + len(rows), top + 340 // ROW_PX + 1) + 2
+        if any(v for _label, v in rows):
+            ws.insert_chart(top, CHART_COL, _bars(workbook, name, outcomes, first, rows,
+                                                  list(OUTCOME_COLOURS[: len(rows)]), percent=True))
+        else:
+            ws.write_string(first + len(rows), 0, _(texts.CHART["none"]), fmt.subtitle)
+        top = max(first + len(rows) + 1, top + SMALL_PX // ROW_PX + 1) + 1
 
-    # 3. how complete the round is (roster units)
     counts = data.selection.unit_counts()
     fates = ("accepted", "invalid", "missing") if data.selection.roster_size else ("accepted", "invalid")
     rows = [(_(texts.FATE_LABEL[f]), float(counts[f])) for f in fates]  # type: ignore[index]
-    if top > 2:
-        breaks.append(top)
     first = _table(ws, top, _(texts.CHART["round"]), _(texts.CHART["fate"]), rows, fmt)
-    chart = workbook.add_chart({"type": "doughnut"})
-    chart.add_series({
-        "name": _(texts.CHART["round"]),
-        "categories": [name, first, 0, first + len(rows) - 1, 0],
-        "values": [name, first, 1, first + len(rows) - 1, 1],
-        "data_labels": {"category": True, "value": True, "separator": "\n", "font": _font(10)},
-        "points": [{"fill": {"color": COLOURS[f]}} for f in fates],
-    })
-    chart.set_title({"name": _(texts.CHART["round"]), "name_font": _font(12, True)})
-    chart.set_legend({"position": "right", "font": _font(10)})
-    chart.set_hole_size(50)
-    chart.set_size({"width": CHART_PX, "height": 320})
-    ws.insert_chart(top, CHART_COL, chart)
+    if any(v for _label, v in rows):
+        ws.insert_chart(top, CHART_COL, _bars(workbook, name, _(texts.CHART["round"]), first, rows,
+                                              [COLOURS[f] for f in fates], percent=True))
+    else:
+        ws.write_string(first + len(rows), 0, _(texts.CHART["none"]), fmt.subtitle)
     ws.set_h_pagebreaks(breaks)

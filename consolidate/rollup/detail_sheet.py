@@ -10,7 +10,9 @@ The header row carries an autofilter; headers and the unit name stay in view.
 Printed landscape at a fixed scale (text 9.4 pt on paper), each table's columns a group of
 pages of their own: a page break stands before every table and, inside a table, between
 whole header groups (a row of 表三 with its seven columns is never cut), and every page
-repeats the header rows and the 序号/单位名称 columns.
+repeats the header rows and the 序号/单位名称 columns. The sheet's title prints in the page
+header (the print area starts at the header rows), so a county's units and their total fit
+one page's height: 26 units print as one page per column group.
 """
 
 from __future__ import annotations
@@ -25,16 +27,28 @@ from ..spec.model import CellKind
 from . import texts
 from .bulk import PendingCells
 from .data import RollupData
-from .formats import LINE_POINTS, UNIT_POINTS, SummaryFormats, fit_row, lines_needed, page_footer
+from .formats import LINE_POINTS, UNIT_POINTS, SummaryFormats, fit_row, header_text, lines_needed, page_footer
 
 KEY_ROW = 2  # hidden: the column ids
 HEADER_TOP = 3  # title, note, the key row, then the three header rows
 FIXED_IDS = ("no", "unit_name", "unit_code", "unit_type", "status", "units")
-FIXED_WIDTHS = (5.0, 20.0, 20.0, 10.0, 15.0, 7.0)
+FIXED_WIDTHS = (5.0, 23.0, 20.0, 10.0, 16.5, 7.0)  # 报送情况 holds “重复（被替代）” on one line
 DATA_WIDTH: dict[CellKind, float] = {"count": 6.5, "signed": 6.5, "amount": 11.0}  # numbers without separators
+LABEL_LINES = 3  # a column label wraps to at most this many lines: its column is widened to fit
 PRINT_SCALE = 85  # percent: 11-point text prints at 9.35 points
-# Landscape A4 less 0.4-inch margins is 784 points wide; what fits at that scale, less 3 % to spare
-PAGE_UNITS = 784 / (PRINT_SCALE / 100) / UNIT_POINTS * 0.97
+SIDE_MARGIN = 0.25  # inches
+# Landscape A4 (841.9 points) less the side margins; what fits at that scale, less 3 % to spare
+PAGE_UNITS = (841.9 - 2 * 72 * SIDE_MARGIN) / (PRINT_SCALE / 100) / UNIT_POINTS * 0.97
+
+
+def column_width(cell: Cell) -> float:
+    """A number column's width: its kind's, or wider when its label would wrap to more than
+    ``LABEL_LINES`` lines (表二's “本年处理决定数量”), which would make the header row, repeated on
+    every page, taller for all of them."""
+    width = DATA_WIDTH[cell.kind]
+    while lines_needed(cell.column_label, width) > LABEL_LINES:
+        width += 0.5
+    return width
 
 
 def row_text(cell: Cell) -> str:
@@ -61,13 +75,13 @@ def _header(ws: Worksheet, spec: FormatSpec, fmt: SummaryFormats, first_col: int
         ws.merge_range(top, col, top + 2, col, "", fmt.header_wrap)
         ws.write_string(top, col, _(text), fmt.header_wrap)
     cells = spec.cells
-    widths = [DATA_WIDTH[c.kind] for c in cells]
+    widths = [column_width(c) for c in cells]
     # merged labels stop at page breaks, so every printed page shows its table's whole title
     starts = [b - first_col for b in page_groups(spec, first_col)]
     page = [sum(1 for b in starts if b <= i) for i in range(len(cells))]
     titles = [f"{page[i]}\x00{spec.table(c.table).title}" for i, c in enumerate(cells)]
     rows = [f"{page[i]}\x00{c.table}\x00{row_text(c)}" for i, c in enumerate(cells)]
-    lines = [2, 1, 1]
+    lines = [1, 1, 1]
     for level, values in ((0, titles), (1, rows)):
         for first, last, value in _runs(values):
             shown = value.split("\x00")[-1]
@@ -84,25 +98,26 @@ def _header(ws: Worksheet, spec: FormatSpec, fmt: SummaryFormats, first_col: int
 
 
 def page_groups(spec: FormatSpec, first_col: int) -> list[int]:
-    """The columns before which a printed page starts: every table's first column, and
-    inside a table the start of a header group (a row's columns) that would not fit."""
+    """The columns before which a printed page starts: every table's first column (the first
+    page holds the units' identity and 报送情况 alone), and inside a table the start of a
+    header group (a row's columns) that would not fit."""
     cells = spec.cells
     repeated = sum(FIXED_WIDTHS[:2])
     room = PAGE_UNITS - repeated
     breaks: list[int] = []
-    used = sum(FIXED_WIDTHS[2:])  # the first page also holds 单位代码 … 汇总单位数
+    used = 0.0
     groups = _runs([f"{c.table}\x00{row_text(c)}" for c in cells])
     previous_table = None
     for first, last, _value in groups:
         table = cells[first].table
-        width = sum(DATA_WIDTH[c.kind] for c in cells[first:last + 1])
-        if previous_table is not None and (table != previous_table or used + width > room):
+        width = sum(column_width(c) for c in cells[first:last + 1])
+        if table != previous_table or used + width > room:
             breaks.append(first_col + first)
             used = 0.0
         while width > room:  # a group wider than a page: cut it at the page's edge
             fit, taken = first, 0.0
-            while fit <= last and taken + DATA_WIDTH[cells[fit].kind] <= room - used:
-                taken += DATA_WIDTH[cells[fit].kind]
+            while fit <= last and taken + column_width(cells[fit]) <= room - used:
+                taken += column_width(cells[fit])
                 fit += 1
             breaks.append(first_col + fit)
             width -= taken
@@ -117,8 +132,8 @@ def write_detail_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> 
     added by ``bulk.fill`` once the workbook is closed (see ``bulk.py``: 15x faster)."""
     spec = data.spec
     first_col = len(texts.DETAIL_COLS)
-    ws.write_string(0, 0, _(texts.DETAIL_TITLE).format(sheet=_(texts.SHEET_DETAIL), name=data.district_name,
-                                                     year=data.year), fmt.title)
+    title = _(texts.DETAIL_TITLE).format(sheet=_(texts.SHEET_DETAIL), name=data.district_name, year=data.year)
+    ws.write_string(0, 0, title, fmt.title)
     ws.write_string(1, 0, _(texts.DETAIL_NOTE), fmt.subtitle)
     _header(ws, spec, fmt, first_col)
     for col, ident in enumerate((*FIXED_IDS, *spec.keys)):
@@ -127,7 +142,7 @@ def write_detail_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> 
     for col, width in enumerate(FIXED_WIDTHS):
         ws.set_column(col, col, width)
     for j, c in enumerate(spec.cells):
-        ws.set_column(first_col + j, first_col + j, DATA_WIDTH[c.kind])
+        ws.set_column(first_col + j, first_col + j, column_width(c))
 
     top = HEADER_TOP + 3
     rows = data.selection.units
@@ -173,8 +188,10 @@ def write_detail_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> 
     ws.set_landscape()
     ws.set_paper(9)
     ws.set_print_scale(PRINT_SCALE)
-    ws.set_margins(left=0.4, right=0.4, top=0.4, bottom=0.55)
-    ws.set_footer(page_footer(), {"margin": 0.25})
+    ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=0.5, bottom=0.5)
+    ws.set_header(f"&C&B&12{header_text(title)}", {"margin": 0.2})  # the title on every page
+    ws.set_footer(page_footer(), {"margin": 0.2})
+    ws.print_area(HEADER_TOP, 0, total_row, first_col + len(spec.cells) - 1)
     ws.repeat_rows(HEADER_TOP, header_row)
     ws.repeat_columns(0, 1)
     ws.set_v_pagebreaks(page_groups(spec, first_col))

@@ -64,6 +64,11 @@ def break_at_gaps(text: str, width: float) -> str:
     return "\n".join(lines)
 
 
+def header_text(text: str) -> str:
+    """``text`` safe inside a page header (a lone ``&`` starts a code there)."""
+    return text.replace("&", "&&")
+
+
 def fit_row(ws: Worksheet, row: int, cells: Iterable[tuple[str, float]]) -> None:
     """Make ``row`` tall enough for its wrapped texts ((text, column width) pairs)."""
     lines = max((lines_needed(t, w) for t, w in cells), default=1)

@@ -24,7 +24,7 @@ from ..xlsx import Styles, column_widths, write_table
 from ..xlsx.tables import Sizes, row_heights
 from . import texts
 from .data import RollupData
-from .formats import UNIT_POINTS, SummaryFormats, break_at_gaps, lines_needed, page_footer
+from .formats import UNIT_POINTS, SummaryFormats, break_at_gaps, header_text, lines_needed, page_footer
 
 A4 = 9
 # The printable part of A4 (margins 0.4 inch left and right, 0.75 and 0.6 inch top and bottom)
@@ -70,11 +70,6 @@ def coverage_lines(data: RollupData, at: datetime) -> tuple[str, bool]:
         text += _(texts.COVERAGE_UNREADABLE).format(n=files["unreadable"])
     final = bool(sel.roster_size) and units["missing"] == 0 and units["invalid"] == 0 and not files.get("unreadable")
     return text, final
-
-
-def header_text(text: str) -> str:
-    """``text`` safe inside a page header (a lone ``&`` starts a code there)."""
-    return text.replace("&", "&&")
 
 
 def _merged_line(ws: Worksheet, row: int, width: int, text: str, fmt: Format, widths: Mapping[int, float]) -> float:

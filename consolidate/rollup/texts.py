@@ -89,6 +89,7 @@ FINDINGS_HEADING = N_("共 {n} 个问题：错误 {error} 个，警告 {warning}
 YOY: dict[str, str] = {
     "title": N_("{year}年与{previous}年对比"),
     "district": N_("一、{whole}合计"),
+    "district_named": N_("一、{whole}合计（{name}）"),
     "rules": N_("二、跨年度核对（本年“上年结转”与上年“结转下年度”、现行有效件数的接续）"),
     "units": N_("四、分单位对比（本年或上年不为 0 的格子）"),
     "previous_files": N_("三、上年文件"),
@@ -98,6 +99,7 @@ YOY: dict[str, str] = {
     "source_units": N_("上年{whole}数字为上年各单位计入汇总的报表之和（{n} 份）。"),
     "format_note": N_("上年使用{previous_format}，本年使用{format}：只对比两种格式中含义相同的格子（{common} 个）。"),
     "no_rules": N_("未发现跨年度不一致。"),
+    "print_note": N_("打印只含“一”；跨年度核对的提示另见“问题清单”。"),
 }
 YOY_COLS = (N_("单位名称"), N_("单位代码"), N_("表"), N_("行"), N_("列"), N_("本年"), N_("上年"), N_("增减"),
             N_("增减率"))
@@ -114,6 +116,8 @@ CHART: dict[str, str] = {
     "outcome": N_("办理结果"),
     "fate": N_("报送情况"),
     "count": N_("件数"),
+    "none": N_("全部为 0，不画图。"),
+    "share": N_("{n}（{share}）"),
     "title": N_("{sheet}（{name}{year}年度）"),
 }
 

@@ -3,8 +3,13 @@
 一、the district's figures side by side; 二、the year-over-year rules (warnings), for the
 district and per unit; 三、last year's files and what was done with them; 四、per unit,
 every cell that is not zero in either year (filterable). The sections share one set of
-columns: unit, code, table, row, column, this year, last year, change, rate. Printed
-landscape one page wide: sections 一 to 三 (四 is a long list for filtering on screen).
+columns: unit, code, table, row, column, this year, last year, change, rate.
+
+Printed: section 一 alone, portrait, from the 表 column on (the district is named in its
+heading), its header row repeated on every page. 二 and 三 are on screen only: their rules'
+findings and last year's unusable files print in 问题清单 already, and their own headers
+could not repeat on their pages (a sheet repeats one row range); 四 is a long list for
+filtering on screen.
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ from .detail_sheet import row_text
 from .formats import SummaryFormats, fit_row, page_footer
 from .yoy import Yoy, YoyLine
 
-WIDTHS = (16.0, 20.0, 5.0, 28.0, 20.0, 9.0, 9.0, 9.0, 8.0)  # landscape A4 at 9 points or more
+WIDTHS = (16.0, 20.0, 5.0, 27.0, 20.0, 9.0, 9.0, 9.0, 8.0)
+PRINTED = 2  # the first printed column: 表 (the district's name and code are in the heading)
+PRINT_SCALE = 83  # percent: portrait A4 holds 表 … 增减率 (87 units) and 11-point text prints at 9.1
 
 
 def _header(ws: Worksheet, r: int, cols: tuple[str, ...], fmt: SummaryFormats) -> None:
@@ -56,7 +63,10 @@ def _line(ws: Worksheet, r: int, spec: FormatSpec, name: str, code: str, line: Y
 
 
 def _district(ws: Worksheet, r: int, data: RollupData, lines: tuple[YoyLine, ...], fmt: SummaryFormats) -> int:
-    ws.write_string(r, 0, _(texts.YOY["district"]).format(whole=whole(data.district_name)), fmt.heading)
+    named = " ".join(x for x in (data.district_name, data.district_code) if x)
+    heading = (_(texts.YOY["district_named"]).format(whole=whole(data.district_name), name=named) if named
+               else _(texts.YOY["district"]).format(whole=whole(data.district_name)))
+    ws.write_string(r, PRINTED, heading, fmt.heading)
     _header(ws, r + 1, texts.YOY_COLS, fmt)
     r += 2
     first = r
@@ -142,7 +152,7 @@ def write_yoy_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> Non
     yoy = data.yoy
     assert yoy is not None
     spec = data.spec
-    ws.write_string(0, 0, _(texts.YOY["title"]).format(year=data.year, previous=yoy.previous_year), fmt.title)
+    ws.write_string(0, PRINTED, _(texts.YOY["title"]).format(year=data.year, previous=yoy.previous_year), fmt.title)
     notes = []
     area = whole(data.district_name)
     if yoy.previous_format != spec.id:
@@ -153,20 +163,22 @@ def write_yoy_sheet(ws: Worksheet, data: RollupData, fmt: SummaryFormats) -> Non
                  else _(texts.YOY["source_units"]).format(whole=area, n=counted))
     if not yoy.district_checked:
         notes.append(_(texts.YOY["coverage_note"]).format(this=yoy.coverage[0], last=yoy.coverage[1], whole=area))
+    notes.append(_(texts.YOY["print_note"]))
     note = " ".join(notes) if current() == "en" else "".join(notes)
-    ws.merge_range(1, 0, 1, len(WIDTHS) - 1, "", fmt.coverage)
-    ws.write_string(1, 0, note, fmt.coverage)
-    fit_row(ws, 1, ((note, sum(WIDTHS)),))
+    ws.merge_range(1, PRINTED, 1, len(WIDTHS) - 1, "", fmt.coverage)
+    ws.write_string(1, PRINTED, note, fmt.coverage)
+    fit_row(ws, 1, ((note, sum(WIDTHS[PRINTED:])),))
     for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)
-    r = _district(ws, 3, data, yoy.district, fmt)
-    r = _rules(ws, r, data, yoy, fmt)
+    end = _district(ws, 3, data, yoy.district, fmt)
+    r = _rules(ws, end, data, yoy, fmt)
     r = _previous_files(ws, r, yoy, fmt)
     _units(ws, r, spec, yoy, fmt)
     ws.freeze_panes(3, 0)
-    ws.set_landscape()
+    ws.set_portrait()
     ws.set_paper(9)
-    ws.print_area(0, 0, r - 1, len(WIDTHS) - 1)  # 一 to 三; 四 (every cell of every unit) is for the screen
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.7)
-    ws.set_footer(page_footer())
+    ws.print_area(0, PRINTED, end - 2, len(WIDTHS) - 1)  # 一 only (see the module's note)
+    ws.repeat_rows(4)  # 一's header row on every page
+    ws.set_print_scale(PRINT_SCALE)
+    ws.set_margins(left=0.25, right=0.25, top=0.5, bottom=0.6)
+    ws.set_footer(page_footer(), {"margin": 0.25})

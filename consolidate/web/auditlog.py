@@ -30,6 +30,9 @@ ACTION_LABELS = {
     "review": N_("审核"),
     "unlock": N_("解锁"),
     "accept-warnings": N_("接受警告"),
+    "links": N_("导出链接"),
+    "mail": N_("发送邮件"),
+    "account": N_("账号"),
 }
 
 UNIT_ACTOR = N_("单位：{name}（{code}）")

@@ -61,6 +61,13 @@ def display_name(client_name: str) -> str:
     return safe_name(last)[:200] or "未命名文件"
 
 
+def checked_as(client_name: str) -> str:
+    """The name one upload is checked under: the name it was uploaded as (its findings and
+    messages quote it, as the unit knows its file), without a suffix the readers do not know."""
+    shown = PurePosixPath(display_name(client_name))
+    return shown.name if shown.suffix.lower() in KNOWN_SUFFIXES else shown.stem
+
+
 def check_name(unit: RoundUnit | str, version: int, client_name: str) -> str:
     """The name the file is checked under: ours, built from the unit (or its name) and the
     version. A file's name (quoted in reports like any file name), kept Chinese like the
@@ -111,7 +118,7 @@ def job_for(sub: Submission) -> CheckJob:
     """What a check process needs to check ``sub``: nothing of the other units (the roster's
     part of the check asks the database for the units the file names: ``results``)."""
     round_ = sub.unit.round
-    return CheckJob(blob=str(store.path_of(sub.sha256)), name=check_name(sub.unit, sub.version, sub.file_name),
+    return CheckJob(blob=str(store.path_of(sub.sha256)), name=checked_as(sub.file_name),
                     work_dir=str(Path(settings.DATA_DIR) / "tmp" / f"check-{uuid.uuid4().hex}"),
                     format_id=round_.format_id, year=round_.year, units=())
 

@@ -48,6 +48,10 @@ class RoundUnit(models.Model):
     type = models.CharField(max_length=50, blank=True)
     parent = models.CharField(max_length=200, blank=True)
     link_hash = models.CharField(max_length=64, unique=True)
+    # the link's secret is derived from this and the server's key (links.secret_of): the office can
+    # export the links again, while the database alone (a backup, a leak) gives no link; empty on
+    # links issued before (those must be re-issued to be shown again)
+    link_salt = models.CharField(max_length=64, blank=True, default="")
     link_issued_at = models.DateTimeField()
     locked = models.BooleanField(default=False)  # the office confirmed the counted version
     # the unit's latest upload (any state) and its counted version: the latest upload that was
@@ -56,6 +60,9 @@ class RoundUnit(models.Model):
     latest = models.ForeignKey("Submission", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     counted = models.ForeignKey("Submission", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     changed_at = models.DateTimeField(null=True, blank=True, db_index=True)  # the board refreshes what changed
+    contact = models.CharField(max_length=100, blank=True, default="")  # the roster's 联系人, 电话, 邮箱
+    phone = models.CharField(max_length=100, blank=True, default="")
+    email = models.CharField(max_length=500, blank=True, default="")
     # the worker checking one of the unit's files (one at a time), until when (``tasks``)
     check_holder = models.CharField(max_length=80, blank=True, default="")
     check_until = models.DateTimeField(null=True, blank=True)

@@ -16,7 +16,7 @@ from ..errors import ConsolidateError
 from ..i18n import N_, Msg
 from ..roster import Roster, Unit
 from .auditlog import audit
-from .links import digest, new_secret
+from .links import issue
 from .models import Round, RoundUnit, Submission
 
 # Unit states on the board and in status.json
@@ -71,28 +71,68 @@ def open_round(roster: Roster, *, year: int, format_id: str | None = None, name:
         round_ = Round.objects.create(name=the_name, code=code.strip(), year=year, format_id=fmt, deadline=deadline,
                                       roster_name=roster.source.rsplit("/", 1)[-1], created_by=actor)
         for i, unit in enumerate(roster.units):
-            secret = new_secret()
-            row = RoundUnit.objects.create(round=round_, position=i, code=unit.code, name=unit.name, type=unit.type,
-                                           parent=unit.parent, link_hash=digest(secret), link_issued_at=now)
+            row = RoundUnit(round=round_, position=i, code=unit.code, name=unit.name, type=unit.type,
+                            parent=unit.parent, link_issued_at=now, contact=unit.contact, phone=unit.phone,
+                            email=unit.email)
+            secret = issue(row)
+            row.save()
             issued.append(IssuedLink(row, secret))
         audit(round_, actor, "open", Msg(N_("{year} 年度，{units} 个单位，名单 {roster}"),
                                          {"year": round_.year, "units": len(issued), "roster": round_.roster_name}))
     return round_, issued
 
 
+DUPLICATE = N_("{year} 年度已经有一轮用同一份名单（{units} 个单位）的报送：编号 {id}，{name}，{at} 开启。"
+               "再开一轮，各轮报送中会出现两行相同的报送，各单位也会收到两套链接。")
+PAST_DEADLINE = N_("截止时间 {deadline} 已经过去：各单位一打开链接就会被标为逾期。请核对截止时间。")
+
+
+def opening_warnings(roster: Roster, year: int, deadline: datetime | None, format_id: str | None = None) -> list[Msg]:
+    """What the office should confirm before opening a round: another round of the same year
+    and the same roster (the same set of unit codes), a deadline already past. A format that
+    does not fit the year is refused first (as ``open_round`` would)."""
+    from ..spec import format_for_year
+    from ..template import check_format_year
+
+    check_format_year(format_id or format_for_year(year), year)
+    out: list[Msg] = []
+    codes = {u.code for u in roster.units}
+    for other in Round.objects.filter(year=year).order_by("created_at"):
+        if set(other.units.values_list("code", flat=True)) == codes:
+            at = timezone.localtime(other.created_at).strftime("%Y-%m-%d %H:%M")
+            out.append(Msg(DUPLICATE, {"year": year, "units": len(codes), "id": other.id, "name": other.name, "at": at}))
+            break
+    if deadline is not None and deadline < timezone.now():
+        out.append(Msg(PAST_DEADLINE, {"deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")}))
+    return out
+
+
 def reissue_link(unit: RoundUnit, actor: str) -> str:
     """A new secret for the unit; the old link stops working at once."""
-    secret = new_secret()
-    unit.link_hash = digest(secret)
+    secret = issue(unit)
     unit.link_issued_at = timezone.now()
-    unit.save(update_fields=["link_hash", "link_issued_at"])
+    unit.save(update_fields=["link_hash", "link_salt", "link_issued_at"])
     audit(unit.round, actor, "reissue", Msg(UNIT_NAMED, {"unit": unit.name, "code": unit.code}))
     return secret
 
 
 def roster_of(round_: Round) -> Roster:
-    return Roster(tuple(Unit(code=u.code, name=u.name, type=u.type, parent=u.parent, row=u.position + 2)
+    return Roster(tuple(Unit(code=u.code, name=u.name, type=u.type, parent=u.parent, row=u.position + 2,
+                             contact=u.contact, phone=u.phone, email=u.email)
                         for u in round_.units.all()), round_.roster_name)
+
+
+def exported_links(round_: Round, base: str, actor: str) -> list[tuple[RoundUnit, str | None]]:
+    """Every unit of the round with its link as it stands (None: issued before links could be
+    exported again; re-issue it); the export is audited."""
+    from .links import link_url, secret_of
+
+    out = []
+    for unit in round_.units.all():
+        secret = secret_of(unit)
+        out.append((unit, link_url(base, secret) if secret else None))
+    audit(round_, actor, "links", Msg(N_("导出各单位链接（{n} 个）"), {"n": sum(1 for _u, url in out if url)}))
+    return out
 
 
 def is_late(round_: Round, at: datetime) -> bool:

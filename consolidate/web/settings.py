@@ -149,6 +149,26 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("CONSOLIDATE_TIME_ZONE", "Asia/Shanghai")
 
+# The address units reach this site at, written into their links (links.public_base);
+# without it, the address the office's browser used.
+BASE_URL = os.environ.get("CONSOLIDATE_BASE_URL", "").strip()
+
+# E-mail to units (reminders, return notices: ``mail.py``), through Django's mail backend:
+# an SMTP server when CONSOLIDATE_SMTP_HOST is set (or another backend, e.g. the tests' locmem).
+EMAIL_HOST = os.environ.get("CONSOLIDATE_SMTP_HOST", "").strip()
+EMAIL_PORT = int(os.environ.get("CONSOLIDATE_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("CONSOLIDATE_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CONSOLIDATE_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("CONSOLIDATE_SMTP_TLS", "") in ("1", "true", "yes")
+EMAIL_USE_SSL = os.environ.get("CONSOLIDATE_SMTP_SSL", "") in ("1", "true", "yes")
+EMAIL_TIMEOUT = 20
+EMAIL_BACKEND = os.environ.get("CONSOLIDATE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("CONSOLIDATE_MAIL_FROM", "") or (EMAIL_HOST_USER or "consolidate@localhost")
+MAIL_ENABLED = bool(EMAIL_HOST) or not EMAIL_BACKEND.endswith(".smtp.EmailBackend")
+
+# Django's admin site: off unless asked for (the office's pages manage accounts and rounds).
+ADMIN_ENABLED = os.environ.get("CONSOLIDATE_ADMIN", "") in ("1", "true", "yes")
+
 STATIC_URL = "/static/"
 STATIC_ROOT = str(DATA_DIR / "static")
 

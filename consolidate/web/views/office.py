@@ -28,7 +28,8 @@ from .. import copies, store
 from ..auditlog import audit
 from ..auditpage import audit_page
 from ..downloads import round_outputs, stream_zip
-from ..links import link_url
+from ..links import link_url, public_base
+from ..mail import mail_configured
 from ..models import Round, RoundUnit, Submission
 from ..rounds import (
     STATE_LABELS,
@@ -37,7 +38,9 @@ from ..rounds import (
     accept_warnings,
     close_round,
     counts,
+    exported_links,
     open_round,
+    opening_warnings,
     parse_deadline,
     reissue_link,
     reopen_round,
@@ -68,14 +71,22 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
+    """The address in the units' links; a problem with it (a loopback address) is shown once."""
+    base, problem = public_base(None, request)
+    if problem is not None:
+        messages.warning(request, problem.render(page_language()))
+    return base
+
+
+def _round_items() -> list[tuple[Round, dict[str, Any]]]:
+    return [(r, counts(r)) for r in Round.objects.all()]
 
 
 @office
 @require_GET
 def rounds(request: HttpRequest) -> HttpResponse:
-    items = [(r, counts(r)) for r in Round.objects.all()]
-    return render(request, "web/rounds.html", {"items": items, "this_year": timezone.localdate().year - 1})
+    return render(request, "web/rounds.html", {"items": _round_items(), "this_year": timezone.localdate().year - 1,
+                                               "form": {}})
 
 
 @office
@@ -94,10 +105,16 @@ def new_round(request: HttpRequest) -> HttpResponse:
             raise ConsolidateError(N_("年度应为四位年份，例如 2025。"))
         roster = read_roster(roster_path)
         roster = type(roster)(roster.units, upload.name or "")
+        deadline = parse_deadline(request.POST.get("deadline", ""))
+        warnings = opening_warnings(roster, year, deadline, request.POST.get("format") or None)
+        if warnings and request.POST.get("confirm") != "yes":  # asked again, with the form as it was filled
+            return render(request, "web/rounds.html", {
+                "items": _round_items(), "this_year": year, "warnings": [w.render(page_language()) for w in warnings],
+                "form": request.POST}, status=409)
         round_, issued = open_round(
             roster, year=year, format_id=request.POST.get("format") or None,
             name=request.POST.get("name", ""), code=request.POST.get("code", ""),
-            deadline=parse_deadline(request.POST.get("deadline", "")), actor=actor(request))
+            deadline=deadline, actor=actor(request))
     except ConsolidateError as exc:
         messages.error(request, exc.message(page_language()))
         return redirect("office")
@@ -136,12 +153,14 @@ def _shown_units(round_: Round, wanted: str) -> Any:
 def _chase(round_: Round) -> str:
     """催报名单: every unit not yet passed, with the contact its counted version gives (one query)."""
     rows = (RoundUnit.objects.filter(round=round_).exclude(counted__state="valid").order_by("position")
-            .values_list("name", "code", "counted__state", "counted__contact", "latest__state"))
+            .values_list("name", "code", "counted__state", "counted__contact", "latest__state", "contact", "phone"))
     lines = []
-    for name, code, state, contact, latest_state in rows:
+    for name, code, state, contact, latest_state, roster_contact, roster_phone in rows:
         label = _(STATE_LABELS[state_word(state, latest_state)])
         line = _("{unit}（{code}）：{state}").format(unit=name, code=code, state=label)
-        contact = _("，").join(p for p in (contact or "").split("\t") if p)
+        # the roster's contact first (a unit that never reported has no file to take one from)
+        given = [p for p in (roster_contact, roster_phone) if p] or (contact or "").split("\t")
+        contact = _("，").join(p for p in given if p)
         lines.append(_("{line}；联系人：{contact}").format(line=line, contact=contact) if contact else line)
     return "\n".join(lines)
 
@@ -169,6 +188,8 @@ def _board_context(request: HttpRequest, round_: Round, *, rows_only: bool = Fal
                "filters": [(f, _(STATE_LABELS[f]) if f in STATE_LABELS else _("逾期")) for f in FILTERS]}
     if not context["changed_only"]:
         context["chase"] = _chase(round_)
+        context["chase_rows"] = context["chase"].count("\n") + 2  # every line shown, none hidden
+        context["mail"] = mail_configured()
     return context
 
 
@@ -290,7 +311,8 @@ def unit_detail(request: HttpRequest, round_id: int, unit_id: int) -> HttpRespon
     context = {"round": unit.round, "unit": unit, "submissions": subs, "shown": shown, "labels": SUBMISSION_LABELS,
                **checked(shown, unit.round.format_id), "changes": changes, "a": a, "b": b, "counted": counted,
                "shown_review": review_state(shown),
-               "can_review": shown is not None and counted is not None and shown.id == counted.id}
+               "can_review": shown is not None and counted is not None and shown.id == counted.id,
+               "identity": ((shown.report or {}).get("unit") or {}) if shown else {}, "mail": mail_configured()}
     return render(request, "web/unit_detail.html", context)
 
 
@@ -301,6 +323,16 @@ def reissue(request: HttpRequest, round_id: int, unit_id: int) -> HttpResponse:
     secret = reissue_link(unit, actor(request))
     return render(request, "web/links.html", {"round": unit.round, "links": [(unit, link_url(base_url(request), secret))],
                                               "new": False})
+
+
+@office
+@require_GET
+def links(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Every unit's link again (derived from the server's key, see ``links.py``), audited."""
+    round_ = _round(round_id)
+    return render(request, "web/links.html", {"round": round_, "links": exported_links(round_, base_url(request),
+                                                                                     actor(request)),
+                                              "export": True})
 
 
 @office
@@ -378,3 +410,61 @@ def submission_annotated(request: HttpRequest, sub_id: int) -> HttpResponse:
         audit(sub.unit.round, actor(request), "download",
               Msg(N_("{unit} 第 {version} 版问题标注副本"), {"unit": sub.unit.name, "version": sub.version}))
     return annotated_copy(request, sub)
+
+
+def _mail_page(request: HttpRequest, round_: Round, letters: list[Any], title: str, action: str,
+               back: str) -> HttpResponse:
+    return render(request, "web/mail.html", {"round": round_, "letters": letters, "title": title, "action": action,
+                                             "back": back, "sendable": sum(1 for x in letters if x.to)})
+
+
+@office
+def remind(request: HttpRequest, round_id: int) -> HttpResponse:
+    """催报邮件: GET shows every message and its recipients; POST sends them (the same ones)."""
+    from .. import mail
+
+    round_ = _round(round_id)
+    if not mail.mail_configured():
+        return error(request, 409, _("没有配置发信服务器（CONSOLIDATE_SMTP_HOST），不能发送邮件。"))
+    letters = mail.reminders(round_)
+    if request.method == "POST":
+        try:
+            sent = mail.send(round_, letters, actor(request), mail.REMINDER)
+        except ConsolidateError as exc:
+            return error(request, 502, exc.message(page_language()))
+        messages.info(request, _("已发送 {n} 封催报邮件。").format(n=sent))
+        return redirect("board", round_id=round_.id)
+    return _mail_page(request, round_, letters, _("催报邮件"), f"/office/rounds/{round_.id}/remind",
+                      f"/office/rounds/{round_.id}/")
+
+
+@office
+def return_notice(request: HttpRequest, sub_id: int) -> HttpResponse:
+    """The notice of a returned version, by e-mail: shown first, sent on POST."""
+    from .. import mail
+
+    sub = _submission(sub_id)
+    back = f"/office/rounds/{sub.unit.round_id}/units/{sub.unit_id}/"
+    if not mail.mail_configured():
+        return error(request, 409, _("没有配置发信服务器（CONSOLIDATE_SMTP_HOST），不能发送邮件。"))
+    if sub.review != "returned":
+        return error(request, 409, _("这个版本没有被退回。"))
+    letters = [mail.return_notice(sub)]
+    if request.method == "POST":
+        try:
+            sent = mail.send(sub.unit.round, letters, actor(request), mail.RETURN_NOTICE)
+        except ConsolidateError as exc:
+            return error(request, 502, exc.message(page_language()))
+        messages.info(request, _("已发送 {n} 封退回通知邮件。").format(n=sent))
+        return redirect(back)
+    return _mail_page(request, sub.unit.round, letters, _("退回通知邮件"), f"/office/submissions/{sub.id}/notice", back)
+
+
+@office
+@require_GET
+def submission_receipt(request: HttpRequest, sub_id: int, pdf: bool = False) -> HttpResponse:
+    from .unit import receipt_answer
+
+    sub = _submission(sub_id)
+    return receipt_answer(request, sub, pdf=pdf, base=f"/office/submissions/{sub.id}/receipt",
+                          back=f"/office/rounds/{sub.unit.round_id}/units/{sub.unit_id}/?v={sub.version}")

@@ -196,14 +196,20 @@ def template(request: HttpRequest, secret: str) -> HttpResponse:
     return attachment(data, template_file_name(round_.year, who), XLSX)
 
 
-def _own(request: HttpRequest, secret: str, version: str, annotated: bool) -> HttpResponse:
-    """One of the unit's own stored files (as sent, or its annotated copy); never another unit's."""
+def _version(request: HttpRequest, secret: str, version: str) -> Submission | HttpResponse:
+    """One of the unit's own versions (never another unit's), or the refusal to show it."""
     found = unit_of_link(request, secret)
     if isinstance(found, HttpResponse):
         return found
     sub = found.submissions.filter(version=int(version)).first() if version.isdigit() else None
-    if sub is None:
-        return error(request, 404, _("没有这个版本。"))
+    return sub if sub is not None else error(request, 404, _("没有这个版本。"))
+
+
+def _own(request: HttpRequest, secret: str, version: str, annotated: bool) -> HttpResponse:
+    """One of the unit's own stored files (as sent, or its annotated copy)."""
+    sub = _version(request, secret, version)
+    if isinstance(sub, HttpResponse):
+        return sub
     if not annotated:
         return attachment(store.path_of(sub.sha256), sub.file_name, "application/octet-stream")
     return annotated_copy(request, sub)
@@ -219,36 +225,35 @@ def own_annotated(request: HttpRequest, secret: str, version: str) -> HttpRespon
     return _own(request, secret, version, annotated=True)
 
 
-def _decided(request: HttpRequest, secret: str, version: str) -> tuple[RoundUnit, Submission] | HttpResponse:
-    found = unit_of_link(request, secret)
-    if isinstance(found, HttpResponse):
-        return found
-    sub = found.submissions.filter(version=int(version)).first() if version.isdigit() else None
-    if sub is None or sub.state not in DECIDED:
-        return error(request, 404, _("这个版本还没有回执（没有这个版本，或检查尚未完成）。"))
-    return found, sub
+def receipt_answer(request: HttpRequest, sub: Submission, *, pdf: bool, base: str, back: str) -> HttpResponse:
+    """A decided version's 回执 (``consolidate.receipt``): the page, or the same on one A4 PDF.
+    ``base``: the receipt's own address; ``back``: the page it was opened from."""
+    if sub.state not in DECIDED:
+        return error(request, 409, _("这个版本还在审核中，审核完成后才有回执。"))
+    lang = page_language()
+    receipt = receipt_of(sub, lang, request.build_absolute_uri(base))
+    if pdf:
+        data = receipt_pdf(receipt, lang, printed_at=timezone.localtime().replace(tzinfo=None))
+        name = _("回执_{unit}_第{version}版.pdf").format(unit=sub.unit.name, version=sub.version)
+        return attachment(data, name, "application/pdf")
+    return render(request, "web/receipt.html", {"lines": receipt.lines(lang), "receipt": receipt, "back": back,
+                                                "pdf": f"{base}.pdf"})
+
+
+def _receipt(request: HttpRequest, secret: str, version: str, pdf: bool) -> HttpResponse:
+    sub = _version(request, secret, version)
+    if isinstance(sub, HttpResponse):
+        return sub
+    return receipt_answer(request, sub, pdf=pdf, base=f"/u/{secret}/v/{sub.version}/receipt",
+                          back=f"/u/{secret}?v={sub.version}#result")
 
 
 @require_GET
 def receipt_page(request: HttpRequest, secret: str, version: str) -> HttpResponse:
     """回执, to print or keep: unit, round, version, time, file and hash, verdict, review."""
-    found = _decided(request, secret, version)
-    if isinstance(found, HttpResponse):
-        return found
-    unit, sub = found
-    receipt = receipt_of(sub, page_language(), request.build_absolute_uri(f"/u/{secret}/v/{sub.version}/receipt"))
-    return render(request, "web/receipt.html", {"unit": unit, "round": unit.round, "sub": sub, "link": f"/u/{secret}",
-                                                "lines": receipt.lines(page_language()), "receipt": receipt})
+    return _receipt(request, secret, version, pdf=False)
 
 
 @require_GET
 def receipt_pdf_view(request: HttpRequest, secret: str, version: str) -> HttpResponse:
-    found = _decided(request, secret, version)
-    if isinstance(found, HttpResponse):
-        return found
-    unit, sub = found
-    lang = page_language()
-    receipt = receipt_of(sub, lang, request.build_absolute_uri(f"/u/{secret}/v/{sub.version}/receipt"))
-    data = receipt_pdf(receipt, lang, printed_at=timezone.localtime().replace(tzinfo=None))
-    name = _("回执_{unit}_第{version}版.pdf").format(unit=unit.name, version=sub.version)
-    return attachment(data, name, "application/pdf")
+    return _receipt(request, secret, version, pdf=True)

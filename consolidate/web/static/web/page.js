@@ -48,4 +48,31 @@ document.addEventListener("submit", function (event) {
   if (!(form instanceof HTMLFormElement)) return;
   var question = form.getAttribute("data-confirm");
   if (question && !window.confirm(question)) event.preventDefault();
+// A button that changes something hard to undo asks first (data-confirm: the question).
+document.addEventListener("click", function (event) {
+  var target = event.target;
+  if (!(target instanceof HTMLElement)) return;
+  var question = target.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) event.preventDefault();
+}, true);
+// 回执: the print button prints the page (its print styles leave the buttons out).
+document.addEventListener("click", function (event) {
+  var target = event.target;
+  if (target instanceof HTMLElement && target.getAttribute("data-print")) window.print();
+});
+// A finding's place jumps to its cell: the grid's on a wide screen, the phone list's on a phone
+// (whichever is shown), opening its table and flashing it.
+document.addEventListener("click", function (event) {
+  var target = event.target instanceof HTMLElement ? event.target.closest("[data-goto]") : null;
+  if (!target) return;
+  var key = target.getAttribute("data-goto");
+  var shown = Array.prototype.filter.call(document.querySelectorAll('[data-key="' + key + '"]'), function (el) {
+    var box = el.closest("details");
+    if (box) box.open = true;
+    return el.getClientRects().length > 0;
+  })[0];
+  if (!shown) return;
+  event.preventDefault();
+  shown.scrollIntoView({block: "center"});
+  shown.classList.remove("flash"); void shown.offsetWidth; shown.classList.add("flash");
 });
