@@ -459,27 +459,27 @@ def test_the_phone_tables_write_each_explanation_under_its_number_and_a_pass_say
     from web_support import ERROR_KEY
 
     from consolidate.web.rounds import open_round
-    from consolidate.web.tables import table_lists
+    from consolidate.web.tables import grouped
 
     _round, issued = open_round(roster(1), year=2025, actor="测试")
     secret = issued[0].secret
     _upload(secret, workbook(issued[0].unit, error=True))
     page = Client().get(f"/u/{secret}").content.decode()
-    item = re.search(rf'<div class="item mark-error" id="n-{re.escape(ERROR_KEY)}" data-key="{re.escape(ERROR_KEY)}">'
+    item = re.search(rf'<div class="vitem mark-error" id="v-{re.escape(ERROR_KEY)}" data-key="{re.escape(ERROR_KEY)}">'
                      r'(.*?)</div>', page, re.S)
-    assert item is not None and 'class="why"' in item.group(1) and "表三" in item.group(1)
-    assert f'href="#n-{ERROR_KEY}" data-goto="{ERROR_KEY}"' in page  # the finding's place leads to it
+    assert item is not None and 'class="note error"' in item.group(1) and "本格应为" in item.group(1)
+    assert f'href="#v-{ERROR_KEY}" data-jump="{ERROR_KEY}"' in page  # the finding's place leads to it
     assert 'id="done"' not in page
     _upload(secret, workbook(issued[0].unit))
     page = Client().get(f"/u/{secret}").content.decode()
-    assert 'id="done"' in page and "报送已经完成" in page and "class=\"item mark-" not in page
+    assert 'id="done"' in page and "报送已完成" in page and 'class="vitem mark-' not in page
     # a finding placed by sheet and cell (no key) is found through the spec's addresses
-    lists = table_lists({"format": "v2021", "kind": "template", "values": {"t3.new.natural": 5},
-                         "findings": [{"sheet": "表三", "cell": "D6", "severity": "warning", "message": "看这里"}]},
-                        "v2021")
-    marked = [i for t in lists for g in t.groups for i in g.items if i.severity]
-    assert [(i.key, i.text, i.messages) for i in marked] == [("t3.new.natural", "5", ["看这里"])]
-    assert [t.sheet for t in lists] == ["表二", "表三", "表四"]
+    tables = grouped({"format": "v2021", "kind": "template", "values": {"t3.new.natural": 5},
+                      "findings": [{"sheet": "表三", "cell": "D6", "severity": "warning", "message": "看这里"}]},
+                     "v2021")
+    marked = [i for t in tables for g in t.groups for i in g.items if i.severity]
+    assert [(i.key, i.text, i.notes) for i in marked] == [("t3.new.natural", "5", [("warning", "看这里")])]
+    assert [t.sheet for t in tables] == ["表二", "表三", "表四"]
 
 
 def test_a_mail_server_that_cannot_be_reached_is_said_plainly(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..findings import fmt_number
-from ..spec import FORMATS, load_spec, template_layout
+from ..spec import FORMATS, cell_addresses, load_spec, template_layout
 
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
@@ -135,7 +135,12 @@ def grouped(entry: Mapping[str, Any] | None, format_id: str) -> list[GroupedTabl
     fmt = entry.get("format") if entry.get("format") in FORMATS else format_id
     spec = load_spec(str(fmt))
     values: Mapping[str, Any] = entry.get("values") or {}
-    by_key, _ = _marks(entry.get("findings") or [])
+    by_key, by_place = _marks(entry.get("findings") or [])
+    if entry.get("kind") in ("template", "rollup"):  # a finding placed by sheet and cell: its cell's key
+        at = {place: key for key, place in cell_addresses(spec).items()}
+        for place, found in by_place.items():
+            if place in at:
+                by_key.setdefault(at[place], []).extend(found)
     out = []
     for table in form_of(spec):
         groups, marked, quiet = [], 0, 0
