@@ -45,7 +45,7 @@ def key_index(keys: tuple[str, ...]) -> KeyIndex | None:
 class Values(Mapping[str, float]):
     """A file's values, read-only: the keys shared (``KeyIndex``), the numbers in an array."""
 
-    __slots__ = ("_index", "_data")
+    __slots__ = ("_data", "_index")
 
     def __init__(self, index: KeyIndex, data: array) -> None:  # type: ignore[type-arg]
         self._index = index
@@ -92,6 +92,14 @@ def compact(values: Mapping[str, float] | None) -> Mapping[str, float] | None:
     if index is None:
         return values
     return Values(index, array("d", values.values()))
+
+
+def row_numbers(values: Mapping[str, float], keys: tuple[str, ...], missing: float) -> Sequence[float]:
+    """The numbers of ``keys`` in order (``missing`` where absent): a compact file's own array
+    when its keys are these (no copy), else a list."""
+    if type(values) is Values and values._index.keys == keys:
+        return values._data
+    return [values.get(k, missing) for k in keys]
 
 
 def matrix(rows: Sequence[Mapping[str, float] | None], keys: tuple[str, ...], missing: float) -> np.ndarray:
