@@ -11,6 +11,7 @@ import pickle
 import random
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -132,21 +133,12 @@ def test_lean_parts_that_calamine_refuses_fall_back_to_the_package(monkeypatch: 
 # --- the detail sheet filled row by row ---------------------------------------------------------------
 
 
-def _whole_fill(package: bytes, pending: bulk.PendingCells) -> bytes:
-    """The previous ``fill``: every row's XML made first, the sheet joined whole, deflated at once."""
-    part = f"xl/worksheets/sheet{pending.sheet_index + 1}.xml"
-    render = bulk._row_xml(pending)
-    source = zipfile.ZipFile(io.BytesIO(package))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == part:
-                data = b"".join(bulk._fill_sheet(data, render))
-                target.writestr(info, data, compresslevel=bulk.FILLED_LEVEL)
-            else:
-                target.writestr(info, data)
-    return buffer.getvalue()
+def _deflated(package: bytes, name: str) -> bytes:
+    """A member's compressed bytes as they stand in the package."""
+    info = zipfile.ZipFile(io.BytesIO(package)).getinfo(name)
+    at = info.header_offset
+    start = at + 30 + int.from_bytes(package[at + 26:at + 28], "little") + int.from_bytes(package[at + 28:at + 30], "little")
+    return package[start:start + info.compress_size]
 
 
 def test_the_detail_sheet_filled_row_by_row_is_byte_identical() -> None:
@@ -170,6 +162,14 @@ def test_the_detail_sheet_filled_row_by_row_is_byte_identical() -> None:
 
     data, pending = package()
     streamed = bulk.fill(data, pending)
-    assert streamed == _whole_fill(data, pending)
-    sheet = zipfile.ZipFile(io.BytesIO(streamed)).read("xl/worksheets/sheet1.xml")
+    part = "xl/worksheets/sheet1.xml"
+    sheet = zipfile.ZipFile(io.BytesIO(streamed)).read(part)
+    # the sheet is the rows joined whole, and deflated exactly as deflating it whole gives
+    assert sheet == b"".join(bulk._fill_sheet(zipfile.ZipFile(io.BytesIO(data)).read(part), bulk._row_xml(pending)))
+    whole = zlib.compressobj(bulk.FILLED_LEVEL, zlib.DEFLATED, -15)
+    assert _deflated(streamed, part) == whole.compress(sheet) + whole.flush()
+    # every other part as it was
+    before, after = zipfile.ZipFile(io.BytesIO(data)), zipfile.ZipFile(io.BytesIO(streamed))
+    assert before.namelist() == after.namelist()
+    assert all(before.read(n) == after.read(n) for n in before.namelist() if n != part)
     assert sheet.count(b"<v>") > 1400 * 55 and b"<v>NAN" not in sheet  # NaN: no number written
