@@ -13,10 +13,11 @@ file with that order, and each file's numbers in an ``array('d')`` (8 bytes a ce
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import ItemsView, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported by the one function that needs it: this module stays import-light
+    import numpy as np
 
 MAX_INDEXES = 256  # distinct key orders kept; beyond (cannot happen with our specs) values stay dicts
 
@@ -67,9 +68,8 @@ class Values(Mapping[str, float]):
     def __len__(self) -> int:
         return len(self._index.keys)
 
-    def row(self, keys: tuple[str, ...]) -> array | None:  # type: ignore[type-arg]
-        """The numbers as one array when this file's keys are exactly ``keys`` (else None)."""
-        return self._data if self._index.keys == keys else None
+    def items(self) -> ItemsView[str, float]:
+        return as_dict(self).items()  # pairs made in C, not one __getitem__ a key
 
     def __repr__(self) -> str:
         return repr(dict(self))
@@ -81,6 +81,13 @@ class Values(Mapping[str, float]):
 def _restore(keys: tuple[str, ...], data: array) -> Mapping[str, float]:  # type: ignore[type-arg]
     index = key_index(keys)
     return Values(index, data) if index is not None else dict(zip(keys, data, strict=True))
+
+
+def as_dict(values: Mapping[str, float]) -> dict[str, float]:
+    """``values`` as a plain dict (a new one), the same keys in the same order."""
+    if type(values) is Values:
+        return dict(zip(values._index.keys, values._data, strict=True))
+    return dict(values)
 
 
 def compact(values: Mapping[str, float] | None) -> Mapping[str, float] | None:
@@ -106,6 +113,8 @@ def matrix(rows: Sequence[Mapping[str, float] | None], keys: tuple[str, ...], mi
     """One row per mapping, one float64 column per key (``missing`` where a key is absent, or
     the whole row when the mapping is None): compact rows of these very keys are copied as
     they are, without making a Python float per cell."""
+    import numpy as np
+
     out = np.empty((len(rows), len(keys)), dtype=np.float64)
     for i, values in enumerate(rows):
         if type(values) is Values and values._index.keys == keys:

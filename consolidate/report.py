@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .compact import as_dict
 from .findings import Finding, Status, count_by_severity
 from .i18n import N_
 from .spec.model import Lang
@@ -61,7 +62,7 @@ class FileResult:
             "units": self.units,
             "unit": {"name": self.unit_name, "code": self.unit_code, **self.identity},
             "year": self.year,
-            "values": None if self.values is None else dict(self.values),
+            "values": None if self.values is None else as_dict(self.values),
             "counts": self.counts,
             "findings": [f.to_dict(lang) for f in self.findings],
         }

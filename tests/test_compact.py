@@ -18,7 +18,7 @@ import pytest
 import xlsxwriter
 from factories import submission
 
-from consolidate.compact import Values, compact, key_index, matrix, row_numbers
+from consolidate.compact import Values, as_dict, compact, key_index, matrix, row_numbers
 from consolidate.output.json_report import report_json
 from consolidate.read import read_many, read_submission
 from consolidate.read.archive import Package, open_package
@@ -46,6 +46,8 @@ def test_compact_values_behave_as_the_dict_they_replace() -> None:
     without_nan = {k: v for k, v in plain.items() if v == v}
     assert compact(without_nan) == without_nan and without_nan == compact(without_nan)
     assert compact(without_nan) != {**without_nan, "b": 2.0}
+    assert list(compact(without_nan).items()) == list(without_nan.items())  # type: ignore[union-attr]
+    assert as_dict(kept).keys() == plain.keys() and type(as_dict(kept)) is dict
     assert dict(kept).keys() == plain.keys()
     assert repr(compact({"x": 1.0})) == "{'x': 1.0}"
     assert compact(None) is None and compact({}) == {}
