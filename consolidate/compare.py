@@ -9,6 +9,7 @@ alone, for two results already read (``rollup --reports`` uses it).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +47,7 @@ class Comparison:
         return not self.differences
 
 
-def _number(values: dict[str, float] | None, key: str) -> float | None:
+def _number(values: Mapping[str, float] | None, key: str) -> float | None:
     value = (values or {}).get(key)
     return None if value is None or value != value else float(value)
 

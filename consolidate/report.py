@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .compact import as_dict
 from .findings import Finding, Status, count_by_severity
 from .i18n import N_
 from .spec.model import Lang
@@ -30,7 +31,8 @@ class FileResult:
     units: int = 1  # a roll-up counts for the units it totals
     identity: dict[str, str] = field(default_factory=dict)  # field id of common.yaml -> text
     year: int | None = None
-    values: dict[str, float] | None = None  # spec cell key -> value (amounts in 万元)
+    # spec cell key -> value (amounts in 万元); read-only once read (``consolidate.compact``)
+    values: Mapping[str, float] | None = None
     findings: list[Finding] = field(default_factory=list)
     # spec cell key -> (sheet, "D12") where the reader found it: the template's address,
     # or where a shifted or retyped table really has it. Findings point there.
@@ -60,7 +62,7 @@ class FileResult:
             "units": self.units,
             "unit": {"name": self.unit_name, "code": self.unit_code, **self.identity},
             "year": self.year,
-            "values": self.values,
+            "values": None if self.values is None else as_dict(self.values),
             "counts": self.counts,
             "findings": [f.to_dict(lang) for f in self.findings],
         }

@@ -34,6 +34,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -216,8 +217,56 @@ class Package:
             raise _damaged(info)
         return out
 
+    def lean(self) -> bytes | None:
+        """The parts python-calamine reads values from, already inflated and checked here, as
+        one small stored (uncompressed) zip: the package's relationships, the workbook part and
+        its relationships, the shared strings and styles, and each worksheet to the end of its
+        cells (what follows ``sheetData`` is formatting and data validation: most of a
+        template's sheet). calamine then neither inflates the package again nor parses what it
+        does not need: ~1.3 -> ~0.7 ms a submission (2026-12-07). None when the package is not
+        laid out so (a sheet not kept, a prefixed sheet, a chart sheet, a large part): the
+        caller gives calamine the package's own bytes."""
+        folder, base = posixpath.split(self.workbook)
+        names = ["_rels/.rels", self.workbook, posixpath.join(folder, "_rels", base + ".rels"),
+                 *self.related.values()]
+        if not self.sheets or "" in self.sheets.values():
+            return None
+        parts: list[tuple[str, bytes]] = []
+        for name in names:
+            info = self.infos.get(name)
+            if info is None or info.file_size > LEAN_PART:
+                return None
+            parts.append((name, self.part(name)))
+        for name in dict.fromkeys(self.sheets.values()):
+            head = self.heads.get(name)
+            end = -1 if head is None else head.find(b"</sheetData>")
+            if head is None or end < 0 or _WORKSHEET_ROOT.search(head, 0, end) is None:
+                return None
+            parts.append((name, head[:end + len(b"</sheetData>")] + b"</worksheet>"))
+        return stored_zip(parts)
+
     def close(self) -> None:
         self.zip.close()
+
+
+def stored_zip(parts: list[tuple[str, bytes]]) -> bytes:
+    """A zip of ``parts`` (name, bytes), stored, no timestamps: what ``zipfile`` writes, without
+    its ~30 µs of Python per member."""
+    local: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for name, data in parts:
+        raw = name.encode("utf-8")
+        flags = 0 if raw.isascii() else 0x800
+        crc, size = zlib.crc32(data), len(data)
+        header = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, 0, 0, 0x21, crc, size, size, len(raw), 0)
+        central.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, flags, 0, 0, 0x21, crc, size, size,
+                                   len(raw), 0, 0, 0, 0, 0, offset) + raw)
+        local += (header, raw, data)
+        offset += len(header) + len(raw) + size
+    directory = b"".join(central)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(parts), len(parts), len(directory), offset, 0)
+    return b"".join(local) + directory + end
 
 
 def _damaged(info: zipfile.ZipInfo) -> Unreadable:
@@ -340,6 +389,8 @@ def check_prologs(pkg: Package) -> None:
             raise Unreadable("FILE-UNSAFE-XML", name)
 
 
+_WORKSHEET_ROOT = re.compile(rb"<worksheet[\s>]")  # not prefixed (<x:worksheet>): that closes otherwise
+LEAN_PART = 1024 * 1024  # a part larger than this is not copied into ``Package.lean``
 _SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\s*/>")
 
 

@@ -126,6 +126,7 @@ class _Reading:
     common: Common = field(default_factory=load_common)
     findings: list[Finding] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)  # totals holding their formula: recompute
+    values: dict[str, float] = field(default_factory=dict)  # the result's values as they are read
     indexes: dict[str, TextIndex] = field(default_factory=dict)
     spec: FormatSpec | None = None
     kind: Kind = "foreign"
@@ -239,7 +240,8 @@ class _Reading:
         self.kind = kind
         self.factory = FindingFactory(spec)
         self.result.format, self.result.kind = spec.id, kind
-        self.result.values = {}
+        self.values = {}
+        self.result.values = self.values
 
     def _read_identity(self, book: Book, meta: dict[str, str]) -> None:
         common = self.common
@@ -529,7 +531,7 @@ class _Reading:
                 expected=f.target.text, others=_quoted(b.text for b in f.others)))
 
     def _read_cells(self, grid: Grid, located: Located, header_units: dict[str, str]) -> None:
-        spec, kind, values = self.spec, self.kind, self.result.values
+        spec, kind, values = self.spec, self.kind, self.values
         assert spec is not None and values is not None
         totals, ambiguous = spec.derived.totals, spec.derived.ambiguous
         check_totals = kind == "template" and not self.values_only
@@ -578,7 +580,7 @@ class _Reading:
     def _formula_cell(self, key: str, raw: object, grid: Grid, address: str) -> None:
         """A total holding its formula is recomputed (a foreign total keeps its cached number);
         an input holding a formula counts with its cached number, if it has one."""
-        values = self.result.values
+        values = self.values
         assert values is not None and self.spec is not None
         if self.spec.cell(key).is_total and not (self.kind == "foreign" and _is_number(raw)):
             values[key] = NAN
@@ -594,7 +596,7 @@ class _Reading:
                     ambiguous: bool, header_unit: str | None = None) -> None:
         """Anything but a plain number: text, blank, a date, a bool, an int; or any amount
         under a retyped header that states its unit (a bare number there is in that unit)."""
-        values = self.result.values
+        values = self.values
         assert values is not None and self.spec is not None
         kind = self.spec.cell(key).kind
         parsed = parse_cell(raw, kind)
@@ -629,7 +631,7 @@ class _Reading:
 
     def _recompute(self) -> None:
         """Totals that hold their formula: the sum of their parts, as Excel's SUM (blanks count 0)."""
-        spec, values, pending = self.spec, self.result.values, self.pending
+        spec, values, pending = self.spec, self.values, self.pending
         assert spec is not None and values is not None
         if not pending:
             return

@@ -156,10 +156,18 @@ class Book:
 
     def __init__(self, data: bytes, package: Package) -> None:
         self.package = package  # every part's prolog was checked for a DTD when it was opened
+        self._data = data
+        self._book: Any = None
+        self.lean = False  # calamine reads the parts of ``Package.lean``, not the package
         try:
-            import python_calamine
-
-            self._book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+            lean = package.lean()
+            if lean is not None:
+                self._book, self.lean = _calamine(lean), True
+        except Exception:  # anything odd about the parts: calamine reads the package, as it is
+            self._book, self.lean = None, False
+        try:
+            if self._book is None:
+                self._book = _calamine(data)
             self.sheet_names: list[str] = list(self._book.sheet_names)
         except Exception as exc:  # calamine raises its own errors (a Rust panic: reader.run)
             raise _unreadable(exc) from exc
@@ -181,7 +189,14 @@ class Book:
         try:
             rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception as exc:
-            raise _unreadable(exc) from exc
+            if not self.lean:
+                raise _unreadable(exc) from exc
+            self._book, self.lean = None, False  # what calamine makes of the package itself decides
+            try:
+                self._book = _calamine(self._data)
+            except Exception as again:
+                raise _unreadable(again) from again
+            return self.grid(name, formulas)
         grid = Grid(name, rows, scan.formulas, scan) if formulas else Grid(name, rows)
         self._grids[name] = grid
         return grid
@@ -189,6 +204,12 @@ class Book:
     def close(self) -> None:
         with contextlib.suppress(Exception):  # closing is best effort
             self._book.close()
+
+
+def _calamine(data: bytes) -> Any:
+    import python_calamine
+
+    return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
 
 
 def _unreadable(exc: Exception) -> Unreadable:

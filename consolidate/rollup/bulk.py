@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from xlsxwriter.format import Format
@@ -39,7 +39,9 @@ class PendingCells:
         self.rows.append((row, values))
 
 
-def _row_xml(pending: PendingCells) -> dict[int, bytes]:
+def _row_xml(pending: PendingCells) -> Callable[[int], bytes | None]:
+    """The XML of one pending row's numbers, by its row number (1-based), made when asked: a
+    province's 2,000,000 cells are never held as text all at once."""
     # The style index xlsxwriter gave each format when a written cell used it (a format equal
     # to another shares that one's index, which only the private ``_get_xf_index`` knows). Kept
     # for a measured gain: the whole summary is written 4.3x faster at 1,000 units and 6.4x at
@@ -48,21 +50,27 @@ def _row_xml(pending: PendingCells) -> dict[int, bytes]:
     heads = [f'<c r="{xl_col_to_name(pending.first_col + j)}' for j in range(len(styles))]
     tails = [f'" s="{s}"><v>' for s in styles]
     text: dict[float, str] = {}  # numbers repeat (small counts, zeros): format each once
-    out: dict[int, bytes] = {}
-    for row, values in pending.rows:
-        number = row + 1
+    rows = {row + 1: values for row, values in pending.rows}
+
+    def render(number: int) -> bytes | None:
+        values = rows.pop(number, None)
+        if values is None:
+            return None
         shown = [text.get(v) or text.setdefault(v, f"{v:.16G}") for v in values]
         parts = [f"{h}{number}{t}{v}</v></c>" for h, t, v in zip(heads, tails, shown, strict=True)
                  if v not in _NOT_FINITE]
-        out[number] = "".join(parts).encode("utf-8")
-    return out
+        return "".join(parts).encode("utf-8")
+
+    render.left = rows  # type: ignore[attr-defined]
+    return render
 
 
-def _fill_sheet(xml: bytes, cells: dict[int, bytes]) -> bytes:
-    """Append ``cells[n]`` to the content of ``<row r="n">`` (before its ``</row>``)."""
-    chunks: list[bytes] = []
+def _fill_sheet(xml: bytes, cells: Callable[[int], bytes | None]) -> Iterator[bytes]:
+    """``xml`` with ``cells(n)`` appended to the content of each ``<row r="n">`` (before its
+    ``</row>``), piece by piece."""
+    left: dict[int, object] = cells.left  # type: ignore[attr-defined]
     emitted = cursor = 0
-    while cells:
+    while left:
         start = xml.find(b"<row ", cursor)
         if start < 0:
             break
@@ -75,29 +83,32 @@ def _fill_sheet(xml: bytes, cells: dict[int, bytes]) -> bytes:
         number = int(found.group(1)) if found else -1
         end = xml.index(b"</row>", tag_end)
         cursor = end
-        if number in cells:
-            chunks += [xml[emitted:start], _SPANS.sub(b"", tag), xml[tag_end + 1:end], cells.pop(number)]
+        row = cells(number)
+        if row is not None:
+            yield b"".join((xml[emitted:start], _SPANS.sub(b"", tag), xml[tag_end + 1:end], row))
             emitted = end
-    if cells:
-        raise ValueError(f"rows not found in the sheet: {sorted(cells)[:5]}")
-    chunks.append(xml[emitted:])
-    return b"".join(chunks)
+    if left:
+        raise ValueError(f"rows not found in the sheet: {sorted(left)[:5]}")
+    yield xml[emitted:]
 
 
 def fill(package: bytes, pending: PendingCells) -> bytes:
-    """``package`` (xlsx bytes from xlsxwriter) with the pending numbers written in."""
+    """``package`` (xlsx bytes from xlsxwriter) with the pending numbers written in. The filled
+    sheet is deflated as it is made (the same bytes as deflating it whole: zlib's output does
+    not depend on how its input is cut), so only the compressed sheet is ever held whole."""
     if not pending.rows:
         return package
     part = f"xl/worksheets/sheet{pending.sheet_index + 1}.xml"
-    cells = _row_xml(pending)
     source = zipfile.ZipFile(io.BytesIO(package))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as target:
         for info in source.infolist():
             data = source.read(info)
             if info.filename == part:
-                data = _fill_sheet(data, cells)
-                target.writestr(info, data, compresslevel=FILLED_LEVEL)
+                info._compresslevel = FILLED_LEVEL  # type: ignore[attr-defined]  # as writestr(compresslevel=) sets it
+                with target.open(info, "w") as sheet:
+                    for piece in _fill_sheet(data, _row_xml(pending)):
+                        sheet.write(piece)
             else:
                 target.writestr(info, data)
     return buffer.getvalue()

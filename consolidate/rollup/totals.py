@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from operator import itemgetter
 
+from ..compact import matrix
 from ..report import FileResult
 from ..spec import FormatSpec, Node
 
@@ -22,20 +22,12 @@ def round_value(kind: str, value: float) -> float:
 def total_values(spec: FormatSpec, files: Iterable[FileResult]) -> dict[str, float]:
     """Cell key -> the sum over ``files`` (accepted submissions, all of ``spec``'s format).
 
-    ``math.fsum`` is exact for the floats given; the rows are taken with ``itemgetter`` and
-    turned into columns by ``zip``, so 10,000 submissions take milliseconds, not seconds.
+    ``math.fsum`` is exact for the floats given; the rows are stacked into one float matrix
+    (``compact.matrix``) and summed by column, so 10,000 submissions take milliseconds.
     """
     keys = spec.keys
-    getter = itemgetter(*keys)
-    rows: list[tuple[float, ...]] = []
-    for f in files:
-        values = f.values or {}
-        try:
-            rows.append(getter(values))
-        except KeyError:  # a submission without some cell counts 0 there
-            rows.append(tuple(values.get(k, 0.0) for k in keys))
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in keys]
-    return {c.key: round_value(c.kind, math.fsum(col)) for c, col in zip(spec.cells, columns, strict=True)}
+    data = matrix([f.values for f in files], keys, 0.0)  # a submission without some cell counts 0 there
+    return {c.key: round_value(c.kind, math.fsum(data[:, j].tolist())) for j, c in enumerate(spec.cells)}
 
 
 def cell_key(spec: FormatSpec, table: str, row: str, column: str) -> str | None:

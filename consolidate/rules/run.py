@@ -7,13 +7,14 @@ the format's schemas (``schema.py``) and validated by one lazy pandera call each
 
 from __future__ import annotations
 
-import operator
+import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from ..compact import matrix
 from ..findings import Finding, FindingFactory, Place, Value
 from ..report import FileResult
 from ..spec import FormatSpec, cell_addresses, load_spec
@@ -41,16 +42,7 @@ def checkable(file: FileResult) -> bool:
 def wide_frame(spec: FormatSpec, files: Sequence[FileResult]) -> pd.DataFrame:
     """One row per file (index 0..n-1 in the order given), one float column per spec cell."""
     keys = spec.keys
-    every = operator.itemgetter(*keys)
-    nan = float("nan")
-    rows = []
-    for file in files:
-        values = file.values or {}
-        try:
-            rows.append(every(values))  # the usual case: every cell was read
-        except KeyError:
-            rows.append(tuple(values.get(k, nan) for k in keys))
-    data = np.array(rows, dtype=np.float64).reshape(len(files), len(keys))
+    data = matrix([file.values for file in files], keys, math.nan)
     return pd.DataFrame(data, columns=pd.Index(keys), index=pd.RangeIndex(len(files)))
 
 
