@@ -23,16 +23,17 @@ FIELDS = (
     ("year", N_("年度")),
     ("version", N_("版本")),
     ("received", N_("收到时间")),
-    ("file", N_("文件")),
+    ("file", N_("文件名")),
     ("size", N_("大小（字节）")),
     ("sha256", N_("SHA-256")),
-    ("verdict", N_("检查结果")),
+    ("verdict", N_("审核结果")),
     ("review", N_("公开办审核")),
     ("reviewer", N_("审核人")),
     ("reviewed", N_("审核时间")),
 )
 FOOT = N_("本回执由系统自动生成，证明上述文件已按所示时间收到并完成检查。文件的 SHA-256 可用于核对所报送文件未被改动。")
 PRINTED = N_("生成时间：{at}")
+VERSION = N_("第 {version} 版")
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Receipt:
         """(label, value) in order, the labels in ``lang``."""
         values = {
             "unit": self.unit, "code": self.code, "round": self.round, "year": str(self.year),
-            "version": str(self.version), "received": _when(self.received), "file": self.file,
+            "version": Msg(VERSION, {"version": self.version}).render(lang), "received": _when(self.received), "file": self.file,
             "size": f"{self.size:,}", "sha256": self.sha256, "verdict": self.verdict, "review": self.review,
             "reviewer": self.reviewer or "—", "reviewed": _when(self.reviewed) if self.reviewed else "—",
         }

@@ -5,7 +5,7 @@ Requirements covered:
   file and sha256, verdict, review, reviewer) as text, the same bytes for the same receipt;
 - R2 its labels follow the reader's language, names and hashes stay as they are;
 - R3 the web gives a decided version's receipt (page and PDF) to its own unit only, linked from
-  the unit's page; a version still being checked or not there has none (404).
+  the unit's page; a version still being checked has none yet (409), one not there is 404.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def test_web_receipt_for_a_decided_version_of_its_own_unit() -> None:  # R3
     checking.pk, checking.version, checking.state = None, 2, "checking"  # a version still being checked
     checking.save()
     try:
-        assert c.get(f"{link}/v/2/receipt.pdf").status_code == 404
-        assert c.get(f"{link}/v/2/receipt").status_code == 404
+        assert c.get(f"{link}/v/2/receipt.pdf").status_code == 409  # there, but not decided yet
+        assert c.get(f"{link}/v/2/receipt").status_code == 409
     finally:
         checking.delete()  # the other tests wait for every check in the database to be decided
