@@ -266,7 +266,6 @@ def _admin(name: str = "chief") -> Any:
 
 
 def test_one_changes_ones_own_password() -> None:
-    from django.test import Client
 
     from consolidate.web.models import AuditEvent
 
