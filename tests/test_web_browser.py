@@ -221,6 +221,9 @@ def test_verdict_with_errors_fits_a_360_px_phone(tmp_path: Path) -> None:
             driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(wrong))
             driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
             wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".verdict"), "有错误"))
+            # the history below follows the verdict too (no 审核中 left until a reload)
+            wait.until(ec.text_to_be_present_in_element((By.ID, "history"), "有错误"))
+            assert "审核中" not in driver.find_element(By.ID, "history").text
             assert sideways(driver) == 0
             # the marked cell shows its explanation as text, and the finding's place jumps to it
             marked = driver.find_element(By.CSS_SELECTOR, f'.vitem.mark-error[data-key="{ERROR_KEY}"]')

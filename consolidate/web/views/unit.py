@@ -167,8 +167,8 @@ def _show(request: HttpRequest, unit: RoundUnit, secret: str) -> HttpResponse:
         if shown is not None and shown.report else [],
         "is_counted": shown is not None and shown.id == unit.counted_id,
     }
-    if request.headers.get("HX-Request"):  # the verdict awaited (审核中): just the result part
-        return render(request, "web/unit_result.html", context)
+    if request.headers.get("HX-Request"):  # the verdict awaited (审核中): the result part, and the history below
+        return render(request, "web/unit_result.html", {**context, "fragment": True})
     return render(request, "web/unit.html", context)
 
 
