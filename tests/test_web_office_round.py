@@ -453,10 +453,13 @@ def test_a_version_being_checked_has_no_receipt_yet() -> None:
     from consolidate.web.rounds import open_round
 
     _round, issued = open_round(roster(1), year=2025, actor="测试")
-    Submission.objects.create(unit=issued[0].unit, version=1, sha256="0" * 64, size=1, file_name="x.xlsx",
-                              received_at=timezone.now(), state="checking")
-    answer = Client().get(f"/u/{issued[0].secret}/v/1/receipt")
-    assert answer.status_code == 409 and "还在审核中" in answer.content.decode()
+    checking = Submission.objects.create(unit=issued[0].unit, version=1, sha256="0" * 64, size=1,
+                                         file_name="x.xlsx", received_at=timezone.now(), state="checking")
+    try:
+        answer = Client().get(f"/u/{issued[0].secret}/v/1/receipt")
+        assert answer.status_code == 409 and "还在审核中" in answer.content.decode()
+    finally:
+        checking.delete()  # never queued: the other web tests wait for every check to be decided
 
 
 # --- point 2: the verdict page on a phone (the layout itself: tests/test_web_browser.py at 360 px) --------------
