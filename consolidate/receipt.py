@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from xml.sax.saxutils import escape as _escape  # reportlab's paragraphs are markup
 
 from .i18n import N_, Msg, in_language
 from .spec.model import Lang
@@ -108,6 +109,3 @@ def receipt_pdf(receipt: Receipt, lang: Lang, *, printed_at: datetime) -> bytes:
     doc.build(story)
     return buffer.getvalue()
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -8,9 +8,11 @@ from ..i18n import N_, Msg, in_language
 from ..receipt import Receipt
 from ..spec.model import Lang
 from .models import Submission
-from .rounds import SUBMISSION_LABELS
+from .rounds import SUBMISSION_LABELS, review_state
 
-REVIEW_LABELS = {"": N_("待审核"), "confirmed": N_("已确认"), "returned": N_("已退回")}
+# by the one review word (``rounds.review_state``): a version confirmed with errors says so
+REVIEW_LABELS = {"": N_("待审核"), "confirmed": N_("已确认"), "confirmed-with-errors": N_("已确认（带错误）"),
+                 "returned": N_("退回")}
 COUNTED = N_("{verdict}（错误 {errors} 个，警告 {warnings} 个）")
 LATE = N_("{verdict}，逾期")
 DECIDED = tuple(s for s in SUBMISSION_LABELS if s != "checking")  # a version still being checked has no receipt yet
@@ -19,7 +21,7 @@ DECIDED = tuple(s for s in SUBMISSION_LABELS if s != "checking")  # a version st
 def receipt_of(sub: Submission, lang: Lang, link: str = "") -> Receipt:
     unit = sub.unit
     round_ = unit.round
-    review = in_language(lang, REVIEW_LABELS.get(sub.review, sub.review))
+    review = in_language(lang, REVIEW_LABELS[review_state(sub)])
     if sub.review and sub.review_reason:
         review = f"{review}（{sub.review_reason}）" if lang == "zh" else f"{review} ({sub.review_reason})"
     return Receipt(

@@ -41,7 +41,8 @@ def failed_result(name: str, sub: Submission, reason: Msg | str, code: str = "FI
                       findings=[finding])
 
 
-def _as_unit(u: RoundUnit) -> Unit:
+def as_unit(u: RoundUnit) -> Unit:
+    """The round's unit as the library knows a roster unit (templates, roster checks)."""
     return Unit(code=u.code, name=u.name, type=u.type, parent=u.parent, row=u.position + 2)
 
 
@@ -56,7 +57,7 @@ def roster_around(unit: RoundUnit, result: FileResult) -> Roster:
     if name:
         wanted |= Q(name=name) | Q(name=result.unit_name)
     rows = RoundUnit.objects.filter(wanted, round_id=unit.round_id).order_by("position")
-    return Roster(tuple(_as_unit(u) for u in rows))
+    return Roster(tuple(as_unit(u) for u in rows))
 
 
 def with_roster_check(result: FileResult, roster: Roster) -> FileResult:

@@ -22,13 +22,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ...entry import check_entries, clean_entries, clean_identity, entry_fields, entry_workbook, form_of, prefill
 from ...i18n import N_, Msg
-from ...roster import Unit
 from ...spec import load_spec
 from .. import store
 from ..auditlog import audit, unit_actor
 from ..intake import Refused, receive, refuse_if_closed
 from ..models import Draft, RoundUnit, Submission
-from ..results import counted_version
+from ..results import as_unit, counted_version
 from ..texts import placed_findings
 from .common import error, page_language
 from .unit import unit_of_link
@@ -37,10 +36,6 @@ CHECK_BODY_MAX = 64 * 1024  # a form's values as JSON: a few KB
 # The stored file's name, as a unit's own file name is kept (it names the download and the entry
 # in files.zip, beside 第2版 and 未命名文件): Chinese whatever the page's language.
 FORM_FILE = "网页填报_{stamp}.xlsx"
-
-
-def _who(unit: RoundUnit) -> Unit:
-    return Unit(code=unit.code, name=unit.name, type=unit.type, parent=unit.parent)
 
 
 def _start(unit: RoundUnit) -> tuple[dict[str, str], dict[str, str], Submission | None]:
@@ -52,7 +47,7 @@ def _start(unit: RoundUnit) -> tuple[dict[str, str], dict[str, str], Submission 
     if draft is not None and (counted is None or draft.updated_at >= counted.received_at):
         return clean_entries(spec, draft.entries or {}), clean_identity(draft.identity or {}), counted
     report = (counted.report or {}) if counted is not None else {}
-    identity = clean_identity((report.get("unit") or {}) if counted is not None else {})
+    identity = clean_identity(report.get("unit") or {})
     return prefill(spec, report.get("values")), identity, counted
 
 
@@ -117,7 +112,7 @@ def form_check(request: HttpRequest, secret: str) -> HttpResponse:
     spec = load_spec(unit.round.format_id)
     entries, identity = clean_entries(spec, typed[0]), clean_identity(typed[1])
     _keep_draft(unit, entries, identity)
-    _data, result = check_entries(spec, unit.round.year, _who(unit), entries, identity)
+    _data, result = check_entries(spec, unit.round.year, as_unit(unit), entries, identity)
     lang = page_language()
     findings = placed_findings(result.findings, lang)
     return JsonResponse({
@@ -143,7 +138,7 @@ def form_submit(request: HttpRequest, secret: str) -> HttpResponse:
     spec = load_spec(unit.round.format_id)
     entries, identity = clean_entries(spec, request.POST), clean_identity(request.POST)
     _keep_draft(unit, entries, identity)
-    data = entry_workbook(spec, unit.round.year, _who(unit), entries, identity)
+    data = entry_workbook(spec, unit.round.year, as_unit(unit), entries, identity)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     upload = store.upload_of_bytes(data, FORM_FILE.format(stamp=stamp))
     try:

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ...i18n import N_, Msg
 from ...receipt import receipt_pdf
-from ...roster import Unit
 from ...spec import load_spec
 from ...template import build_workbook, template_file_name
 from .. import limits, store
@@ -27,6 +26,7 @@ from ..intake import Refused, receive, refuse_if_closed
 from ..links import find_unit, too_many_guesses
 from ..models import RoundUnit, Submission
 from ..receipts import DECIDED, receipt_of
+from ..results import as_unit
 from ..rounds import SUBMISSION_LABELS
 from ..tables import grouped
 from ..texts import rendered
@@ -190,7 +190,7 @@ def template(request: HttpRequest, secret: str) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     unit, round_ = found, found.round
-    who = Unit(code=unit.code, name=unit.name, type=unit.type, parent=unit.parent)
+    who = as_unit(unit)
     data = build_workbook(load_spec(round_.format_id), round_.year, who)
     audit(round_, unit_actor(unit), "download", Msg(N_("本单位模板")))
     return attachment(data, template_file_name(round_.year, who), XLSX)
