@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import math
 import os
 import re
 import warnings
@@ -45,70 +44,43 @@ from pathlib import Path
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
 from openpyxl import load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils.cell import get_column_letter, quote_sheetname, range_boundaries
+from openpyxl.utils.cell import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import ConsolidateError, os_error_msg
-from ..findings import Finding, Value, count_by_severity
+from ..findings import Finding
 from ..i18n import LANGS, N_, Msg, in_language
 from ..parallel import Failed
 from ..report import FileResult, Report
 from ..spec.model import Lang
 from ..writing import TEMP_PREFIX, InputFiles, staged_folder, write_atomically
-from ..xlsx.findings_sheet import (
-    COLUMNS,
-    SEVERITY_COLOURS,
-    SEVERITY_ORDER,
-    UNNAMED_UNIT,
-    fit_width,
-    row_height,
-    severity_label,
-    shown_width,
+from ..xlsx.styles import FONT
+from .annotate_layout import (
+    AUTHOR,
+    BORDER_COLOUR,
+    MARK_FILL,
+    SHEET,
+    SUFFIX,
+    CommentPlan,
+    Locate,
+    Style,
+    comments,
+    findings_sheet,
+    marked_place,
+    ordered,
+    sheet_value,
 )
-from ..xlsx.styles import FONT, HEADER_FILL, text_width
 
-SUFFIX = N_("_问题标注")  # the copy's file name: the unit's own name, then this
-SHEET = N_("问题清单")
-AUTHOR = N_("政务公开办审核")
-MARK_FILL = "FFC7CE"  # light red: Excel's own “light red fill”
 TAG_PROPERTY = "consolidate_annotated_from"
-SHEET_COLUMNS = ("no", "severity", "sheet", "cell", "row", "column", "found", "expected", "message")
 MAX_SOURCE_BYTES = 50 * 1024 * 1024  # larger files were refused as unreadable by validation anyway
-MAX_TEXT = 32_767  # Excel's limit for one cell's text
 PINNED = datetime(2000, 1, 1)  # the copy's dates when the source has none (deterministic bytes)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
-# The copy's own words (catalog ids), in the language of the run.
-TEXT: dict[str, str] = {
-    "title": N_("问题清单：{unit}"),
-    "about": N_("单位：{unit}{code}；文件：{file}；年度：{year}"),
-    "code": N_("（单位代码 {code}）"),
-    "counts": N_("共 {n} 个问题：错误 {error} 个，警告 {warning} 个，提示 {info} 个。"),
-    "todo_errors": N_("请按下表逐项修改后重新报送。“错误”必须改正；“警告”请核对，确有错误的请改正；“提示”只是说明，无需修改。"),
-    "todo_clean": N_("本文件没有错误，已通过审核。请核对下表的警告；如需修改，改正后重新报送。"),
-    "how": N_("标红的格子就是问题所在，鼠标移到格子上可看批注；点“单元格”一列的链接可跳到该格。"
-              "改好后直接保存本文件（.xlsx）报送即可，本表和红色标记不影响审核，不必删除。"),
-    "comment_head": N_("政务公开办审核："),
-    "comment_line": N_("第 {no} 项（{severity}）{message}"),
-    "unknown": N_("（未填）"),
-}
-
-
-def texts_in(lang: Lang) -> dict[str, str]:
-    return {key: in_language(lang, text) for key, text in TEXT.items()}
-
-
-# A file in the wrong national format cannot be corrected cell by cell: the unit fills the new template.
-WRONG_FORMAT = frozenset({"VERSION", "FORMAT-MISMATCH"})
-WRONG_FORMAT_TODO = N_("本文件使用的统计表格式不对（见下表），在本文件上修改无法通过审核。"
-                       "请下载并填写本年度的新模板，把数字填入新模板后重新报送。")
-WRONG_FORMAT_HOW = N_("下表说明应使用哪种格式；新模板可向政务公开办索取。本文件不必修改，也不必再报送。")
 
 
 class AnnotateError(ConsolidateError):
@@ -312,11 +284,6 @@ def annotate_file(result: FileResult, out_dir: Path, *, lang: Lang = "zh",
     return target
 
 
-def ordered(findings: Sequence[Finding]) -> list[Finding]:
-    """Errors first, then warnings, then notes; the validator's order within each."""
-    return sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity])
-
-
 # --- reading -----------------------------------------------------------------------------
 
 def _read_source(source: Path, result: FileResult) -> bytes:
@@ -377,148 +344,82 @@ def _forget_previous_round(workbook: Workbook, lang: Lang) -> None:
                 cell.comment = None
 
 
-# --- marking cells ----------------------------------------------------------------------
+# --- marking cells (openpyxl) --------------------------------------------------------------
+
+def _locate(workbook: Workbook) -> Locate:
+    def locate(sheet: str | None, address: str | None) -> tuple[str, int, int] | None:
+        if not sheet or sheet not in workbook.sheetnames:
+            return None
+        ws = workbook[sheet]
+        if not isinstance(ws, Worksheet):
+            return None
+        merged = [(r.min_col, r.min_row, r.max_col, r.max_row) for r in ws.merged_cells.ranges]
+        place = marked_place(address, merged)
+        return None if place is None else (sheet, *place)
+    return locate
+
 
 def marked_cell(workbook: Workbook, sheet: str | None, address: str | None) -> Cell | None:
     """The cell a finding marks: the top-left of its address (of the merged range it is in)."""
-    if not sheet or not address or sheet not in workbook.sheetnames:
+    where = _locate(workbook)(sheet, address)
+    if where is None:
         return None
-    ws = workbook[sheet]
-    if not isinstance(ws, Worksheet):
-        return None
-    try:
-        col, row, _, _ = range_boundaries(address.replace("$", ""))
-    except (ValueError, TypeError):
-        return None
-    if not (col and row and 1 <= row <= 1_048_576 and 1 <= col <= 16_384):
-        return None
-    for merged in ws.merged_cells.ranges:
-        if merged.min_row <= row <= merged.max_row and merged.min_col <= col <= merged.max_col:
-            row, col = merged.min_row, merged.min_col
-            break
-    cell = ws.cell(row=row, column=col)
+    cell = workbook[where[0]].cell(row=where[1], column=where[2])
     return None if isinstance(cell, MergedCell) else cell
 
 
 def mark_cells(workbook: Workbook, numbered: Sequence[tuple[int, Finding]], lang: Lang) -> int:
     """Fill each finding's cell red and comment on it; return how many cells were marked."""
-    text = texts_in(lang)
-    on_cell: dict[tuple[str, int, int], tuple[Cell, list[tuple[int, Finding]]]] = {}
-    for no, finding in numbered:
-        cell = marked_cell(workbook, finding.sheet, finding.cell)
-        if cell is None:
-            continue
-        key = (cell.parent.title, cell.row, cell.column)
-        on_cell.setdefault(key, (cell, []))[1].append((no, finding))
     fill = PatternFill(fill_type="solid", fgColor=MARK_FILL, bgColor=MARK_FILL)
-    for cell, items in on_cell.values():
+    planned = comments(numbered, lang, _locate(workbook))
+    for plan in planned:
+        cell = workbook[plan.sheet].cell(row=plan.row, column=plan.col)
         cell.fill = fill
-        lines = [text["comment_head"]]
-        lines += [text["comment_line"].format(no=no, severity=severity_label(f.severity, lang), message=f.message(lang))
-                  for no, f in items]
-        if cell.comment is not None:  # the unit's own note stays, below ours
-            lines += ["", cell.comment.text]
-        body = clean_text("\n".join(lines))
-        width = 360
-        height = 16 * sum(max(1, math.ceil(text_width(line) / 56)) for line in body.splitlines()) + 12
-        cell.comment = Comment(body, in_language(lang, AUTHOR), height=min(height, 600), width=width)
-    return len(on_cell)
+        body = plan.text(cell.comment.text if cell.comment is not None else None)  # the unit's own note stays
+        width, height = CommentPlan.size(body)
+        cell.comment = Comment(body, plan.author, height=height, width=width)
+    return len(planned)
 
 
-# --- the findings sheet -----------------------------------------------------------------
+# --- the findings sheet (openpyxl) ---------------------------------------------------------
 
-def clean_text(value: str) -> str:
-    """Text a cell can hold: no control characters, at most Excel's 32,767 characters."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
-
-
-def put(ws: Worksheet, row: int, col: int, value: Value) -> Cell:
-    """Write ``value`` (1-based place): a number as a number, anything else as text, never a formula."""
-    cell = ws.cell(row=row, column=col)
-    if value is None or value == "":
-        return cell
-    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-        cell.value = value
-    else:
-        cell.value = clean_text(str(value))
-        cell.data_type = "s"  # openpyxl would take “=...” for a formula
-    return cell
-
-
-def _colour(hex_colour: str) -> str:
-    return hex_colour.lstrip("#").upper()
+def _font(style: Style) -> Font:
+    return Font(name=FONT, size=style.size, bold=style.bold or None, color=style.colour,
+                underline="single" if style.underline else None)
 
 
 def add_findings_sheet(workbook: Workbook, result: FileResult, numbered: Sequence[tuple[int, Finding]],
                        lang: Lang) -> Worksheet:
     """Insert the 问题清单 sheet first and make it the sheet the workbook opens on."""
-    text = texts_in(lang)
-    ws = workbook.create_sheet(in_language(lang, SHEET), 0)
-    counts = count_by_severity([f for _, f in numbered])
-    unit = result.unit_name or in_language(lang, UNNAMED_UNIT)
-    code = text["code"].format(code=result.unit_code) if result.unit_code else ""
-    wrong_format = any(f.code in WRONG_FORMAT for _, f in numbered)
-    heading = (
-        text["title"].format(unit=unit),
-        text["about"].format(unit=unit, code=code, file=Path(result.path).name,
-                             year=result.year if result.year is not None else text["unknown"]),
-        text["counts"].format(n=len(numbered), **counts),
-        in_language(lang, WRONG_FORMAT_TODO) if wrong_format
-        else text["todo_errors"] if counts["error"] else text["todo_clean"],
-        in_language(lang, WRONG_FORMAT_HOW) if wrong_format else text["how"],
-    )
-    font = Font(name=FONT, size=11)
-    for i, line in enumerate(heading, start=1):
-        cell = put(ws, i, 1, line)
-        cell.font = Font(name=FONT, size=14, bold=True) if i == 1 else font
-    todo_colour = SEVERITY_COLOURS["error" if counts["error"] else "warning"][1]
-    ws.cell(row=4, column=1).font = Font(name=FONT, size=11, bold=True, color=_colour(todo_colour))
-
-    columns = [next(c for c in COLUMNS if c.id == cid) for cid in SHEET_COLUMNS]
-    header_row = len(heading) + 2
-    thin = Side(style="thin", color="808080")
+    plan = findings_sheet(result, numbered, lang, _locate(workbook),
+                          lambda sheet: workbook[sheet].sheet_state == "visible")
+    ws = workbook.create_sheet(plan.title, 0)
+    thin = Side(style="thin", color=BORDER_COLOUR)
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for j, col in enumerate(columns, start=1):
-        cell = put(ws, header_row, j, col.heading(lang))
-        cell.font = Font(name=FONT, size=11, bold=True)
-        cell.fill = PatternFill(fill_type="solid", fgColor=_colour(HEADER_FILL))
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
-    table: list[dict[str, Value]] = [{
-        "no": no, "severity": severity_label(finding.severity, lang), "sheet": finding.sheet,
-        "cell": finding.cell, "row": finding.row_label, "column": finding.column_label,
-        "found": finding.found, "expected": finding.expected, "message": finding.message(lang),
-    } for no, finding in numbered]
-    widths = [fit_width([text_width(col.heading(lang)), *(shown_width(v[col.id]) for v in table)],
-                        col.min_width, col.max_width) for col in columns]
-    for j, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = width
-    link_font = Font(name=FONT, size=11, color="0563C1", underline="single")
-    for i, ((_, finding), values) in enumerate(zip(numbered, table, strict=True)):
-        row = header_row + 1 + i
-        for j, col in enumerate(columns, start=1):
-            cell = put(ws, row, j, values[col.id])
-            cell.font = font
+    for item in plan.cells:
+        cell = ws.cell(row=item.row, column=item.col)
+        value = sheet_value(item.value)
+        if value is not None:
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"  # openpyxl would take “=...” for a formula
+        style = item.style
+        cell.font = _font(style)
+        if style.fill:
+            cell.fill = PatternFill(fill_type="solid", fgColor=style.fill)
+        if style.border:
             cell.border = border
-            cell.alignment = Alignment(vertical="top", wrap_text=col.wrap)
-            if col.id == "severity":
-                fill, colour = SEVERITY_COLOURS[finding.severity]
-                cell.fill = PatternFill(fill_type="solid", fgColor=_colour(fill))
-                cell.font = Font(name=FONT, size=11, color=_colour(colour))
-                cell.alignment = Alignment(horizontal="center", vertical="top")
-            elif col.id == "cell":
-                target = marked_cell(workbook, finding.sheet, finding.cell)
-                if target is not None and target.parent.sheet_state == "visible":
-                    location = f"{quote_sheetname(target.parent.title)}!{target.coordinate}"
-                    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=location, display=finding.cell)
-                    cell.font = link_font
-        height = row_height((values[c.id], widths[j]) for j, c in enumerate(columns) if c.wrap)
-        if height is not None:
-            ws.row_dimensions[row].height = height
-    last_row = header_row + max(len(numbered), 1)
-    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{last_row}"
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    ws.print_title_rows = f"{header_row}:{header_row}"
+        if style.aligned:
+            cell.alignment = Alignment(horizontal=style.horizontal, vertical=style.vertical, wrap_text=style.wrap)
+        if item.link:
+            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=item.link, display=item.shown)
+    for j, width in enumerate(plan.widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+    for row, height in plan.heights.items():
+        ws.row_dimensions[row].height = height
+    ws.auto_filter.ref = f"A{plan.header_row}:{get_column_letter(plan.last_col)}{plan.last_row}"
+    ws.freeze_panes = ws.cell(row=plan.header_row + 1, column=1)
+    ws.print_title_rows = f"{plan.header_row}:{plan.header_row}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
