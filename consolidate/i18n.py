@@ -28,6 +28,7 @@ stale or a marked text has no English.
 
 from __future__ import annotations
 
+import functools
 import gettext as _gettext
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -47,8 +48,10 @@ _active: ContextVar[tuple[Lang, _gettext.NullTranslations] | None] = ContextVar(
                                                                                  default=None)
 
 
+@functools.cache
 def translations(lang: Lang) -> _gettext.NullTranslations:
-    """The compiled catalog of ``lang`` (the standard library keeps each file parsed once)."""
+    """The compiled catalog of ``lang``, found once: the standard library keeps each file parsed
+    once but looks for it again (a dozen stat calls and a copy) on every call."""
     return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[LOCALE_NAMES[lang]], fallback=True)
 
 

@@ -67,6 +67,7 @@ from .annotate_layout import (
     MARK_FILL,
     SHEET,
     SUFFIX,
+    TAG_PROPERTY,
     CommentPlan,
     Locate,
     Style,
@@ -77,7 +78,6 @@ from .annotate_layout import (
     sheet_value,
 )
 
-TAG_PROPERTY = "consolidate_annotated_from"
 MAX_SOURCE_BYTES = 50 * 1024 * 1024  # larger files were refused as unreadable by validation anyway
 PINNED = datetime(2000, 1, 1)  # the copy's dates when the source has none (deterministic bytes)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -237,9 +237,12 @@ def wants_copy(result: FileResult) -> bool:
     return not all(f.severity == "info" for f in result.findings)
 
 
-def annotated_bytes(result: FileResult, lang: Lang = "zh") -> tuple[bytes, str] | None:
+def annotated_bytes(result: FileResult, lang: Lang = "zh", *, fast: bool = True) -> tuple[bytes, str] | None:
     """The annotated copy of ``result``'s workbook and its source tag; None when no copy is
-    made (see :func:`annotate_file`). Raises :class:`AnnotateError`."""
+    made (see :func:`annotate_file`). Raises :class:`AnnotateError`.
+
+    The copy is made by editing the workbook's parts (:mod:`.annotate_xml`) where they allow
+    it, else (or with ``fast=False``) by openpyxl; the two give the same workbook."""
     if not wants_copy(result):
         return None
     source = Path(result.path)
@@ -247,12 +250,19 @@ def annotated_bytes(result: FileResult, lang: Lang = "zh") -> tuple[bytes, str] 
         raise AnnotateError(N_("{name}：这是 .xls、.et、.ods 或 .xlsb 文件，无法在其中标注问题，未生成退改文件。"
                                "请按审核报告中的问题清单修改，今后请使用下发的 .xlsx 模板。"), name=source.name)
     data = _read_source(source, result)
-    workbook = _load(data, source)
     numbered = list(enumerate(ordered(result.findings), start=1))
+    tag = source_tag(source)
+    if fast:
+        from .annotate_xml import annotated_xml
+
+        made = annotated_xml(data, result, numbered, lang, tag, created=PINNED.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                             author=in_language(lang, AUTHOR))
+        if made is not None:
+            return made, tag
+    workbook = _load(data, source)
     _forget_previous_round(workbook, lang)
     mark_cells(workbook, numbered, lang)
     add_findings_sheet(workbook, result, numbered, lang)
-    tag = source_tag(source)
     _finish(workbook, data, result, tag, lang)
     return _save_bytes(workbook, source), tag
 

@@ -36,6 +36,7 @@ from ..xlsx.styles import HEADER_FILL, text_width
 SUFFIX = N_("_问题标注")  # the copy's file name: the unit's own name, then this
 SHEET = N_("问题清单")
 AUTHOR = N_("政务公开办审核")
+TAG_PROPERTY = "consolidate_annotated_from"  # the copy's custom property: which input it came from
 MARK_FILL = "FFC7CE"  # light red: Excel's own “light red fill”
 LINK_COLOUR = "0563C1"
 BORDER_COLOUR = "808080"
