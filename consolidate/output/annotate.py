@@ -14,10 +14,15 @@ For a readable file with findings, :func:`annotate_file` writes a COPY of the wo
 Everything else stays as the unit sent it: sheet protection (and its password hash),
 locked and unlocked cells, data validation, merged cells, formulas, conditional formats,
 print settings, the hidden ``_meta`` sheet, so the copy remains a usable template. The
-copy is saved by openpyxl, which keeps formulas but not their cached values; the copy
-asks Excel, WPS and LibreOffice to recalculate on opening. An ``.xlsm`` becomes a
-``.xlsx`` without its macros. What openpyxl cannot keep (pictures, shapes, form controls,
-some Excel extensions) is dropped; none of it is in our template.
+copy asks Excel, WPS and LibreOffice to recalculate on opening.
+
+Two writers render the same plan (:mod:`.annotate_layout`). Where the workbook's parts
+allow it (our template, and files saved by Excel, WPS or LibreOffice without comments of
+their own), :mod:`.annotate_xml` edits the parts that change and copies the rest as they
+are, cached formula values included (6-9 ms a copy). Anything else is loaded and saved by
+openpyxl (100-150 ms), which keeps formulas but not their cached values; there an
+``.xlsm`` becomes a ``.xlsx`` without its macros, and what openpyxl cannot keep (pictures,
+shapes, form controls, some Excel extensions) is dropped; none of it is in our template.
 
 The copy is named ``<stem>_问题标注.xlsx`` (the unit's name goes in front when the file
 name lacks it). A name already taken in the output folder by another file gets ``(2)``,
