@@ -81,7 +81,8 @@ def run_round(
             def start_copies(report: Report) -> None:
                 # the workers make the annotated copies (the longest part) while this process
                 # totals, writes the summary, the report workbook, the JSON and the templates
-                copies.append(stack.enter_context(annotating(report, stage / ANNOTATED, lang=lang, workers=workers)))
+                copies.append(stack.enter_context(annotating(report, stage / ANNOTATED, lang=lang, workers=workers,
+                                                             alongside=True)))
 
             result = rollup(paths, out=stage / SUMMARY, roster=roster, year=year, format_id=format_id,
                             previous=previous, workers=workers, on_progress=on_progress, now=now, name=name,

@@ -115,12 +115,15 @@ def annotate_report(report: Report, out_dir: Path, *, lang: Lang = "zh", workers
 
 @contextmanager
 def annotating(report: Report, out_dir: Path, *, lang: Lang = "zh", workers: int | None = 1,
-               min_parallel: int | None = None) -> Iterator[Callable[[], list[Annotated]]]:
+               min_parallel: int | None = None, alongside: bool = False) -> Iterator[Callable[[], list[Annotated]]]:
     """:func:`annotate_report` in two steps, so that the caller can do other work while the
     workers make the copies: entering starts them, calling the function given waits for
     them and returns what :func:`annotate_report` returns. The copies appear in ``out_dir``
     when the block ends normally (never when it ends by an exception: Ctrl-C included,
     every worker is stopped and nothing is left behind).
+
+    ``alongside``: the caller works while the copies are made (``run`` writes the summary), so
+    one process fewer is started for them, and one is started even where the cores allow only it.
 
     Each worker reads its files, marks them and writes each copy under a temporary name in
     the staging folder; the names (``(2)``, ``(3)`` ... for clashes) are then given here, in
@@ -132,8 +135,10 @@ def annotating(report: Report, out_dir: Path, *, lang: Lang = "zh", workers: int
     inputs = InputFiles(f.path for f in report.files)
     todo = [i for i, result in enumerate(report.files) if wants_copy(result)]
     count = default_workers() if workers is None else workers
+    if alongside:  # the caller's process keeps a core busy: one worker fewer (and ~70 MB less)
+        count -= 1
     count = min(count, len(todo) // 2)
-    parallel = count > 1 and len(todo) >= (MIN_PARALLEL if min_parallel is None else min_parallel)
+    parallel = count >= (1 if alongside else 2) and len(todo) >= (MIN_PARALLEL if min_parallel is None else min_parallel)
     try:
         with staged_folder(out_dir) as stage, \
                 (Workers(count, WORKER_START) if parallel else nullcontext()) as pool:
