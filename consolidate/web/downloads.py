@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
 import uuid
 import zipfile
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from django.conf import settings
 from django.utils import timezone
@@ -123,26 +124,50 @@ def as_of(subs: list[Counted]) -> datetime:
 
 def round_outputs(round_: Round, lang: Lang = "zh", which: str = "rollup") -> Outputs:
     """rollup.xlsx or 审核报告.xlsx over the counted version of every unit, their own texts in
-    ``lang``; made once per set of counted versions and kept in the data folder's cache/."""
+    ``lang``; made once per set of counted versions and kept in the data folder's cache/
+    (usually ahead, by the ``tasks.prepare`` task queued when checks are decided)."""
     subs = counted_versions(round_)
     if not any(s.state in COUNTED_STATES for s in subs):
         return Outputs(None, None)
-    path = cached_path(round_, which, lang, cache_key(round_, subs, lang))
-    if not path.exists():
-        started = time.perf_counter()
-        subs = counted_versions(round_, results=True)  # the versions built are the ones the name says
-        log.info("%s of round %s: %s stored results read in %.1f s", which, round_.id, len(subs),
-                 time.perf_counter() - started)
-        path = cached_path(round_, which, lang, cache_key(round_, subs, lang))
-        data = _build(round_, subs, lang, which)
-        tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-        for older in path.parent.glob(f"{which}-r{round_.id}-{lang}-*.xlsx"):  # superseded sets of versions
-            if older != path:
-                older.unlink(missing_ok=True)
-    data = path.read_bytes()
+    data = _kept(cached_path(round_, which, lang, cache_key(round_, subs, lang)))
+    if data is None:
+        with _building(round_.id, which, lang):  # another thread building the same: wait for its file
+            data = _kept(cached_path(round_, which, lang, cache_key(round_, counted_versions(round_), lang)))
+            if data is None:
+                data = _build_and_keep(round_, lang, which)
     return Outputs(data, None) if which == "rollup" else Outputs(None, data)
+
+
+def _kept(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:  # never built, or superseded meanwhile
+        return None
+
+
+_locks: dict[tuple[int, str, str], threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _building(round_id: int, which: str, lang: Lang) -> threading.Lock:
+    with _locks_guard:
+        return _locks.setdefault((round_id, which, lang), threading.Lock())
+
+
+def _build_and_keep(round_: Round, lang: Lang, which: str) -> bytes:
+    started = time.perf_counter()
+    subs = counted_versions(round_, results=True)  # the versions built are the ones the name says
+    log.info("%s of round %s: %s stored results read in %.1f s", which, round_.id, len(subs),
+             time.perf_counter() - started)
+    path = cached_path(round_, which, lang, cache_key(round_, subs, lang))
+    data = _build(round_, subs, lang, which)
+    tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    for older in path.parent.glob(f"{which}-r{round_.id}-{lang}-*.xlsx"):  # superseded sets of versions
+        if older != path:
+            older.unlink(missing_ok=True)
+    return data
 
 
 def _build(round_: Round, subs: list[Counted], lang: Lang, which: str) -> bytes:
@@ -219,10 +244,21 @@ def stream_zip(round_: Round, chunk: int = 1 << 20) -> Iterator[bytes]:
     yield sink.take()
 
 
-def prepare(round_id: int, lang: Lang = "zh") -> None:
+def prepare(round_id: int) -> list[str]:
     """Build (or find) the round's roll-up and report workbooks for its current counted
-    versions, so the office's next download is the kept file: for a background task after a
-    check is decided (a no-op when nothing changed since)."""
+    versions, so the office's next download is the kept file: run by the ``tasks.prepare``
+    task after checks are decided or a review (a no-op when nothing changed since). In
+    Chinese, and in every other language the round's downloads were asked in before.
+    Returns the cache files' names."""
     round_ = Round.objects.get(pk=round_id)
-    round_outputs(round_, lang, "rollup")
-    round_outputs(round_, lang, "report")
+    langs: list[Lang] = ["zh"]
+    for kept in cache_dir().glob(f"*-r{round_.id}-*.xlsx"):
+        lang = kept.name.split("-")[2]
+        if lang not in langs and lang in get_args(Lang):
+            langs.append(lang)  # type: ignore[arg-type]
+    made = []
+    for lang in langs:
+        for which in ("rollup", "report"):
+            round_outputs(round_, lang, which)
+            made.append(cached_path(round_, which, lang, cache_key(round_, counted_versions(round_), lang)).name)
+    return made

@@ -326,6 +326,9 @@ def review(submission: Submission, decision: str, *, actor: str, reason: str = "
         else:
             detail = Msg(N_("{unit} 第 {version} 版 已确认"), fields)
         audit(unit.round, actor, "review", detail)
+    from .tasks import prepare_soon
+
+    prepare_soon([unit.round_id])  # the downloads name the review: built again ahead
     sub.unit = unit
     return sub
 

@@ -55,6 +55,42 @@ def enqueue(sub: Submission) -> None:
     check.enqueue(sub.pk)
 
 
+PREPARE_PATH = "consolidate.web.tasks.prepare"
+PREPARE_PRIORITY = -10  # below the checks': a worker takes it once no check is waiting
+
+
+@task(queue_name=QUEUE, priority=PREPARE_PRIORITY)
+def prepare(round_id: int) -> list[str]:
+    """Build the round's downloads for its counted versions now (``downloads.prepare``), so
+    the office's next rollup.xlsx or report is the kept file; returns the kept files' names."""
+    from .downloads import prepare as build
+
+    return build(round_id)
+
+
+def prepare_soon(round_ids: Iterable[int]) -> None:
+    """After checks are decided or a review: queue one :func:`prepare` per round,
+    ``PREPARE_DELAY`` seconds on (so a burst of decisions makes one build), unless one is
+    already queued and not started (it will build what is counted when it starts)."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from .models import Round
+
+    if settings.PREPARE_DELAY < 0:
+        return
+    for round_id in sorted(set(round_ids)):
+        with transaction.atomic():
+            Round.objects.select_for_update().filter(pk=round_id).exists()  # one at a time per round (PostgreSQL)
+            mine = DBTaskResult.objects.filter(task_path=PREPARE_PATH)
+            ours = [t for t in mine.values("id", "status", "args_kwargs") if t["args_kwargs"]["args"] == [round_id]]
+            if any(t["status"] == TaskResultStatus.READY for t in ours):
+                continue
+            # the round's finished ones are of no use any more (the workbooks are kept in the cache)
+            mine.filter(pk__in=[t["id"] for t in ours]).exclude(status=TaskResultStatus.RUNNING).delete()
+            prepare.using(run_after=timezone.now() + timedelta(seconds=settings.PREPARE_DELAY)).enqueue(round_id)
+
+
 def worker_id(n: int) -> str:
     """Who holds a lease: this host and process, and the thread's number."""
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{n}"
@@ -97,6 +133,7 @@ def drain(holder: str, submission_ids: Iterable[int], runner: Any) -> int:
         outcomes = runner.check(jobs, settings.CHECK_TIMEOUT)
         for sub, job, outcome in zip(subs, jobs, outcomes, strict=True):
             record(sub, job, outcome)
+        prepare_soon(sub.unit.round_id for sub in subs)  # the downloads, built ahead (one per round)
     finally:
         for unit_id in claimed:
             release(unit_id, holder)
