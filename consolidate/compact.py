@@ -12,6 +12,7 @@ file with that order, and each file's numbers in an ``array('d')`` (8 bytes a ce
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections.abc import ItemsView, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -99,6 +100,16 @@ def compact(values: Mapping[str, float] | None) -> Mapping[str, float] | None:
     if index is None:
         return values
     return Values(index, array("d", values.values()))
+
+
+def from_json(values: Mapping[str, float | None]) -> Mapping[str, float]:
+    """Values as a JSON report keeps them (``null`` for a number that could not be read: NaN
+    again), compact as the reader makes them (no dict of floats made first)."""
+    index = key_index(tuple(values))
+    numbers = [math.nan if v is None else v for v in values.values()]
+    if index is None:
+        return dict(zip(values, map(float, numbers), strict=True))
+    return Values(index, array("d", numbers))
 
 
 def row_numbers(values: Mapping[str, float], keys: tuple[str, ...], missing: float) -> Sequence[float]:
