@@ -21,7 +21,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any, get_args
 
+import orjson
 from django.conf import settings
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from .. import __version__
@@ -81,11 +84,25 @@ def counted_versions(round_: Round, *, results: bool = False) -> list[Counted]:
     never counted, as ``consolidate rollup`` lists such a file). Plain rows, two queries; the
     stored results only when asked (the cache key needs none)."""
     def rows(relation: str, **where: Any) -> list[tuple[Any, ...]]:
-        columns = [f"{relation}__{c}" for c in (*COLUMNS, *(("report",) if results else ()))]
-        return list(RoundUnit.objects.filter(round=round_, **where).values_list("position", "name", *columns))
+        units = RoundUnit.objects.filter(round=round_, **where)
+        columns = [f"{relation}__{c}" for c in COLUMNS]
+        if not results:
+            return list(units.values_list("position", "name", *columns))
+        # the stored result as its JSON text, decoded here by orjson (5,000 of them: 0.17 s, not 0.6)
+        units = units.annotate(report_text=Cast(f"{relation}__report", TextField()))
+        return [(*row[:-1], _decoded(row[-1])) for row in units.values_list("position", "name", *columns, "report_text")]
 
     found = rows("counted", counted__isnull=False) + rows("latest", counted__isnull=True, latest__state="unreadable")
     return [Counted(row[2], row[1], *row[3:]) for row in sorted(found, key=lambda r: r[0])]
+
+
+def _decoded(text: str | None) -> Any:
+    if text is None:
+        return None
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:  # what only Python's json reads (NaN, an integer past 64 bits)
+        return json.loads(text)
 
 
 def cache_key(round_: Round, subs: list[Counted], lang: Lang) -> str:
