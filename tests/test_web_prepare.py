@@ -4,6 +4,7 @@ Covers, on SQLite in this process (its check workers in threads) and on PostgreS
 ``consolidate serve``:
 - deciding checks queues ONE ``tasks.prepare`` per round, ``PREPARE_DELAY`` seconds on; more
   decisions while it waits add none (another round gets its own); off when the delay is negative;
+  never sooner after the round's last one ended than that one took;
 - once it has run, rollup.xlsx and report.xlsx are the kept files (no build: counted), the same
   bytes as a build on demand; in English too once English was asked for;
 - a review changes what the downloads say: it queues a new one, and the next download is again
@@ -93,6 +94,30 @@ def test_deciding_checks_queues_one_prepare_per_round() -> None:
             assert len(prepares(other.id)) == 1 and len(prepares(round_.id)) == 1
     finally:
         for t in prepares(round_.id) + prepares(other.id):
+            t.delete()
+
+
+def test_a_rounds_next_prepare_waits_as_long_as_its_last_one_took() -> None:
+    """While a large round keeps changing, building its workbooks takes at most half of a worker."""
+    from datetime import timedelta
+
+    from django.test import override_settings
+    from django.utils import timezone
+
+    from consolidate.web import tasks
+
+    round_, _ = new_round(1)
+    try:
+        with override_settings(PREPARE_DELAY=1):
+            last = tasks.prepare.using(run_after=timezone.now() + timedelta(days=1)).enqueue(round_.id)
+            ended = timezone.now() - timedelta(seconds=1)
+            type(last.db_result).objects.filter(pk=last.id).update(  # it ran for 100 s, and ended a second ago
+                status="SUCCESSFUL", started_at=ended - timedelta(seconds=100), finished_at=ended)
+            tasks.prepare_soon([round_.id])
+            [queued] = prepares(round_.id)  # the one that ran is dropped
+            assert queued.status == "READY" and queued.run_after == ended + timedelta(seconds=100)
+    finally:
+        for t in prepares(round_.id):
             t.delete()
 
 

@@ -71,7 +71,9 @@ def prepare(round_id: int) -> list[str]:
 def prepare_soon(round_ids: Iterable[int]) -> None:
     """After checks are decided or a review: queue one :func:`prepare` per round,
     ``PREPARE_DELAY`` seconds on (so a burst of decisions makes one build), unless one is
-    already queued and not started (it will build what is counted when it starts)."""
+    already queued and not started (it will build what is counted when it starts). Never
+    sooner after the round's last one ended than that one took: while a large round keeps
+    changing, its workbooks take at most half of one worker's time."""
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
@@ -83,12 +85,17 @@ def prepare_soon(round_ids: Iterable[int]) -> None:
         with transaction.atomic():
             Round.objects.select_for_update().filter(pk=round_id).exists()  # one at a time per round (PostgreSQL)
             mine = DBTaskResult.objects.filter(task_path=PREPARE_PATH)
-            ours = [t for t in mine.values("id", "status", "args_kwargs") if t["args_kwargs"]["args"] == [round_id]]
+            ours = [t for t in mine.values("id", "status", "args_kwargs", "started_at", "finished_at")
+                    if t["args_kwargs"]["args"] == [round_id]]
             if any(t["status"] == TaskResultStatus.READY for t in ours):
                 continue
+            run_after = timezone.now() + timedelta(seconds=settings.PREPARE_DELAY)
+            for t in ours:
+                if t["started_at"] and t["finished_at"]:
+                    run_after = max(run_after, t["finished_at"] + (t["finished_at"] - t["started_at"]))
             # the round's finished ones are of no use any more (the workbooks are kept in the cache)
             mine.filter(pk__in=[t["id"] for t in ours]).exclude(status=TaskResultStatus.RUNNING).delete()
-            prepare.using(run_after=timezone.now() + timedelta(seconds=settings.PREPARE_DELAY)).enqueue(round_id)
+            prepare.using(run_after=run_after).enqueue(round_id)
 
 
 def worker_id(n: int) -> str:
