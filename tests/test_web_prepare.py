@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from test_web_contract import postgres  # noqa: F401  (the fixture)
 from test_web_results import new_round, office, up
-from web_support import serving, setup_round, upload, wait_until, workbook
+from web_support import http, serving, setup_round, upload, wait_until, workbook
 
 pytestmark = pytest.mark.usefixtures("web")
 
@@ -215,8 +215,6 @@ def test_prepared_downloads_on_postgresql(tmp_path: Path, postgres: str) -> None
     checks; the download is that file (not written again: the same inode); a review through
     the API makes a new one before anyone asks."""
     import psycopg
-
-    from web_support import http
 
     data = tmp_path / "data"
     token, round_id, paths, units = setup_round(data, postgres, 2, user="pg-prepare")
