@@ -3,8 +3,11 @@
 result stored as an upload would store it (``results.store_outcome``'s shape: bulk-inserted,
 the files in the store), then, in-process through Django's test client on SQLite (or
 ``--database URL``): the board page, its 5-second refresh (one unit changed), status.json,
-rollup.xlsx (first and cached), report.xlsx and files.zip. Prints the time, the size and the
-number of SQL queries of each, and one upload's queries (the same at any round size).
+rollup.xlsx (first and cached), report.xlsx and files.zip; then one more check decided through
+the queue's task (``tasks.check``), which queues the round's prepare task; that task run as a
+worker runs it, and the downloads again (now the kept files). Prints the time (wall and this
+process's CPU), the size and the number of SQL queries of each, and one upload's queries (the
+same at any round size).
 
     .venv/bin/python -m benchmarks.web_round                # 5,000 units
     .venv/bin/python -m benchmarks.web_round --units 500 --json /tmp/r.json
@@ -34,11 +37,12 @@ def _measure(call: Any) -> tuple[float, int, Any]:
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as ctx:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         answer = call()
         if getattr(answer, "streaming", False):
             answer.content_bytes = sum(len(chunk) for chunk in answer.streaming_content)
         seconds = time.perf_counter() - started
+        answer.cpu_s = time.process_time() - cpu  # this process's own (the machine is shared)
     return seconds, len(ctx.captured_queries), answer
 
 
@@ -141,8 +145,10 @@ def _run(args: argparse.Namespace, synthetic: Any, folder: Path) -> int:
     def row(name: str, call: Any, ok: tuple[int, ...] = (200,)) -> None:
         seconds, queries, answer = _measure(call)
         assert answer.status_code in ok, (name, answer.status_code)
-        figures[name] = {"s": round(seconds, 3), "queries": queries, "bytes": _size(answer)}
-        print(f"{name:<28} {seconds:8.3f} s {queries:5d} queries {_size(answer):>12,d} bytes", flush=True)
+        figures[name] = {"s": round(seconds, 3), "cpu_s": round(answer.cpu_s, 3), "queries": queries,
+                         "bytes": _size(answer)}
+        print(f"{name:<28} {seconds:8.3f} s {answer.cpu_s:7.3f} s CPU {queries:5d} queries {_size(answer):>12,d} bytes",
+              flush=True)
 
     def timed(name: str, seconds: float, note: str = "") -> None:
         figures[name] = {"s": round(seconds, 3)}
@@ -198,9 +204,10 @@ def _run(args: argparse.Namespace, synthetic: Any, folder: Path) -> int:
     timed("one check (task)", time.perf_counter() - started)
     queued = DBTaskResult.objects.ready().filter(task_path=tasks.PREPARE_PATH)
     assert [t.args_kwargs["args"] for t in queued] == [[round_.id]], "one prepare queued for the round"
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     tasks.prepare.call(round_.id)
-    timed("prepare task", time.perf_counter() - started, "rollup and report, zh and en")
+    timed("prepare task", time.perf_counter() - started,
+          f"{time.process_time() - cpu:7.3f} s CPU (rollup and report, zh and en)")
     row("rollup.xlsx prepared", lambda: c.get(f"{base}/rollup.xlsx"))
     row("rollup.xlsx prepared, again", lambda: c.get(f"{base}/rollup.xlsx"))
     row("report.xlsx prepared", lambda: c.get(f"{base}/report.xlsx"))
