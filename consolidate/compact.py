@@ -12,6 +12,7 @@ file with that order, and each file's numbers in an ``array('d')`` (8 bytes a ce
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections.abc import ItemsView, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -25,11 +26,20 @@ MAX_INDEXES = 256  # distinct key orders kept; beyond (cannot happen with our sp
 class KeyIndex:
     """The keys of a layout, in order, and each key's position."""
 
-    __slots__ = ("keys", "position")
+    __slots__ = ("_orders", "keys", "position")
 
     def __init__(self, keys: tuple[str, ...]) -> None:
         self.keys = keys
         self.position = {k: i for i, k in enumerate(keys)}
+        self._orders: dict[tuple[str, ...], list[int] | None] = {}
+
+    def order_of(self, keys: tuple[str, ...]) -> list[int] | None:
+        """The positions of ``keys`` in this index (None when one is not here), worked out once:
+        values kept in another order (PostgreSQL's jsonb sorts an object's keys) read in ``keys``'."""
+        if keys not in self._orders:
+            found = [self.position.get(k) for k in keys]
+            self._orders[keys] = None if None in found else found  # type: ignore[assignment]
+        return self._orders[keys]
 
 
 _INDEXES: dict[tuple[str, ...], KeyIndex] = {}
@@ -101,11 +111,25 @@ def compact(values: Mapping[str, float] | None) -> Mapping[str, float] | None:
     return Values(index, array("d", values.values()))
 
 
+def from_json(values: Mapping[str, float | None]) -> Mapping[str, float]:
+    """Values as a JSON report keeps them (``null`` for a number that could not be read: NaN
+    again), compact as the reader makes them (no dict of floats made first)."""
+    index = key_index(tuple(values))
+    numbers = [math.nan if v is None else v for v in values.values()]
+    if index is None:
+        return dict(zip(values, map(float, numbers), strict=True))
+    return Values(index, array("d", numbers))
+
+
 def row_numbers(values: Mapping[str, float], keys: tuple[str, ...], missing: float) -> Sequence[float]:
     """The numbers of ``keys`` in order (``missing`` where absent): a compact file's own array
     when its keys are these (no copy), else a list."""
-    if type(values) is Values and values._index.keys == keys:
-        return values._data
+    if type(values) is Values:
+        if values._index.keys == keys:
+            return values._data
+        order = values._index.order_of(keys)
+        if order is not None:
+            return list(map(values._data.__getitem__, order))
     return [values.get(k, missing) for k in keys]
 
 
@@ -119,6 +143,8 @@ def matrix(rows: Sequence[Mapping[str, float] | None], keys: tuple[str, ...], mi
     for i, values in enumerate(rows):
         if type(values) is Values and values._index.keys == keys:
             out[i] = np.frombuffer(values._data, dtype=np.float64)
+        elif type(values) is Values and (order := values._index.order_of(keys)) is not None:
+            out[i] = np.frombuffer(values._data, dtype=np.float64)[order]
         elif values is None:
             out[i] = missing
         else:

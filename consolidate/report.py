@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .compact import as_dict
+from .compact import as_dict, from_json
 from .findings import Finding, Status, count_by_severity
 from .i18n import N_
 from .spec.model import Lang
@@ -81,7 +80,7 @@ class FileResult:
             sha256=entry.get("sha256"), size=entry.get("size"), mtime=None, status=entry["status"],
             format=entry.get("format"), kind=entry.get("kind"), units=int(entry.get("units") or 1),
             identity=identity, year=entry.get("year"),
-            values=None if values is None else {k: math.nan if v is None else float(v) for k, v in values.items()},
+            values=None if values is None else from_json(values),
             findings=[Finding.from_dict(f) for f in entry.get("findings") or []],
         )
 

@@ -77,6 +77,35 @@ def test_matrix_and_rows_are_what_the_dicts_give() -> None:
     assert list(row_numbers(compact({"c": 3.0, "a": 1.0, "b": 2.0}), keys, 0.0)) == [1.0, 2.0, 3.0]  # type: ignore[arg-type]
 
 
+def test_values_kept_in_another_key_order_give_the_same_rows() -> None:
+    """PostgreSQL's jsonb gives a stored result's keys in its own order: read in the layout's
+    order through the index's positions (worked out once), the same numbers as the dicts give."""
+    keys = ("a", "b", "c")
+    sorted_otherwise = [compact({"c": 3.0, "b": 2.0, "a": 1.0}), compact({"c": 6.0, "b": -0.0, "a": math.nan}),
+                        compact({"c": 9.0, "a": 7.0})]  # the last without b: missing there
+    for missing in (0.0, math.nan):
+        want = [[dict(v).get(k, missing) for k in keys] for v in sorted_otherwise]  # type: ignore[arg-type]
+        got = matrix(sorted_otherwise, keys, missing).tolist()
+        assert [[_bits(x) for x in row] for row in got] == [[_bits(x) for x in row] for row in want]
+        rows = [list(row_numbers(v, keys, missing)) for v in sorted_otherwise]  # type: ignore[arg-type]
+        assert [[_bits(x) for x in row] for row in rows] == [[_bits(x) for x in row] for row in want]
+    index = sorted_otherwise[0]._index  # type: ignore[union-attr]
+    assert index.order_of(keys) == [2, 1, 0] and index.order_of(keys) is index.order_of(keys)
+    assert sorted_otherwise[2]._index.order_of(keys) is None  # type: ignore[union-attr]
+
+
+def test_values_from_json_are_compact_with_nan_for_null() -> None:
+    from consolidate.compact import from_json
+
+    kept = from_json({"x": 1, "y": None, "z": -0.0})
+    assert type(kept) is Values and list(kept) == ["x", "y", "z"]
+    assert [_bits(v) for v in kept.values()] == [_bits(1.0), _bits(math.nan), _bits(-0.0)]
+    entry = FileResult(path="f.xlsx", sha256=None, size=None, mtime=None, status="valid",
+                       values={"x": 2.0, "y": math.nan}).to_dict("zh")
+    back = FileResult.from_dict(json.loads(json.dumps(entry)))
+    assert type(back.values) is Values and back.values["x"] == 2.0 and math.isnan(back.values["y"])
+
+
 def test_read_results_are_compact_and_their_json_is_unchanged(tmp_path: Path) -> None:
     paths = []
     for i in range(3):
@@ -175,3 +204,9 @@ def test_the_detail_sheet_filled_row_by_row_is_byte_identical() -> None:
     assert before.namelist() == after.namelist()
     assert all(before.read(n) == after.read(n) for n in before.namelist() if n != part)
     assert sheet.count(b"<v>") > 1400 * 55 and b"<v>NAN" not in sheet  # NaN: no number written
+    # each row as xlsxwriter words a number cell, worked out here cell by cell
+    styles = [f._get_xf_index() for f in pending.formats]
+    for row, values in pending.rows[:40]:
+        cells = "".join(f'<c r="{xlsxwriter.utility.xl_col_to_name(2 + j)}{row + 1}" s="{styles[j]}"><v>{v:.16G}</v></c>'
+                        for j, v in enumerate(values) if v == v)
+        assert cells.encode() in sheet, row

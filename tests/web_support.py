@@ -34,6 +34,9 @@ def start_django(folder: Path) -> None:
     os.environ["CONSOLIDATE_DATA"] = str(folder)
     os.environ.pop("CONSOLIDATE_DATABASE_URL", None)
     os.environ.setdefault("CONSOLIDATE_CHECK_WORKERS", "2")
+    # the downloads are built when asked (tests count those builds); test_web_prepare turns the
+    # task that builds them ahead on for its own tests
+    os.environ.setdefault("CONSOLIDATE_PREPARE_DELAY", "-1")
     from consolidate.web.config import configure
 
     configure(folder)

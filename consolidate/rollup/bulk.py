@@ -17,6 +17,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
@@ -39,6 +40,14 @@ class PendingCells:
         self.rows.append((row, values))
 
 
+class _Shown(dict[float, str]):
+    """A number as the sheet shows it, formatted on first sight."""
+
+    def __missing__(self, value: float) -> str:
+        shown = self[value] = f"{value:.16G}"
+        return shown
+
+
 def _row_xml(pending: PendingCells) -> Callable[[int], bytes | None]:
     """The XML of one pending row's numbers, by its row number (1-based), made when asked: a
     province's 2,000,000 cells are never held as text all at once."""
@@ -49,14 +58,20 @@ def _row_xml(pending: PendingCells) -> Callable[[int], bytes | None]:
     styles = [f._get_xf_index() for f in pending.formats]
     heads = [f'<c r="{xl_col_to_name(pending.first_col + j)}' for j in range(len(styles))]
     tails = [f'" s="{s}"><v>' for s in styles]
-    text: dict[float, str] = {}  # numbers repeat (small counts, zeros): format each once
+    # a row's text is these pieces interleaved: head, number, tail, value, then the next cell's
+    # "</v></c>" + head (joined in C: no Python per cell when every value is finite)
+    closes = [*("</v></c>" + h for h in heads[1:]), "</v></c>"]
+    text = _Shown()  # numbers repeat (small counts, zeros): format each once
     rows = {row + 1: values for row, values in pending.rows}
 
     def render(number: int) -> bytes | None:
         values = rows.pop(number, None)
         if values is None:
             return None
-        shown = [text.get(v) or text.setdefault(v, f"{v:.16G}") for v in values]
+        shown = list(map(text.__getitem__, values))
+        if heads and _NOT_FINITE.isdisjoint(shown):
+            label = str(number)
+            return "".join((heads[0], *chain.from_iterable(zip(repeat(label), tails, shown, closes)))).encode("utf-8")
         parts = [f"{h}{number}{t}{v}</v></c>" for h, t, v in zip(heads, tails, shown, strict=True)
                  if v not in _NOT_FINITE]
         return "".join(parts).encode("utf-8")

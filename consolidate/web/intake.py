@@ -182,4 +182,8 @@ def import_files(round_id: int, paths: list[Path], *, actor: str | Msg, runner: 
                                            {"unit": unit.name, "version": sub.version, "file": sub.file_name}))
         # the check already done decides it (the file is checked under its own name here)
         out.append(Imported(str(path), unit, record(sub, job, outcome).submission))
+    if any(i.submission is not None for i in out):
+        from .tasks import prepare_soon
+
+        prepare_soon([round_id])  # the downloads, built ahead by the workers
     return out

@@ -191,6 +191,10 @@ CHECK_POLL = float(os.environ.get("CONSOLIDATE_CHECK_POLL", "0.2"))  # seconds a
 # How files are checked (a dotted path run in the check process, given a list of CheckJob):
 # tests point it at a function that crashes, hangs or eats memory, to prove the rest survives.
 CHECK_FUNCTION = os.environ.get("CONSOLIDATE_CHECK_FUNCTION", "consolidate.web.checking.check_files")
+# The office's downloads (rollup.xlsx, the report) are built ahead by a task queued this many
+# seconds after a batch of checks is decided or a review changes what is counted (one per round
+# while it waits; after the checks already queued): the download is then the kept file. Negative: off.
+PREPARE_DELAY = float(os.environ.get("CONSOLIDATE_PREPARE_DELAY", "5"))
 
 # Guessing links: at most this many unknown links from one address per window.
 LINK_GUESS_LIMIT = int(os.environ.get("CONSOLIDATE_LINK_GUESS_LIMIT", "20"))

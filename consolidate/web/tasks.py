@@ -18,6 +18,7 @@ every unit that still has a version waiting, so no submission stays ``checking``
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import sys
@@ -26,12 +27,14 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
 from .models import RoundUnit, Submission
+
+log = logging.getLogger(__name__)
 
 QUEUE = "checks"
 CHECK_PATH = "consolidate.web.tasks.check"  # the task's path, as django-tasks-db records it
@@ -53,6 +56,56 @@ def check(submission_id: int) -> None:
 
 def enqueue(sub: Submission) -> None:
     check.enqueue(sub.pk)
+
+
+PREPARE_PATH = "consolidate.web.tasks.prepare"
+PREPARE_PRIORITY = -10  # below the checks': a worker takes it once no check is waiting
+
+
+@task(queue_name=QUEUE, priority=PREPARE_PRIORITY)
+def prepare(round_id: int) -> list[str]:
+    """Build the round's downloads for its counted versions now (``downloads.prepare``), so
+    the office's next rollup.xlsx or report is the kept file; returns the kept files' names."""
+    from .downloads import prepare as build
+
+    return build(round_id)
+
+
+def prepare_soon(round_ids: Iterable[int]) -> None:
+    """After checks are decided or a review: queue one :func:`prepare` per round,
+    ``PREPARE_DELAY`` seconds on (so a burst of decisions makes one build), unless one is
+    already queued and not started (it will build what is counted when it starts). Never
+    sooner after the round's last one ended than that one took: while a large round keeps
+    changing, its workbooks take at most half of one worker's time."""
+    if settings.PREPARE_DELAY < 0:
+        return
+    for round_id in sorted(set(round_ids)):
+        try:
+            _prepare_soon(round_id)
+        except DatabaseError:  # the checks and the review stand; the download is built when asked
+            log.exception("could not queue the downloads of round %s", round_id)
+
+
+def _prepare_soon(round_id: int) -> None:
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from .models import Round
+
+    with transaction.atomic():
+        list(Round.objects.select_for_update().filter(pk=round_id).values_list("pk"))  # one at a time (PostgreSQL)
+        mine = DBTaskResult.objects.filter(task_path=PREPARE_PATH)
+        ours = [t for t in mine.values("id", "status", "args_kwargs", "started_at", "finished_at")
+                if t["args_kwargs"]["args"] == [round_id]]
+        if any(t["status"] == TaskResultStatus.READY for t in ours):
+            return
+        run_after = timezone.now() + timedelta(seconds=settings.PREPARE_DELAY)
+        for t in ours:
+            if t["started_at"] and t["finished_at"]:
+                run_after = max(run_after, t["finished_at"] + (t["finished_at"] - t["started_at"]))
+        # the round's finished ones are of no use any more (the workbooks are kept in the cache)
+        mine.filter(pk__in=[t["id"] for t in ours]).exclude(status=TaskResultStatus.RUNNING).delete()
+        prepare.using(run_after=run_after).enqueue(round_id)
 
 
 def worker_id(n: int) -> str:
@@ -97,6 +150,7 @@ def drain(holder: str, submission_ids: Iterable[int], runner: Any) -> int:
         outcomes = runner.check(jobs, settings.CHECK_TIMEOUT)
         for sub, job, outcome in zip(subs, jobs, outcomes, strict=True):
             record(sub, job, outcome)
+        prepare_soon(sub.unit.round_id for sub in subs)  # the downloads, built ahead (one per round)
     finally:
         for unit_id in claimed:
             release(unit_id, holder)
