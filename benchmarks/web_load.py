@@ -157,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     spec = load_spec("v2021")
     files = [build_workbook(spec, 2025, u) for u in units]
 
+    launched = time.perf_counter()
     server = subprocess.Popen([CONSOLIDATE, "serve", "--data", str(data), "--port", "0"], stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True)
     try:
@@ -164,7 +165,13 @@ def main(argv: list[str] | None = None) -> int:
         found = re.search(r"http://127\.0\.0\.1:\d+", server.stdout.readline())
         assert found, "the server did not start"
         base = found.group(0)
-        _post(base + links[0], files[0])  # the workers are up
+        listening = time.perf_counter() - launched
+        # the first upload once the server listens (its check workers may still be starting)
+        status, first_answer, first_verdict, first_state = _post(base + links[0], files[0])
+        first = {"listening_after_s": round(listening, 2), "status": status, "answer_ms": round(first_answer * 1000),
+                 "verdict_ms": round(first_verdict * 1000), "state": first_state}
+        print(f"first upload after start (listening {listening:.2f} s after launch): answered in "
+              f"{first['answer_ms']} ms, verdict ({first_state}) in {first['verdict_ms']} ms", flush=True)
         levels = []
         for n_clients, n_uploads in zip(clients, uploads, strict=True):
             jobs = [(base + links[i % n_units], files[i % n_units]) for i in range(n_uploads)]
@@ -215,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
           f"(at {busiest['clients']} clients{', posting without waiting' if busiest is burst else ''})")
     result = {"machine": {"host": platform.node(), "cpus": os.cpu_count(), "python": platform.python_version()},
               "server": "consolidate serve (waitress, 8 threads), SQLite WAL, check workers = cores (max 4)",
-              "levels": levels, "burst": burst, "stored": stored, "expected": expected,
+              "first_upload": first, "levels": levels, "burst": burst, "stored": stored, "expected": expected,
               "cli": {"files": len(files), "seconds": round(cli_seconds, 2), "files_per_second": round(cli_rate, 1)},
               "web_over_cli": round(ratio, 3)}
     args.json.parent.mkdir(parents=True, exist_ok=True)
