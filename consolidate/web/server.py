@@ -208,10 +208,9 @@ def warm() -> None:
     from django_tasks import task_backends
 
     get_resolver().url_patterns  # noqa: B018  (imports every view module)
-    task_backends["default"]  # noqa: B018  (the upload enqueues its check through it)
-    from . import tasks  # noqa: F401
-
+    task_backends["default"]  # the upload enqueues its check through it
     from ..output import annotate  # noqa: F401  (a unit's page asks whether a copy can be made)
+    from . import tasks  # noqa: F401
 
     import_string(settings.MESSAGE_STORAGE)
     import_string(f"{settings.SESSION_ENGINE}.SessionStore")().serializer  # noqa: B018
