@@ -206,9 +206,10 @@ def advance_all(submissions: list[Submission]) -> None:
 
 
 def received(unit: RoundUnit, submission: Submission) -> None:
-    """A new upload was recorded (before its check): it is the unit's latest (its version is
-    the unit's highest, numbered inside the caller's transaction)."""
-    RoundUnit.objects.filter(pk=unit.pk).update(latest=submission, changed_at=timezone.now())
+    """A new upload was recorded (before its check): it is the unit's latest (one statement:
+    not yet checked, it moves no counted version)."""
+    RoundUnit.objects.filter(pk=unit.pk).filter(Q(latest__isnull=True) | Q(latest__version__lte=submission.version)
+                                                ).update(latest=submission, changed_at=timezone.now())
 
 
 def counted_version(unit: RoundUnit) -> Submission | None:
