@@ -93,21 +93,16 @@ def _burst(base: str, jobs: list[tuple[str, bytes]], clients: int) -> dict[str, 
     with ThreadPoolExecutor(clients) as pool:
         answers = list(pool.map(post, jobs))
     posted = time.perf_counter() - started
-    waiting = [a[2] for a in answers]
     valid = 0
-    while waiting and time.perf_counter() - started < 300:
-        still = []
-        for location in waiting:
-            with urllib.request.urlopen(urllib.request.Request(base + location, headers={
+    for _, _, location in answers:  # in the order posted, each waited for at the server (not polled)
+        state = "checking"
+        while state == "checking" and time.perf_counter() - started < 300:
+            with urllib.request.urlopen(urllib.request.Request(base + location + "?wait=30", headers={
                     "Accept": "application/json"}), timeout=60) as response:
                 state = json.loads(response.read())["submission"]["state"]
             if state == "checking":
-                still.append(location)
-            else:
-                valid += state == "valid"
-        waiting = still
-        if waiting:
-            time.sleep(0.1)
+                time.sleep(0.1)
+        valid += state == "valid"
     wall = time.perf_counter() - started
     latencies = [a[1] for a in answers]
     return {"clients": clients, "uploads": len(jobs), "decided_valid": valid, "posted_seconds": round(posted, 2),
@@ -115,12 +110,38 @@ def _burst(base: str, jobs: list[tuple[str, bytes]], clients: int) -> dict[str, 
             "p50_ms": round(statistics.median(latencies) * 1000), "p95_ms": round(percentile(latencies, 95) * 1000)}
 
 
-def _validate(folder: Path, roster: Path) -> float:
-    """Seconds `consolidate validate` takes on the same files (the same roster and year)."""
+def _validate(folder: Path, roster: Path) -> tuple[float, float]:
+    """Seconds `consolidate validate` takes on the same files (the same roster and year), and
+    the processor seconds it used (its workers included)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run([CONSOLIDATE, "validate", str(folder), "--roster", str(roster), "--year", "2025"],
                    capture_output=True, check=False)
-    return time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.perf_counter() - started, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def tree_cpu(pid: int) -> float:
+    """Processor seconds used so far by ``pid`` and every process below it (Linux /proc: each
+    one's own time and that of its children already ended; 0 elsewhere)."""
+    children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        times[int(entry.name)] = sum(int(f) for f in fields[11:15]) / tick
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += times.get(current, 0.0)
+        todo += children.get(current, [])
+    return total
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -157,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     spec = load_spec("v2021")
     files = [build_workbook(spec, 2025, u) for u in units]
 
+    launched = time.perf_counter()
     server = subprocess.Popen([CONSOLIDATE, "serve", "--data", str(data), "--port", "0"], stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True)
     try:
@@ -164,15 +186,22 @@ def main(argv: list[str] | None = None) -> int:
         found = re.search(r"http://127\.0\.0\.1:\d+", server.stdout.readline())
         assert found, "the server did not start"
         base = found.group(0)
-        _post(base + links[0], files[0])  # the workers are up
+        listening = time.perf_counter() - launched
+        # the first upload once the server listens (its check workers may still be starting)
+        status, first_answer, first_verdict, first_state = _post(base + links[0], files[0])
+        first = {"listening_after_s": round(listening, 2), "status": status, "answer_ms": round(first_answer * 1000),
+                 "verdict_ms": round(first_verdict * 1000), "state": first_state}
+        print(f"first upload after start (listening {listening:.2f} s after launch): answered in "
+              f"{first['answer_ms']} ms, verdict ({first_state}) in {first['verdict_ms']} ms", flush=True)
         levels = []
         for n_clients, n_uploads in zip(clients, uploads, strict=True):
             jobs = [(base + links[i % n_units], files[i % n_units]) for i in range(n_uploads)]
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), tree_cpu(server.pid)
             with ThreadPoolExecutor(n_clients) as pool:
                 answers = list(pool.map(lambda job: _post(*job) if time.monotonic() < deadline else (0, 0.0, 0.0, ""),
                                         jobs))
             wall = time.perf_counter() - started
+            cpu_ms = (tree_cpu(server.pid) - cpu) * 1000 / n_uploads
             latencies = [a[1] for a in answers]
             verdicts = [a[2] for a in answers]
             ok = sum(1 for status, _, _, state in answers if status == 200 and state == "valid")
@@ -182,16 +211,20 @@ def main(argv: list[str] | None = None) -> int:
                      "p95_ms": round(percentile(latencies, 95) * 1000),
                      "max_ms": round(max(latencies) * 1000),
                      "verdict_p50_ms": round(statistics.median(verdicts) * 1000),
-                     "verdict_p95_ms": round(percentile(verdicts, 95) * 1000)}
+                     "verdict_p95_ms": round(percentile(verdicts, 95) * 1000), "cpu_ms_per_upload": round(cpu_ms, 1)}
             levels.append(level)
             print(f"{n_clients:>3} clients: {n_uploads} uploads decided in {wall:.1f} s = "
                   f"{level['uploads_per_second']} /s; answer p50 {level['p50_ms']} ms, p95 {level['p95_ms']} ms, "
                   f"max {level['max_ms']} ms; verdict p50 {level['verdict_p50_ms']} ms, "
-                  f"p95 {level['verdict_p95_ms']} ms; {ok}/{n_uploads} valid", flush=True)
+                  f"p95 {level['verdict_p95_ms']} ms; {ok}/{n_uploads} valid; server, workers and checks used "
+                  f"{level['cpu_ms_per_upload']} ms of processor time per upload", flush=True)
+        cpu = tree_cpu(server.pid)
         burst = _burst(base, [(links[i % n_units], files[i % n_units]) for i in range(max(uploads))], max(clients))
+        burst["cpu_ms_per_upload"] = round((tree_cpu(server.pid) - cpu) * 1000 / burst["uploads"], 1)
         print(f"{burst['clients']:>3} clients posting without waiting: {burst['uploads']} uploads answered in "
               f"{burst['posted_seconds']} s, all decided in {burst['seconds']} s = {burst['uploads_per_second']} /s; "
-              f"answer p50 {burst['p50_ms']} ms, p95 {burst['p95_ms']} ms; {burst['decided_valid']} valid", flush=True)
+              f"answer p50 {burst['p50_ms']} ms, p95 {burst['p95_ms']} ms; {burst['decided_valid']} valid; "
+              f"{burst['cpu_ms_per_upload']} ms of processor time per upload", flush=True)
         request = urllib.request.Request(f"{base}/office/rounds/{round_id}/status.json",
                                          headers={"Authorization": f"Bearer {token}"})
         with urllib.request.urlopen(request, timeout=60) as response:
@@ -206,17 +239,22 @@ def main(argv: list[str] | None = None) -> int:
     inputs.mkdir()
     for i, data_ in enumerate(files):
         (inputs / f"{i:05d}.xlsx").write_bytes(data_)
-    cli_seconds = _validate(inputs, roster)
+    cli_seconds, cli_cpu = _validate(inputs, roster)
     cli_rate = len(files) / cli_seconds
+    cli_cpu_ms = cli_cpu * 1000 / len(files)
     busiest = max([*levels, burst], key=lambda lv: lv["uploads_per_second"])
     ratio = busiest["uploads_per_second"] / cli_rate
     print(f"consolidate validate on the same {len(files)} files: {cli_seconds:.2f} s = {cli_rate:.1f} files/s "
           f"(whole command, start-up included); web/CLI = {ratio:.2f} "
-          f"(at {busiest['clients']} clients{', posting without waiting' if busiest is burst else ''})")
+          f"(at {busiest['clients']} clients{', posting without waiting' if busiest is burst else ''}); processor time "
+          f"{cli_cpu_ms:.1f} ms a file, web/CLI in processor time per file = {burst['cpu_ms_per_upload'] / cli_cpu_ms:.2f}"
+          f" (the machine's load average now: {os.getloadavg()[0]:.1f})")
     result = {"machine": {"host": platform.node(), "cpus": os.cpu_count(), "python": platform.python_version()},
               "server": "consolidate serve (waitress, 8 threads), SQLite WAL, check workers = cores (max 4)",
-              "levels": levels, "burst": burst, "stored": stored, "expected": expected,
-              "cli": {"files": len(files), "seconds": round(cli_seconds, 2), "files_per_second": round(cli_rate, 1)},
+              "first_upload": first, "levels": levels, "burst": burst, "stored": stored, "expected": expected,
+              "cli": {"files": len(files), "seconds": round(cli_seconds, 2), "files_per_second": round(cli_rate, 1),
+                      "cpu_ms_per_file": round(cli_cpu_ms, 1)},
+              "load_average": os.getloadavg()[0],
               "web_over_cli": round(ratio, 3)}
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

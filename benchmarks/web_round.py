@@ -168,6 +168,7 @@ def _run(args: argparse.Namespace, synthetic: Any, folder: Path) -> int:
     data = build_workbook(load_spec("v2021"), 2025, Unit(code=last.unit.code, name=last.unit.name, type="部门"))
     upload, again = io.BytesIO(data), io.BytesIO(data)
     upload.name = again.name = "报表.xlsx"
+    # an upload is stored, recorded and queued (202: no worker runs here), never checked in the request
     row("one upload (JSON)", lambda: Client(REMOTE_ADDR="10.9.0.1").post(f"/u/{last.secret}", {"file": upload},
                                                                           HTTP_ACCEPT="application/json"), QUEUED)
     row("board refresh", lambda: c.get(f"{base}/board", {"since": since}))

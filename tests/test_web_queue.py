@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 from test_web_contract import postgres  # noqa: F401  (a fixture)
 from web_hooks import SLOW
-from web_support import CONSOLIDATE, http, multipart, serving, setup_round, upload, workbook
+from web_support import CONSOLIDATE, http, multipart, serving, setup_round, upload, wait_until, workbook
 
 TESTS = str(Path(__file__).resolve().parent)
 
@@ -263,6 +263,54 @@ def test_a_hanging_file_from_one_link_does_not_hold_up_the_others(tmp_path: Path
         # the link's later files wait their turn (one check per unit at a time)
         status, body = get_json(server.url + hung[1])
         assert status == 202
+
+
+def value(data: Path, database: str | None, sql: str) -> object:
+    if database is None:
+        with sqlite3.connect(data / "consolidate.sqlite3") as db:
+            row = db.execute(sql).fetchone()
+    else:
+        import psycopg
+
+        with psycopg.connect(database) as db:
+            row = db.execute(sql).fetchone()
+    return row[0] if row else None
+
+
+def test_a_worker_killed_mid_check_elsewhere_holds_its_unit_no_longer_than_a_lease(
+        tmp_path: Path, database: str | None) -> None:
+    """A worker on another machine (CONSOLIDATE_WORKER_HOST: its process cannot be looked at
+    from here) renews its claim while it checks, then is killed with SIGKILL in the middle of
+    the check: another worker decides the file within about 30 s (a lease of 15 s, a sweep every
+    5 s, the check), not after the 185 s a claim used to last."""
+    data = tmp_path / "data"
+    _, _, paths, units = setup_round(data, database, 2)
+    unit = units.units[0]  # type: ignore[attr-defined]
+    held = "select check_until from web_roundunit where check_holder like 'elsewhere:%'"
+    with serving(data, database, args=["--workers", "0"]) as server:  # the web alone
+        doomed_env = {"CONSOLIDATE_CHECK_FUNCTION": "web_hooks.hang", "CONSOLIDATE_WORKER_HOST": "elsewhere",
+                      "PYTHONPATH": os.pathsep.join(filter(None, [TESTS, os.environ.get("PYTHONPATH")]))}
+        with worker(data, database, workers=1, env=doomed_env) as doomed:
+            status, headers, _, _ = post(server.url + paths[unit.code], workbook(unit))
+            assert status == 202
+            location = headers["Location"]
+            wait_until(lambda: value(data, database, held) is not None, 60)  # its check runs (and hangs)
+            first = value(data, database, held)
+            wait_until(lambda: value(data, database, held) not in (None, first), 15)  # the claim is renewed
+            doomed.kill()  # SIGKILL: nothing of it runs after this
+            doomed.wait(10)
+            killed = time.monotonic()
+        assert value(data, database, held) is not None  # its claim outlives it
+        with worker(data, database):  # a worker of this machine, which cannot tell the other is dead
+            status, body = get_json(server.url + location + "?wait=30")
+            while status == 202 and time.monotonic() - killed < 90:
+                status, body = get_json(server.url + location + "?wait=30")
+            took = time.monotonic() - killed
+            assert status == 200 and body["submission"]["state"] == "valid"  # type: ignore[index]
+            assert took < 45, took
+            running = "select count(*) from django_tasks_database_dbtaskresult where status='RUNNING'"
+            wait_until(lambda: count(data, database, running) == 0, 30)  # the dead worker's task: failed
+    assert checking_left(data, database) == 0
 
 
 def test_one_check_per_unit_at_a_time(web: Path) -> None:

@@ -69,6 +69,8 @@ def check_files(jobs: list[CheckJob]) -> list[CheckOutcome]:
             if not mine:  # not in the batch's report (one of our own report workbooks): as alone
                 mine = validate([source], format_id=format_id, year=year, roster=roster, workers=1).files
             out[i] = CheckOutcome(dataclasses.replace(mine[0], path=jobs[i].name))
+        for i in members:  # done with: removed here, beside the worker's own work
+            shutil.rmtree(jobs[i].work_dir, ignore_errors=True)
     return [o for o in out if o is not None]
 
 

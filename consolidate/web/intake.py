@@ -23,13 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..i18n import N_, Msg
+from ..report import FileResult
 from ..roster import Roster
 from ..template import safe_name
 from . import store
 from .auditlog import audit
 from .checking import CheckJob, CheckOutcome
 from .models import RoundUnit, Submission
-from .results import failed_result, received, store_outcome
+from .results import decide_all, failed_result, keep, received
 from .rounds import is_late, roster_of
 from .runner import Failure, Runner
 
@@ -104,9 +105,9 @@ def receive(unit: RoundUnit, upload: store.StreamedUpload, *, actor: str | Msg) 
         from .tasks import enqueue
 
         enqueue(sub)  # in the same transaction: an acknowledged upload is always queued
-    audit(unit.round, actor, "upload", Msg(N_("{unit} 第 {version} 版 {file}（{size} 字节，sha256 {sha256}…）"),
-                                           {"unit": unit.name, "version": sub.version, "file": sub.file_name,
-                                            "size": sub.size, "sha256": sub.sha256[:12]}))
+        audit(unit.round, actor, "upload", Msg(N_("{unit} 第 {version} 版 {file}（{size} 字节，sha256 {sha256}…）"),
+                                               {"unit": unit.name, "version": sub.version, "file": sub.file_name,
+                                                "size": sub.size, "sha256": sub.sha256[:12]}))
     return Received(sub, {})
 
 
@@ -126,13 +127,18 @@ def job_for(sub: Submission) -> CheckJob:
 def record(sub: Submission, job: CheckJob, outcome: CheckOutcome | Failure) -> Received:
     """The storing step: the check's outcome (or why it could not finish) becomes the
     submission's verdict (``results.store_outcome``); the check's work folder is removed."""
+    keep(decide_all([sub], [result_of(sub, job, outcome)]))
+    return Received(sub, sub.report or {})
+
+
+def result_of(sub: Submission, job: CheckJob, outcome: CheckOutcome | Failure) -> FileResult:
+    """The check's result (an unreadable one saying why when it could not finish); the
+    check's work folder removed. ``results.decide_all`` and ``keep`` store several at once."""
     try:
-        result = (failed_result(job.name, sub, outcome.detail, outcome.code) if isinstance(outcome, Failure)
-                  else outcome.result)
+        return (failed_result(job.name, sub, outcome.detail, outcome.code) if isinstance(outcome, Failure)
+                else outcome.result)
     finally:
         shutil.rmtree(job.work_dir, ignore_errors=True)
-    store_outcome(sub, result)
-    return Received(sub, sub.report or {})
 
 
 @dataclass(frozen=True)

@@ -50,14 +50,35 @@ def roster_around(unit: RoundUnit, result: FileResult) -> Roster:
     """The part of the round's roster the file's identity can match: this unit and the units
     whose code or name the file gives (one indexed query), in roster order. ``Roster.find`` on
     it answers as it would on the whole roster."""
+    return rosters_around([(unit, result)])[0]
+
+
+def _wanted(unit: RoundUnit, result: FileResult) -> tuple[set[str], set[str]]:
     code, name = normalise_code(result.unit_code), normalise_text(result.unit_name)
-    wanted = Q(pk=unit.pk)
-    if code:
-        wanted |= Q(code=code) | Q(code=result.unit_code)
-    if name:
-        wanted |= Q(name=name) | Q(name=result.unit_name)
-    rows = RoundUnit.objects.filter(wanted, round_id=unit.round_id).order_by("position")
-    return Roster(tuple(as_unit(u) for u in rows))
+    return ({code, result.unit_code} if code else set()), ({name, result.unit_name} if name else set())
+
+
+def rosters_around(items: list[tuple[RoundUnit, FileResult]]) -> list[Roster]:
+    """``roster_around`` of each (unit, result), from one query for them all."""
+    wanted = Q(pk__in=[unit.pk for unit, _ in items])
+    codes: set[str] = set()
+    names: set[str] = set()
+    for unit, result in items:
+        more_codes, more_names = _wanted(unit, result)
+        codes |= more_codes
+        names |= more_names
+    if codes:
+        wanted |= Q(code__in=codes)
+    if names:
+        wanted |= Q(name__in=names)
+    rows = list(RoundUnit.objects.filter(wanted, round_id__in={unit.round_id for unit, _ in items})
+                .order_by("position"))
+    out = []
+    for unit, result in items:
+        its_codes, its_names = _wanted(unit, result)
+        out.append(Roster(tuple(as_unit(u) for u in rows if u.round_id == unit.round_id and (
+            u.pk == unit.pk or u.code in its_codes or u.name in its_names))))
+    return out
 
 
 def with_roster_check(result: FileResult, roster: Roster) -> FileResult:
@@ -106,22 +127,41 @@ def store_outcome(submission: Submission, outcome: Any) -> Submission:
     ``result``, as ``checking.CheckOutcome``). Adds the roster's findings, decides the state
     (valid, invalid, unreadable, refused), keeps the result as data and moves the unit's
     ``latest`` and ``counted`` pointers. Returns the submission, saved."""
-    result: FileResult = getattr(outcome, "result", outcome)
-    unit = submission.unit
-    roster = roster_around(unit, result)
-    result = with_roster_check(result, roster)
-    refusal = refusal_of(result, unit, roster)
-    counts = result.counts
-    submission.state = "refused" if refusal else result.status
-    submission.refusal, submission.refusal_params = (refusal.text, to_json(refusal)) if refusal else ("", None)
-    submission.errors, submission.warnings, submission.infos = counts["error"], counts["warning"], counts["info"]
-    submission.report = json_ready(result.to_dict("zh"))
-    submission.contact = contact_of(result)
-    submission.copies = {}
-    with transaction.atomic():
-        submission.save()
-        advance(unit, submission)
+    keep(decide_all([submission], [outcome]))
     return submission
+
+
+def decide_all(submissions: list[Submission], outcomes: list[Any]) -> list[Submission]:
+    """``store_outcome``'s first half, for several: each submission's verdict set from its
+    outcome (the units' parts of the roster read in one query), not yet saved (:func:`keep`)."""
+    results: list[FileResult] = [getattr(outcome, "result", outcome) for outcome in outcomes]
+    rosters = rosters_around([(sub.unit, result) for sub, result in zip(submissions, results, strict=True)])
+    for submission, result, roster in zip(submissions, results, rosters, strict=True):
+        unit = submission.unit
+        result = with_roster_check(result, roster)
+        refusal = refusal_of(result, unit, roster)
+        counts = result.counts
+        submission.state = "refused" if refusal else result.status
+        submission.refusal, submission.refusal_params = (refusal.text, to_json(refusal)) if refusal else ("", None)
+        submission.errors, submission.warnings, submission.infos = counts["error"], counts["warning"], counts["info"]
+        submission.report = json_ready(result.to_dict("zh"))
+        submission.contact = contact_of(result)
+        submission.copies = {}
+    return submissions
+
+
+KEPT_FIELDS = ("state", "refusal", "refusal_params", "errors", "warnings", "infos", "report", "contact", "copies")
+
+
+def keep(submissions: list[Submission]) -> None:
+    """``store_outcome``'s second half: the decided submissions saved and their units' pointers
+    moved (:func:`advance_all`), in one transaction (inside the caller's, when there is one)."""
+    if not submissions:
+        return
+    with transaction.atomic():
+        kept = [s for s in submissions if Submission.objects.filter(pk=s.pk).update(
+            **{name: getattr(s, name) for name in KEPT_FIELDS})]  # (not one removed meanwhile)
+        advance_all(kept)
 
 
 def advance(unit: RoundUnit, submission: Submission) -> None:
@@ -141,9 +181,35 @@ def advance(unit: RoundUnit, submission: Submission) -> None:
         RoundUnit.objects.filter(pk=unit.pk).update(changed_at=now)
 
 
+def advance_all(submissions: list[Submission]) -> None:
+    """``advance`` for several submissions of different units, in a few statements: the units'
+    pointers read at once, each one that moves set only if it is still what was read (else,
+    a review or an upload meanwhile: ``advance`` decides that one)."""
+    if not submissions:
+        return
+    now = timezone.now()
+    units = {pk: (latest, latest_v, counted, counted_v, locked) for pk, latest, latest_v, counted, counted_v, locked in
+             RoundUnit.objects.filter(pk__in=[s.unit_id for s in submissions]).values_list(
+                 "pk", "latest_id", "latest__version", "counted_id", "counted__version", "locked")}
+    RoundUnit.objects.filter(pk__in=list(units)).update(changed_at=now)
+    for sub in submissions:
+        if sub.unit_id not in units:
+            continue
+        latest, latest_v, counted, counted_v, locked = units[sub.unit_id]
+        moved = True
+        if latest is None or (latest_v <= sub.version and latest != sub.pk):
+            moved = RoundUnit.objects.filter(pk=sub.unit_id, latest_id=latest).update(latest=sub) == 1
+        if moved and sub.state in COUNTED_STATES and not locked and (counted is None or counted_v < sub.version):
+            moved = RoundUnit.objects.filter(pk=sub.unit_id, locked=False, counted_id=counted).update(counted=sub) == 1
+        if not moved:
+            advance(sub.unit, sub)
+
+
 def received(unit: RoundUnit, submission: Submission) -> None:
-    """A new upload was recorded (before its check): it is the unit's latest."""
-    advance(unit, submission)
+    """A new upload was recorded (before its check): it is the unit's latest (one statement:
+    not yet checked, it moves no counted version)."""
+    RoundUnit.objects.filter(pk=unit.pk).filter(Q(latest__isnull=True) | Q(latest__version__lte=submission.version)
+                                                ).update(latest=submission, changed_at=timezone.now())
 
 
 def counted_version(unit: RoundUnit) -> Submission | None:

@@ -1,10 +1,11 @@
 """Checks in processes of their own, under limits, on the CLI's worker machinery.
 
-A check runs in a fresh process of ``consolidate.parallel.Workers`` (pebble: a task past
-its time limit is ended, a process that dies is reported), one process per task
-(``max_tasks=1``: a file that made a check grow gives its memory back when it is done),
-forked from a fork server that loaded the library once (``preload``); where there is no
-fork server (Windows), a spawned process serves several tasks.
+A check runs in a process of ``consolidate.parallel.Workers`` (pebble: a task past its
+time limit is ended, a process that dies is reported), forked from a fork server that
+loaded the library once (``preload``). A process takes another task only while it has not
+grown by ``GROWTH`` (a file that made a check grow gives its memory back when it is done,
+the next task gets a fresh process), up to ``REUSED`` tasks; where there is no fork server
+(Windows), a spawned process serves several tasks.
 Each process starts under limits (:func:`limits`): its address space is capped
 (``RLIMIT_AS``, ``settings.CHECK_MEMORY``, where the platform has it; nothing on
 Windows), it ends when the worker that started it ends (Linux: ``PR_SET_PDEATHSIG``), and
@@ -41,6 +42,8 @@ CHECK_ERROR = N_("审核程序出错：{error}")
 TOOK_TOO_LONG = N_("审核超过 {seconds} 秒仍未完成")
 
 BATCH_BUDGET = 5.0  # seconds a batch may take beyond PER_FILE each, before it is taken apart
+REUSED = 50  # tasks one check process may take, while it stays small (``_stop_once_grown``)
+GROWTH = 64 * 1024 * 1024  # bytes a check process may grow by and still take another task
 PER_FILE = 0.5
 SPAWNED_TASKS = 50
 
@@ -74,6 +77,40 @@ def limits(memory: int) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         except (ImportError, ValueError, OSError):  # Windows; a platform without the limit
             pass
+    _stop_once_grown()
+
+
+def _peak() -> int | None:
+    """The most memory this process has held so far, in bytes (POSIX), or None (Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak if sys.platform == "darwin" else peak * 1024)
+
+
+def _stop_once_grown() -> None:
+    """Let this check process take another task only while it has never grown by ``GROWTH`` over
+    its size at start (a fork costs ~15 ms of processor time a batch; a file that made it grow
+    gives its memory back at once, as with a process per task). Where its size cannot be read
+    (Windows, spawned processes), ``max_tasks`` alone bounds it. (pebble's worker loop asks
+    ``worker_get_next_task`` for each task.)"""
+    started = _peak()
+    if started is None:
+        return
+    from pebble.pool import process as pebble_process
+
+    original = pebble_process.worker_get_next_task
+
+    def next_task(channel: Any, max_tasks: int) -> Any:
+        for task in original(channel, max_tasks):
+            yield task
+            now = _peak()
+            if now is None or now > started + GROWTH:
+                return
+
+    pebble_process.worker_get_next_task = next_task
 
 
 def _function(path: str) -> Callable[[Any], Any]:
@@ -107,10 +144,10 @@ class Runner:
             multiprocessing.get_context(method).set_forkserver_preload(["consolidate.web.preload"])
         self.memory = memory
         self.function = function
-        # a fresh process per task where it is forked from the preloaded fork server; where each
-        # process must start an interpreter (Windows), one serves up to SPAWNED_TASKS tasks
+        # forked from the preloaded fork server, a process serves up to REUSED tasks while it stays
+        # small (``limits``); where each must start an interpreter (Windows), up to SPAWNED_TASKS
         self.workers = Workers(size, method, initializer=functools.partial(limits, memory),
-                               max_tasks=1 if method == "forkserver" else SPAWNED_TASKS)
+                               max_tasks=REUSED if method == "forkserver" else SPAWNED_TASKS)
         self.closed = False
 
     def start(self) -> None:

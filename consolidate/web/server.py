@@ -26,6 +26,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -168,8 +169,6 @@ def run(*, data: Path | None, database: str | None, host: str, port: int, thread
     """Serve until Ctrl-C (or SIGTERM), with ``workers`` check workers in a child process
     (none: the checks are run by ``consolidate worker`` elsewhere); they end with the server.
     ``behind_proxy``: the addresses of the reverse proxies whose ``X-Forwarded-*`` are believed."""
-    from waitress.server import create_server
-
     if behind_proxy is None and os.environ.get("CONSOLIDATE_BEHIND_HTTPS"):  # the older switch: a proxy on this machine
         behind_proxy = ["127.0.0.1", "::1"]
     proxies = parse_proxies(behind_proxy) if behind_proxy is not None else None
@@ -180,12 +179,68 @@ def run(*, data: Path | None, database: str | None, host: str, port: int, thread
 
     folder = configure(data, database)
     from django.conf import settings
-    from django.urls import get_resolver
 
     from .workers import start_embedded, stop_embedded
 
-    get_resolver().url_patterns  # noqa: B018  (the views imported now: the first request answers as fast as the next)
+    # the workers first: their check processes' fork server loads the library (~2 s) while this
+    # process readies itself, so the first upload's verdict does not wait for all of it
+    size = workers if workers is not None else (settings.CHECK_WORKERS or default_size())
+    checkers = start_embedded(folder, database, size) if size > 0 else None
+    try:
+        _serve(settings, host=host, port=port, threads=threads, proxies=proxies, announce=announce, folder=folder)
+    finally:
+        close_shared()
+        if checkers is not None:
+            stop_embedded(checkers)
 
+
+def warm() -> None:
+    """Load now what the first requests would otherwise load (the views and what they import,
+    the check queue's backend, the session and message stores, every template compiled, the
+    annotated copy's module a unit's page asks), so that the first upload and the first page
+    after a start answer as fast as the next ones (``tests/test_web_start.py``)."""
+    from django.conf import settings
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.template import engines
+    from django.urls import get_resolver
+    from django.utils.formats import get_format
+    from django.utils.module_loading import import_string
+    from django_tasks import task_backends
+
+    get_resolver().url_patterns  # noqa: B018  (imports every view module)
+    task_backends["default"]  # the upload enqueues its check through it
+    from ..output import annotate  # noqa: F401  (a unit's page asks whether a copy can be made)
+    from . import tasks  # noqa: F401
+
+    import_string(settings.MESSAGE_STORAGE)
+    import_string(f"{settings.SESSION_ENGINE}.SessionStore")().serializer  # noqa: B018
+    for code, _name in settings.LANGUAGES:  # the dates' formats of each language
+        get_format("DATETIME_FORMAT", lang=code)
+    staticfiles_storage.base_url  # noqa: B018
+    templates = Path(__file__).resolve().parent / "templates"
+    for engine in engines.all():  # the cached loader keeps each one compiled, with the context processors
+        engine.engine.template_context_processors  # type: ignore[attr-defined]  # noqa: B018
+        for path in sorted(templates.rglob("*.html")):
+            engine.get_template(path.relative_to(templates).as_posix())
+
+
+def warm_checks() -> None:
+    """The library the form's live check runs in the request (``validate``: the readers and the
+    rules, ~1 s to import), loaded in the background once the server listens."""
+    try:
+        from .. import entry  # noqa: F401
+        from .checking import warm as warm_library
+
+        warm_library()
+    except Exception:  # only a warm-up: the first form check imports it itself
+        log.exception("warming the checks")
+
+
+def _serve(settings: Any, *, host: str, port: int, threads: int, proxies: Sequence[Any] | None,
+           announce: Callable[[str, Path], None], folder: Path) -> None:
+    from waitress.server import create_server
+
+    warm()
     from .wsgi import application
 
     app: Callable[..., Any] = application
@@ -200,8 +255,7 @@ def run(*, data: Path | None, database: str | None, host: str, port: int, thread
     for listener in [server, *getattr(server, "map", {}).values()]:
         if hasattr(listener, "channel_class"):
             listener.channel_class = channel
-    size = workers if workers is not None else (settings.CHECK_WORKERS or default_size())
-    checkers = start_embedded(folder, database, size) if size > 0 else None
+    threading.Thread(target=warm_checks, name="warm-checks", daemon=True).start()
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
     announce(f"http://{shown_host}:{server.effective_port}/", folder)
 
@@ -218,6 +272,3 @@ def run(*, data: Path | None, database: str | None, host: str, port: int, thread
         pass
     finally:
         server.close()
-        close_shared()
-        if checkers is not None:
-            stop_embedded(checkers)

@@ -188,6 +188,9 @@ CHECK_MEMORY = int(float(os.environ.get("CONSOLIDATE_CHECK_MEMORY_MB", "1024")) 
 CHECK_WORKERS = int(os.environ.get("CONSOLIDATE_CHECK_WORKERS", "0")) or None
 WAIT_SLOTS = int(os.environ.get("CONSOLIDATE_WAIT_SLOTS", "4"))  # ?wait= requests waiting at once; more: 202 at once
 CHECK_POLL = float(os.environ.get("CONSOLIDATE_CHECK_POLL", "0.2"))  # seconds an idle worker waits to look again
+# A worker holds the unit it checks for CHECK_LEASE seconds, renewed while it lives (``tasks``):
+# the unit of a worker that died (on any machine) is checked again about this long after.
+CHECK_LEASE = float(os.environ.get("CONSOLIDATE_CHECK_LEASE", "15"))
 # How files are checked (a dotted path run in the check process, given a list of CheckJob):
 # tests point it at a function that crashes, hangs or eats memory, to prove the rest survives.
 CHECK_FUNCTION = os.environ.get("CONSOLIDATE_CHECK_FUNCTION", "consolidate.web.checking.check_files")

@@ -10,10 +10,14 @@ A unit never has more than one check running: a worker first claims the unit (a 
 on ``RoundUnit``: ``check_holder``, ``check_until``), then checks the unit's oldest
 waiting version. A task whose unit is busy ends at once; the holder, on finishing, queues
 the unit's next waiting version at the back of the queue, so one link's many uploads take
-turns with the other units' instead of filling the workers. A lease outlives its
-holder only until ``check_until``: a worker that starts (or sweeps, :func:`recover`)
-releases the leases of dead local workers and of any holder past its time, and queues
-every unit that still has a version waiting, so no submission stays ``checking``.
+turns with the other units' instead of filling the workers.
+
+A lease is short (``settings.CHECK_LEASE``, 15 s) and renewed by the living holder while
+it checks (:func:`heartbeat`, every third of it, for at most ``longest_hold``): a worker
+that dies, on this machine or another, holds its units at most that long. Every worker
+sweeps (:func:`recover`, at start and every few seconds): it releases the leases past their
+time and those of dead local workers, marks their tasks failed, and queues every unit that
+still has a version waiting and no task on its way, so no submission stays ``checking``.
 """
 
 from __future__ import annotations
@@ -22,7 +26,10 @@ import logging
 import os
 import socket
 import sys
-from collections.abc import Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -33,8 +40,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from .models import RoundUnit, Submission
+from .results import decide_all, keep
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("consolidate.web")
 
 QUEUE = "checks"
 CHECK_PATH = "consolidate.web.tasks.check"  # the task's path, as django-tasks-db records it
@@ -109,83 +117,198 @@ def _prepare_soon(round_id: int) -> None:
 
 
 def worker_id(n: int) -> str:
-    """Who holds a lease: this host and process, and the thread's number."""
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{n}"
+    """Who holds a lease: this host (``CONSOLIDATE_WORKER_HOST`` names it when host names are not
+    unique, as in containers) and process, and the thread's number."""
+    host = os.environ.get(WORKER_HOST_ENV) or socket.gethostname()
+    return f"{host[:40]}:{os.getpid()}:{n}"
+
+
+WORKER_HOST_ENV = "CONSOLIDATE_WORKER_HOST"
 
 
 def lease() -> timedelta:
-    """Long enough for a batch, a check alone and its one retry."""
+    """How long a claim holds without being renewed (``settings.CHECK_LEASE``, 15 s): the
+    living worker renews it every third of that (:func:`heartbeat`), so a dead one's unit is
+    free again within it."""
+    return timedelta(seconds=settings.CHECK_LEASE)
+
+
+def longest_hold() -> float:
+    """Seconds a worker may keep renewing its claims: a batch, a check alone and its one retry.
+    A worker stuck past that lets its units go as a dead one would."""
     from .runner import BATCH_BUDGET
 
-    return timedelta(seconds=settings.CHECK_TIMEOUT * 2 + BATCH_BUDGET + 60)
+    return settings.CHECK_TIMEOUT * 2 + BATCH_BUDGET + 60
+
+
+def _free(now: Any) -> Q:
+    return Q(check_holder="") | Q(check_until__lt=now)
 
 
 def claim(unit_id: int, holder: str) -> bool:
+    return unit_id in claim_all([unit_id], holder)
+
+
+def claim_all(unit_ids: list[int], holder: str) -> list[int]:
+    """Claim those of the units nobody else holds (one statement): the ones now ``holder``'s."""
+    if not unit_ids:
+        return []
     now = timezone.now()
-    free = Q(check_holder="") | Q(check_until__lt=now)
-    return RoundUnit.objects.filter(free, pk=unit_id).update(check_holder=holder, check_until=now + lease()) == 1
+    RoundUnit.objects.filter(_free(now), pk__in=unit_ids).update(check_holder=holder, check_until=now + lease())
+    held = set(RoundUnit.objects.filter(pk__in=unit_ids, check_holder=holder).values_list("pk", flat=True))
+    return [u for u in unit_ids if u in held]
 
 
 def release(unit_id: int, holder: str) -> None:
-    RoundUnit.objects.filter(pk=unit_id, check_holder=holder).update(check_holder="", check_until=None)
+    release_all([unit_id], holder)
+
+
+def release_all(unit_ids: list[int], holder: str) -> None:
+    if unit_ids:
+        RoundUnit.objects.filter(pk__in=unit_ids, check_holder=holder).update(check_holder="", check_until=None)
+
+
+def renew(holder: str, unit_ids: list[int]) -> int:
+    """Extend ``holder``'s claims on the units by a lease from now; how many it still held."""
+    return RoundUnit.objects.filter(pk__in=unit_ids, check_holder=holder).update(
+        check_until=timezone.now() + lease())
+
+
+@contextmanager
+def heartbeat(holder: str, unit_ids: list[int]) -> Iterator[None]:
+    """While the block runs, ``holder``'s claims on the units are renewed every third of a lease
+    (from a thread of its own, with its own database connection), for at most ``longest_hold``."""
+    if not unit_ids:
+        yield
+        return
+    stop = threading.Event()
+    every = settings.CHECK_LEASE / 3
+    until = time.monotonic() + longest_hold()
+
+    def beat() -> None:
+        from django.db import connection
+
+        try:
+            while not stop.wait(every) and time.monotonic() < until:
+                try:
+                    renew(holder, unit_ids)
+                except Exception:  # a database hiccup: the next beat tries again
+                    log.exception("renewing a check's claim")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{holder}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def waiting(unit_id: int) -> Submission | None:
     return Submission.objects.filter(unit_id=unit_id, state="checking").order_by("version").first()
 
 
-def drain(holder: str, submission_ids: Iterable[int], runner: Any) -> int:
+def waiting_of(unit_ids: list[int]) -> list[Submission]:
+    """Each unit's oldest version waiting for its check (one query), oldest upload first."""
+    if not unit_ids:
+        return []
+    first: dict[int, Submission] = {}
+    for sub in (Submission.objects.filter(unit_id__in=unit_ids, state="checking").select_related("unit__round")
+                .order_by("unit_id", "version")):
+        first.setdefault(sub.unit_id, sub)
+    return sorted(first.values(), key=lambda s: (s.received_at, s.pk))
+
+
+def drain(holder: str, submission_ids: Iterable[int], runner: Any,
+          finished: Callable[[], None] | None = None) -> int:
     """Check one waiting version of each free unit among the submissions' units; return how
-    many were decided."""
-    from .intake import job_for, record
+    many were decided. The verdicts, the units' release, the queueing of each unit's next
+    version and ``finished`` (the worker marks its tasks done) are one transaction: a
+    batch costs a few statements, not a few per file."""
+    from .intake import job_for, result_of
 
     unit_ids = list(dict.fromkeys(Submission.objects.filter(pk__in=list(submission_ids))
                                   .values_list("unit_id", flat=True)))
-    claimed = [u for u in unit_ids if claim(u, holder)]
+    claimed = claim_all(unit_ids, holder)
+    subs: list[Submission] = []
+    done = False
     try:
-        subs = [s for s in (waiting(u) for u in claimed) if s is not None]
-        subs = list(Submission.objects.filter(pk__in=[s.pk for s in subs]).select_related("unit__round")
-                    .order_by("received_at"))
-        jobs = [job_for(sub) for sub in subs]
-        outcomes = runner.check(jobs, settings.CHECK_TIMEOUT)
-        for sub, job, outcome in zip(subs, jobs, outcomes, strict=True):
-            record(sub, job, outcome)
-        prepare_soon(sub.unit.round_id for sub in subs)  # the downloads, built ahead (one per round)
+        with heartbeat(holder, claimed):
+            subs = waiting_of(claimed)
+            jobs = [job_for(sub) for sub in subs]
+            outcomes = runner.check(jobs, settings.CHECK_TIMEOUT)
+            verdicts = decide_all(subs, [result_of(sub, job, outcome)
+                                         for sub, job, outcome in zip(subs, jobs, outcomes, strict=True)])
+        with transaction.atomic():
+            keep(verdicts)
+            release_all(claimed, holder)
+            for following in waiting_of(claimed):  # each unit's next version, behind the others already queued
+                enqueue(following)
+            if finished is not None:
+                finished()
+        done = True
+        # the downloads, built ahead (one per round)
+        prepare_soon(RoundUnit.objects.filter(pk__in=[s.unit_id for s in subs]).values_list("round_id", flat=True))
     finally:
-        for unit_id in claimed:
-            release(unit_id, holder)
-            following = waiting(unit_id)
-            if following is not None:  # the unit's next version, behind the others already queued
-                with transaction.atomic():
-                    enqueue(following)
+        if not done:
+            release_all(claimed, holder)
     return len(subs)
 
 
-def recover(*, at_start: bool) -> int:
-    """Release the leases of workers that are gone and queue every unit that still has a
-    version waiting (none stays ``checking``); return how many units were queued."""
+def recover(*, at_start: bool = False) -> int:
+    """Release the claims of workers that are gone (a local process that ended; any claim not
+    renewed within its lease), mark their tasks failed, and queue every unit that still has a
+    version waiting and no task on its way (none stays ``checking``); return how many units
+    were queued. ``at_start``: the same (kept for the callers that say so)."""
     from django_tasks_db.models import DBTaskResult
 
     now = timezone.now()
-    for unit in RoundUnit.objects.exclude(check_holder="").only("pk", "check_holder", "check_until"):
-        if unit.check_until is None or unit.check_until < now or _dead(unit.check_holder):
-            RoundUnit.objects.filter(pk=unit.pk, check_holder=unit.check_holder).update(check_holder="", check_until=None)
-    for running in DBTaskResult.objects.running().filter(task_path=CHECK_PATH):  # a dead worker's task: failed
-        if running.worker_ids and _dead(running.worker_ids[-1]):
-            running.set_failed(WorkerGone(running.worker_ids[-1]))
+    holding = set()
+    for pk, holder, until in RoundUnit.objects.exclude(check_holder="").values_list("pk", "check_holder",
+                                                                                    "check_until"):
+        if _dead(holder):
+            RoundUnit.objects.filter(pk=pk, check_holder=holder).update(check_holder="", check_until=None)
+        elif until is None or until < now:  # not renewed in time (unless it was just now)
+            lapsed = Q(check_until__isnull=True) | Q(check_until__lt=now)
+            if not RoundUnit.objects.filter(lapsed, pk=pk, check_holder=holder).update(check_holder="", check_until=None):
+                holding.add(holder)
+        else:
+            holding.add(holder)
+    for running in DBTaskResult.objects.running().filter(task_path__in=[CHECK_PATH, PREPARE_PATH]):
+        last = running.worker_ids[-1] if running.worker_ids else ""
+        # a dead worker's task (a check's when its units' claims lapsed: it cannot be on its way any more;
+        # a prepare holds no claim, so only when its process is known to have ended)
+        if _dead(last) or (running.task_path == CHECK_PATH and last not in holding and running.started_at is not None
+                           and running.started_at < now - lease()):
+            running.set_failed(WorkerGone(last))
     # the queue keeps a finished task a week (the verdict itself is the submission's)
     DBTaskResult.objects.finished().filter(task_path=CHECK_PATH, finished_at__lt=now - KEPT).delete()
-    stale = Q() if at_start else Q(received_at__lt=now - lease())
-    units = (Submission.objects.filter(stale, state="checking", unit__check_holder="")
-             .values_list("unit_id", flat=True).distinct())
+    waiting_units = set(Submission.objects.filter(state="checking", unit__check_holder="")
+                        .values_list("unit_id", flat=True).distinct())
+    if not waiting_units:
+        return 0
+    on_the_way = _units_with_tasks()
     queued = 0
-    for unit_id in list(units):
-        sub = waiting(unit_id)
-        if sub is not None:
-            with transaction.atomic():
-                enqueue(sub)
-            queued += 1
+    for sub in waiting_of(sorted(waiting_units - on_the_way)):
+        with transaction.atomic():
+            enqueue(sub)
+        queued += 1
     return queued
+
+
+def _units_with_tasks() -> set[int]:
+    """The units of the check tasks queued or running (read after the units waiting, so that an
+    upload recorded meanwhile is seen with its task)."""
+    from django_tasks_db.models import DBTaskResult
+
+    pending = (DBTaskResult.objects.filter(task_path=CHECK_PATH)
+               .filter(Q(pk__in=DBTaskResult.objects.ready().values("pk")) |
+                       Q(pk__in=DBTaskResult.objects.running().values("pk"))))
+    ids = [a["args"][0] for a in pending.values_list("args_kwargs", flat=True)
+           if isinstance(a, dict) and a.get("args")]
+    return set(Submission.objects.filter(pk__in=ids).values_list("unit_id", flat=True))
 
 
 class WorkerGone(Exception):
@@ -196,8 +319,8 @@ def _dead(holder: str) -> bool:
     """A worker of this host whose process is gone (one on another host: only its lease's time tells)."""
     where, _, rest = holder.partition(":")
     pid = rest.partition(":")[0]
-    return (where == socket.gethostname()[:40] and pid.isdigit() and int(pid) != os.getpid()
-            and not _alive(int(pid)))
+    here = (os.environ.get(WORKER_HOST_ENV) or socket.gethostname())[:40]
+    return where == here and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid))
 
 
 def _alive(pid: int) -> bool:

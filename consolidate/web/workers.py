@@ -32,7 +32,7 @@ from .tasks import CHECK_PATH, QUEUE, drain, recover, worker_id
 log = logging.getLogger("consolidate.web")
 
 BATCH = 16  # queued checks one loop takes at once (of different units), as the CLI's chunks
-SWEEP = 30.0  # seconds between two recoveries
+SWEEP = 5.0  # seconds between two recoveries (a dead worker's units: free after a lease, queued at the next)
 
 
 class CheckWorker(Worker):
@@ -49,14 +49,12 @@ class CheckWorker(Worker):
             return
         taken = [db_task_result, *self._more(BATCH - 1)]
         try:
-            drain(self.worker_id, [t.args_kwargs["args"][0] for t in taken], self.runner)
+            drain(self.worker_id, [t.args_kwargs["args"][0] for t in taken], self.runner,
+                  finished=lambda: _succeeded(taken))
         except Exception as exc:  # recorded on the tasks; the loop goes on (the sweep retries)
             log.exception("check failed")
             for t in taken:
                 t.set_failed(exc)
-        else:
-            for t in taken:
-                t.set_successful(None)
 
     def _more(self, n: int) -> list[Any]:
         from django.db.utils import OperationalError
@@ -77,6 +75,17 @@ class CheckWorker(Worker):
                 return []
             raise
         return more
+
+
+def _succeeded(taken: list[Any]) -> None:
+    """The tasks done, in one statement (inside ``drain``'s transaction, with their verdicts)."""
+    from django.utils import timezone
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(pk__in=[t.pk for t in taken]).update(
+        status=TaskResultStatus.SUCCESSFUL, finished_at=timezone.now(), return_value=None, exception_class_path="",
+        traceback="")
 
 
 def run(size: int, stop: threading.Event) -> None:
