@@ -135,6 +135,10 @@ def test_one_link_sending_too_many_bytes_is_refused() -> None:
 
 
 def test_a_round_past_its_quota_keeps_nothing_more_and_says_so() -> None:
+    from django.db import connection
+    from django.db.models import Sum
+    from django.test.utils import CaptureQueriesContext
+
     from consolidate.web.limits import round_bytes
     from consolidate.web.models import Submission
 
@@ -142,9 +146,13 @@ def test_a_round_past_its_quota_keeps_nothing_more_and_says_so() -> None:
     _, other = _round(1)
     first, second = issued
     data = workbook(first.unit)
-    assert _upload(first.secret, data).status_code in ACCEPTED
+    with CaptureQueriesContext(connection) as queries:
+        assert _upload(first.secret, data).status_code in ACCEPTED
+    # the quota reads the round's count (one row), never a sum over the round's submissions
+    assert not any("SUM(" in q["sql"].upper() and "round_id" in q["sql"] for q in queries.captured_queries)
     stored = round_bytes(first.unit)
     assert stored == len(data)
+    assert stored == Submission.objects.filter(unit__round_id=first.unit.round_id).aggregate(s=Sum("size"))["s"]
     with override_settings(ROUND_QUOTA=stored + 1000):
         full = _upload(second.secret, workbook(second.unit))
         assert full.status_code == 413

@@ -329,6 +329,8 @@ a, b = RoundUnit.objects.get(pk=1), RoundUnit.objects.get(pk=2)
 s = Submission.objects.get(pk=1)
 print(a.counted_id, a.latest_id, b.counted_id, b.latest_id, repr(s.contact), json.dumps(s.copies, ensure_ascii=False, sort_keys=True))
 print(findings_in(s.report["findings"], "en")[0]["message"], "|", findings_in(s.report["findings"], "zh")[0]["message"])
+from consolidate.web.models import Round
+print(Round.objects.get(pk=1).stored_bytes)  # 0008: the round's kept bytes counted from its submissions
 """
 
 
@@ -345,9 +347,10 @@ def test_migration_0005_moves_older_rows_to_the_new_shape(tmp_path: Path, engine
         env["CONSOLIDATE_DATABASE_URL"] = request.getfixturevalue("postgres")
     run = subprocess.run([sys.executable, "-c", MIGRATION], capture_output=True, text=True, env=env, timeout=120)
     assert run.returncode == 0, run.stderr
-    first, second = run.stdout.strip().splitlines()
+    first, second, stored = run.stdout.strip().splitlines()
     assert first == "1 2 None 3 '张三\\t123' " + '{"zh": {"name": "甲_第1版.xlsx", "sha256": "' + "a" * 64 + '"}}'
     assert second == "Table 3 D30: the old English | 表三 D30：旧的中文说明"
+    assert stored == "3"  # three versions of one byte each
 
 
 def test_status_sheet_rate_is_the_one_definition() -> None:

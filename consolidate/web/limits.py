@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..i18n import N_
-from .models import RoundUnit, Submission
+from .models import Round, RoundUnit, Submission
 
 LOGIN_LOCKED = N_("登录失败次数过多：账号“{user}”从本机连续 {limit} 次密码错误，已暂停登录 {minutes} 分钟。"
                   "请在 {minutes} 分钟后再试；忘记密码或急需登录时，请服务器管理员运行 consolidate office unlock-login {user} 解除。")
@@ -95,8 +95,9 @@ def upload_refusal(request: HttpRequest, unit: RoundUnit) -> HttpResponse | None
 
 
 def round_bytes(unit: RoundUnit) -> int:
-    """The bytes kept for the unit's round: the size of every stored version of every unit."""
-    return int(Submission.objects.filter(unit__round_id=unit.round_id).aggregate(s=Sum("size"))["s"] or 0)
+    """The bytes kept for the unit's round: the size of every stored version of every unit
+    (counted as each is recorded: ``results.received``)."""
+    return int(Round.objects.filter(pk=unit.round_id).values_list("stored_bytes", flat=True).first() or 0)
 
 
 def quota_refusal(request: HttpRequest, unit: RoundUnit, size: int) -> HttpResponse | None:

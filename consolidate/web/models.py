@@ -33,6 +33,9 @@ class Round(models.Model):
     created_by = models.CharField(max_length=150, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     late_policy = models.CharField(max_length=8, choices=LATE_POLICIES, default="refuse")
+    # the size of every version kept for the round (the disk quota's count), added to as each
+    # is recorded, so that an upload's quota check reads one row, not every submission of the round
+    stored_bytes = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ("-created_at",)

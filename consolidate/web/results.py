@@ -18,7 +18,7 @@ import dataclasses
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ..findings import FindingFactory, Place, status_of
@@ -26,7 +26,7 @@ from ..i18n import N_, Msg
 from ..output.json_report import json_ready
 from ..report import FileResult
 from ..roster import Roster, Unit, normalise_code, normalise_text
-from .models import RoundUnit, Submission
+from .models import Round, RoundUnit, Submission
 from .texts import to_json
 
 COUNTED_STATES = ("valid", "invalid")  # read and not refused
@@ -207,9 +207,10 @@ def advance_all(submissions: list[Submission]) -> None:
 
 def received(unit: RoundUnit, submission: Submission) -> None:
     """A new upload was recorded (before its check): it is the unit's latest (one statement:
-    not yet checked, it moves no counted version)."""
+    not yet checked, it moves no counted version), and its bytes count against the round's quota."""
     RoundUnit.objects.filter(pk=unit.pk).filter(Q(latest__isnull=True) | Q(latest__version__lte=submission.version)
                                                 ).update(latest=submission, changed_at=timezone.now())
+    Round.objects.filter(pk=unit.round_id).update(stored_bytes=F("stored_bytes") + submission.size)
 
 
 def counted_version(unit: RoundUnit) -> Submission | None:
