@@ -15,11 +15,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 import shutil
 import signal
 import threading
+import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -206,3 +208,19 @@ def _merge(staging: Path, target: Path) -> None:
             shutil.rmtree(aside, ignore_errors=True)
         else:
             aside.unlink(missing_ok=True)
+
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the entries' date in an archive whose bytes must repeat
+
+
+def pinned_zip(entries: Iterable[tuple[str, bytes]]) -> bytes:
+    """A deflated zip of ``entries`` (name, bytes) in their order, with fixed entry times and
+    modes: its bytes depend only on the names, order and contents."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries:
+            entry = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, data)
+    return out.getvalue()

@@ -81,8 +81,8 @@ def file_result(path: Path, findings: list[Finding], *, status: str = "invalid",
                       year=2025, findings=findings, **kw)  # type: ignore[arg-type]
 
 
-@pytest.fixture
-def source(tmp_path: Path) -> Path:
+@pytest.fixture(name="source")
+def source_workbook(tmp_path: Path) -> Path:
     path = tmp_path / "in" / "花山镇.xlsx"
     path.parent.mkdir()
     path.write_bytes(build_workbook(SPEC, 2025, UNIT, values={DASH: 7, "t3.new.business": 1}))

@@ -25,7 +25,7 @@ from typing import Any
 import openpyxl
 import pytest
 from openpyxl.comments import Comment
-from test_annotate import DASH, LAYOUT, TOTAL, file_result, sample_findings
+from test_annotate import DASH, LAYOUT, TOTAL, file_result, sample_findings, source_workbook  # noqa: F401  (fixture "source")
 
 from consolidate.findings import Place
 from consolidate.output import annotate, annotate_xml
@@ -99,18 +99,6 @@ def test_demo_copies_equal_openpyxl_s(demo_todo: list[FileResult]) -> None:  # X
     assert len(demo_todo) >= 3
     for result in demo_todo:
         assert_same_as_openpyxl(result)
-
-
-@pytest.fixture
-def source(tmp_path: Path) -> Path:
-    from test_annotate import SPEC, UNIT
-
-    from consolidate.template import build_workbook
-
-    path = tmp_path / "in" / "花山镇.xlsx"
-    path.parent.mkdir()
-    path.write_bytes(build_workbook(SPEC, 2025, UNIT, values={DASH: 7, "t3.new.business": 1}))
-    return path
 
 
 def test_template_with_every_kind_of_place_equals_openpyxl_s(source: Path) -> None:  # X1

@@ -49,7 +49,6 @@ from pathlib import Path
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
 from openpyxl import load_workbook
-from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -64,7 +63,7 @@ from ..i18n import LANGS, N_, Msg, in_language
 from ..parallel import Failed
 from ..report import FileResult, Report
 from ..spec.model import Lang
-from ..writing import TEMP_PREFIX, InputFiles, staged_folder, write_atomically
+from ..writing import TEMP_PREFIX, InputFiles, pinned_zip, staged_folder, write_atomically
 from ..xlsx.styles import FONT
 from .annotate_layout import (
     AUTHOR,
@@ -85,7 +84,6 @@ from .annotate_layout import (
 
 MAX_SOURCE_BYTES = 50 * 1024 * 1024  # larger files were refused as unreadable by validation anyway
 PINNED = datetime(2000, 1, 1)  # the copy's dates when the source has none (deterministic bytes)
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 class AnnotateError(ConsolidateError):
@@ -379,15 +377,6 @@ def _locate(workbook: Workbook) -> Locate:
     return locate
 
 
-def marked_cell(workbook: Workbook, sheet: str | None, address: str | None) -> Cell | None:
-    """The cell a finding marks: the top-left of its address (of the merged range it is in)."""
-    where = _locate(workbook)(sheet, address)
-    if where is None:
-        return None
-    cell = workbook[where[0]].cell(row=where[1], column=where[2])
-    return None if isinstance(cell, MergedCell) else cell
-
-
 def mark_cells(workbook: Workbook, numbered: Sequence[tuple[int, Finding]], lang: Lang) -> int:
     """Fill each finding's cell red and comment on it; return how many cells were marked."""
     fill = PatternFill(fill_type="solid", fgColor=MARK_FILL, bgColor=MARK_FILL)
@@ -506,14 +495,8 @@ def _save_bytes(workbook: Workbook, source: Path) -> bytes:
 
 def _pin_zip(data: bytes) -> bytes:
     """The same archive with fixed entry times, so the same input gives the same bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info))
-    return out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return pinned_zip((info.filename, src.read(info)) for info in src.infolist())
 
 
 # --- naming -----------------------------------------------------------------------------

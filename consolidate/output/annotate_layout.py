@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils.cell import quote_sheetname, range_boundaries
+from openpyxl.utils.cell import get_column_letter, quote_sheetname, range_boundaries
 
 from ..findings import Finding, Value, count_by_severity
 from ..i18n import N_, in_language
@@ -235,8 +235,6 @@ def findings_sheet(result: FileResult, numbered: Sequence[tuple[int, Finding]], 
             elif col.id == "cell":
                 where = locate(finding.sheet, finding.cell)
                 if where is not None and visible(where[0]):
-                    from openpyxl.utils.cell import get_column_letter
-
                     link = f"{quote_sheetname(where[0])}!{get_column_letter(where[2])}{where[1]}"
                     style = Style(border=True, colour=LINK_COLOUR, underline=True, vertical="top", wrap=col.wrap)
             cells.append(SheetCell(row, j, values[col.id], style, link, finding.cell if link else None))

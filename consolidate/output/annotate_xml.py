@@ -34,9 +34,9 @@ from ..findings import Finding
 from ..i18n import LANGS, in_language
 from ..report import FileResult
 from ..spec.model import Lang
+from ..writing import pinned_zip
 from ..xlsx.styles import FONT
 from .annotate_layout import (
-    AUTHOR,
     BORDER_COLOUR,
     MARK_FILL,
     SHEET,
@@ -64,7 +64,6 @@ VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 MAX_PARTS_BYTES = 200 * 1024 * 1024  # more than this inflated: leave it to openpyxl
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Top-level worksheet elements that come after <legacyDrawing> (ECMA-376 CT_Worksheet).
 AFTER_LEGACY = frozenset({"legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems",
                           "tableParts", "extLst"})
@@ -280,11 +279,15 @@ class _Package:
     def put(self, name: str, text: str) -> None:
         self.changed[name] = text
 
-    def free(self, pattern: str) -> str:
+    def taken(self, name: str) -> bool:
+        return name in self.parts or name in self.changed
+
+    def free(self, *patterns: str) -> list[str]:
+        """The first names of ``patterns`` (“xl/comments{}.xml” ...) free for one same number."""
         n = 1
-        while pattern.format(n) in self.parts or pattern.format(n) in self.changed:
+        while any(self.taken(p.format(n)) for p in patterns):
             n += 1
-        return pattern.format(n)
+        return [p.format(n) for p in patterns]
 
     # --- the workbook ------------------------------------------------------------------
 
@@ -320,7 +323,7 @@ class _Package:
         for name in dict.fromkeys(p.sheet for p in planned):
             new_types += self._mark(by_name[name], [p for p in planned if p.sheet == name], styles)
         plan = findings_sheet(result, numbered, lang, locate, lambda name: by_name[name].visible)
-        sheet_part = self.free("xl/worksheets/sheet{}.xml")
+        (sheet_part,) = self.free("xl/worksheets/sheet{}.xml")
         self.put(sheet_part, _findings_xml(plan, styles))
         self.put(styles_part, styles.written())
         for sheet in by_name.values():  # one selected tab, or Excel groups the sheets
@@ -364,11 +367,7 @@ class _Package:
             old = re.search(r'\ss="(\d+)"', found.group(0))
             style = styles.marked(int(old.group(1)) if old else 0)
             text = text[:found.start()] + _set_attr(found.group(0), "s", str(style)) + text[found.end():]
-        n = 1
-        while f"xl/comments{n}.xml" in self.parts or f"xl/drawings/commentsDrawing{n}.vml" in self.parts \
-                or f"xl/comments{n}.xml" in self.changed:
-            n += 1
-        comments_part, vml_part = f"xl/comments{n}.xml", f"xl/drawings/commentsDrawing{n}.vml"
+        comments_part, vml_part = self.free("xl/comments{}.xml", "xl/drawings/commentsDrawing{}.vml")
         records = []
         for plan in planned:
             body = plan.text()
@@ -467,14 +466,9 @@ class _Package:
         return True
 
     def _zip(self) -> bytes:
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name in [*self.parts, *(n for n in self.changed if n not in self.parts)]:
-                entry = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                entry.external_attr = 0o644 << 16
-                archive.writestr(entry, self.changed[name].encode("utf-8") if name in self.changed else self.parts[name])
-        return out.getvalue()
+        names = [*self.parts, *(n for n in self.changed if n not in self.parts)]
+        return pinned_zip((name, self.changed[name].encode("utf-8") if name in self.changed else self.parts[name])
+                          for name in names)
 
 
 def _top_level(text: str, start: int) -> Iterator[tuple[str, int]]:
@@ -560,4 +554,4 @@ def _findings_xml(plan: FindingsSheet, styles: _Styles) -> str:
             '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>')
 
 
-__all__ = ["AUTHOR", "annotated_xml"]
+__all__ = ["annotated_xml"]
