@@ -119,8 +119,11 @@ def _prepare_soon(round_id: int) -> None:
 def worker_id(n: int) -> str:
     """Who holds a lease: this host (``CONSOLIDATE_WORKER_HOST`` names it when host names are not
     unique, as in containers) and process, and the thread's number."""
-    host = os.environ.get(WORKER_HOST_ENV) or socket.gethostname()
-    return f"{host[:40]}:{os.getpid()}:{n}"
+    return f"{_host()}:{os.getpid()}:{n}"
+
+
+def _host() -> str:
+    return (os.environ.get(WORKER_HOST_ENV) or socket.gethostname())[:40]
 
 
 WORKER_HOST_ENV = "CONSOLIDATE_WORKER_HOST"
@@ -250,7 +253,7 @@ def drain(holder: str, submission_ids: Iterable[int], runner: Any,
                 finished()
         done = True
         # the downloads, built ahead (one per round)
-        prepare_soon(RoundUnit.objects.filter(pk__in=[s.unit_id for s in subs]).values_list("round_id", flat=True))
+        prepare_soon(sub.unit.round_id for sub in subs)  # (waiting_of loaded each unit with its submission)
     finally:
         if not done:
             release_all(claimed, holder)
@@ -319,8 +322,7 @@ def _dead(holder: str) -> bool:
     """A worker of this host whose process is gone (one on another host: only its lease's time tells)."""
     where, _, rest = holder.partition(":")
     pid = rest.partition(":")[0]
-    here = (os.environ.get(WORKER_HOST_ENV) or socket.gethostname())[:40]
-    return where == here and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid))
+    return where == _host() and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid))
 
 
 def _alive(pid: int) -> bool:
