@@ -10,6 +10,7 @@ keep install.sh executable. ``make dist-test`` installs a real bundle offline (i
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 import sys
 import tarfile
 import zipfile
@@ -100,3 +101,66 @@ def test_archives_are_reproducible(tmp_path: Path) -> None:
         assert f"{stage.name}/wheels/a-1-py3-none-any.whl" in tar.getnames()
     with zipfile.ZipFile(tmp_path / "1" / f"{stage.name}.zip") as zf:
         assert f"{stage.name}/wheels/a-1-py3-none-any.whl" in zf.namelist()
+
+
+class _Index:
+    """Stands in for uv and pip: uv's index has pandera 0.36.0, pip's is behind until `catches_up`."""
+
+    def __init__(self, catches_up: int | None) -> None:
+        self.catches_up = catches_up  # pip's asks before its index lists 0.36.0 (None: never)
+        self.asks = 0
+        self.compiled: list[list[str]] = []
+
+    def run(self, cmd: list[str], *, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+        if cmd[1:3] == ["pip", "compile"]:
+            self.compiled.append(cmd)
+            out = Path(cmd[cmd.index("-o") + 1])
+            avoided = Path(cmd[cmd.index("--constraint") + 1]).read_text() if "--constraint" in cmd else ""
+            out.write_text("pandera==0.35.0\n" if "pandera!=0.36.0" in avoided else "pandera==0.36.0\n")
+            return subprocess.CompletedProcess(cmd, 0, "", "")
+        if "download" in cmd:
+            self.asks += 1
+            pin = Path(cmd[cmd.index("-r") + 1]).read_text().strip()
+            if pin == "pandera==0.35.0" or (self.catches_up is not None and self.asks > self.catches_up):
+                (Path(cmd[cmd.index("-d") + 1]) / f"pandera-{pin.split('==')[1]}-py3-none-any.whl").touch()
+                return subprocess.CompletedProcess(cmd, 0, "", "")
+            return subprocess.CompletedProcess(cmd, 1, "", f"ERROR: No matching distribution found for {pin}\n")
+        if "wheel" in cmd:  # the sdist: pip's index lists the releases before 0.36.0 only
+            return subprocess.CompletedProcess(cmd, 1, "", (
+                "ERROR: Could not find a version that satisfies the requirement pandera==0.36.0 "
+                "(from versions: 0.34.0, 0.35.0)\nERROR: No matching distribution found for pandera==0.36.0\n"))
+        raise AssertionError(cmd)
+
+
+def _fetch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, index: _Index) -> list[str]:
+    monkeypatch.setattr(build, "_run", index.run)
+    monkeypatch.setattr(build, "_uv", lambda: "uv")
+    monkeypatch.setattr(build, "CACHE", tmp_path / "cache")
+    monkeypatch.setattr(build.time, "sleep", lambda seconds: None)
+    stage = tmp_path / "stage" / "bundle"
+    (stage / "wheels").mkdir(parents=True)
+    pins = build.pin_and_download(build.PLATFORMS[2], stage / "requirements.txt", stage / "wheels")
+    assert sorted(p.name for p in stage.iterdir()) == ["requirements.txt", "wheels"]  # nothing else in the bundle
+    return pins
+
+
+def test_a_release_pips_index_lists_later_is_asked_for_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    index = _Index(catches_up=2)
+    assert _fetch(tmp_path, monkeypatch, index) == ["pandera==0.36.0"]
+    assert index.asks == 3 and len(index.compiled) == 1
+    assert (tmp_path / "stage" / "bundle" / "wheels" / "pandera-0.36.0-py3-none-any.whl").exists()
+
+
+def test_a_release_pips_index_never_lists_is_pinned_around(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    index = _Index(catches_up=None)
+    assert _fetch(tmp_path, monkeypatch, index) == ["pandera==0.35.0"]
+    assert len(index.compiled) == 2 and "--constraint" in index.compiled[1]
+    assert index.asks == len(build.PAUSES) + 2  # asked again after each pause, then the new pin once
+    assert (tmp_path / "stage" / "bundle" / "wheels" / "pandera-0.35.0-py3-none-any.whl").exists()
+
+
+def test_a_missing_wheel_is_not_mistaken_for_a_late_index() -> None:
+    assert build.not_listed("pandera==0.36.0", "(from versions: 0.34.0, 0.35.0)")
+    assert not build.not_listed("pandera==0.35.0", "(from versions: 0.34.0, 0.35.0)")
+    assert not build.not_listed("pandera==0.36.0", "(from versions: none)")
+    assert not build.not_listed("pandera==0.36.0", "ERROR: Failed building wheel for pandera")

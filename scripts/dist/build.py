@@ -19,6 +19,10 @@ How the wheel set is found, with no second list of dependencies anywhere:
 3. A pinned package with no wheel at all (an sdist only) is built here with ``pip wheel`` and kept
    when the result is pure Python (``none-any``, installable anywhere); a package with compiled
    code and no wheel for a platform stops the build, naming it.
+   uv and pip may read different copies of the index (a mirror, or a CDN page minutes behind a
+   release): a pinned release that pip's index does not list at all is asked for again after a
+   pause, and if it is still missing, that release is excluded and the platform pinned again, so
+   the bundle holds the newest release both can see.
 4. The project's own wheel (``pip wheel --no-deps .``) is checked to hold every file of
    ``workbook_templates/`` and every compiled catalog (``consolidate/locale/*/LC_MESSAGES/*.mo``).
 5. ``uv pip install --dry-run --no-index --find-links`` resolves the project from the bundle's own
@@ -161,10 +165,17 @@ def check_own_wheel(wheel: Path) -> None:
 # --- the dependencies --------------------------------------------------------------------------
 
 
-def compile_requirements(plat: Platform, out: Path) -> list[str]:
-    """Pin `[project].dependencies` for the platform; returns the pins (`name==version`)."""
+def compile_requirements(plat: Platform, out: Path, excluded: tuple[str, ...] = ()) -> list[str]:
+    """Pin `[project].dependencies` for the platform; returns the pins (`name==version`).
+
+    `excluded` are pins (`name==version`) pip's index does not list: the resolution avoids them.
+    """
     base = [_uv(), "pip", "compile", "pyproject.toml", "--python-version", PYTHON, "--python-platform",
             plat.uv_platform, "--no-header", "--no-annotate", "--quiet", "-o", str(out)]
+    if excluded:  # beside the staged folder, not in it: the bundle holds what it installs
+        constraints = out.parent.with_name(f"{out.parent.name}.excluded.txt")
+        constraints.write_text("".join(f"{pin.replace('==', '!=')}\n" for pin in excluded), encoding="utf-8")
+        base += ["--constraint", str(constraints)]
     done = _run([*base, "--only-binary", ":all:"])
     if done.returncode != 0:
         print(f"  {plat.name}: no wheels-only solution, allowing sdists ({(done.stderr.strip().splitlines() or ['?'])[0]})")
@@ -175,7 +186,39 @@ def compile_requirements(plat: Platform, out: Path) -> list[str]:
     return [pin for pin in pins if pin and not pin.startswith("#")]
 
 
+class IndexBehind(BuildError):
+    """pip's index does not list a release uv pinned (a mirror or CDN page behind the one uv read)."""
+
+    def __init__(self, spec: str) -> None:
+        super().__init__(f"{spec} is not on pip's index (uv's index has it)")
+        self.spec = spec
+
+
+PAUSES = (10.0, 30.0)  # seconds before asking pip's index again for a release it did not list
+
+
+def not_listed(spec: str, output: str) -> bool:
+    """pip's "(from versions: ...)" names other releases of `spec`'s package but not `spec`'s own."""
+    version = spec.partition("==")[2]
+    listed = re.search(r"\(from versions: ([^)]*)\)", output)
+    if not version or listed is None or listed.group(1).strip() == "none":
+        return False
+    return version not in {v.strip() for v in listed.group(1).split(",")}
+
+
 def download_wheels(plat: Platform, requirements: Path, dest: Path) -> None:
+    """Fetch every pinned wheel; raises IndexBehind if pip's index still lacks a pinned release."""
+    for pause in (*PAUSES, None):
+        try:
+            return _download_wheels(plat, requirements, dest)
+        except IndexBehind as behind:
+            if pause is None:
+                raise
+            print(f"  {plat.name}: {behind}; asking again in {pause:.0f} s")
+            time.sleep(pause)
+
+
+def _download_wheels(plat: Platform, requirements: Path, dest: Path) -> None:
     pure = CACHE / "pure-wheels"
     pure.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--python-version",
@@ -198,6 +241,8 @@ def build_pure_wheel(spec: str, plat: Platform, pure: Path) -> None:
     """`spec` has no wheel for the platform: build one from its sdist, kept only if pure Python."""
     with tempfile.TemporaryDirectory() as tmp:
         done = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-binary=:all:", "--quiet", "-w", tmp, spec])
+        if done.returncode != 0 and not_listed(spec, done.stdout + done.stderr):
+            raise IndexBehind(spec)
         if done.returncode != 0:
             raise _fail(f"{spec} has no wheel for {plat.name}; building it from its sdist", done)
         for wheel in Path(tmp).glob("*.whl"):
@@ -259,6 +304,21 @@ def _windows_text(text: str) -> bytes:
     return text.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
 
 
+def pin_and_download(plat: Platform, requirements: Path, wheels: Path, tries: int = 3) -> list[str]:
+    """Pin the dependencies and fetch their wheels, passing over releases pip's index lacks."""
+    excluded: tuple[str, ...] = ()
+    while True:
+        pins = compile_requirements(plat, requirements, excluded)
+        try:
+            download_wheels(plat, requirements, wheels)
+            return pins
+        except IndexBehind as behind:
+            if len(excluded) + 1 >= tries:
+                raise
+            excluded = (*excluded, behind.spec)
+            print(f"  {plat.name}: pinning again without {behind.spec}")
+
+
 def stage_bundle(plat: Platform, own: Path) -> Path:
     name, version = project()
     stage = STAGE / bundle_name(plat)
@@ -266,8 +326,7 @@ def stage_bundle(plat: Platform, own: Path) -> Path:
         shutil.rmtree(stage)
     wheels = stage / "wheels"
     wheels.mkdir(parents=True)
-    pins = compile_requirements(plat, stage / "requirements.txt")
-    download_wheels(plat, stage / "requirements.txt", wheels)
+    pins = pin_and_download(plat, stage / "requirements.txt", wheels)
     shutil.copy2(own, wheels / own.name)
     requirement = f"{name}=={version}"
     check_offline_install(plat, wheels, requirement)
@@ -342,6 +401,10 @@ def write_sums(out_dir: Path) -> Path:
     return sums
 
 
+def _shown(path: Path) -> Path:
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
 def build(names: list[str], out_dir: Path) -> list[tuple[Path, float]]:
     chosen = [p for p in PLATFORMS if not names or p.name in names]
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -358,10 +421,10 @@ def build(names: list[str], out_dir: Path) -> list[tuple[Path, float]]:
         path = archive(stage, plat, out_dir, epoch)
         seconds = time.monotonic() - began
         wheels = len(list((stage / "wheels").glob("*.whl")))
-        print(f"{path.relative_to(ROOT)}: {path.stat().st_size / 2**20:.1f} MiB, {wheels} wheels, {seconds:.1f} s")
+        print(f"{_shown(path)}: {path.stat().st_size / 2**20:.1f} MiB, {wheels} wheels, {seconds:.1f} s")
         built.append((path, seconds))
     sums = write_sums(out_dir)
-    print(f"{sums.relative_to(ROOT)} written; whole build {time.monotonic() - started:.1f} s")
+    print(f"{_shown(sums)} written; whole build {time.monotonic() - started:.1f} s")
     return built
 
 
