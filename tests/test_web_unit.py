@@ -5,7 +5,8 @@ filter); the upload's JSON contract (shape, 200 with or without errors, the repo
 exactly as `consolidate validate --json` writes it); the page after an upload with an
 error (verdict, findings, the marked cell, the annotated copy); storage by sha256 before
 checking, byte for byte; a workbook of another unit kept but refused naming whose it is
-(in the page's language, as findings are);
+(in the page's language, as findings are); a published report refused only when its title
+names another unit of the roster (not for a fuller name than the roster's);
 404 for an unknown or re-issued link, 413 past the size limit with nothing kept, 409 for a
 closed round or a locked unit, 429 after too many unknown links; a file that crashes or
 hangs the checker stored and shown 无法读取; workbook text escaped; client file names never
@@ -217,6 +218,34 @@ def test_a_workbook_of_a_unit_not_on_the_roster_is_refused_naming_it_in_the_page
     assert "填报信息”中的单位是 “别处的单位”（单位代码 12340000MB0000000X），不是本单位" in zh
     en = client().get(link(issued[0]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "names “别处的单位” (unit code 12340000MB0000000X): it is not this unit" in en
+
+
+def test_a_published_report_is_refused_only_when_its_title_names_another_unit_of_the_roster() -> None:
+    """A report names its unit only in its title, often by a fuller name than the roster's:
+    that is no reason to refuse it; a title naming another unit of the roster is."""
+    import dataclasses
+
+    from consolidate.roster import Roster
+    from consolidate.web.rounds import open_round
+
+    data = (Path(__file__).resolve().parent / "corpus" / "zrz2020.html").read_bytes()
+    titled = "平潭综合实验区自然资源与生态环境局"  # what the report's title says
+    first, second = roster(2).units
+    short = dataclasses.replace(first, name=f"{first.name}自然资源局")
+    _, issued = open_round(Roster((short, second), "roster.csv"), year=2020, actor="测试")
+    own = post_file(client(), link(issued[0]), data, name="报告.html").json()
+    assert own["submission"]["state"] == "invalid"  # kept and read (the report breaks one rule)
+    assert "UNIT-NOT-IN-ROSTER" in {f["code"] for f in own["report"]["findings"]}  # the office still sees it
+    # a roster with the unit the title names: its own link takes it, another unit's refuses it
+    first, second = roster(2).units
+    named, other = dataclasses.replace(first, name=titled), dataclasses.replace(second, name="别的单位")
+    _, issued = open_round(Roster((named, other), "roster.csv"), year=2020, actor="测试")
+    assert post_file(client(), link(issued[0]), data, name="报告.html").json()["submission"]["state"] == "invalid"
+    assert post_file(client(), link(issued[1]), data, name="报告.html").json()["submission"]["state"] == "refused"
+    zh = client().get(link(issued[1])).content.decode()
+    assert f"这份报告标题中的单位是 {titled}（单位代码 {named.code}），不是本单位（别的单位）的报告。" in zh
+    en = client().get(link(issued[1]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"This report&#x27;s title names {titled} (unit code {named.code})" in en
 
 
 def test_findings_are_shown_in_the_pages_language(tmp_path: Path) -> None:

@@ -96,7 +96,11 @@ def with_roster_check(result: FileResult, roster: Roster) -> FileResult:
 
 
 def refusal_of(result: FileResult, unit: RoundUnit, roster: Roster) -> Msg | None:
-    """Why the file is refused when its 填报信息 names another unit (None when it is this unit's)."""
+    """Why the file is refused when it names another unit (None when it is this unit's).
+
+    A workbook names its unit in 填报信息 (or ``_meta``); a published report only in its title,
+    where a unit often writes its full name (“北京市朝阳区教育局” for the roster's “区教育局”):
+    a report is refused only when its title names another unit of the roster."""
     code, name = normalise_code(result.unit_code), normalise_text(result.unit_name)
     if result.status == "unreadable" or (not code and not name):
         return None
@@ -106,6 +110,13 @@ def refusal_of(result: FileResult, unit: RoundUnit, roster: Roster) -> Msg | Non
     elif name == normalise_text(unit.name):
         return None
     owner = roster.find(code, name)
+    if result.kind == "report":
+        if owner is None or normalise_code(owner.code) == normalise_code(unit.code):
+            return None
+        return Msg(N_("这份报告标题中的单位是 {whose}，不是本单位（{unit}）的报告。文件已保存，但不予接收。"
+                      "请上传本单位的报告；如果确是本单位的，请联系政务公开办。"),
+                   {"whose": Msg(N_("{name}（单位代码 {code}）"), {"name": owner.name, "code": owner.code}),
+                    "unit": unit.name})
     whose: Msg
     if owner is not None:
         whose = Msg(N_("{name}（单位代码 {code}）"), {"name": owner.name, "code": owner.code})
