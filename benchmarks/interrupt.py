@@ -36,6 +36,7 @@ class Trial:
     stderr: str
     left_processes: tuple[int, ...]  # of the command's process group, after it exited
     left_outputs: tuple[str, ...]  # the output and any temporary entry of ours beside it
+    reached: bool = True  # False: the command ended before the moment came (Ctrl-C was pressed too late)
 
 
 def demo_copies(folder: Path, copies: int) -> Path:
@@ -90,15 +91,16 @@ def trial(args: Sequence[str], out: Path, moment: str, *, delay: float = 0.15, t
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen([*COMMAND, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                start_new_session=True, env=env, cwd=out.parent)
+    reached = True
     if moment == "early":
         time.sleep(delay)
     elif moment == "workers":
-        _wait_for(lambda: len(_children(process.pid)) >= 1, process)
+        reached = _wait_for(lambda: len(_children(process.pid)) >= 1, process)
     elif moment == "writing":
-        _wait_for(lambda: any(out.parent.glob(f"{TEMP_PREFIX}staging-*/汇总表.xlsx")), process)
+        reached = _wait_for(lambda: any(out.parent.glob(f"{TEMP_PREFIX}staging-*/汇总表.xlsx")), process)
     elif moment == "copies":
-        _wait_for(lambda: any(out.parent.glob(f"{TEMP_PREFIX}staging-*/{TEMP_PREFIX}staging-*/{TEMP_PREFIX}copy-*")),
-                  process)
+        reached = _wait_for(
+            lambda: any(out.parent.glob(f"{TEMP_PREFIX}staging-*/{TEMP_PREFIX}staging-*/{TEMP_PREFIX}copy-*")), process)
     else:
         raise ValueError(moment)
     started = time.monotonic()
@@ -121,7 +123,7 @@ def trial(args: Sequence[str], out: Path, moment: str, *, delay: float = 0.15, t
         left = [p for p in _group(process.pid) if _stat(p)[0] != "Z"]
     leftovers = [p.name for p in out.parent.iterdir() if p == out or p.name.startswith(TEMP_PREFIX)]
     return Trial(moment + (" twice" if twice else ""), process.returncode, seconds, err.decode("utf-8", "replace"),
-                 tuple(left), tuple(sorted(leftovers)))
+                 tuple(left), tuple(sorted(leftovers)), reached)
 
 
 def run_args(inputs: Path, out: Path) -> list[str]:

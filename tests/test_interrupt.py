@@ -16,8 +16,10 @@ The trials run the real command (``python -m consolidate``) in a process of its 
 from __future__ import annotations
 
 import multiprocessing
+import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -50,14 +52,25 @@ def assert_stopped_cleanly(result: Trial) -> None:
                                                 ("copies", True)])
 def test_ctrl_c_during_a_round(inputs: Path, tmp_path: Path, moment: str, twice: bool) -> None:
     out = tmp_path / "2025年度汇总"
-    assert_stopped_cleanly(trial(run_args(inputs, out), out, moment, twice=twice))
+    assert_stopped_cleanly(at_the_moment(lambda: trial(run_args(inputs, out), out, moment, twice=twice), out))
+
+
+def at_the_moment(attempt: Callable[[], Trial], out: Path, tries: int = 3) -> Trial:
+    """A trial whose Ctrl-C came at its moment: the copies take milliseconds each, so on a busy
+    machine a round can end between two looks for its moment; such a trial is run again."""
+    for _try in range(tries):
+        result = attempt()
+        if result.reached:
+            return result
+        shutil.rmtree(out, ignore_errors=True)  # the round ended whole: its output goes before the next try
+    pytest.fail(f"the moment never came in {tries} trials: the command ended first each time")
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("twice", [False, True])
 def test_ctrl_c_while_templates_are_built_over_processes(tmp_path: Path, twice: bool) -> None:
     out = tmp_path / "2025年度模板"
-    assert_stopped_cleanly(trial(template_args(out), out, "workers", twice=twice))
+    assert_stopped_cleanly(at_the_moment(lambda: trial(template_args(out), out, "workers", twice=twice), out))
 
 
 def test_a_file_that_hangs_its_worker_is_reported_and_the_batch_goes_on(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
