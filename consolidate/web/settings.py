@@ -85,6 +85,9 @@ def _database(url: str | None) -> dict[str, object]:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
             },
+            # each server thread keeps its connection: opening one (the pragmas, Django's SQL
+            # functions) was ~2-3 ms of an upload's ~25 ms of processor time (benchmarks/web_load.py)
+            "CONN_MAX_AGE": 600,
         }
     parts = urlsplit(url)
     return {
