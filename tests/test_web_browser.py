@@ -225,7 +225,10 @@ def test_verdict_with_errors_fits_a_360_px_phone(tmp_path: Path) -> None:
             wait.until(ec.text_to_be_present_in_element((By.ID, "history"), "有错误"))
             assert "审核中" not in driver.find_element(By.ID, "history").text
             assert sideways(driver) == 0
-            # the history's links and times wrap as words, never a letter or two a line
+            # the history fits (no sideways scroll of its own); its links and times wrap as words,
+            # never a letter or two a line
+            assert driver.execute_script("var h = arguments[0]; return h.scrollWidth - h.clientWidth",
+                                         driver.find_element(By.ID, "history")) == 0
             for part in ("#history a[href$='/receipt']", "#history .day"):
                 shown = driver.find_element(By.CSS_SELECTOR, part)
                 assert driver.execute_script("return arguments[0].getClientRects().length", shown) == 1, part
