@@ -10,7 +10,9 @@ Requirements covered:
 - R4 提交 makes a new version exactly as an upload of the same numbers would: the stored file
   is our template holding the typed numbers, with the same verdict, and the page redirects to it;
 - R5 a closed round or a locked unit takes no submission (409), an unknown link is 404, and a
-  body that is not the form's is refused (400) without a traceback.
+  body that is not the form's is refused (400) without a traceback;
+- R6 the live check, run in the request, is bounded: one at a time per link and LIVE_CHECK_RATE a
+  minute (429), LIVE_CHECKS_AT_ONCE in the process (503), each with Retry-After, doing no work.
 """
 
 from __future__ import annotations
@@ -143,3 +145,34 @@ def test_closed_or_locked_takes_no_submission_and_bad_bodies_are_refused() -> No
     bad = client().post(f"{other}/form/check", "[1, 2", content_type="application/json")
     assert bad.status_code == 400 and "error" in bad.json()
     assert client().post(f"{other}/form/check", json.dumps([1]), content_type="application/json").status_code == 400
+
+
+def test_live_checks_are_bounded_per_link_and_per_server_process() -> None:  # R6
+    from django.test import override_settings
+
+    from consolidate.web import limits
+    from consolidate.web.models import Draft
+
+    _, issued = new_round(3)
+    links = [f"/u/{i.secret}" for i in issued]
+    units = [i.unit.pk for i in issued]
+    assert limits.LIVE.enter(units[0], 2, 60) is None  # this link's check is running
+    try:
+        again = check(client(), links[0], typed(), HTTP_ACCEPT_LANGUAGE="en")
+        assert again.status_code == 429 and again["Retry-After"] == "1"
+        assert "too often" in again.json()["error"]
+        assert limits.LIVE.enter(units[1], 2, 60) is None  # and another's: the process's two are running
+        busy = check(client(), links[2], typed())
+        assert busy.status_code == 503 and busy["Retry-After"] == "1"
+        assert "同时检查的单位较多" in busy.json()["error"]
+        assert not Draft.objects.filter(unit_id=units[2]).exists()  # a refused check did no work
+    finally:
+        limits.LIVE.leave(units[0])
+        limits.LIVE.leave(units[1])
+    assert check(client(), links[2], typed()).status_code == 200  # one ended: checks run again
+    # a link's rate: past LIVE_CHECK_RATE in a minute, 429 until the oldest is a minute old
+    with override_settings(LIVE_CHECK_RATE=2):
+        assert check(client(), links[0], typed()).status_code == 200  # its second this minute
+        over = check(client(), links[0], typed())
+        assert over.status_code == 429 and 1 <= int(over["Retry-After"]) <= 60
+        assert check(client(), links[2], typed()).status_code == 200  # another link's second: not held back

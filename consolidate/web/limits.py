@@ -9,6 +9,10 @@
   ``Retry-After``), counted from the stored submissions (so it holds across server processes).
 - **Per-round disk quota** (``quota_refusal``): the files kept for a round (the size of every
   stored version) stay under ``ROUND_QUOTA`` bytes; past it an upload is not kept (413).
+- **The form's live check** (``live_check``): it runs in the request, so a server process runs
+  at most ``LIVE_CHECKS_AT_ONCE`` at once (503 past it), a link one at a time and at most
+  ``LIVE_CHECK_RATE`` a minute (429), each with ``Retry-After``; the form asks again by itself.
+  Counted in the process (what it protects is the process's threads and processor).
 
 The client address is ``REMOTE_ADDR``: the peer, or behind ``serve --behind-proxy`` the
 address the trusted proxy forwarded (``server.ProxyHeaders``).
@@ -17,6 +21,11 @@ address the trusted proxy forwarded (``server.ProxyHeaders``).
 from __future__ import annotations
 
 import math
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -33,6 +42,8 @@ LOGIN_LOCKED = N_("登录失败次数过多：账号“{user}”从本机连续 
                   "请在 {minutes} 分钟后再试；忘记密码或急需登录时，请服务器管理员运行 consolidate office unlock-login {user} 解除。")
 UPLOAD_TOO_OFTEN = N_("本链接上传过于频繁：{minutes} 分钟内最多上传 {count} 次、共 {mb} MB，此文件未保存。"
                       "请在 {wait} 分钟后再上传；修改前请先看清本页列出的全部问题，一次改好再上传。")
+LIVE_BUSY = N_("同时检查的单位较多，稍后会自动重新检查。")
+LIVE_TOO_OFTEN = N_("本链接检查过于频繁，稍后会自动重新检查。")
 ROUND_FULL = N_("本轮已保存的文件达到 {quota} MB 的上限，此文件（{size} MB）未保存。请联系公开办处理。")
 
 
@@ -106,3 +117,60 @@ def quota_refusal(request: HttpRequest, unit: RoundUnit, size: int) -> HttpRespo
     if round_bytes(unit) + size <= quota:
         return None
     return refusal(request, 413, _(ROUND_FULL).format(quota=mb(quota), size=mb(size)))
+
+
+# --- the form's live check ---------------------------------------------------------------
+
+class LiveChecks:
+    """The live checks running in this process: how many at once, which links, and each
+    link's last minute (``enter`` is None when one may start, else why not and for how long)."""
+
+    WINDOW = 60.0  # seconds the rate is counted over
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[int] = set()
+        self._recent: dict[int, deque[float]] = {}
+
+    def enter(self, link: int, at_once: int, rate: int) -> tuple[int, str, int] | None:
+        now = time.monotonic()
+        with self._lock:
+            recent = self._recent.setdefault(link, deque())
+            while recent and now - recent[0] >= self.WINDOW:
+                recent.popleft()
+            if link in self._running:
+                return 429, LIVE_TOO_OFTEN, 1
+            if len(recent) >= rate:
+                return 429, LIVE_TOO_OFTEN, max(1, math.ceil(self.WINDOW - (now - recent[0])))
+            if len(self._running) >= at_once:
+                return 503, LIVE_BUSY, 1
+            self._running.add(link)
+            recent.append(now)
+            if len(self._recent) > 10_000:  # links idle for a minute are forgotten
+                self._recent = {k: v for k, v in self._recent.items() if v and now - v[-1] < self.WINDOW}
+            return None
+
+    def leave(self, link: int) -> None:
+        with self._lock:
+            self._running.discard(link)
+
+
+LIVE = LiveChecks()
+
+
+@contextmanager
+def live_check(request: HttpRequest, unit: RoundUnit) -> Iterator[HttpResponse | None]:
+    """Around one live check: yields None when it may run (and counts it), else the refusal."""
+    refused = LIVE.enter(unit.pk, settings.LIVE_CHECKS_AT_ONCE, settings.LIVE_CHECK_RATE)
+    if refused is not None:
+        status, message, wait = refused
+        from .views.common import error
+
+        response = error(request, status, _(message), json=True)
+        response["Retry-After"] = str(wait)
+        yield response
+        return
+    try:
+        yield None
+    finally:
+        LIVE.leave(unit.pk)

@@ -213,6 +213,10 @@ UPLOAD_RATE_BYTES = int(float(os.environ.get("CONSOLIDATE_UPLOAD_RATE_MB", "60")
 # Connections one client address may hold at once (web/server.py; not a --behind-proxy proxy).
 CONNECTIONS_PER_CLIENT = int(os.environ.get("CONSOLIDATE_CONNECTIONS_PER_CLIENT", "250"))
 ROUND_QUOTA = int(float(os.environ.get("CONSOLIDATE_ROUND_QUOTA_MB", "2048")) * 1024 * 1024)
+# The form's live check runs in the request (~50 ms of processor time): at most this many at
+# once in a server process, one at a time per link, and this many a minute per link (limits.py).
+LIVE_CHECKS_AT_ONCE = int(os.environ.get("CONSOLIDATE_LIVE_CHECKS_AT_ONCE", "2"))
+LIVE_CHECK_RATE = int(os.environ.get("CONSOLIDATE_LIVE_CHECK_RATE", "60"))
 
 LOGGING = {
     "version": 1,

@@ -26,6 +26,7 @@ from ...spec import load_spec
 from .. import store
 from ..auditlog import audit, unit_actor
 from ..intake import Refused, receive, refuse_if_closed
+from ..limits import live_check
 from ..models import Draft, RoundUnit, Submission
 from ..results import as_unit, counted_version
 from ..texts import placed_findings
@@ -109,10 +110,13 @@ def form_check(request: HttpRequest, secret: str) -> HttpResponse:
     typed = _typed(request)
     if typed is None:
         return error(request, 400, _("表单内容无法识别，请刷新页面后重试。"), json=True)
-    spec = load_spec(unit.round.format_id)
-    entries, identity = clean_entries(spec, typed[0]), clean_identity(typed[1])
-    _keep_draft(unit, entries, identity)
-    _data, result = check_entries(spec, unit.round.year, as_unit(unit), entries, identity)
+    with live_check(request, unit) as refused:
+        if refused is not None:
+            return refused
+        spec = load_spec(unit.round.format_id)
+        entries, identity = clean_entries(spec, typed[0]), clean_identity(typed[1])
+        _keep_draft(unit, entries, identity)
+        _data, result = check_entries(spec, unit.round.year, as_unit(unit), entries, identity)
     lang = page_language()
     findings = placed_findings(result.findings, lang)
     return JsonResponse({

@@ -117,8 +117,17 @@
     live.querySelector(".saved").textContent = say("checking", 0);
     fetch(live.getAttribute("data-check"), {method: "POST", headers: {"Content-Type": "application/json", "Accept": "application/json"},
                                             body: payload(), credentials: "same-origin"})
-      .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
-      .then(function (answer) { if (mine >= answered) { answered = mine; render(answer); } })
+      .then(function (r) {
+        if ((r.status === 429 || r.status === 503) && mine === sent) {  // the server is busy: ask again when it says
+          var wait = Math.min(60, Math.max(1, parseInt(r.headers.get("Retry-After"), 10) || 2));
+          clearTimeout(timer);
+          timer = setTimeout(check, wait * 1000);
+          return null;
+        }
+        if (!r.ok) throw new Error(String(r.status));
+        return r.json();
+      })
+      .then(function (answer) { if (answer && mine >= answered) { answered = mine; render(answer); } })
       .catch(function () { if (mine === sent) live.querySelector(".saved").textContent = say("failed", 0); });
   }
   function changed() {
