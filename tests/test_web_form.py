@@ -12,7 +12,9 @@ Requirements covered:
 - R5 a closed round or a locked unit takes no submission (409), an unknown link is 404, and a
   body that is not the form's is refused (400) without a traceback;
 - R6 the live check, run in the request, is bounded: one at a time per link and LIVE_CHECK_RATE a
-  minute (429), LIVE_CHECKS_AT_ONCE in the process (503), each with Retry-After, doing no work.
+  minute (429), LIVE_CHECKS_AT_ONCE in the process (503), each with Retry-After, doing no work;
+- R7 提交 counts against the link's upload rate (429 past it, no version made) and keeps what was
+  typed as the draft.
 """
 
 from __future__ import annotations
@@ -176,3 +178,24 @@ def test_live_checks_are_bounded_per_link_and_per_server_process() -> None:  # R
         over = check(client(), links[0], typed())
         assert over.status_code == 429 and 1 <= int(over["Retry-After"]) <= 60
         assert check(client(), links[2], typed()).status_code == 200  # another link's second: not held back
+
+
+def test_submit_counts_against_the_links_upload_rate_and_keeps_the_draft() -> None:  # R7
+    from django.test import override_settings
+
+    from consolidate.web.models import Submission
+
+    _, issued = new_round()
+    link = f"/u/{issued[0].secret}"
+    with override_settings(UPLOAD_RATE_COUNT=2, UPLOAD_RATE_WINDOW=600):
+        for seed in (3, 4):
+            assert client().post(f"{link}/form/submit", {**typed(seed), "filler": "王五"}).status_code == 302
+        entries = typed(6)
+        refused = client().post(f"{link}/form/submit", {**entries, "filler": "钱七"})
+        assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 600
+        page = refused.content.decode()
+        assert "本链接提交过于频繁：10 分钟内最多提交或上传 2 次" in page and "填写的内容已保存为草稿" in page
+        assert Submission.objects.filter(unit=issued[0].unit).count() == 2  # no third version
+        form = client().get(f"{link}/form").content.decode()  # what was typed is there to submit later
+        key, value = next(iter(entries.items()))
+        assert f'name="{key}" value="{value}"' in form and 'value="钱七"' in form

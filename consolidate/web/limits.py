@@ -4,7 +4,8 @@
   passwords for one account from one client address, that account is refused from that
   address for ``AXES_COOLOFF_TIME`` (429, ``login_locked``); a right password resets the count.
   ``consolidate office unlock-login NAME`` lifts it at once (``unlock_login``).
-- **Per-link upload rate** (``upload_refusal``): at most ``UPLOAD_RATE_COUNT`` uploads and
+- **Per-link upload rate** (``upload_refusal``): at most ``UPLOAD_RATE_COUNT`` uploads (the
+  browser form's 提交 included) and
   ``UPLOAD_RATE_BYTES`` bytes from one link in ``UPLOAD_RATE_WINDOW`` seconds (429 with
   ``Retry-After``), counted from the stored submissions (so it holds across server processes).
 - **Per-round disk quota** (``quota_refusal``): the files kept for a round (the size of every
@@ -44,6 +45,8 @@ UPLOAD_TOO_OFTEN = N_("本链接上传过于频繁：{minutes} 分钟内最多�
                       "请在 {wait} 分钟后再上传；修改前请先看清本页列出的全部问题，一次改好再上传。")
 LIVE_BUSY = N_("同时检查的单位较多，稍后会自动重新检查。")
 LIVE_TOO_OFTEN = N_("本链接检查过于频繁，稍后会自动重新检查。")
+SUBMIT_TOO_OFTEN = N_("本链接提交过于频繁：{minutes} 分钟内最多提交或上传 {count} 次，这次没有提交；填写的内容已保存为草稿。"
+                      "请在 {wait} 分钟后再提交；提交前请先看清页面上列出的全部问题，一次改好再提交。")
 ROUND_FULL = N_("本轮已保存的文件达到 {quota} MB 的上限，此文件（{size} MB）未保存。请联系公开办处理。")
 
 
@@ -87,9 +90,10 @@ def unlock_login(username: str) -> int:
 
 # --- uploads -----------------------------------------------------------------------------
 
-def upload_refusal(request: HttpRequest, unit: RoundUnit) -> HttpResponse | None:
+def upload_refusal(request: HttpRequest, unit: RoundUnit, *, form: bool = False) -> HttpResponse | None:
     """A 429 when this link has uploaded too often or too much in the window, else None.
-    Asked before the upload is read, so a refused one costs no disk of the round."""
+    Asked before the upload is read, so a refused one costs no disk of the round. ``form``:
+    the browser form's 提交 (its typed values are kept as the draft), said so."""
     window = settings.UPLOAD_RATE_WINDOW
     since = timezone.now() - timedelta(seconds=window)
     recent = Submission.objects.filter(unit=unit, received_at__gte=since)
@@ -100,8 +104,9 @@ def upload_refusal(request: HttpRequest, unit: RoundUnit) -> HttpResponse | None
         return None
     oldest = recent.order_by("received_at").values_list("received_at", flat=True).first()
     wait = window if oldest is None else max(1, int((oldest - since).total_seconds()) + 1)
-    message = _(UPLOAD_TOO_OFTEN).format(minutes=f"{window / 60:g}", count=settings.UPLOAD_RATE_COUNT,
-                                         mb=mb(settings.UPLOAD_RATE_BYTES), wait=math.ceil(wait / 60))
+    message = _(SUBMIT_TOO_OFTEN if form else UPLOAD_TOO_OFTEN).format(
+        minutes=f"{window / 60:g}", count=settings.UPLOAD_RATE_COUNT, mb=mb(settings.UPLOAD_RATE_BYTES),
+        wait=math.ceil(wait / 60))
     return refusal(request, 429, message, retry_after=wait)
 
 

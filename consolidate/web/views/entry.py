@@ -23,10 +23,9 @@ from django.views.decorators.http import require_GET, require_POST
 from ...entry import check_entries, clean_entries, clean_identity, entry_fields, entry_workbook, form_of, prefill
 from ...i18n import N_, Msg
 from ...spec import load_spec
-from .. import store
+from .. import limits, store
 from ..auditlog import audit, unit_actor
 from ..intake import Refused, receive, refuse_if_closed
-from ..limits import live_check
 from ..models import Draft, RoundUnit, Submission
 from ..results import as_unit, counted_version
 from ..texts import placed_findings
@@ -110,7 +109,7 @@ def form_check(request: HttpRequest, secret: str) -> HttpResponse:
     typed = _typed(request)
     if typed is None:
         return error(request, 400, _("表单内容无法识别，请刷新页面后重试。"), json=True)
-    with live_check(request, unit) as refused:
+    with limits.live_check(request, unit) as refused:
         if refused is not None:
             return refused
         spec = load_spec(unit.round.format_id)
@@ -141,8 +140,14 @@ def form_submit(request: HttpRequest, secret: str) -> HttpResponse:
         return error(request, 409, exc.message)
     spec = load_spec(unit.round.format_id)
     entries, identity = clean_entries(spec, request.POST), clean_identity(request.POST)
-    _keep_draft(unit, entries, identity)
+    _keep_draft(unit, entries, identity)  # first: a refused 提交 loses nothing typed
+    limited = limits.upload_refusal(request, unit, form=True)
+    if limited is not None:
+        return limited
     data = entry_workbook(spec, unit.round.year, as_unit(unit), entries, identity)
+    full = limits.quota_refusal(request, unit, len(data))
+    if full is not None:
+        return full
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     upload = store.upload_of_bytes(data, FORM_FILE.format(stamp=stamp))
     try:
