@@ -100,6 +100,25 @@ def test_template_is_the_units_own_prefilled_template() -> None:
     assert read.kind == "template" and read.unit_code == issued[1].unit.code and read.year == 2025
 
 
+def test_a_units_template_is_built_once_however_often_it_is_downloaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from consolidate.web.views import unit as views
+
+    built: list[str] = []
+    real = views.build_workbook
+
+    def counted(*args: Any, **kwargs: Any) -> bytes:
+        built.append(args[2].code)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(views, "build_workbook", counted)
+    _, issued = new_round(2)
+    answers = [client().get(f"{link(issued[i % 2])}/template.xlsx") for i in range(6)]
+    bodies = [b"".join(a.streaming_content) if a.streaming else a.content for a in answers]
+    assert all(a.status_code == 200 for a in answers)
+    assert bodies[0] == bodies[2] == bodies[4] != bodies[1] == bodies[3] == bodies[5]  # each unit's own
+    assert sorted(built) == sorted(i.unit.code for i in issued)  # once per unit, not once per download
+
+
 def test_json_contract_for_a_valid_file_matches_validate_json(tmp_path: Path) -> None:
     from consolidate.output.json_report import report_dict
     from consolidate.validate import validate
