@@ -239,6 +239,16 @@ def test_a_workbook_of_a_unit_not_on_the_roster_is_refused_naming_it_in_the_page
     assert "names “别处的单位” (unit code 12340000MB0000000X): it is not this unit" in en
 
 
+def test_a_workbook_with_this_units_name_and_a_wrong_code_is_refused_saying_the_code_is_wrong() -> None:
+    _, issued = new_round()
+    own = issued[0].unit
+    data = workbook(own, code="12340000MB0000000X")  # its own name, a code that is no unit's
+    assert post_file(client(), link(issued[0]), data).json()["submission"]["state"] == "refused"
+    zh = client().get(link(issued[0])).content.decode()
+    assert f"单位名称是本单位，但单位代码 12340000MB0000000X 不是本单位的（应为 {own.code}）" in zh
+    assert f"中的单位是 {own.name}" not in zh  # not "this unit's file is not this unit's"
+
+
 def test_a_published_report_is_refused_only_when_its_title_names_another_unit_of_the_roster() -> None:
     """A report names its unit only in its title, often by a fuller name than the roster's:
     that is no reason to refuse it; a title naming another unit of the roster is."""

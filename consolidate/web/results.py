@@ -117,6 +117,10 @@ def refusal_of(result: FileResult, unit: RoundUnit, roster: Roster) -> Msg | Non
                       "请上传本单位的报告；如果确是本单位的，请联系政务公开办。"),
                    {"whose": Msg(N_("{name}（单位代码 {code}）"), {"name": owner.name, "code": owner.code}),
                     "unit": unit.name})
+    if owner is not None and normalise_code(owner.code) == normalise_code(unit.code):  # its name, another code
+        return Msg(N_("这份报表“填报信息”中的单位名称是本单位，但单位代码 {code} 不是本单位的（应为 {own}）。"
+                      "文件已保存，但不予接收。请改正“填报信息”中的单位代码后重新上传。"),
+                   {"code": result.unit_code, "own": unit.code})
     whose: Msg
     if owner is not None:
         whose = Msg(N_("{name}（单位代码 {code}）"), {"name": owner.name, "code": owner.code})
