@@ -52,7 +52,8 @@ office:
 	  else echo "bsdtar or LibreOffice Writer is missing and we are not root: their tests will be skipped"; fi; }
 
 # The web tests' services: Debian's chromium + chromium-driver (the browser test), a running
-# PostgreSQL cluster with the role consolidate_test (CREATEDB), for the contract on PostgreSQL,
+# PostgreSQL cluster with the role consolidate_test (CREATEDB; pg_signal_backend, so that dropping a
+# test database may end an autovacuum worker in it), for the contract on PostgreSQL,
 # and nginx + openssl (the proxy test starts its own nginx with a self-signed certificate).
 web-services:
 	@if [ "$$(id -u)" = 0 ]; then \
@@ -64,6 +65,7 @@ web-services:
 	  pg_lsclusters -h | grep -q "^$$ver main .* online" || pg_ctlcluster $$ver main start; \
 	  su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname='consolidate_test'\"" | grep -q 1 || \
 	    su postgres -c "psql -qc \"CREATE ROLE consolidate_test LOGIN CREATEDB PASSWORD 'consolidate_test'\""; \
+	  su postgres -c "psql -qc \"GRANT pg_signal_backend TO consolidate_test\"" >/dev/null 2>&1 || true; \
 	else echo "not root: the web tests need chromium, chromium-driver, a PostgreSQL cluster and nginx (they fail under CI)"; fi
 
 test: $(STAMP) office web-services lint
