@@ -9,13 +9,14 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -74,13 +75,24 @@ def write_roster_csv(path: Path, units: Roster) -> Path:
 class Server:
     url: str
     process: subprocess.Popen[str]
+    output: list[str] = field(default_factory=list)  # what it printed, read as it goes
+    reader: threading.Thread | None = None
+
+    def read_output(self) -> None:
+        """Read what the server prints for as long as it runs: a pipe nobody reads fills at 64 KB,
+        and the server then blocks at its next log line (a flood of refused requests logs one each)."""
+        assert self.process.stdout is not None
+        self.reader = threading.Thread(target=lambda: self.output.extend(self.process.stdout or ()), daemon=True)
+        self.reader.start()
 
     def stop(self) -> str:
         import signal
 
         self.process.send_signal(signal.SIGINT)
-        out, _ = self.process.communicate(timeout=30)
-        return out
+        self.process.wait(timeout=30)
+        if self.reader is not None:
+            self.reader.join(timeout=10)
+        return "".join(self.output)
 
 
 @contextmanager
@@ -101,6 +113,7 @@ def serving(data: Path, database: str | None = None, extra_env: Mapping[str, str
         process.kill()
         raise AssertionError(f"serve did not start: {line}{process.stdout.read()}")
     server = Server(found.group(0).rstrip("/"), process)
+    server.read_output()
     try:
         yield server
     finally:
