@@ -34,6 +34,23 @@ def main() -> None:
         cli_main()
     except Interrupted:
         _stopped()
+    except BaseException as exc:
+        if _caused_by_interrupt(exc):
+            _stopped()
+        raise
+
+
+def _caused_by_interrupt(exc: BaseException) -> bool:
+    """Ctrl-C wrapped by Python in another exception: in 3.11, one raised while a class is made
+    (``__set_name__``, as at import time) comes out as “RuntimeError: Error calling __set_name__”."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, Interrupted):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _stopped() -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -97,3 +98,35 @@ def test_a_file_that_hangs_its_worker_is_reported_and_the_batch_goes_on(tmp_path
     assert "1 秒" in hung.findings[0].message("zh") and hung.sha256 is not None
     assert all(r.status != "unreadable" for i, r in enumerate(results) if i != 13)
     assert set(multiprocessing.active_children()) - before == set()  # the stuck worker was ended, the others stopped
+
+
+def test_ctrl_c_that_python_wraps_while_a_class_is_made_still_stops_cleanly(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """In Python 3.11 Ctrl-C during ``__set_name__`` (a dataclass field, as libraries make at
+    import time) comes out as “RuntimeError: Error calling __set_name__”: still 130, one line."""
+    import consolidate.__main__ as entry
+    import consolidate.cli
+
+    class Field:
+        def __set_name__(self, owner: type, name: str) -> None:
+            raise entry.Interrupted  # what the SIGINT handler raises, here at the worst moment
+
+    def importing() -> None:
+        type("Stack", (), {"frames": Field()})
+
+    monkeypatch.setattr(consolidate.cli, "main", importing)
+    monkeypatch.setattr(multiprocessing, "active_children", lambda: [])  # this process's are the web tests'
+    original = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            entry.main()
+        assert stopped.value.code == 130
+        assert capsys.readouterr().err.strip() == _("已中断（Ctrl-C）：已停止，未完成的输出都没有写出。")
+
+        def failing() -> None:
+            raise RuntimeError("not an interrupt")
+
+        monkeypatch.setattr(consolidate.cli, "main", failing)
+        with pytest.raises(RuntimeError, match="not an interrupt"):  # any other error is left as it is
+            entry.main()
+    finally:
+        signal.signal(signal.SIGINT, original)  # main() took Ctrl-C over: give it back
