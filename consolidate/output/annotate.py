@@ -77,7 +77,7 @@ from .annotate_layout import (
     Style,
     comments,
     findings_sheet,
-    marked_place,
+    mapping_locate,
     ordered,
     sheet_value,
 )
@@ -365,16 +365,9 @@ def _forget_previous_round(workbook: Workbook, lang: Lang) -> None:
 # --- marking cells (openpyxl) --------------------------------------------------------------
 
 def _locate(workbook: Workbook) -> Locate:
-    def locate(sheet: str | None, address: str | None) -> tuple[str, int, int] | None:
-        if not sheet or sheet not in workbook.sheetnames:
-            return None
-        ws = workbook[sheet]
-        if not isinstance(ws, Worksheet):
-            return None
-        merged = [(r.min_col, r.min_row, r.max_col, r.max_row) for r in ws.merged_cells.ranges]
-        place = marked_place(address, merged)
-        return None if place is None else (sheet, *place)
-    return locate
+    """Where findings mark the workbook's worksheets (their merged ranges read once)."""
+    return mapping_locate({ws.title: [(r.min_col, r.min_row, r.max_col, r.max_row) for r in ws.merged_cells.ranges]
+                           for ws in workbook.worksheets if isinstance(ws, Worksheet)})
 
 
 def mark_cells(workbook: Workbook, numbered: Sequence[tuple[int, Finding]], lang: Lang) -> int:

@@ -84,9 +84,7 @@ def annotated_xml(data: bytes, result: FileResult, numbered: Sequence[tuple[int,
     """
     try:
         return _Package(data).annotate(result, numbered, lang, tag, created=created, author=author)
-    except Unsuitable:
-        return None
-    except Exception:  # anything else a unit's odd file brings about here: openpyxl has its say
+    except Exception:  # Unsuitable, or anything else a unit's odd file brings about here: openpyxl has its say
         return None
 
 
