@@ -110,14 +110,11 @@ def refusal_of(result: FileResult, unit: RoundUnit, roster: Roster) -> Msg | Non
     elif name == normalise_text(unit.name):
         return None
     owner = roster.find(code, name)
-    if result.kind == "report":
-        if owner is None or normalise_code(owner.code) == normalise_code(unit.code):
-            return None
-        return Msg(N_("这份报告标题中的单位是 {whose}，不是本单位（{unit}）的报告。文件已保存，但不予接收。"
-                      "请上传本单位的报告；如果确是本单位的，请联系政务公开办。"),
-                   {"whose": Msg(N_("{name}（单位代码 {code}）"), {"name": owner.name, "code": owner.code}),
-                    "unit": unit.name})
-    if owner is not None and normalise_code(owner.code) == normalise_code(unit.code):  # its name, another code
+    own = owner is not None and normalise_code(owner.code) == normalise_code(unit.code)
+    report = result.kind == "report"
+    if report and (owner is None or own):  # a title's name on no other unit of the roster
+        return None
+    if own:  # this unit's name, another code
         return Msg(N_("这份报表“填报信息”中的单位名称是本单位，但单位代码 {code} 不是本单位的（应为 {own}）。"
                       "文件已保存，但不予接收。请改正“填报信息”中的单位代码后重新上传。"),
                    {"code": result.unit_code, "own": unit.code})
@@ -128,6 +125,9 @@ def refusal_of(result: FileResult, unit: RoundUnit, roster: Roster) -> Msg | Non
         named: str | Msg = result.unit_name or Msg(N_("未填名称"))
         whose = (Msg(N_("“{name}”（单位代码 {code}）"), {"name": named, "code": result.unit_code}) if code
                  else Msg(N_("“{name}”"), {"name": named}))
+    if report:
+        return Msg(N_("这份报告标题中的单位是 {whose}，不是本单位（{unit}）的报告。文件已保存，但不予接收。"
+                      "请上传本单位的报告；如果确是本单位的，请联系政务公开办。"), {"whose": whose, "unit": unit.name})
     return Msg(N_("这份报表“填报信息”中的单位是 {whose}，不是本单位（{unit}）的报表。文件已保存，但不予接收。"
                   "请上传本单位的报表；如果确是本单位的，请改正“填报信息”中的单位名称和代码后重新上传。"),
                {"whose": whose, "unit": unit.name})
