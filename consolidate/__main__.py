@@ -32,8 +32,6 @@ def main() -> None:
         from consolidate.cli import main as cli_main
 
         cli_main()
-    except Interrupted:
-        _stopped()
     except BaseException as exc:
         if _caused_by_interrupt(exc):
             _stopped()
@@ -41,8 +39,8 @@ def main() -> None:
 
 
 def _caused_by_interrupt(exc: BaseException) -> bool:
-    """Ctrl-C wrapped by Python in another exception: in 3.11, one raised while a class is made
-    (``__set_name__``, as at import time) comes out as “RuntimeError: Error calling __set_name__”."""
+    """Ctrl-C, or Ctrl-C wrapped by Python in another exception: in 3.11, one raised while a class
+    is made (``__set_name__``, as at import time) comes out as “RuntimeError: Error calling __set_name__”."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
